@@ -1,0 +1,122 @@
+"""The `territori` command: the product's own subcommands, then every Django command.
+
+    territori serve            production server (gunicorn + whitenoise) on 127.0.0.1:8000
+    territori setup            migrations, roles, front-end assets, static files
+    territori demo             load the Turin demo data (idempotent) and the staff account
+    territori import-framework FILE     territori export-framework CODE
+    territori import-zones FILE         territori <any Django command> ...
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+#: Product subcommand -> Django management command.
+COMMANDS = {
+    "import-framework": ("import_framework", "Import a framework from YAML, CSV or Excel"),
+    "export-framework": ("export_framework", "Export a framework as YAML, CSV or Excel"),
+    "import-zones": ("import_zones", "Import comune → zona omogenea memberships (CSV or Excel)"),
+    "setup-roles": ("setup_roles", "Create or update the role groups"),
+    "vendor-assets": ("vendor_assets", "Copy front-end assets from node_modules"),
+}
+OWN = {
+    "serve": "Serve the portal with gunicorn on http://127.0.0.1:8000 (--bind, --workers)",
+    "setup": "Migrate the database, create roles, copy and collect static files",
+    "demo": "Load the Turin demo data and create the demo staff account",
+}
+
+
+def _project_dir() -> Path:
+    return Path(os.environ.get("TERRITORI_HOME", Path(__file__).resolve().parents[3]))
+
+
+def load_local_env() -> None:
+    """Read var/territori.env (written by ./run) without overriding the real environment."""
+    env_file = Path(os.environ.get("TERRITORI_VAR", _project_dir() / "var")) / "territori.env"
+    if not env_file.exists():
+        return
+    for line in env_file.read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip() and not key.startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip())
+
+
+def print_help() -> None:
+    print("usage: territori COMMAND [options]   (territori COMMAND --help for its options)\n")
+    print("Territori commands:")
+    for name, text in OWN.items():
+        print(f"  {name:<18} {text}")
+    for name, (_django, text) in COMMANDS.items():
+        print(f"  {name:<18} {text}")
+    print("\nAny other COMMAND is passed to Django (migrate, createsuperuser, shell, check, ...).")
+
+
+def _django(argv: Sequence[str]) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["territori", *argv])
+    return 0
+
+
+def serve(argv: Sequence[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="territori serve", description=OWN["serve"])
+    parser.add_argument("--bind", default=os.environ.get("TERRITORI_BIND", "127.0.0.1:8000"))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    gunicorn = [
+        sys.executable, "-m", "gunicorn", "territori.wsgi:application",
+        "--bind", args.bind, "--workers", str(args.workers),
+        "--access-logfile", "-", "--timeout", "60",
+    ]  # fmt: skip
+    os.execv(sys.executable, gunicorn)
+    return 0  # pragma: no cover
+
+
+def setup(argv: Sequence[str]) -> int:
+    for command in (
+        ["vendor_assets"],
+        ["migrate", "--no-input", "-v", "0"],
+        ["setup_roles"],
+        ["collectstatic", "--no-input", "-v", "0"],
+    ):
+        _django([*command, *argv])
+    return 0
+
+
+def demo(argv: Sequence[str]) -> int:
+    _django(["load_demo", *argv])
+    _django(["ensure_demo_admin"])
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print_help()
+        return 0
+    load_local_env()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territori.settings.production")
+    command, rest = args[0], args[1:]
+    if command == "serve":
+        return serve(rest)
+    import django
+
+    django.setup()
+    if command == "setup":
+        return setup(rest)
+    if command == "demo":
+        return demo(rest)
+    if command in COMMANDS:
+        return _django([COMMANDS[command][0], *rest])
+    return _django(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Roles as Django groups. `roles_ensure` creates or updates them; run by setup and demo.
+
+Each role is a set of model permissions ("app_label.codename"). Later apps add theirs here,
+so one table says who may do what.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+
+ADMINISTRATOR = "administrator"
+EDITOR = "editor"
+ANALYST = "analyst"
+MODERATOR = "moderator"
+
+
+def _crud(app: str, model: str, actions: tuple[str, ...] = ("add", "change", "delete", "view")) -> set[str]:
+    return {f"{app}.{action}_{model}" for action in actions}
+
+
+VIEW_AUDIT = {"core.view_auditentry"}
+
+#: Content: the text of frameworks and nodes, and links between them.
+EDITOR_PERMISSIONS = (
+    _crud("frameworks", "node")
+    | _crud("frameworks", "link")
+    | _crud("frameworks", "framework", ("change", "view"))
+    | {"territories.view_territory", "territories.view_membership"}
+    | VIEW_AUDIT
+)
+
+#: Data: territories, memberships, and framework imports.
+ANALYST_PERMISSIONS = (
+    _crud("territories", "territory")
+    | _crud("territories", "membership")
+    | _crud("territories", "topology", ("view",))
+    | _crud("frameworks", "framework")
+    | _crud("frameworks", "node")
+    | _crud("frameworks", "link", ("view",))
+    | VIEW_AUDIT
+)
+
+#: Participation (contributions, meetings): models arrive with the participation app.
+MODERATOR_PERMISSIONS = {
+    "frameworks.view_framework",
+    "frameworks.view_node",
+    "territories.view_territory",
+}
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    EDITOR: EDITOR_PERMISSIONS,
+    ANALYST: ANALYST_PERMISSIONS,
+    MODERATOR: MODERATOR_PERMISSIONS,
+}
+
+#: Apps whose every permission the administrator role holds.
+ADMINISTRATOR_APPS = ("core", "frameworks", "territories", "auth")
+
+
+def _permissions(names: set[str]) -> list[Permission]:
+    query = Q()
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(Permission.objects.filter(query).select_related("content_type"))
+    missing = names - {f"{p.content_type.app_label}.{p.codename}" for p in found}
+    if missing:
+        raise LookupError(f"unknown permissions (run migrate first): {sorted(missing)}")
+    return found
+
+
+@transaction.atomic
+def roles_ensure() -> dict[str, int]:
+    """Create the four role groups with exactly their permissions; idempotent."""
+    counts: dict[str, int] = {}
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = _permissions(names)
+        group.permissions.set(permissions)
+        counts[role] = len(permissions)
+    admin_group, _ = Group.objects.get_or_create(name=ADMINISTRATOR)
+    admin_permissions = list(Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS))
+    admin_group.permissions.set(admin_permissions)
+    counts[ADMINISTRATOR] = len(admin_permissions)
+    return counts

@@ -1,0 +1,249 @@
+"""Writes to the agenda graph. Every change is validated first and audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from territori.core.audit import Actor, audit_entry_build, audit_record_many, snapshot
+from territori.core.models import AuditEntry
+from territori.core.text import fold
+from territori.io.errors import InputValidationError
+from territori.io.frameworks import (
+    ExistingFramework,
+    FrameworkDocument,
+    FrameworkMeta,
+    LinkRow,
+    NodeRow,
+    read_framework_file,
+    validate_document,
+)
+
+from .models import Framework, Link, Node
+
+
+@dataclass(slots=True)
+class ImportReport:
+    frameworks_created: int = 0
+    frameworks_updated: int = 0
+    nodes_created: int = 0
+    nodes_updated: int = 0
+    nodes_unchanged: int = 0
+    links_created: int = 0
+    links_updated: int = 0
+    links_unchanged: int = 0
+    #: Nodes in the database that the file did not mention (kept, never deleted by an import).
+    nodes_not_in_file: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return (
+            self.frameworks_created
+            + self.frameworks_updated
+            + self.nodes_created
+            + self.nodes_updated
+            + self.links_created
+            + self.links_updated
+        )
+
+
+def node_search_text(node: Node) -> str:
+    return fold(" ".join([node.code, node.title_it, node.title_en]))
+
+
+def _existing(codes: set[str]) -> dict[str, ExistingFramework]:
+    frameworks = {fw.code: fw for fw in Framework.objects.all()}
+    parents: dict[str, dict[str, str]] = {code: {} for code in frameworks}
+    rows = Node.objects.values_list("framework__code", "code", "parent__code")
+    for framework_code, code, parent_code in rows:
+        parents[framework_code][code] = parent_code or ""
+    return {
+        code: ExistingFramework(levels=tuple(fw.level_codes()), parents=parents[code])
+        for code, fw in frameworks.items()
+    }
+
+
+def _apply(instance: Any, values: dict[str, Any]) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed
+
+
+def _framework_values(meta: FrameworkMeta) -> dict[str, Any]:
+    return {
+        "name_it": meta.name_it,
+        "name_en": meta.name_en,
+        "short_name": meta.short_name,
+        "description_it": meta.description_it,
+        "description_en": meta.description_en,
+        "version": meta.version,
+        "valid_from": meta.valid_from,
+        "valid_to": meta.valid_to,
+        "levels": meta.levels,
+        "status": meta.status,
+        "source": meta.source,
+        "order": meta.order,
+    }
+
+
+def _node_values(row: NodeRow) -> dict[str, Any]:
+    return {
+        "level": row.level,
+        "title_it": row.title_it,
+        "title_en": row.title_en,
+        "description_it": row.description_it,
+        "description_en": row.description_en,
+        "order": row.order,
+        "status": row.status,
+        "source": row.source,
+        "attributes": row.attributes,
+    }
+
+
+def framework_document_validate(*, document: FrameworkDocument) -> list[Any]:
+    """Every problem of a document against the current database (nothing is written)."""
+    return validate_document(document, _existing(set()))
+
+
+@transaction.atomic
+def framework_document_import(
+    *, document: FrameworkDocument, actor: Actor = None, channel: str = "import"
+) -> ImportReport:
+    """Create or update frameworks, nodes and links from a validated document.
+
+    Raises InputValidationError, writing nothing, when any row is invalid. Idempotent:
+    importing the same document twice changes nothing the second time.
+    """
+    errors = framework_document_validate(document=document)
+    if errors:
+        raise InputValidationError(errors)
+    report = ImportReport()
+    audit: list[AuditEntry] = []
+
+    frameworks = {fw.code: fw for fw in Framework.objects.select_for_update()}
+    for meta in document.frameworks:
+        framework = frameworks.get(meta.code)
+        if framework is None:
+            framework = Framework.objects.create(code=meta.code, **_framework_values(meta))
+            frameworks[meta.code] = framework
+            report.frameworks_created += 1
+            audit.append(_entry(framework, AuditEntry.Action.CREATE, None, actor, channel))
+        else:
+            before = snapshot(framework)
+            if _apply(framework, _framework_values(meta)):
+                framework.save()
+                report.frameworks_updated += 1
+                audit.append(_entry(framework, AuditEntry.Action.UPDATE, before, actor, channel))
+
+    touched = {row.framework for row in document.nodes}
+    nodes: dict[tuple[str, str], Node] = {
+        (node.framework.code, node.code): node
+        for node in Node.objects.filter(framework__code__in=touched).select_related("framework", "parent")
+    }
+    in_file = {(row.framework, row.code) for row in document.nodes}
+    # Parents before children: sort rows by their depth in the final tree.
+    parent_of = {(fw, code): node.parent.code if node.parent else "" for (fw, code), node in nodes.items()}
+    parent_of.update({(row.framework, row.code): row.parent_code for row in document.nodes})
+
+    def depth(key: tuple[str, str]) -> int:
+        level = 0
+        while parent_of.get(key):
+            key = (key[0], parent_of[key])
+            level += 1
+        return level
+
+    for row in sorted(document.nodes, key=lambda r: depth((r.framework, r.code))):
+        key = (row.framework, row.code)
+        parent = nodes[(row.framework, row.parent_code)] if row.parent_code else None
+        values = _node_values(row)
+        values["parent"] = parent
+        values["depth"] = parent.depth + 1 if parent else 0
+        node = nodes.get(key)
+        if node is None:
+            node = Node(framework=frameworks[row.framework], code=row.code, **values)
+            node.search_text = node_search_text(node)
+            node.save()
+            nodes[key] = node
+            report.nodes_created += 1
+            audit.append(_entry(node, AuditEntry.Action.CREATE, None, actor, channel))
+            continue
+        before = snapshot(node)
+        changed = _apply(node, values)
+        search_text = node_search_text(node)
+        if changed or node.search_text != search_text:
+            node.search_text = search_text
+            node.save()
+        if changed:
+            report.nodes_updated += 1
+            audit.append(_entry(node, AuditEntry.Action.UPDATE, before, actor, channel))
+        else:
+            report.nodes_unchanged += 1
+    report.nodes_not_in_file = sorted(
+        f"{fw}:{code}" for (fw, code) in nodes if fw in touched and (fw, code) not in in_file
+    )
+    _import_links(document.links, report, audit, actor, channel)
+    audit_record_many(audit)
+    return report
+
+
+def _entry(
+    instance: Any, action: str, before: dict[str, Any] | None, actor: Actor, channel: str
+) -> AuditEntry:
+    return audit_entry_build(instance=instance, action=action, before=before, actor=actor, channel=channel)
+
+
+def _import_links(
+    rows: list[LinkRow], report: ImportReport, audit: list[AuditEntry], actor: Actor, channel: str
+) -> None:
+    if not rows:
+        return
+    wanted = {ref for row in rows for ref in (row.source, row.target)}
+    frameworks = {ref.partition(":")[0] for ref in wanted}
+    by_ref = {
+        f"{node.framework.code}:{node.code}": node
+        for node in Node.objects.filter(framework__code__in=frameworks).select_related("framework")
+    }
+    existing = {
+        (link.source_node_id, link.target_node_id, link.kind): link
+        for link in Link.objects.filter(source_node__framework__code__in=frameworks)
+    }
+    for row in rows:
+        source, target = by_ref[row.source], by_ref[row.target]
+        values = {"note": row.note, "source": row.reference, "status": row.status}
+        link = existing.get((source.pk, target.pk, row.kind))
+        if link is None:
+            link = Link.objects.create(source_node=source, target_node=target, kind=row.kind, **values)
+            existing[(source.pk, target.pk, row.kind)] = link
+            report.links_created += 1
+            audit.append(_entry(link, AuditEntry.Action.CREATE, None, actor, channel))
+            continue
+        before = snapshot(link)
+        if _apply(link, values):
+            link.save()
+            report.links_updated += 1
+            audit.append(_entry(link, AuditEntry.Action.UPDATE, before, actor, channel))
+        else:
+            report.links_unchanged += 1
+
+
+def framework_file_import(
+    *, data: bytes, filename: str, actor: Actor = None, channel: str = "import", dry_run: bool = False
+) -> ImportReport:
+    """Read, validate and (unless dry_run) import a YAML, CSV or Excel framework file."""
+    document, errors = read_framework_file(data, filename)
+    if errors:
+        raise InputValidationError(errors)
+    if dry_run:
+        errors = framework_document_validate(document=document)
+        if errors:
+            raise InputValidationError(errors)
+        with transaction.atomic():
+            report = framework_document_import(document=document, actor=actor, channel=channel)
+            transaction.set_rollback(True)
+        return report
+    return framework_document_import(document=document, actor=actor, channel=channel)

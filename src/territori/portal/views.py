@@ -1,0 +1,224 @@
+"""Public pages. Thin: parse the request, call selectors, render."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import etag
+
+from territori.core.models import DataStatus
+from territori.frameworks import selectors as fw
+from territori.frameworks.models import Framework, Node
+from territori.io.tabular import write_csv
+from territori.territories import selectors as terr
+from territori.territories.models import Territory, Topology
+from territori.territories.services import COMUNI_TOPOLOGY
+
+AGENDA = "amsvs-torino"
+PLAN = "psm-2024-2026"
+
+
+def _chart(spec: dict[str, Any], *, chart_id: str, csv_url: str, title: str) -> dict[str, Any]:
+    return {"id": chart_id, "spec_id": f"{chart_id}-spec", "spec": spec, "csv_url": csv_url, "title": title}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    mas = list(fw.nodes_with_children(framework_code=AGENDA, level="mas"))
+    missions = [child for item in mas for child in item.children.all()]
+    frameworks = list(fw.framework_list())
+    context = {
+        "agenda": next((f for f in frameworks if f.code == AGENDA), None),
+        "plan": next((f for f in frameworks if f.code == PLAN), None),
+        "mas_list": mas,
+        "mission_count": len(missions),
+        "missions_confirmed": sum(1 for m in missions if m.status == DataStatus.CONFIRMED),
+        "frameworks": frameworks,
+        "territory_counts": terr.territory_counts(),
+        "zones": list(terr.zones_with_counts()),
+    }
+    return render(request, "portal/home.html", context)
+
+
+def framework_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/framework_list.html", {"frameworks": fw.framework_list()})
+
+
+def framework_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        framework = fw.framework_get(code=code)
+    except Framework.DoesNotExist as exc:
+        raise Http404(_("No such framework")) from exc
+    tree = fw.framework_tree(framework=framework)
+    return render(request, "portal/framework_detail.html", {"framework": framework, "tree": tree})
+
+
+def node_detail(request: HttpRequest, framework: str, code: str) -> HttpResponse:
+    try:
+        node = fw.node_get(framework_code=framework, code=code)
+    except Node.DoesNotExist as exc:
+        raise Http404(_("No such node")) from exc
+    links = fw.node_links(node=node)
+    context = {
+        "node": node,
+        "framework": node.framework,
+        "ancestors": fw.node_ancestors(node=node),
+        "level_label": node.framework.level_label(node.level),
+        "children": fw.node_children(node=node),
+        "links": links,
+        "has_illustrative": any(item.link.status == DataStatus.ILLUSTRATIVE for item in links),
+        "budget": (node.attributes or {}).get("budget_eur"),
+        "outputs": (node.attributes or {}).get("outputs", []),
+    }
+    return render(request, "portal/node_detail.html", context)
+
+
+def territory_list(request: HttpRequest) -> HttpResponse:
+    zones = list(terr.zones_with_counts())
+    rows = terr.comuni_table()
+    highlight = {row.code: f"{row.zona.number} {row.zona.name}" for row in rows if row.zona}
+    map_chart = _chart(
+        _map_spec(
+            description=_("Map of the comuni of the metropolitan city, coloured by zona omogenea."),
+            highlight=highlight,
+            legend_title=_("Zona omogenea"),
+        ),
+        chart_id="map-cmto",
+        csv_url=reverse("portal:comuni_csv", kwargs={"code": "201"}),
+        title=_("Comuni by zona omogenea"),
+    )
+    context = {
+        "upper": Territory.objects.filter(kind__in=[Territory.Kind.COUNTRY, Territory.Kind.REGION, Territory.Kind.METRO_CITY]).defer("boundary", "search_text").order_by("code"),
+        "zones": zones,
+        "comuni": rows,
+        "unassigned": sum(1 for row in rows if row.zona is None),
+        "chart": map_chart,
+    }
+    return render(request, "portal/territory_list.html", context)
+
+
+def _map_spec(**kwargs: Any) -> dict[str, Any]:
+    from .charts import comuni_map
+
+    return comuni_map(topology_url=reverse("portal:topology", kwargs={"key": COMUNI_TOPOLOGY}), **kwargs)
+
+
+def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        territory = terr.territory_get(code=code)
+    except Territory.DoesNotExist as exc:
+        raise Http404(_("No such territory")) from exc
+    context: dict[str, Any] = {"territory": territory, "chart": None, "members": None, "memberships": None}
+    csv_url = reverse("portal:comuni_csv", kwargs={"code": territory.code})
+    if territory.kind == Territory.Kind.COMUNE:
+        memberships = list(terr.member_groups(member=territory))
+        context["memberships"] = memberships
+        context["zona"] = next(
+            (m.group for m in memberships if m.group.kind == Territory.Kind.ZONA and m.is_valid_on(terr.today())), None
+        )
+        context["chart"] = _chart(
+            _map_spec(
+                description=_("Map: %(name)s within the metropolitan city.") % {"name": territory.name},
+                highlight={territory.code: territory.name},
+                legend_title=_("Comune"),
+            ),
+            chart_id="map-comune",
+            csv_url=csv_url,
+            title=_("Where it is"),
+        )
+        context["table"] = terr.comuni_table(codes={territory.code})
+    elif territory.kind in (Territory.Kind.ZONA, Territory.Kind.CUSTOM):
+        members = list(terr.group_members(group=territory))
+        context["members"] = members
+        codes = [m.member.code for m in members]
+        if codes:
+            context["chart"] = _chart(
+                _map_spec(
+                    description=_("Map of the %(count)d comuni of %(name)s.") % {"count": len(codes), "name": territory.name},
+                    highlight={c: territory.name for c in codes},
+                    only=None,
+                    legend_title=_("Zona omogenea"),
+                ),
+                chart_id="map-zona",
+                csv_url=csv_url,
+                title=_("Comuni of the zona"),
+            )
+            context["table"] = terr.comuni_table(codes=set(codes))
+    elif territory.kind == Territory.Kind.METRO_CITY:
+        rows = terr.comuni_table()
+        context["table"] = rows
+        context["zones"] = list(terr.zones_with_counts())
+        context["chart"] = _chart(
+            _map_spec(
+                description=_("Map of the comuni of the metropolitan city, coloured by zona omogenea."),
+                highlight={row.code: f"{row.zona.number} {row.zona.name}" for row in rows if row.zona},
+                legend_title=_("Zona omogenea"),
+            ),
+            chart_id="map-cmto",
+            csv_url=csv_url,
+            title=_("Comuni by zona omogenea"),
+        )
+    else:
+        context["children_list"] = territory.children.defer("boundary", "search_text").order_by("name")
+    return render(request, "portal/territory_detail.html", context)
+
+
+def comuni_csv(request: HttpRequest, code: str) -> HttpResponse:
+    """The data behind a territory's map, as CSV (the download beside every map)."""
+    try:
+        territory = terr.territory_get(code=code)
+    except Territory.DoesNotExist as exc:
+        raise Http404(_("No such territory")) from exc
+    if territory.kind == Territory.Kind.COMUNE:
+        rows = terr.comuni_table(codes={territory.code})
+    elif territory.kind in (Territory.Kind.ZONA, Territory.Kind.CUSTOM):
+        rows = terr.comuni_table(codes={m.member.code for m in terr.group_members(group=territory)})
+    else:
+        rows = terr.comuni_table()
+    body = write_csv(
+        ["codice_istat", "comune", "superficie_km2", "zona_omogenea"],
+        [[r.code, r.name, r.area_km2, f"{r.zona.number} {r.zona.name}" if r.zona else ""] for r in rows],
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="comuni-{territory.code}.csv"'
+    return response
+
+
+def _topology_etag(request: HttpRequest, key: str) -> str | None:
+    checksum = Topology.objects.filter(key=key).values_list("source_checksum", flat=True).first()
+    return checksum
+
+
+@cache_control(public=True, max_age=3600)
+@etag(_topology_etag)
+def topology(request: HttpRequest, key: str) -> HttpResponse:
+    try:
+        item = terr.topology_get(key=key)
+    except Topology.DoesNotExist as exc:
+        raise Http404(_("No such map")) from exc
+    return JsonResponse(item.data, json_dumps_params={"separators": (",", ":")})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    nodes = list(fw.node_search(query=query)) if query else []
+    territories = list(terr.territory_search(query=query)) if query else []
+    return render(
+        request,
+        "portal/search.html",
+        {"query": query, "nodes": nodes, "territories": territories, "total": len(nodes) + len(territories)},
+    )
+
+
+def chart_json(chart: dict[str, Any]) -> str:
+    return json.dumps(chart["spec"])
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok", "frameworks": Framework.objects.aggregate(n=Count("id"))["n"]})

@@ -1,0 +1,19 @@
+"""Settings for the test suite: DATABASE_URL picks SQLite (default) or PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+
+from .base import *  # noqa: F403
+from .base import database_from_url
+
+SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite://:memory:"))}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,103 @@
+"""Reads of territories and memberships, each with a bounded number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from territori.core.text import fold
+
+from .models import Membership, Territory, Topology, valid_on
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def territory_get(*, code: str) -> Territory:
+    return Territory.objects.select_related("parent").defer("search_text").get(code=code)
+
+
+def territories_by_kind(*, kind: str) -> QuerySet[Territory]:
+    return Territory.objects.filter(kind=kind).defer("boundary", "search_text").order_by("number", "name")
+
+
+def zones_with_counts(*, day: dt.date | None = None) -> QuerySet[Territory]:
+    """Zone omogenee with the number of comuni that belong to each on a day."""
+    day = day or today()
+    member_filter = Q(member_links__valid_from__isnull=True) | Q(member_links__valid_from__lte=day)
+    member_filter &= Q(member_links__valid_to__isnull=True) | Q(member_links__valid_to__gte=day)
+    return (
+        Territory.objects.filter(kind=Territory.Kind.ZONA)
+        .defer("boundary", "search_text")
+        .annotate(member_count=Count("member_links", filter=member_filter))
+        .order_by("number")
+    )
+
+
+def group_members(*, group: Territory, day: dt.date | None = None) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(valid_on(day or today()), group=group)
+        .select_related("member")
+        .defer("member__boundary", "member__search_text")
+        .order_by("member__name")
+    )
+
+
+def member_groups(*, member: Territory) -> QuerySet[Membership]:
+    """Every membership of a territory, current and past, newest first."""
+    return (
+        Membership.objects.filter(member=member)
+        .select_related("group")
+        .defer("group__boundary", "group__search_text")
+        .order_by("group__kind", "-valid_from")
+    )
+
+
+def comune_zones(*, day: dt.date | None = None) -> dict[str, Territory]:
+    """Comune code → its zona omogenea on a day (one query)."""
+    memberships = Membership.objects.filter(
+        valid_on(day or today()), group__kind=Territory.Kind.ZONA
+    ).select_related("member", "group").only("member__code", "group__code", "group__name", "group__number", "group__kind")
+    return {m.member.code: m.group for m in memberships}
+
+
+@dataclass(frozen=True)
+class ComuneRow:
+    code: str
+    name: str
+    area_km2: float | None
+    zona: Territory | None
+
+
+def comuni_table(*, day: dt.date | None = None, codes: set[str] | None = None) -> list[ComuneRow]:
+    """Comuni with area and zona, for the accessible table beside a map (two queries)."""
+    zones = comune_zones(day=day)
+    queryset = Territory.objects.filter(kind=Territory.Kind.COMUNE).only("code", "name", "area_km2").order_by("name")
+    if codes is not None:
+        queryset = queryset.filter(code__in=codes)
+    return [
+        ComuneRow(t.code, t.name, float(t.area_km2) if t.area_km2 is not None else None, zones.get(t.code))
+        for t in queryset
+    ]
+
+
+def territory_search(*, query: str, limit: int = 50) -> QuerySet[Territory]:
+    terms = fold(query).split()
+    if not terms:
+        return Territory.objects.none()
+    condition = Q()
+    for term in terms:
+        condition &= Q(search_text__contains=term)
+    return Territory.objects.filter(condition).defer("boundary").order_by("kind", "name")[:limit]
+
+
+def topology_get(*, key: str) -> Topology:
+    return Topology.objects.get(key=key)
+
+
+def territory_counts() -> dict[str, int]:
+    return dict(Territory.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
