@@ -1,7 +1,7 @@
 """Compile the .po translation catalogues to .mo (pure Python, no gettext tools needed).
 
-    python scripts/compile_messages.py           write every .mo next to its .po
-    python scripts/compile_messages.py --check   fail if a committed .mo differs from its .po
+python scripts/compile_messages.py           write every .mo next to its .po
+python scripts/compile_messages.py --check   fail if a committed .mo differs from its .po
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ def catalogue(entries: polib._BaseFile) -> dict[tuple[str, str], object]:
         value: object = entry.msgstr_plural and dict(entry.msgstr_plural) or entry.msgstr
         if value in ("", {}):
             continue
-        result[(entry.msgctxt or "", entry.msgid)] = {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
+        result[(entry.msgctxt or "", entry.msgid)] = (
+            {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
+        )
     return result
 
 
@@ -39,7 +41,9 @@ def main() -> int:
             po.save_as_mofile(str(mo_path))
             print(f"compiled {mo_path} ({po.percent_translated()}% translated)")
     if stale:
-        print("stale translations, run: python scripts/compile_messages.py\n  " + "\n  ".join(stale))
+        print(
+            "stale translations, run: python scripts/compile_messages.py\n  " + "\n  ".join(stale)
+        )
         return 1
     return 0
 

@@ -1,10 +1,10 @@
 """The `territori` command: the product's own subcommands, then every Django command.
 
-    territori serve            production server (gunicorn + whitenoise) on 127.0.0.1:8000
-    territori setup            migrations, roles, front-end assets, static files
-    territori demo             load the Turin demo data (idempotent) and the staff account
-    territori import-framework FILE     territori export-framework CODE
-    territori import-zones FILE         territori <any Django command> ...
+territori serve            production server (gunicorn + whitenoise) on 127.0.0.1:8000
+territori setup            migrations, roles, front-end assets, static files
+territori demo             load the Turin demo data (idempotent) and the staff account
+territori import-framework FILE     territori export-framework CODE
+territori import-zones FILE         territori <any Django command> ...
 """
 
 from __future__ import annotations

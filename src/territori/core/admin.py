@@ -73,7 +73,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "changed",
         "note",
     ]
-    exclude: list[str] = []
 
     @admin.display(description=_("changed fields"))
     def changed(self, obj: AuditEntry) -> str:

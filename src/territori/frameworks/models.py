@@ -111,7 +111,9 @@ class Node(models.Model):
         verbose_name_plural = _("nodes")
         ordering = ["framework__order", "framework__code", "depth", "order", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["framework", "code"], name="node_unique_code_per_framework")
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="node_unique_code_per_framework"
+            )
         ]
         indexes = [models.Index(fields=["framework", "parent", "order"], name="node_tree_idx")]
 

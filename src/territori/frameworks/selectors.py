@@ -29,7 +29,11 @@ class TreeItem:
 
 def framework_tree(*, framework: Framework) -> list[TreeItem]:
     """The framework's nodes as a tree, in one query."""
-    nodes = list(Node.objects.filter(framework=framework).order_by("depth", "order", "code"))
+    nodes = list(
+        Node.objects.filter(framework=framework)
+        .select_related("framework")
+        .order_by("depth", "order", "code")
+    )
     items = {node.pk: TreeItem(node) for node in nodes}
     roots: list[TreeItem] = []
     for node in nodes:
@@ -48,14 +52,18 @@ def node_get(*, framework_code: str, code: str) -> Node:
 
 
 def node_children(*, node: Node) -> QuerySet[Node]:
-    return node.children.select_related("framework").annotate(child_count=Count("children")).order_by(
-        "order", "code"
+    return (
+        node.children.select_related("framework")
+        .annotate(child_count=Count("children"))
+        .order_by("order", "code")
     )
 
 
 def node_ancestors(*, node: Node) -> list[Node]:
     """Ancestors from the root down, in one query (reads the framework's parent map)."""
-    parents = dict(Node.objects.filter(framework_id=node.framework_id).values_list("pk", "parent_id"))
+    parents = dict(
+        Node.objects.filter(framework_id=node.framework_id).values_list("pk", "parent_id")
+    )
     chain: list[int] = []
     current = node.parent_id
     while current and current not in chain:
@@ -82,7 +90,9 @@ def node_links(*, node: Node) -> list[LinkedNode]:
     result = []
     for link in links:
         outgoing = link.source_node_id == node.pk
-        result.append(LinkedNode(link, link.target_node if outgoing else link.source_node, outgoing))
+        result.append(
+            LinkedNode(link, link.target_node if outgoing else link.source_node, outgoing)
+        )
     return result
 
 
@@ -91,7 +101,12 @@ def nodes_with_children(*, framework_code: str, level: str) -> QuerySet[Node]:
     return (
         Node.objects.filter(framework__code=framework_code, level=level)
         .select_related("framework")
-        .prefetch_related(Prefetch("children", queryset=Node.objects.select_related("framework").order_by("order", "code")))
+        .prefetch_related(
+            Prefetch(
+                "children",
+                queryset=Node.objects.select_related("framework").order_by("order", "code"),
+            )
+        )
         .order_by("order", "code")
     )
 
@@ -103,15 +118,19 @@ def node_search(*, query: str, limit: int = 50) -> QuerySet[Node]:
     condition = Q()
     for term in terms:
         condition &= Q(search_text__contains=term)
-    return Node.objects.filter(condition).select_related("framework").order_by("framework__order", "depth", "code")[:limit]
+    return (
+        Node.objects.filter(condition)
+        .select_related("framework")
+        .order_by("framework__order", "depth", "code")[:limit]
+    )
 
 
 def link_counts_by_node(*, nodes: list[Node]) -> dict[int, int]:
     counts: dict[int, int] = defaultdict(int)
     ids = [node.pk for node in nodes]
-    for source, target in Link.objects.filter(Q(source_node__in=ids) | Q(target_node__in=ids)).values_list(
-        "source_node_id", "target_node_id"
-    ):
+    for source, target in Link.objects.filter(
+        Q(source_node__in=ids) | Q(target_node__in=ids)
+    ).values_list("source_node_id", "target_node_id"):
         counts[source] += 1
         counts[target] += 1
     return dict(counts)
@@ -151,7 +170,9 @@ def framework_document(*, code: str) -> FrameworkDocument:
             source=node.source,
             attributes=dict(node.attributes or {}),
         )
-        for node in Node.objects.filter(framework=framework).select_related("parent").order_by("depth", "order", "code")
+        for node in Node.objects.filter(framework=framework)
+        .select_related("parent")
+        .order_by("depth", "order", "code")
     ]
     links = [
         LinkRow(

@@ -143,11 +143,15 @@ def framework_document_import(
     touched = {row.framework for row in document.nodes}
     nodes: dict[tuple[str, str], Node] = {
         (node.framework.code, node.code): node
-        for node in Node.objects.filter(framework__code__in=touched).select_related("framework", "parent")
+        for node in Node.objects.filter(framework__code__in=touched).select_related(
+            "framework", "parent"
+        )
     }
     in_file = {(row.framework, row.code) for row in document.nodes}
     # Parents before children: sort rows by their depth in the final tree.
-    parent_of = {(fw, code): node.parent.code if node.parent else "" for (fw, code), node in nodes.items()}
+    parent_of = {
+        (fw, code): node.parent.code if node.parent else "" for (fw, code), node in nodes.items()
+    }
     parent_of.update({(row.framework, row.code): row.parent_code for row in document.nodes})
 
     def depth(key: tuple[str, str]) -> int:
@@ -194,7 +198,9 @@ def framework_document_import(
 def _entry(
     instance: Any, action: str, before: dict[str, Any] | None, actor: Actor, channel: str
 ) -> AuditEntry:
-    return audit_entry_build(instance=instance, action=action, before=before, actor=actor, channel=channel)
+    return audit_entry_build(
+        instance=instance, action=action, before=before, actor=actor, channel=channel
+    )
 
 
 def _import_links(
@@ -217,7 +223,9 @@ def _import_links(
         values = {"note": row.note, "source": row.reference, "status": row.status}
         link = existing.get((source.pk, target.pk, row.kind))
         if link is None:
-            link = Link.objects.create(source_node=source, target_node=target, kind=row.kind, **values)
+            link = Link.objects.create(
+                source_node=source, target_node=target, kind=row.kind, **values
+            )
             existing[(source.pk, target.pk, row.kind)] = link
             report.links_created += 1
             audit.append(_entry(link, AuditEntry.Action.CREATE, None, actor, channel))
@@ -232,7 +240,12 @@ def _import_links(
 
 
 def framework_file_import(
-    *, data: bytes, filename: str, actor: Actor = None, channel: str = "import", dry_run: bool = False
+    *,
+    data: bytes,
+    filename: str,
+    actor: Actor = None,
+    channel: str = "import",
+    dry_run: bool = False,
 ) -> ImportReport:
     """Read, validate and (unless dry_run) import a YAML, CSV or Excel framework file."""
     document, errors = read_framework_file(data, filename)

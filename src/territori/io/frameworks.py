@@ -20,7 +20,15 @@ from typing import Any
 import yaml
 
 from .errors import RowError
-from .tabular import Row, TableReadError, read_csv, read_xlsx, write_csv, write_xlsx, xlsx_sheet_names
+from .tabular import (
+    Row,
+    TableReadError,
+    read_csv,
+    read_xlsx,
+    write_csv,
+    write_xlsx,
+    xlsx_sheet_names,
+)
 
 STATUSES = ("confirmed", "partial", "missing", "illustrative")
 LINK_KINDS = ("contributes_to", "corresponds_to", "part_of")
@@ -237,20 +245,26 @@ def _nodes_from_yaml(
 def read_yaml(data: bytes) -> tuple[FrameworkDocument, list[RowError]]:
     errors: list[RowError] = []
     try:
-        loaded = yaml.load(data.decode("utf-8-sig"), Loader=_LineLoader)  # noqa: S506 (safe loader subclass)
+        loaded = yaml.load(data.decode("utf-8-sig"), Loader=_LineLoader)
     except UnicodeDecodeError:
         return FrameworkDocument(), [RowError(0, "encoding", "the file is not UTF-8 text")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
-        return FrameworkDocument(), [RowError(line, "yaml", f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+        return FrameworkDocument(), [
+            RowError(line, "yaml", f"not valid YAML: {getattr(exc, 'problem', exc)}")
+        ]
     if not isinstance(loaded, Mapping):
-        return FrameworkDocument(), [RowError(0, "file", "expected a mapping with 'framework', 'nodes', 'links'")]
+        return FrameworkDocument(), [
+            RowError(0, "file", "expected a mapping with 'framework', 'nodes', 'links'")
+        ]
     document = FrameworkDocument()
     framework_code = ""
     if "framework" in loaded:
         if not isinstance(loaded["framework"], Mapping):
-            errors.append(RowError(int(loaded.get("__line__", 0)), "framework", "must be a mapping"))
+            errors.append(
+                RowError(int(loaded.get("__line__", 0)), "framework", "must be a mapping")
+            )
         else:
             meta = _meta_from_mapping(loaded["framework"], errors)
             document.frameworks.append(meta)
@@ -357,7 +371,9 @@ def read_framework_file(data: bytes, filename: str) -> tuple[FrameworkDocument, 
     if suffix in {".xlsx", ".xlsm"}:
         return read_xlsx_document(data)
     return FrameworkDocument(), [
-        RowError(0, "file", f"unsupported file type '{suffix or filename}': use .yaml, .csv or .xlsx")
+        RowError(
+            0, "file", f"unsupported file type '{suffix or filename}': use .yaml, .csv or .xlsx"
+        )
     ]
 
 
@@ -381,9 +397,13 @@ def validate_document(
         if not meta.name_it:
             errors.append(RowError(meta.row, "name_it", "the framework needs an Italian name"))
         if meta.status not in STATUSES:
-            errors.append(RowError(meta.row, "status", f"must be one of {', '.join(STATUSES)}", meta.status))
+            errors.append(
+                RowError(meta.row, "status", f"must be one of {', '.join(STATUSES)}", meta.status)
+            )
         if meta.valid_from and meta.valid_to and meta.valid_to < meta.valid_from:
-            errors.append(RowError(meta.row, "valid_to", "ends before it starts", meta.valid_to.isoformat()))
+            errors.append(
+                RowError(meta.row, "valid_to", "ends before it starts", meta.valid_to.isoformat())
+            )
         metas[meta.code] = meta
 
     # Parent map per framework: database first, the file overrides.
@@ -395,7 +415,12 @@ def validate_document(
             continue
         if node.framework not in metas and node.framework not in existing:
             errors.append(
-                RowError(node.row, "framework", "unknown framework: create it first or describe it in the file", node.framework)
+                RowError(
+                    node.row,
+                    "framework",
+                    "unknown framework: create it first or describe it in the file",
+                    node.framework,
+                )
             )
             continue
         if not node.code:
@@ -420,12 +445,21 @@ def validate_document(
             )
             if levels and node.level not in levels:
                 errors.append(
-                    RowError(node.row, "level", f"unknown level (expected one of {', '.join(levels)})", node.level)
+                    RowError(
+                        node.row,
+                        "level",
+                        f"unknown level (expected one of {', '.join(levels)})",
+                        node.level,
+                    )
                 )
         if node.status not in STATUSES:
-            errors.append(RowError(node.row, "status", f"must be one of {', '.join(STATUSES)}", node.status))
+            errors.append(
+                RowError(node.row, "status", f"must be one of {', '.join(STATUSES)}", node.status)
+            )
         if node.parent_code == node.code:
-            errors.append(RowError(node.row, "parent_code", "a node cannot be its own parent", node.code))
+            errors.append(
+                RowError(node.row, "parent_code", "a node cannot be its own parent", node.code)
+            )
         parents.setdefault(node.framework, {})[node.code] = node.parent_code
 
     for node in document.nodes:
@@ -442,7 +476,12 @@ def validate_document(
             if current in visited:
                 if current == node.code and node.parent_code != node.code:
                     errors.append(
-                        RowError(node.row, "parent_code", "cycle: the node is its own ancestor", node.parent_code)
+                        RowError(
+                            node.row,
+                            "parent_code",
+                            "cycle: the node is its own ancestor",
+                            node.parent_code,
+                        )
                     )
                 break
             visited.add(current)
@@ -460,15 +499,30 @@ def validate_document(
                 errors.append(RowError(link.row, name, "unknown node", ref))
             ends.append(framework)
         if len(ends) == 2 and ends[0] == ends[1] and link.source and link.target:
-            errors.append(RowError(link.row, "to", "a link joins nodes of two different frameworks", link.target))
+            errors.append(
+                RowError(
+                    link.row, "to", "a link joins nodes of two different frameworks", link.target
+                )
+            )
         if link.kind not in LINK_KINDS:
-            errors.append(RowError(link.row, "kind", f"must be one of {', '.join(LINK_KINDS)}", link.kind))
+            errors.append(
+                RowError(link.row, "kind", f"must be one of {', '.join(LINK_KINDS)}", link.kind)
+            )
         if link.status not in STATUSES:
-            errors.append(RowError(link.row, "status", f"must be one of {', '.join(STATUSES)}", link.status))
-        key = (link.source, link.target, link.kind)
-        if key in seen_links:
-            errors.append(RowError(link.row, "to", f"duplicate link (first at row {seen_links[key]})", link.target))
-        seen_links[key] = link.row
+            errors.append(
+                RowError(link.row, "status", f"must be one of {', '.join(STATUSES)}", link.status)
+            )
+        link_key = (link.source, link.target, link.kind)
+        if link_key in seen_links:
+            errors.append(
+                RowError(
+                    link.row,
+                    "to",
+                    f"duplicate link (first at row {seen_links[link_key]})",
+                    link.target,
+                )
+            )
+        seen_links[link_key] = link.row
     return sorted(errors, key=lambda error: (error.row, error.field))
 
 
@@ -548,11 +602,17 @@ def write_csv_document(document: FrameworkDocument) -> bytes:
 
 def write_xlsx_document(document: FrameworkDocument) -> bytes:
     header, rows = _node_table(document)
-    sheets: dict[str, list[list[object]]] = {"nodes": [header, *rows]}
+    sheets: dict[str, list[list[object]]] = {"nodes": [list[object](header), *rows]}
     if document.frameworks:
         meta = _meta_dict(document.frameworks[0])
-        levels = ";".join("|".join(level.get(k, "") for k in ("code", "it", "en")) for level in meta.pop("levels"))
-        sheets["framework"] = [["field", "value"], *[[k, v] for k, v in meta.items()], ["levels", levels]]
+        levels = ";".join(
+            "|".join(level.get(k, "") for k in ("code", "it", "en")) for level in meta.pop("levels")
+        )
+        sheets["framework"] = [
+            ["field", "value"],
+            *[[k, v] for k, v in meta.items()],
+            ["levels", levels],
+        ]
     return write_xlsx(sheets)
 
 

@@ -22,7 +22,8 @@ def geodesic_area_km2(geometry: shapely.Geometry) -> float:
 def to_geojson(geometry: shapely.Geometry, precision: int = 5) -> dict[str, Any]:
     """GeoJSON geometry with coordinates rounded to `precision` decimals (about 1 m at 5)."""
     rounded = shapely.set_precision(geometry, 10**-precision)
-    return json.loads(shapely.to_geojson(rounded))  # type: ignore[no-any-return]
+    result: dict[str, Any] = json.loads(shapely.to_geojson(rounded))
+    return result
 
 
 def from_geojson(data: dict[str, Any]) -> shapely.Geometry:
@@ -38,7 +39,10 @@ def boundaries_checksum(items: Sequence[tuple[str, dict[str, Any] | None]]) -> s
 
 
 def build_topology(
-    features: Sequence[tuple[str, str, dict[str, Any]]], *, object_name: str, tolerance: float = 0.0004
+    features: Sequence[tuple[str, str, dict[str, Any]]],
+    *,
+    object_name: str,
+    tolerance: float = 0.0004,
 ) -> dict[str, Any]:
     """TopoJSON of (code, name, GeoJSON geometry) features, with shared borders kept shared.
 
@@ -57,7 +61,7 @@ def build_topology(
     topology = topojson.Topology(
         frame, prequantize=1e5, toposimplify=tolerance, object_name=object_name
     )
-    data: dict[str, Any] = json.loads(topology.to_json())
+    data: dict[str, Any] = json.loads(str(topology.to_json()))
     return enforce_clockwise(data)
 
 
@@ -80,7 +84,10 @@ def _ring_area(topology: dict[str, Any], ring: list[int]) -> float:
         if index < 0:
             coords.reverse()
         points.extend(coords if position == 0 else coords[1:])
-    return 0.5 * sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True))
+    return 0.5 * sum(
+        x0 * y1 - x1 * y0
+        for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True)
+    )
 
 
 def enforce_clockwise(topology: dict[str, Any]) -> dict[str, Any]:

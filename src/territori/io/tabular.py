@@ -94,7 +94,10 @@ def read_xlsx(data: bytes, sheet: str | None = None) -> Iterator[Row]:
             continue
         if not any(cells):
             continue
-        yield Row(index, {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name})
+        yield Row(
+            index,
+            {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name},
+        )
     workbook.close()
     if header is None:
         raise TableReadError(RowError(0, "header", "the sheet is empty"))
@@ -121,10 +124,14 @@ def read_table(data: bytes, filename: str) -> list[Row]:
     )
 
 
-def require_columns(rows: list[Row], required: list[str], present: set[str] | None = None) -> list[RowError]:
+def require_columns(
+    rows: list[Row], required: list[str], present: set[str] | None = None
+) -> list[RowError]:
     """Errors for required columns missing from the header."""
     columns = present if present is not None else (set(rows[0].values) if rows else set())
-    return [RowError(1, name, "required column is missing") for name in required if name not in columns]
+    return [
+        RowError(1, name, "required column is missing") for name in required if name not in columns
+    ]
 
 
 def write_xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
@@ -133,7 +140,8 @@ def write_xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    if workbook.active is not None:
+        workbook.remove(workbook.active)
     for name, rows in sheets.items():
         worksheet = workbook.create_sheet(title=name)
         for row in rows:

@@ -47,7 +47,9 @@ class Period:
 class ZonePlan:
     #: row, comune code, the planned period (its valid_to is set when a later row moves the comune)
     create: list[tuple[int, str, Period]] = field(default_factory=list)
-    close: list[tuple[int, int, dt.date]] = field(default_factory=list)  # row, membership id, valid_to
+    close: list[tuple[int, int, dt.date]] = field(
+        default_factory=list
+    )  # row, membership id, valid_to
     unchanged: list[tuple[int, str, int]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
@@ -95,17 +97,21 @@ def plan_zone_memberships(
             plan.errors.extend(RowError(1, name, "required column is missing") for name in missing)
             return plan
     names: dict[str, list[str]] = defaultdict(list)
-    for code, name in comuni.items():
-        names[fold(name)].append(code)
+    for comune_code, name in comuni.items():
+        names[fold(name)].append(comune_code)
 
     parsed: list[tuple[Row, str, int, dt.date | None]] = []
     for row in rows:
-        comune_value, zone_value, from_value = row.get("comune"), row.get("zona"), row.get("valid_from")
+        comune_value, zone_value, from_value = (
+            row.get("comune"),
+            row.get("zona"),
+            row.get("valid_from"),
+        )
         ok = True
+        code: str | None = None
         if not comune_value:
             plan.errors.append(RowError(row.line, "comune", "missing comune"))
             ok = False
-            code = None
         else:
             code, reason = resolve_comune(comune_value, comuni, names)
             if code is None:
@@ -116,7 +122,12 @@ def plan_zone_memberships(
             zone = int(zone_value)
             if zone not in zones:
                 plan.errors.append(
-                    RowError(row.line, "zona", f"unknown zona omogenea (expected one of {min(zones)}-{max(zones)})", zone_value)
+                    RowError(
+                        row.line,
+                        "zona",
+                        f"unknown zona omogenea (expected one of {min(zones)}-{max(zones)})",
+                        zone_value,
+                    )
                 )
                 ok = False
         except ValueError:
@@ -127,7 +138,9 @@ def plan_zone_memberships(
             try:
                 valid_from = _parse_date(from_value)
             except ValueError:
-                plan.errors.append(RowError(row.line, "valid_from", "not a date (use YYYY-MM-DD)", from_value))
+                plan.errors.append(
+                    RowError(row.line, "valid_from", "not a date (use YYYY-MM-DD)", from_value)
+                )
                 ok = False
         if ok and code is not None:
             parsed.append((row, code, zone, valid_from))

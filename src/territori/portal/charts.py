@@ -10,8 +10,18 @@ from django.utils.translation import gettext as _
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 #: Colour-blind-safe categorical palette (Okabe-Ito) for up to 8 groups, then Tableau 20.
 ZONE_COLOURS = [
-    "#0066cc", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00",
-    "#7a6a00", "#004d99", "#8c564b", "#5d5d5d", "#17becf", "#b8b8b8",
+    "#0066cc",
+    "#e69f00",
+    "#009e73",
+    "#cc79a7",
+    "#56b4e9",
+    "#d55e00",
+    "#7a6a00",
+    "#004d99",
+    "#8c564b",
+    "#5d5d5d",
+    "#17becf",
+    "#b8b8b8",
 ]
 
 

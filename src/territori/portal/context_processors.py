@@ -12,5 +12,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     path = request.get_full_path()
     return {
         "site_name": settings.TERRITORI_SITE_NAME,
-        "language_urls": [(code, name, translate_url(path, code)) for code, name in settings.LANGUAGES],
+        "language_urls": [
+            (code, name, translate_url(path, code)) for code, name in settings.LANGUAGES
+        ],
     }

@@ -26,7 +26,13 @@ PLAN = "psm-2024-2026"
 
 
 def _chart(spec: dict[str, Any], *, chart_id: str, csv_url: str, title: str) -> dict[str, Any]:
-    return {"id": chart_id, "spec_id": f"{chart_id}-spec", "spec": spec, "csv_url": csv_url, "title": title}
+    return {
+        "id": chart_id,
+        "spec_id": f"{chart_id}-spec",
+        "spec": spec,
+        "csv_url": csv_url,
+        "title": title,
+    }
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -94,7 +100,11 @@ def territory_list(request: HttpRequest) -> HttpResponse:
         title=_("Comuni by zona omogenea"),
     )
     context = {
-        "upper": Territory.objects.filter(kind__in=[Territory.Kind.COUNTRY, Territory.Kind.REGION, Territory.Kind.METRO_CITY]).defer("boundary", "search_text").order_by("code"),
+        "upper": Territory.objects.filter(
+            kind__in=[Territory.Kind.COUNTRY, Territory.Kind.REGION, Territory.Kind.METRO_CITY]
+        )
+        .defer("boundary", "search_text")
+        .order_by("code"),
         "zones": zones,
         "comuni": rows,
         "unassigned": sum(1 for row in rows if row.zona is None),
@@ -106,7 +116,9 @@ def territory_list(request: HttpRequest) -> HttpResponse:
 def _map_spec(**kwargs: Any) -> dict[str, Any]:
     from .charts import comuni_map
 
-    return comuni_map(topology_url=reverse("portal:topology", kwargs={"key": COMUNI_TOPOLOGY}), **kwargs)
+    return comuni_map(
+        topology_url=reverse("portal:topology", kwargs={"key": COMUNI_TOPOLOGY}), **kwargs
+    )
 
 
 def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -114,17 +126,28 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
         territory = terr.territory_get(code=code)
     except Territory.DoesNotExist as exc:
         raise Http404(_("No such territory")) from exc
-    context: dict[str, Any] = {"territory": territory, "chart": None, "members": None, "memberships": None}
+    context: dict[str, Any] = {
+        "territory": territory,
+        "chart": None,
+        "members": None,
+        "memberships": None,
+    }
     csv_url = reverse("portal:comuni_csv", kwargs={"code": territory.code})
     if territory.kind == Territory.Kind.COMUNE:
         memberships = list(terr.member_groups(member=territory))
         context["memberships"] = memberships
         context["zona"] = next(
-            (m.group for m in memberships if m.group.kind == Territory.Kind.ZONA and m.is_valid_on(terr.today())), None
+            (
+                m.group
+                for m in memberships
+                if m.group.kind == Territory.Kind.ZONA and m.is_valid_on(terr.today())
+            ),
+            None,
         )
         context["chart"] = _chart(
             _map_spec(
-                description=_("Map: %(name)s within the metropolitan city.") % {"name": territory.name},
+                description=_("Map: %(name)s within the metropolitan city.")
+                % {"name": territory.name},
                 highlight={territory.code: territory.name},
                 legend_title=_("Comune"),
             ),
@@ -140,8 +163,9 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
         if codes:
             context["chart"] = _chart(
                 _map_spec(
-                    description=_("Map of the %(count)d comuni of %(name)s.") % {"count": len(codes), "name": territory.name},
-                    highlight={c: territory.name for c in codes},
+                    description=_("Map of the %(count)d comuni of %(name)s.")
+                    % {"count": len(codes), "name": territory.name},
+                    highlight=dict.fromkeys(codes, territory.name),
                     only=None,
                     legend_title=_("Zona omogenea"),
                 ),
@@ -156,8 +180,12 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
         context["zones"] = list(terr.zones_with_counts())
         context["chart"] = _chart(
             _map_spec(
-                description=_("Map of the comuni of the metropolitan city, coloured by zona omogenea."),
-                highlight={row.code: f"{row.zona.number} {row.zona.name}" for row in rows if row.zona},
+                description=_(
+                    "Map of the comuni of the metropolitan city, coloured by zona omogenea."
+                ),
+                highlight={
+                    row.code: f"{row.zona.number} {row.zona.name}" for row in rows if row.zona
+                },
                 legend_title=_("Zona omogenea"),
             ),
             chart_id="map-cmto",
@@ -165,7 +193,9 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
             title=_("Comuni by zona omogenea"),
         )
     else:
-        context["children_list"] = territory.children.defer("boundary", "search_text").order_by("name")
+        context["children_list"] = territory.children.defer("boundary", "search_text").order_by(
+            "name"
+        )
     return render(request, "portal/territory_detail.html", context)
 
 
@@ -183,7 +213,10 @@ def comuni_csv(request: HttpRequest, code: str) -> HttpResponse:
         rows = terr.comuni_table()
     body = write_csv(
         ["codice_istat", "comune", "superficie_km2", "zona_omogenea"],
-        [[r.code, r.name, r.area_km2, f"{r.zona.number} {r.zona.name}" if r.zona else ""] for r in rows],
+        [
+            [r.code, r.name, r.area_km2, f"{r.zona.number} {r.zona.name}" if r.zona else ""]
+            for r in rows
+        ],
     )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="comuni-{territory.code}.csv"'
@@ -212,7 +245,12 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/search.html",
-        {"query": query, "nodes": nodes, "territories": territories, "total": len(nodes) + len(territories)},
+        {
+            "query": query,
+            "nodes": nodes,
+            "territories": territories,
+            "total": len(nodes) + len(territories),
+        },
     )
 
 
@@ -221,4 +259,6 @@ def chart_json(chart: dict[str, Any]) -> str:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok", "frameworks": Framework.objects.aggregate(n=Count("id"))["n"]})
+    return JsonResponse(
+        {"status": "ok", "frameworks": Framework.objects.aggregate(n=Count("id"))["n"]}
+    )

@@ -93,9 +93,7 @@ def database_from_url(url: str) -> dict[str, object]:
 
 
 DATABASES = {
-    "default": database_from_url(
-        os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}")
-    )
+    "default": database_from_url(os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}"))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,7 +7,7 @@ import os
 from .base import *  # noqa: F403
 from .base import database_from_url
 
-SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789"  # noqa: S105
+SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite://:memory:"))}

@@ -42,7 +42,9 @@ class Territory(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    area_km2 = models.DecimalField(_("area (km²)"), max_digits=12, decimal_places=3, null=True, blank=True)
+    area_km2 = models.DecimalField(
+        _("area (km²)"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
     boundary = models.JSONField(_("boundary (GeoJSON geometry, WGS84)"), null=True, blank=True)
     boundary_source = models.CharField(_("boundary source"), max_length=300, blank=True)
     members_status = models.CharField(
@@ -87,7 +89,9 @@ class Membership(models.Model):
     valid_from = models.DateField(
         _("valid from"), null=True, blank=True, help_text=_("Empty: since before records begin.")
     )
-    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty: still valid."))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Empty: still valid.")
+    )
     source = models.TextField(_("source"), blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 

@@ -22,7 +22,11 @@ def territory_get(*, code: str) -> Territory:
 
 
 def territories_by_kind(*, kind: str) -> QuerySet[Territory]:
-    return Territory.objects.filter(kind=kind).defer("boundary", "search_text").order_by("number", "name")
+    return (
+        Territory.objects.filter(kind=kind)
+        .defer("boundary", "search_text")
+        .order_by("number", "name")
+    )
 
 
 def zones_with_counts(*, day: dt.date | None = None) -> QuerySet[Territory]:
@@ -59,9 +63,11 @@ def member_groups(*, member: Territory) -> QuerySet[Membership]:
 
 def comune_zones(*, day: dt.date | None = None) -> dict[str, Territory]:
     """Comune code → its zona omogenea on a day (one query)."""
-    memberships = Membership.objects.filter(
-        valid_on(day or today()), group__kind=Territory.Kind.ZONA
-    ).select_related("member", "group").only("member__code", "group__code", "group__name", "group__number", "group__kind")
+    memberships = (
+        Membership.objects.filter(valid_on(day or today()), group__kind=Territory.Kind.ZONA)
+        .select_related("member", "group")
+        .only("member__code", "group__code", "group__name", "group__number", "group__kind")
+    )
     return {m.member.code: m.group for m in memberships}
 
 
@@ -76,11 +82,17 @@ class ComuneRow:
 def comuni_table(*, day: dt.date | None = None, codes: set[str] | None = None) -> list[ComuneRow]:
     """Comuni with area and zona, for the accessible table beside a map (two queries)."""
     zones = comune_zones(day=day)
-    queryset = Territory.objects.filter(kind=Territory.Kind.COMUNE).only("code", "name", "area_km2").order_by("name")
+    queryset = (
+        Territory.objects.filter(kind=Territory.Kind.COMUNE)
+        .only("code", "name", "area_km2")
+        .order_by("name")
+    )
     if codes is not None:
         queryset = queryset.filter(code__in=codes)
     return [
-        ComuneRow(t.code, t.name, float(t.area_km2) if t.area_km2 is not None else None, zones.get(t.code))
+        ComuneRow(
+            t.code, t.name, float(t.area_km2) if t.area_km2 is not None else None, zones.get(t.code)
+        )
         for t in queryset
     ]
 
@@ -100,4 +112,6 @@ def topology_get(*, key: str) -> Topology:
 
 
 def territory_counts() -> dict[str, int]:
-    return dict(Territory.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    return dict(
+        Territory.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )

@@ -13,10 +13,10 @@ from territori.core.audit import Actor, audit_entry_build, audit_record_many, sn
 from territori.core.models import AuditEntry
 from territori.core.text import fold
 from territori.io.errors import InputValidationError, RowError
+from territori.io.geo import boundaries_checksum, build_topology
 from territori.io.tabular import TableReadError, read_table
 from territori.io.zones import Period, ZonePlan, plan_zone_memberships
 
-from territori.io.geo import boundaries_checksum, build_topology
 from .models import Membership, Territory, Topology
 
 
@@ -59,9 +59,11 @@ def territories_upsert(
     for index, item in enumerate(items, start=1):
         if item.kind not in Territory.Kind.values:
             errors.append(RowError(index, "kind", "unknown kind", item.kind))
-        if item.parent_code and item.parent_code not in existing and item.parent_code not in {
-            i.code for i in items[: index - 1]
-        }:
+        if (
+            item.parent_code
+            and item.parent_code not in existing
+            and item.parent_code not in {i.code for i in items[: index - 1]}
+        ):
             errors.append(RowError(index, "parent_code", "unknown parent", item.parent_code))
     if errors:
         raise InputValidationError(errors)
@@ -86,14 +88,24 @@ def territories_upsert(
             territory.save()
             existing[item.code] = territory
             report.created += 1
-            audit.append(audit_entry_build(instance=territory, action=AuditEntry.Action.CREATE, before=None, actor=actor, channel=channel))
+            audit.append(
+                audit_entry_build(
+                    instance=territory,
+                    action=AuditEntry.Action.CREATE,
+                    before=None,
+                    actor=actor,
+                    channel=channel,
+                )
+            )
             continue
         before = snapshot(territory)
         changed = False
         for name, value in values.items():
             current = getattr(territory, name)
             if name == "area_km2" and current is not None and value is not None:
-                same = Decimal(current).quantize(Decimal("0.001")) == Decimal(value).quantize(Decimal("0.001"))
+                same = Decimal(current).quantize(Decimal("0.001")) == Decimal(value).quantize(
+                    Decimal("0.001")
+                )
             else:
                 same = current == value
             if not same:
@@ -103,7 +115,15 @@ def territories_upsert(
             territory.search_text = territory_search_text(territory)
             territory.save()
             report.updated += 1
-            audit.append(audit_entry_build(instance=territory, action=AuditEntry.Action.UPDATE, before=before, actor=actor, channel=channel))
+            audit.append(
+                audit_entry_build(
+                    instance=territory,
+                    action=AuditEntry.Action.UPDATE,
+                    before=before,
+                    actor=actor,
+                    channel=channel,
+                )
+            )
         else:
             report.unchanged += 1
     audit_record_many(audit)
@@ -125,10 +145,14 @@ def _zone_context() -> tuple[dict[str, str], dict[int, Territory], dict[str, lis
     comuni = dict(Territory.objects.filter(kind=Territory.Kind.COMUNE).values_list("code", "name"))
     zones = {z.number: z for z in Territory.objects.filter(kind=Territory.Kind.ZONA) if z.number}
     existing: dict[str, list[Period]] = defaultdict(list)
-    for membership in Membership.objects.filter(group__kind=Territory.Kind.ZONA).select_related("member", "group"):
+    for membership in Membership.objects.filter(group__kind=Territory.Kind.ZONA).select_related(
+        "member", "group"
+    ):
         assert membership.group.number is not None
         existing[membership.member.code].append(
-            Period(membership.group.number, membership.valid_from, membership.valid_to, membership.pk)
+            Period(
+                membership.group.number, membership.valid_from, membership.valid_to, membership.pk
+            )
         )
     return comuni, zones, existing
 
@@ -141,7 +165,9 @@ def zone_memberships_plan(*, data: bytes, filename: str) -> ZonePlan:
         return ZonePlan(errors=[exc.error])
     comuni, zones, existing = _zone_context()
     if not zones:
-        return ZonePlan(errors=[RowError(0, "zona", "no zone omogenee exist yet: load territories first")])
+        return ZonePlan(
+            errors=[RowError(0, "zona", "no zone omogenee exist yet: load territories first")]
+        )
     return plan_zone_memberships(rows, comuni=comuni, zones=set(zones), existing=existing)
 
 
@@ -161,7 +187,15 @@ def zone_memberships_import(
         before = snapshot(membership)
         membership.valid_to = valid_to
         membership.save(update_fields=["valid_to"])
-        audit.append(audit_entry_build(instance=membership, action=AuditEntry.Action.UPDATE, before=before, actor=actor, channel=channel))
+        audit.append(
+            audit_entry_build(
+                instance=membership,
+                action=AuditEntry.Action.UPDATE,
+                before=before,
+                actor=actor,
+                channel=channel,
+            )
+        )
     for _row, code, period in plan.create:
         membership = Membership.objects.create(
             member=members[code],
@@ -170,9 +204,19 @@ def zone_memberships_import(
             valid_to=period.valid_to,
             source=source,
         )
-        audit.append(audit_entry_build(instance=membership, action=AuditEntry.Action.CREATE, before=None, actor=actor, channel=channel))
+        audit.append(
+            audit_entry_build(
+                instance=membership,
+                action=AuditEntry.Action.CREATE,
+                before=None,
+                actor=actor,
+                channel=channel,
+            )
+        )
     audit_record_many(audit)
-    return ZoneImportReport(created=len(plan.create), closed=len(plan.close), unchanged=len(plan.unchanged), plan=plan)
+    return ZoneImportReport(
+        created=len(plan.create), closed=len(plan.close), unchanged=len(plan.unchanged), plan=plan
+    )
 
 
 # ---------------------------------------------------------------- topologies
@@ -180,17 +224,29 @@ def zone_memberships_import(
 COMUNI_TOPOLOGY = "cmto-comuni"
 
 
-def topology_build(*, key: str = COMUNI_TOPOLOGY, parent_code: str | None = None, force: bool = False) -> Topology:
+def topology_build(
+    *, key: str = COMUNI_TOPOLOGY, parent_code: str | None = None, force: bool = False
+) -> Topology:
     """Build (or keep, when the boundaries have not changed) the comuni topology."""
     queryset = Territory.objects.filter(kind=Territory.Kind.COMUNE, boundary__isnull=False)
     if parent_code:
         queryset = queryset.filter(parent__code=parent_code)
-    rows = list(queryset.order_by("code").values_list("code", "name", "boundary"))
+    rows: list[tuple[str, str, dict[str, Any]]] = [
+        (code, name, boundary)
+        for code, name, boundary in queryset.order_by("code").values_list(
+            "code", "name", "boundary"
+        )
+        if boundary is not None
+    ]
     checksum = boundaries_checksum([(code, boundary) for code, _name, boundary in rows])
     current = Topology.objects.filter(key=key).first()
     if current is not None and current.source_checksum == checksum and not force:
         return current
-    data = build_topology(rows, object_name="comuni") if rows else {"type": "Topology", "objects": {}, "arcs": []}
+    data = (
+        build_topology(rows, object_name="comuni")
+        if rows
+        else {"type": "Topology", "objects": {}, "arcs": []}
+    )
     topology, _created = Topology.objects.update_or_create(
         key=key, defaults={"data": data, "source_checksum": checksum, "feature_count": len(rows)}
     )

@@ -12,7 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 #: (source under node_modules, destination under vendor/); directories are copied whole.
 ASSETS = [
     ("bootstrap-italia/dist/css", "bootstrap-italia/css"),
-    ("bootstrap-italia/dist/js/bootstrap-italia.bundle.min.js", "bootstrap-italia/js/bootstrap-italia.bundle.min.js"),
+    (
+        "bootstrap-italia/dist/js/bootstrap-italia.bundle.min.js",
+        "bootstrap-italia/js/bootstrap-italia.bundle.min.js",
+    ),
     ("bootstrap-italia/dist/svg/sprites.svg", "bootstrap-italia/svg/sprites.svg"),
     ("bootstrap-italia/dist/fonts", "bootstrap-italia/fonts"),
     ("vega/build/vega.min.js", "vega/vega.min.js"),

@@ -28,7 +28,9 @@ class Command(BaseCommand):
             if password:
                 user.set_password(password)
                 user.save(update_fields=["password"])
-                self.stdout.write(f"staff account '{username}': password set from TERRITORI_ADMIN_PASSWORD")
+                self.stdout.write(
+                    f"staff account '{username}': password set from TERRITORI_ADMIN_PASSWORD"
+                )
             else:
                 self.stdout.write(
                     f"staff account '{username}' exists (password printed when it was created; "
@@ -37,7 +39,9 @@ class Command(BaseCommand):
             return
         generated = not password
         password = password or secrets.token_urlsafe(12)
-        user = user_model.objects.create_user(username=username, password=password, is_staff=True, is_superuser=True)
+        user = user_model.objects.create_user(
+            username=username, password=password, is_staff=True, is_superuser=True
+        )
         roles_ensure()
         user.groups.add(Group.objects.get(name=ADMINISTRATOR))
         self.stdout.write(f"staff account created: user '{username}'")

@@ -16,8 +16,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("code", help="the framework's code, e.g. amsvs-torino")
-        parser.add_argument("--format", choices=sorted(WRITERS), help="default: from --output's suffix, else yaml")
-        parser.add_argument("-o", "--output", help="file to write (default: standard output; required for xlsx)")
+        parser.add_argument(
+            "--format", choices=sorted(WRITERS), help="default: from --output's suffix, else yaml"
+        )
+        parser.add_argument(
+            "-o", "--output", help="file to write (default: standard output; required for xlsx)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         output = options["output"]

@@ -18,13 +18,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="a .yaml/.yml, .csv or .xlsx file")
-        parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and report, write nothing"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
         try:
             report = framework_file_import(
-                data=read_input_file(path), filename=Path(path).name, channel="cli", dry_run=options["dry_run"]
+                data=read_input_file(path),
+                filename=Path(path).name,
+                channel="cli",
+                dry_run=options["dry_run"],
             )
         except InputValidationError as exc:
             raise validation_error(path, exc) from exc

@@ -18,8 +18,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="a .csv or .xlsx file")
-        parser.add_argument("--source", default="", help="where the list comes from (kept with each membership)")
-        parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+        parser.add_argument(
+            "--source", default="", help="where the list comes from (kept with each membership)"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and report, write nothing"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
@@ -34,7 +38,10 @@ class Command(BaseCommand):
                 )
                 return
             report = zone_memberships_import(
-                data=data, filename=Path(path).name, source=options["source"] or Path(path).name, channel="cli"
+                data=data,
+                filename=Path(path).name,
+                source=options["source"] or Path(path).name,
+                channel="cli",
             )
         except InputValidationError as exc:
             raise validation_error(path, exc) from exc

@@ -15,6 +15,10 @@
       i18n: labels,
       formatLocale: lang.indexOf("en") === 0 ? undefined : { decimal: ",", thousands: ".", grouping: [3], currency: ["", " €"] }
     }).then(function (result) {
+      // The export menu's toggle is an icon: give it a name for screen readers.
+      element.querySelectorAll("summary").forEach(function (summary) {
+        summary.setAttribute("aria-label", labels.CLICK_TO_VIEW_ACTIONS);
+      });
       element.setAttribute("data-rendered", "true");
     }).catch(function (error) {
       element.setAttribute("data-rendered", "error");

@@ -1,0 +1,140 @@
+"""The `territori` command: its subcommands, help, and clear errors with a non-zero exit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from territori.cli.main import main
+from territori.territories.models import Membership
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Django closes every connection after a command run from argv; on PostgreSQL that
+    would end the test's transaction, so in-process runs keep it open."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "territori.cli.main", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+
+
+def test_help_lists_the_product_commands(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for name in ("serve", "demo", "import-framework", "export-framework", "import-zones"):
+        assert name in out
+
+
+def test_each_subcommand_has_help():
+    for name in ("import-framework", "export-framework", "import-zones"):
+        result = run(name, "--help")
+        assert result.returncode == 0 and "usage:" in result.stdout, result.stderr
+    assert "--bind" in run("serve", "--help").stdout
+
+
+@pytest.mark.django_db
+def test_import_framework_reports_counts_and_is_idempotent(capsys):
+    main(["import-framework", str(FIXTURES / "frameworks" / "good.yaml")])
+    assert "nodes +4" in capsys.readouterr().out
+    main(["import-framework", str(FIXTURES / "frameworks" / "good.yaml")])
+    assert "nodes +0 ~0 =4" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_bad_files_and_arguments_exit_non_zero_with_the_reason(capsys):
+    with pytest.raises(SystemExit) as broken:
+        main(["import-framework", str(FIXTURES / "frameworks" / "broken.yaml")])
+    assert broken.value.code == 1
+    err = capsys.readouterr().err
+    assert "nothing was written" in err
+    assert "row 9, field 'code': duplicate code" in err
+    with pytest.raises(SystemExit) as missing:
+        main(["import-zones", "/nonexistent/zone.csv"])
+    assert missing.value.code == 1
+    assert "no such file" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as unknown:
+        main(["export-framework", "nope"])
+    assert unknown.value.code == 1
+    assert "unknown framework 'nope'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as no_arg:
+        main(["import-zones"])
+    assert no_arg.value.code != 0
+
+
+@pytest.mark.django_db
+def test_export_framework_writes_yaml_csv_and_xlsx(tmp_path, capsysbinary):
+    main(["export-framework", "psm-2024-2026"])
+    exported = yaml.safe_load(capsysbinary.readouterr().out)
+    assert exported["framework"]["code"] == "psm-2024-2026"
+    assert {"from": "psm-2024-2026:1", "to": "pnrr:M1"}.items() <= exported["links"][0].items()
+    for suffix in ("csv", "xlsx"):
+        target = tmp_path / f"psm.{suffix}"
+        main(["export-framework", "psm-2024-2026", "-o", str(target)])
+        assert target.stat().st_size > 100
+    assert target.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.django_db
+def test_import_zones_dry_run_then_real(capsys):
+    path = str(FIXTURES / "zones" / "good.csv")
+    main(["import-zones", path, "--dry-run"])
+    assert "would create 3" in capsys.readouterr().out
+    before = Membership.objects.count()
+    main(["import-zones", path])
+    assert Membership.objects.count() == before + 3
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    (tmp_path / "vendor").mkdir()  # made by `territori setup` on a real deployment
+    env = {
+        "DJANGO_SETTINGS_MODULE": "territori.settings.production",
+        "SECRET_KEY": "x" * 20 + "k3Y-for-the-deploy-check-only-4f9a8b7c6d5e4f3a2b1c",
+        "ALLOWED_HOSTS": "agenda.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "TERRITORI_VAR": str(tmp_path),
+        "TERRITORI_HTTPS": "",
+        "DEBUG": "",
+    }
+    result = run("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
+    env = {
+        "DJANGO_SETTINGS_MODULE": "territori.settings.production",
+        "SECRET_KEY": "",
+        "TERRITORI_VAR": str(tmp_path),
+    }
+    result = run("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_sqlite_uses_wal_mode(tmp_path):
+    from territori.settings.base import database_from_url
+
+    config = database_from_url(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]  # type: ignore[index]
+    assert (
+        database_from_url("postgres://postgres@127.0.0.1:5432/x")["ENGINE"]
+        == "django.db.backends.postgresql"
+    )

@@ -1,0 +1,137 @@
+"""Roles as groups, permissions per role, and the audit log of admin edits."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from territori.core.models import AuditEntry
+from territori.core.roles import ADMINISTRATOR, ANALYST, EDITOR, MODERATOR, roles_ensure
+from territori.frameworks.models import Node
+from territori.territories.models import Membership, Territory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(django_user_model):
+    def make(role: str):
+        user = django_user_model.objects.create_user(f"user-{role}", password="x", is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed", "denied"),
+    [
+        (
+            EDITOR,
+            ["frameworks.change_node", "frameworks.add_link", "core.view_auditentry"],
+            [
+                "territories.change_territory",
+                "territories.add_membership",
+                "frameworks.delete_framework",
+            ],
+        ),
+        (
+            ANALYST,
+            [
+                "territories.change_territory",
+                "territories.add_membership",
+                "frameworks.add_framework",
+            ],
+            ["frameworks.delete_link", "auth.add_user"],
+        ),
+        (
+            MODERATOR,
+            ["frameworks.view_node"],
+            ["frameworks.change_node", "territories.change_territory", "core.view_auditentry"],
+        ),
+        (
+            ADMINISTRATOR,
+            ["auth.add_user", "frameworks.delete_framework", "territories.delete_membership"],
+            ["core.change_auditentry"],
+        ),
+    ],
+)
+def test_each_role_has_exactly_its_permissions(staff, role, allowed, denied):
+    user = staff(role)
+    for permission in allowed:
+        assert user.has_perm(permission), permission
+    for permission in denied:
+        assert not user.has_perm(permission), permission
+
+
+def test_roles_ensure_is_idempotent():
+    first = roles_ensure()
+    assert roles_ensure() == first
+    assert Group.objects.filter(name__in=[ADMINISTRATOR, EDITOR, ANALYST, MODERATOR]).count() == 4
+
+
+def test_editor_edits_a_node_in_the_admin_and_the_change_is_audited(client, staff):
+    editor = staff(EDITOR)
+    client.force_login(editor)
+    node = Node.objects.get(framework__code="amsvs-torino", code="2.1")
+    url = f"/admin/frameworks/node/{node.pk}/change/"
+    assert client.get(url).status_code == 200
+    data = {
+        "framework": node.framework_id,
+        "parent": node.parent_id,
+        "level": node.level,
+        "code": node.code,
+        "title_it": "Missione 2.1 — titolo ufficiale",
+        "title_en": "",
+        "description_it": "",
+        "description_en": "",
+        "order": node.order,
+        "status": "confirmed",
+        "source": "Atto di prova",
+        "attributes": "{}",
+        "links_out-TOTAL_FORMS": "0",
+        "links_out-INITIAL_FORMS": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    node.refresh_from_db()
+    assert node.title_it == "Missione 2.1 — titolo ufficiale"
+    assert "titolo ufficiale" in node.search_text
+    entry = AuditEntry.objects.filter(model="frameworks.node", object_id=str(node.pk)).latest("id")
+    assert entry.actor == editor
+    assert entry.channel == "admin"
+    assert entry.before["title_it"].endswith("titolo da completare")
+    assert entry.after["status"] == "confirmed"
+    # the log is visible in the back office, read only
+    assert client.get(f"/admin/core/auditentry/{entry.pk}/change/").status_code == 200
+    assert client.post(f"/admin/core/auditentry/{entry.pk}/delete/").status_code == 403
+
+
+def test_analyst_cannot_edit_nodes_text_but_can_edit_memberships(client, staff):
+    client.force_login(staff(MODERATOR))
+    node = Node.objects.get(framework__code="sdg", code="1")
+    assert client.get(f"/admin/frameworks/node/{node.pk}/change/").status_code == 200  # view only
+    assert client.post(f"/admin/frameworks/node/{node.pk}/change/", {}).status_code == 403
+    client.force_login(staff(ANALYST))
+    membership = Membership.objects.filter(member__name="Mappano").get()
+    response = client.post(
+        f"/admin/territories/membership/{membership.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(model="territories.membership", action="delete").latest("id")
+    assert entry.before["member_id"] == Territory.objects.get(name="Mappano").pk
+    assert entry.after is None
+
+
+def test_admin_lists_render_with_bounded_queries(client, staff, django_assert_max_num_queries):
+    client.force_login(staff(ADMINISTRATOR))
+    for url in (
+        "/admin/frameworks/node/",
+        "/admin/frameworks/link/",
+        "/admin/territories/territory/",
+        "/admin/territories/membership/",
+        "/admin/core/auditentry/",
+        "/admin/frameworks/framework/",
+    ):
+        with django_assert_max_num_queries(16):
+            assert client.get(url).status_code == 200, url

@@ -1,0 +1,123 @@
+"""Browser tests in headless Chromium: the visitor's path, the language switch, and axe-core.
+
+Skipped with a reason when Chromium is missing locally; in CI (CI=true) they must run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = [
+    "/",
+    "/en/",
+    "/quadri/",
+    "/quadri/amsvs-torino/",
+    "/quadri/amsvs-torino/1.2/",
+    "/en/quadri/pnrr/M1/",
+    "/quadri/proposta-2024/1.4.a/",
+    "/territori/",
+    "/territori/ZO04/",
+    "/territori/ZO02/",
+    "/territori/001272/",
+    "/en/territori/201/",
+    "/cerca/?q=torino",
+]
+
+
+@pytest.fixture
+def demo_data() -> None:
+    from territori.demo.services import demo_load
+
+    demo_load()  # the live server's database is flushed after each browser test
+
+
+@pytest.fixture
+def page(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.setenv(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+    )  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        browser.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    axe = Path(settings.NODE_MODULES_DIR) / "axe-core" / "axe.min.js"
+    assert axe.exists(), "run npm ci (axe-core is a dev dependency)"
+    page.add_script_tag(content=axe.read_text())
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def open_page(page: Any, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, url
+    if page.locator("[data-vega-spec]").count():
+        page.wait_for_selector("[data-vega-spec][data-rendered]", timeout=20000)
+        assert page.locator('[data-rendered="error"]').count() == 0, url
+
+
+def test_every_page_passes_axe(live_server: Any, demo_data: None, page: Any) -> None:
+    failures = {}
+    for path in PAGES:
+        open_page(page, live_server.url + path)
+        violations = axe_violations(page)
+        if violations:
+            failures[path] = violations
+    assert failures == {}
+
+
+def test_visitor_goes_from_the_agenda_to_a_mission_a_plan_axis_and_a_territory(
+    live_server: Any, demo_data: None, page: Any
+) -> None:
+    open_page(page, live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "it"
+    page.get_by_role("link", name="Promuovere la green economy").first.click()
+    page.wait_for_url("**/quadri/amsvs-torino/1.2/")
+    page.locator('a[href="/quadri/psm-2024-2026/1/"]').first.click()
+    page.wait_for_url("**/quadri/psm-2024-2026/1/")
+    assert "Torino Metropoli più produttiva e innovativa" in page.locator("h1").inner_text()
+    page.locator('a[href="/quadri/pnrr/M1/"]').first.click()
+    page.wait_for_url("**/quadri/pnrr/M1/")
+    page.get_by_role("navigation", name="Navigazione principale").get_by_role(
+        "link", name="Territorio"
+    ).click()
+    page.wait_for_url("**/territori/")
+    page.wait_for_selector("[data-vega-spec][data-rendered='true'] svg", timeout=20000)
+    assert page.locator("svg path").count() > 300  # one shape per comune
+    page.get_by_role("link", name="Mappano").click()
+    page.wait_for_url("**/territori/001316/")
+    assert "Area Metropolitana Torino Nord" in page.content()
+    # the language switch keeps the page
+    page.locator('a[hreflang="en"]').first.click()
+    page.wait_for_url("**/en/territori/001316/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Territory" in page.get_by_role("navigation", name="Main navigation").inner_text()
