@@ -28,6 +28,7 @@ ASSETS = [
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # it creates what the static files check looks for
     help = "Copy front-end assets (Bootstrap Italia, Vega, htmx) from node_modules (run `npm ci` first)."
 
     def handle(self, *args: Any, **options: Any) -> None:
