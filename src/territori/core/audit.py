@@ -91,3 +91,32 @@ def audit_record_many(entries: Iterable[AuditEntry]) -> int:
     """Save many prepared entries in one query (bulk loads and imports)."""
     created = AuditEntry.objects.bulk_create(list(entries), batch_size=500)
     return len(created)
+
+
+class AuditBatch:
+    """Collects the audit entries of one import or bulk load, saved together at the end."""
+
+    def __init__(self, *, actor: Actor, channel: str) -> None:
+        self.actor = actor
+        self.channel = channel
+        self.entries: list[AuditEntry] = []
+
+    def created(self, instance: models.Model) -> None:
+        self._add(instance, AuditEntry.Action.CREATE, None)
+
+    def updated(self, instance: models.Model, before: Mapping[str, Any]) -> None:
+        self._add(instance, AuditEntry.Action.UPDATE, before)
+
+    def _add(self, instance: models.Model, action: str, before: Mapping[str, Any] | None) -> None:
+        self.entries.append(
+            audit_entry_build(
+                instance=instance,
+                action=action,
+                before=before,
+                actor=self.actor,
+                channel=self.channel,
+            )
+        )
+
+    def save(self) -> int:
+        return audit_record_many(self.entries)

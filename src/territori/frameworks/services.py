@@ -7,8 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from territori.core.audit import Actor, audit_entry_build, audit_record_many, snapshot
-from territori.core.models import AuditEntry
+from territori.core.audit import Actor, AuditBatch, snapshot
 from territori.core.text import fold
 from territori.io.errors import InputValidationError
 from territori.io.frameworks import (
@@ -123,7 +122,7 @@ def framework_document_import(
     if errors:
         raise InputValidationError(errors)
     report = ImportReport()
-    audit: list[AuditEntry] = []
+    audit = AuditBatch(actor=actor, channel=channel)
 
     frameworks = {fw.code: fw for fw in Framework.objects.select_for_update()}
     for meta in document.frameworks:
@@ -132,13 +131,13 @@ def framework_document_import(
             framework = Framework.objects.create(code=meta.code, **_framework_values(meta))
             frameworks[meta.code] = framework
             report.frameworks_created += 1
-            audit.append(_entry(framework, AuditEntry.Action.CREATE, None, actor, channel))
+            audit.created(framework)
         else:
             before = snapshot(framework)
             if _apply(framework, _framework_values(meta)):
                 framework.save()
                 report.frameworks_updated += 1
-                audit.append(_entry(framework, AuditEntry.Action.UPDATE, before, actor, channel))
+                audit.updated(framework, before)
 
     touched = {row.framework for row in document.nodes}
     nodes: dict[tuple[str, str], Node] = {
@@ -174,7 +173,7 @@ def framework_document_import(
             node.save()
             nodes[key] = node
             report.nodes_created += 1
-            audit.append(_entry(node, AuditEntry.Action.CREATE, None, actor, channel))
+            audit.created(node)
             continue
         before = snapshot(node)
         changed = _apply(node, values)
@@ -184,28 +183,18 @@ def framework_document_import(
             node.save()
         if changed:
             report.nodes_updated += 1
-            audit.append(_entry(node, AuditEntry.Action.UPDATE, before, actor, channel))
+            audit.updated(node, before)
         else:
             report.nodes_unchanged += 1
     report.nodes_not_in_file = sorted(
         f"{fw}:{code}" for (fw, code) in nodes if fw in touched and (fw, code) not in in_file
     )
-    _import_links(document.links, report, audit, actor, channel)
-    audit_record_many(audit)
+    _import_links(document.links, report, audit)
+    audit.save()
     return report
 
 
-def _entry(
-    instance: Any, action: str, before: dict[str, Any] | None, actor: Actor, channel: str
-) -> AuditEntry:
-    return audit_entry_build(
-        instance=instance, action=action, before=before, actor=actor, channel=channel
-    )
-
-
-def _import_links(
-    rows: list[LinkRow], report: ImportReport, audit: list[AuditEntry], actor: Actor, channel: str
-) -> None:
+def _import_links(rows: list[LinkRow], report: ImportReport, audit: AuditBatch) -> None:
     if not rows:
         return
     wanted = {ref for row in rows for ref in (row.source, row.target)}
@@ -228,13 +217,13 @@ def _import_links(
             )
             existing[(source.pk, target.pk, row.kind)] = link
             report.links_created += 1
-            audit.append(_entry(link, AuditEntry.Action.CREATE, None, actor, channel))
+            audit.created(link)
             continue
         before = snapshot(link)
         if _apply(link, values):
             link.save()
             report.links_updated += 1
-            audit.append(_entry(link, AuditEntry.Action.UPDATE, before, actor, channel))
+            audit.updated(link, before)
         else:
             report.links_unchanged += 1
 

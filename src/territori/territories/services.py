@@ -9,8 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from territori.core.audit import Actor, audit_entry_build, audit_record_many, snapshot
-from territori.core.models import AuditEntry
+from territori.core.audit import Actor, AuditBatch, snapshot
 from territori.core.text import fold
 from territori.io.errors import InputValidationError, RowError
 from territori.io.geo import boundaries_checksum, build_topology
@@ -54,7 +53,7 @@ def territories_upsert(
     """Create or update territories by code (parents must come before their children)."""
     report = UpsertReport()
     existing = {t.code: t for t in Territory.objects.all()}
-    audit: list[AuditEntry] = []
+    audit = AuditBatch(actor=actor, channel=channel)
     errors = []
     for index, item in enumerate(items, start=1):
         if item.kind not in Territory.Kind.values:
@@ -88,15 +87,7 @@ def territories_upsert(
             territory.save()
             existing[item.code] = territory
             report.created += 1
-            audit.append(
-                audit_entry_build(
-                    instance=territory,
-                    action=AuditEntry.Action.CREATE,
-                    before=None,
-                    actor=actor,
-                    channel=channel,
-                )
-            )
+            audit.created(territory)
             continue
         before = snapshot(territory)
         changed = False
@@ -115,18 +106,10 @@ def territories_upsert(
             territory.search_text = territory_search_text(territory)
             territory.save()
             report.updated += 1
-            audit.append(
-                audit_entry_build(
-                    instance=territory,
-                    action=AuditEntry.Action.UPDATE,
-                    before=before,
-                    actor=actor,
-                    channel=channel,
-                )
-            )
+            audit.updated(territory, before)
         else:
             report.unchanged += 1
-    audit_record_many(audit)
+    audit.save()
     return report
 
 
@@ -181,21 +164,13 @@ def zone_memberships_import(
         raise InputValidationError(plan.errors)
     _comuni, zones, _existing = _zone_context()
     members = {t.code: t for t in Territory.objects.filter(code__in=[c for _, c, _ in plan.create])}
-    audit: list[AuditEntry] = []
+    audit = AuditBatch(actor=actor, channel=channel)
     for _row, membership_id, valid_to in plan.close:
         membership = Membership.objects.select_for_update().get(pk=membership_id)
         before = snapshot(membership)
         membership.valid_to = valid_to
         membership.save(update_fields=["valid_to"])
-        audit.append(
-            audit_entry_build(
-                instance=membership,
-                action=AuditEntry.Action.UPDATE,
-                before=before,
-                actor=actor,
-                channel=channel,
-            )
-        )
+        audit.updated(membership, before)
     for _row, code, period in plan.create:
         membership = Membership.objects.create(
             member=members[code],
@@ -204,16 +179,8 @@ def zone_memberships_import(
             valid_to=period.valid_to,
             source=source,
         )
-        audit.append(
-            audit_entry_build(
-                instance=membership,
-                action=AuditEntry.Action.CREATE,
-                before=None,
-                actor=actor,
-                channel=channel,
-            )
-        )
-    audit_record_many(audit)
+        audit.created(membership)
+    audit.save()
     return ZoneImportReport(
         created=len(plan.create), closed=len(plan.close), unchanged=len(plan.unchanged), plan=plan
     )
