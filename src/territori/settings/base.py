@@ -37,9 +37,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "territori.core",
     "territori.frameworks",
     "territori.territories",
+    "territori.indicators",
     "territori.portal",
     "territori.demo",
 ]
@@ -145,3 +148,11 @@ LOGGING = {
 
 #: Shown in the footer and on every page that uses the boundaries.
 TERRITORI_SITE_NAME = os.environ.get("TERRITORI_SITE_NAME", "Territori")
+
+# Background tasks (django-tasks): "database" queues them for `territori worker`;
+# "immediate" runs them at once (tests, the local demo served by ./run).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TERRITORI_TASKS", "database")]}}

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from territori.core.management.commands._util import read_input_file, validation_error
+from territori.indicators.services import observations_import
+from territori.io.errors import InputValidationError
+from territori.io.observations import FORMATS
+
+
+class Command(BaseCommand):
+    help = (
+        "Import indicator observations: Open SDG tidy CSV or Excel, SDMX-CSV, SDMX-ML or "
+        "JSON-stat. Validates the whole file first; writes nothing on any error."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--format", choices=FORMATS, help="default: from the file")
+        parser.add_argument("--indicator", help="indicator code, when the file has none")
+        parser.add_argument(
+            "--skip-unknown-territories",
+            action="store_true",
+            help="leave out territories the platform does not know (counted) instead of failing",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="validate, write nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = options["file"]
+        outcome = observations_import(
+            data=read_input_file(path),
+            filename=Path(path).name,
+            channel="cli",
+            file_format=options["format"],
+            indicator=options["indicator"],
+            skip_unknown_territories=options["skip_unknown_territories"],
+            dry_run=options["dry_run"],
+        )
+        if outcome.already_imported is not None:
+            batch = outcome.already_imported
+            self.stdout.write(
+                f"{path}: already imported on {batch.applied_at:%Y-%m-%d %H:%M} "
+                f"(batch #{batch.pk}); nothing changed"
+            )
+            return
+        if outcome.errors:
+            raise validation_error(path, InputValidationError(outcome.errors))
+        verb = "would import" if options["dry_run"] else "imported"
+        label = f" (batch #{outcome.batch.pk})" if outcome.batch else ""
+        self.stdout.write(
+            f"{verb} {path}{label}: {outcome.rows} observations read, {outcome.created} created, "
+            f"{outcome.updated} updated, {outcome.unchanged} unchanged, "
+            f"{outcome.skipped} skipped (unknown territory)"
+        )
+        for change in outcome.changes[:10]:
+            self.stdout.write(f"  {change['observation']}: was {change['before']}")
