@@ -29,6 +29,9 @@ PAGES = [
     "/territori/001272/",
     "/en/territori/201/",
     "/cerca/?q=torino",
+    "/indicatori/",
+    "/indicatori/RD/?territorio=001272",
+    "/en/indicatori/SH_65/",
 ]
 
 
@@ -121,3 +124,15 @@ def test_visitor_goes_from_the_agenda_to_a_mission_a_plan_axis_and_a_territory(
     page.wait_for_url("**/en/territori/001316/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Territory" in page.get_by_role("navigation", name="Main navigation").inner_text()
+
+
+def test_indicator_page_draws_its_charts_and_switches_territory(
+    live_server: Any, demo_data: None, page: Any
+) -> None:
+    open_page(page, f"{live_server.url}/indicatori/RD/")
+    page.wait_for_selector("#chart-series[data-rendered='true']", timeout=20000)
+    page.wait_for_selector("#chart-map[data-rendered='true']", timeout=20000)
+    page.select_option("#territorio", "001272")
+    page.click("form[aria-label] button[type=submit] >> nth=0")
+    page.wait_for_selector("#chart-series[data-rendered='true']", timeout=20000)
+    assert "Torino" in page.inner_text("#chart-series-table")

@@ -33,8 +33,16 @@ EDITOR_PERMISSIONS = (
     | VIEW_AUDIT
 )
 
-#: Data: territories, memberships, and framework imports.
-ANALYST_PERMISSIONS = (
+#: Monitoring: indicators, observations, targets, imports (results are computed, read only).
+INDICATOR_PERMISSIONS = (
+    _crud("indicators", "indicator")
+    | _crud("indicators", "observation")
+    | _crud("indicators", "target")
+    | _crud("indicators", "importbatch", ("view",))
+)
+
+#: Data: territories, memberships, framework imports and indicators.
+ANALYST_PERMISSIONS = INDICATOR_PERMISSIONS | (
     _crud("territories", "territory")
     | _crud("territories", "membership")
     | _crud("territories", "topology", ("view",))
@@ -58,7 +66,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 }
 
 #: Apps whose every permission the administrator role holds.
-ADMINISTRATOR_APPS = ("core", "frameworks", "territories", "auth")
+ADMINISTRATOR_APPS = ("core", "frameworks", "territories", "indicators", "auth")
 
 
 def _permissions(names: set[str]) -> list[Permission]:

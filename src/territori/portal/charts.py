@@ -88,3 +88,156 @@ def comuni_map(
         ],
     }
     return spec
+
+
+SERIES_COLOURS = ["#0066cc", "#d55e00", "#009e73", "#cc79a7"]
+
+
+def series_chart(
+    *,
+    rows: list[dict[str, Any]],
+    description: str,
+    unit: str,
+    targets: list[dict[str, Any]] | None = None,
+    band: list[dict[str, Any]] | None = None,
+    height: int = 320,
+) -> dict[str, Any]:
+    """Lines by territory (rows: territory, year, value), target points and a projection band
+    (band: territory, year, value, lower, upper) drawn dashed with its interval shaded."""
+    spec = _base(description, height)
+    names = list(dict.fromkeys(row["territory"] for row in rows))
+    colour = {
+        "field": "territory",
+        "type": "nominal",
+        "title": _("Territory"),
+        "scale": {"domain": names, "range": SERIES_COLOURS[: len(names)]},
+        "legend": {"orient": "bottom"},
+    }
+    x = {"field": "year", "type": "quantitative", "title": _("Year"), "axis": {"format": "d"}}
+    y_title = f"{_('Value')} ({unit})" if unit else _("Value")
+    layers: list[dict[str, Any]] = []
+    if band:
+        layers.append(
+            {
+                "data": {"values": band},
+                "mark": {"type": "area", "opacity": 0.15},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "lower", "type": "quantitative", "title": y_title},
+                    "y2": {"field": "upper"},
+                    "color": colour,
+                },
+            }
+        )
+        layers.append(
+            {
+                "data": {"values": band},
+                "mark": {"type": "line", "strokeDash": [4, 3]},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "value", "type": "quantitative"},
+                    "color": colour,
+                },
+            }
+        )
+    layers.append(
+        {
+            "data": {"values": rows},
+            "mark": {"type": "line", "point": True},
+            "encoding": {
+                "x": x,
+                "y": {"field": "value", "type": "quantitative", "title": y_title},
+                "color": colour,
+                "tooltip": [
+                    {"field": "territory", "type": "nominal", "title": _("Territory")},
+                    {"field": "year", "type": "quantitative", "title": _("Year"), "format": "d"},
+                    {"field": "value", "type": "quantitative", "title": _("Value")},
+                ],
+            },
+        }
+    )
+    if targets:
+        layers.append(
+            {
+                "data": {"values": targets},
+                "mark": {
+                    "type": "point",
+                    "shape": "diamond",
+                    "size": 120,
+                    "filled": True,
+                    "color": "#5d5d5d",
+                },
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "value", "type": "quantitative"},
+                    "tooltip": [
+                        {"field": "label", "type": "nominal", "title": _("Target")},
+                        {"field": "value", "type": "quantitative", "title": _("Value")},
+                    ],
+                },
+            }
+        )
+    spec["layer"] = layers
+    return spec
+
+
+def choropleth(
+    *,
+    topology_url: str,
+    values: list[dict[str, Any]],
+    description: str,
+    legend_title: str,
+    reverse: bool = False,
+    height: int = 420,
+) -> dict[str, Any]:
+    """Comuni coloured by a value (values: code, name, value); comuni without data in grey."""
+    spec = _base(description, height)
+    spec["projection"] = {"type": "mercator"}
+    source = {"url": topology_url, "format": {"type": "topojson", "feature": "comuni"}}
+    lookup = {
+        "lookup": "properties.code",
+        "from": {"data": {"values": values}, "key": "code", "fields": ["value"]},
+    }
+    spec["layer"] = [
+        {
+            "data": source,
+            "mark": {
+                "type": "geoshape",
+                "fill": "#d9dadb",
+                "stroke": "#ffffff",
+                "strokeWidth": 0.4,
+            },
+        },
+        {
+            "data": source,
+            "transform": [lookup, {"filter": "isValid(datum.value)"}],
+            "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4},
+            "encoding": {
+                "color": {
+                    "field": "value",
+                    "type": "quantitative",
+                    "title": legend_title,
+                    "scale": {"scheme": "blues", "reverse": reverse},
+                    "legend": {"orient": "bottom", "gradientLength": 260},
+                },
+                "tooltip": [
+                    {"field": "properties.name", "type": "nominal", "title": _("Comune")},
+                    {"field": "value", "type": "quantitative", "title": legend_title},
+                ],
+            },
+        },
+    ]
+    return spec
+
+
+def sparkline_points(values: list[float], width: int = 100, height: int = 24) -> str:
+    """SVG polyline points of a small series (drawn server-side, decorative)."""
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = width / (len(values) - 1)
+    return " ".join(
+        f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
+        for i, v in enumerate(values)
+    )

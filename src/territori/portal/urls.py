@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import indicator_views, views
 
 app_name = "portal"
 
@@ -9,10 +9,22 @@ urlpatterns = [
     path("quadri/", views.framework_list, name="frameworks"),
     path("quadri/<slug:code>/", views.framework_detail, name="framework"),
     path("quadri/<slug:framework>/<str:code>/", views.node_detail, name="node"),
+    path(
+        "quadri/<slug:framework>/<str:code>/composito.csv",
+        views.node_composite_csv,
+        name="node_composite_csv",
+    ),
     path("territori/", views.territory_list, name="territories"),
     path("territori/mappe/<slug:key>.topojson", views.topology, name="topology"),
     path("territori/<str:code>/", views.territory_detail, name="territory"),
     path("territori/<str:code>/comuni.csv", views.comuni_csv, name="comuni_csv"),
+    path("indicatori/", indicator_views.indicator_list, name="indicators"),
+    path("indicatori/<slug:code>/", indicator_views.indicator_detail, name="indicator"),
+    path(
+        "indicatori/<slug:code>/dati.<str:fmt>",
+        indicator_views.indicator_data,
+        name="indicator_data",
+    ),
     path("cerca/", views.search, name="search"),
     path("salute/", views.health, name="health"),
 ]

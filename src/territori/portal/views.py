@@ -82,7 +82,75 @@ def node_detail(request: HttpRequest, framework: str, code: str) -> HttpResponse
         "budget": (node.attributes or {}).get("budget_eur"),
         "outputs": (node.attributes or {}).get("outputs", []),
     }
+    context |= _node_monitoring(node)
     return render(request, "portal/node_detail.html", context)
+
+
+def _node_monitoring(node: Node) -> dict[str, Any]:
+    """A node's indicators with badges and sparklines, and its composite index over time."""
+    from territori.indicators import selectors as ind
+
+    from .charts import series_chart
+    from .indicator_views import _badge
+
+    items = ind.node_indicators(node=node)
+    for item in items:
+        item.badges = [  # type: ignore[attr-defined]
+            _badge(item.long, item.indicator, "long"),
+            _badge(item.short, item.indicator, "short"),
+        ]
+    composite = ind.node_composite(node=node)
+    chart = None
+    if composite:
+        names = {"201": _("Metropolitan City of Turin"), "01": _("Piedmont"), "IT": _("Italy")}
+        rows = [
+            {"territory": names.get(code, code), "year": year, "value": round(value, 2)}
+            for code, values in composite.items()
+            for year, value in values
+        ]
+        chart = _chart(
+            series_chart(
+                rows=rows,
+                description=_("Composite index (AMPI) of the indicators of %(code)s over time.")
+                % {"code": node.code},
+                unit=_("metropolitan city in the base year = 100"),
+            ),
+            chart_id="chart-composite",
+            csv_url=reverse(
+                "portal:node_composite_csv",
+                kwargs={"framework": node.framework.code, "code": node.code},
+            ),
+            title=_("Composite index (AMPI)"),
+        )
+    years = sorted({year for values in composite.values() for year, _v in values})
+    table = [(year, [dict(values).get(year) for values in composite.values()]) for year in years]
+    return {
+        "monitoring": items,
+        "composite_chart": chart,
+        "composite_codes": list(composite),
+        "composite_table": table,
+        "has_illustrative_indicators": any(i.indicator.is_illustrative for i in items),
+    }
+
+
+def node_composite_csv(request: HttpRequest, framework: str, code: str) -> HttpResponse:
+    from territori.indicators import selectors as ind
+
+    try:
+        node = fw.node_get(framework_code=framework, code=code)
+    except Node.DoesNotExist as exc:
+        raise Http404(_("No such node")) from exc
+    rows = [
+        [territory, year, value, "AMPI-"]
+        for territory, values in ind.node_composite(node=node).items()
+        for year, value in values
+    ]
+    response = HttpResponse(
+        write_csv(["territorio", "anno", "valore", "metodo"], rows),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="composito-{framework}-{code}.csv"'
+    return response
 
 
 def territory_list(request: HttpRequest) -> HttpResponse:
@@ -126,7 +194,10 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
         territory = terr.territory_get(code=code)
     except Territory.DoesNotExist as exc:
         raise Http404(_("No such territory")) from exc
+    from territori.indicators.selectors import territory_profile
+
     context: dict[str, Any] = {
+        "profile": territory_profile(territory=territory),
         "territory": territory,
         "chart": None,
         "members": None,

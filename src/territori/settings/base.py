@@ -156,3 +156,5 @@ TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TERRITORI_TASKS", "database")]}}
+
+LOGIN_URL = "admin:login"

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from territori.core.admin import AuditedAdmin
+
+from .models import Assessment, ImportBatch, Indicator, Observation, Target
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    autocomplete_fields = ["territory"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(AuditedAdmin):
+    list_display = ["code", "name_it", "unit", "polarity", "aggregation", "category", "status"]
+    list_filter = ["category", "status", "aggregation", "polarity"]
+    search_fields = ["code", "name_it", "name_en", "source"]
+    autocomplete_fields = ["numerator", "denominator"]
+    filter_horizontal = ["nodes"]
+    inlines = [TargetInline]
+
+
+@admin.register(Observation)
+class ObservationAdmin(AuditedAdmin):
+    list_display = ["indicator", "territory", "year", "breakdown", "value", "provisional", "batch"]
+    list_filter = ["provisional", "estimated", "break_in_series", "indicator"]
+    search_fields = ["indicator__code", "territory__code", "territory__name"]
+    list_select_related = ["indicator", "territory", "batch"]
+    autocomplete_fields = ["indicator", "territory"]
+    raw_id_fields = ["batch"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "filename",
+        "file_format",
+        "state",
+        "actor",
+        "created_at",
+        "created",
+        "updated",
+    ]
+    list_filter = ["state", "file_format", "channel"]
+    exclude = ["original"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields if f.name != "original"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "territory", "method", "window", "status", "cagr"]
+    list_filter = ["method", "window", "status"]
+    list_select_related = ["indicator", "territory"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

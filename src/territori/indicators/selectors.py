@@ -1,0 +1,284 @@
+"""Reads of the monitoring system, each with a bounded number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from territori.core.models import DataStatus
+from territori.frameworks.models import Node
+from territori.territories.models import Territory
+
+from .models import Assessment, CompositeValue, Indicator, Observation, Projection, Target
+
+METRO_CODE = "201"
+REFERENCE_CODES = ("201", "01", "IT")  # CMTo, Piemonte, Italia
+
+
+def _nodes_prefetch() -> Prefetch[Any]:
+    return Prefetch(
+        "nodes", queryset=Node.objects.select_related("framework").order_by("framework__order")
+    )
+
+
+@dataclass
+class CatalogueFilters:
+    mission: str = ""
+    axis: str = ""
+    sdg: str = ""
+    level: str = ""
+    status: str = ""  # "real" or "illustrative"
+    source: str = ""
+    query: str = ""
+
+
+def indicator_catalogue(*, filters: CatalogueFilters) -> list[Indicator]:
+    """Indicators matching the filters, with nodes, levels and CMTo assessments (4 queries)."""
+    queryset = Indicator.objects.prefetch_related(_nodes_prefetch()).order_by("order", "code")
+    for framework, code in (
+        ("amsvs-torino", filters.mission),
+        ("psm-2024-2026", filters.axis),
+        ("sdg", filters.sdg),
+    ):
+        if code:
+            queryset = queryset.filter(nodes__framework__code=framework, nodes__code=code)
+    if filters.status == "illustrative":
+        queryset = queryset.filter(status=DataStatus.ILLUSTRATIVE)
+    elif filters.status == "real":
+        queryset = queryset.exclude(status=DataStatus.ILLUSTRATIVE)
+    if filters.source:
+        queryset = queryset.filter(source__icontains=filters.source)
+    if filters.query:
+        queryset = queryset.filter(name_it__icontains=filters.query) | queryset.filter(
+            name_en__icontains=filters.query
+        )
+    indicators = list(queryset.distinct())
+    levels: dict[int, set[str]] = defaultdict(set)
+    for indicator_id, kind in (
+        Observation.objects.filter(indicator__in=indicators)
+        .values_list("indicator_id", "territory__kind")
+        .distinct()
+    ):
+        levels[indicator_id].add(kind)
+    badges: dict[int, dict[str, Assessment]] = defaultdict(dict)
+    for assessment in Assessment.objects.filter(
+        indicator__in=indicators, territory__code=METRO_CODE, method="eurostat"
+    ):
+        badges[assessment.indicator_id][assessment.window] = assessment
+    result = []
+    for indicator in indicators:
+        indicator.levels = sorted(levels.get(indicator.pk, set()))  # type: ignore[attr-defined]
+        indicator.badges = badges.get(indicator.pk, {})  # type: ignore[attr-defined]
+        if filters.level and filters.level not in indicator.levels:  # type: ignore[attr-defined]
+            continue
+        result.append(indicator)
+    return result
+
+
+def catalogue_filter_options() -> dict[str, list[Node]]:
+    nodes = Node.objects.filter(indicators__isnull=False).select_related("framework").distinct()
+    options: dict[str, list[Node]] = defaultdict(list)
+    for node in nodes.order_by("framework__order", "code"):
+        options[node.framework.code].append(node)
+    return dict(options)
+
+
+def indicator_get(*, code: str) -> Indicator:
+    return Indicator.objects.prefetch_related(_nodes_prefetch()).get(code=code)
+
+
+@dataclass
+class IndicatorPage:
+    indicator: Indicator
+    chosen: Territory | None
+    series: dict[str, list[tuple[int, float, Observation]]] = field(default_factory=dict)
+    territories: dict[str, Territory] = field(default_factory=dict)
+    targets: list[Target] = field(default_factory=list)
+    projections: dict[str, Projection] = field(default_factory=dict)
+    assessments: dict[str, dict[tuple[str, str], Assessment]] = field(default_factory=dict)
+    map_year: int | None = None
+    map_values: list[tuple[Territory, float, bool]] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    zone_values: list[tuple[Territory, float, float | None]] = field(default_factory=list)
+
+
+def indicator_page(
+    *, indicator: Indicator, chosen_code: str = "", year: int | None = None
+) -> IndicatorPage:
+    """Everything the indicator page shows, in a fixed number of queries."""
+    codes = [*REFERENCE_CODES, *([chosen_code] if chosen_code else [])]
+    territories = {
+        t.code: t for t in Territory.objects.filter(code__in=codes).defer("boundary", "search_text")
+    }
+    chosen = territories.get(chosen_code) if chosen_code else None
+    page = IndicatorPage(indicator=indicator, chosen=chosen, territories=territories)
+    ids = {t.pk: t.code for t in territories.values()}
+    for observation in Observation.objects.filter(
+        indicator=indicator, breakdown="", territory_id__in=ids
+    ).order_by("year"):
+        page.series.setdefault(ids[observation.territory_id], []).append(
+            (observation.year, observation.value, observation)
+        )
+    page.targets = list(indicator.targets.select_related("territory").order_by("year"))
+    for projection in Projection.objects.filter(
+        indicator=indicator, territory_id__in=ids, method="linear"
+    ):
+        page.projections[ids[projection.territory_id]] = projection
+    for assessment in Assessment.objects.filter(indicator=indicator, territory_id__in=ids):
+        page.assessments.setdefault(ids[assessment.territory_id], {})[
+            (assessment.method, assessment.window)
+        ] = assessment
+    page.years = list(
+        Observation.objects.filter(
+            indicator=indicator, breakdown="", territory__kind=Territory.Kind.COMUNE
+        )
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("year")
+    )
+    if page.years:
+        page.map_year = year if year in page.years else page.years[-1]
+        for observation in (
+            Observation.objects.filter(
+                indicator=indicator,
+                breakdown="",
+                year=page.map_year,
+                territory__kind__in=[Territory.Kind.COMUNE, Territory.Kind.ZONA],
+            )
+            .select_related("territory")
+            .defer("territory__boundary", "territory__search_text")
+            .order_by("-value")
+        ):
+            if observation.territory.kind == Territory.Kind.COMUNE:
+                page.map_values.append(
+                    (observation.territory, observation.value, observation.provisional)
+                )
+            else:
+                page.zone_values.append(
+                    (observation.territory, observation.value, observation.coverage)
+                )
+    return page
+
+
+def indicator_observations(
+    *, indicator: Indicator, codes: list[str] | None = None, year: int | None = None, kind: str = ""
+) -> QuerySet[Observation]:
+    queryset = Observation.objects.filter(indicator=indicator).select_related("territory")
+    if codes:
+        queryset = queryset.filter(territory__code__in=codes)
+    if year is not None:
+        queryset = queryset.filter(year=year)
+    if kind:
+        queryset = queryset.filter(territory__kind=kind)
+    return queryset.defer("territory__boundary", "territory__search_text").order_by(
+        "territory__kind", "territory__code", "breakdown", "year"
+    )
+
+
+@dataclass
+class NodeIndicator:
+    indicator: Indicator
+    values: list[tuple[int, float]]
+    short: Assessment | None
+    long: Assessment | None
+
+
+def node_indicators(*, node: Node) -> list[NodeIndicator]:
+    """A node's indicators with CMTo series and Eurostat badges (3 queries)."""
+    indicators = list(node.indicators.order_by("order", "code"))
+    series: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for indicator_id, year, value in (
+        Observation.objects.filter(
+            indicator__in=indicators, breakdown="", territory__code=METRO_CODE
+        )
+        .order_by("year")
+        .values_list("indicator_id", "year", "value")
+    ):
+        series[indicator_id].append((year, value))
+    badges: dict[int, dict[str, Assessment]] = defaultdict(dict)
+    for assessment in Assessment.objects.filter(
+        indicator__in=indicators, territory__code=METRO_CODE, method="eurostat"
+    ):
+        badges[assessment.indicator_id][assessment.window] = assessment
+    return [
+        NodeIndicator(
+            indicator=i,
+            values=series.get(i.pk, []),
+            short=badges[i.pk].get("short"),
+            long=badges[i.pk].get("long"),
+        )
+        for i in indicators
+    ]
+
+
+def node_composite(*, node: Node) -> dict[str, list[tuple[int, float]]]:
+    """The node's AMPI composite for CMTo, Piemonte and Italia, by year (1 query)."""
+    result: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for code, year, value in (
+        CompositeValue.objects.filter(node=node, territory__code__in=REFERENCE_CODES)
+        .order_by("year")
+        .values_list("territory__code", "year", "value")
+    ):
+        if value is not None:
+            result[code].append((year, value))
+    return dict(result)
+
+
+@dataclass
+class ProfileRow:
+    indicator: Indicator
+    year: int
+    value: float
+    metro: float | None
+    difference: float | None
+
+
+def territory_profile(*, territory: Territory) -> list[ProfileRow]:
+    """The territory's latest value of every indicator against CMTo's in the same year."""
+    latest: dict[int, Observation] = {}
+    for observation in (
+        Observation.objects.filter(territory=territory, breakdown="")
+        .select_related("indicator")
+        .order_by("indicator__order", "indicator__code", "year")
+    ):
+        latest[observation.indicator_id] = observation
+    metro = {
+        (indicator_id, year): value
+        for indicator_id, year, value in Observation.objects.filter(
+            territory__code=METRO_CODE, breakdown="", indicator_id__in=latest
+        ).values_list("indicator_id", "year", "value")
+    }
+    rows = []
+    for observation in latest.values():
+        reference = metro.get((observation.indicator_id, observation.year))
+        rows.append(
+            ProfileRow(
+                indicator=observation.indicator,
+                year=observation.year,
+                value=observation.value,
+                metro=reference,
+                difference=None if reference is None else observation.value - reference,
+            )
+        )
+    return rows
+
+
+STATUS_LABELS = {
+    "significant_progress": ("success", "significant progress"),
+    "moderate_progress": ("info", "moderate progress"),
+    "insufficient_progress": ("warning", "insufficient progress"),
+    "moderate_movement_away": ("warning", "moderate movement away"),
+    "significant_movement_away": ("danger", "significant movement away"),
+    "movement_away": ("danger", "movement away from the target"),
+    "target_met": ("success", "target met"),
+    "not_assessable": ("secondary", "not assessable"),
+}
+
+
+def status_label(status: str) -> tuple[str, str]:
+    css, text = STATUS_LABELS.get(status, ("secondary", status))
+    return css, _(text)

@@ -1,0 +1,263 @@
+"""Public pages of the monitoring system: catalogue, indicator page, data downloads."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from territori.indicators import selectors as ind
+from territori.indicators.models import Assessment, Indicator
+from territori.io.tabular import write_csv, write_xlsx
+from territori.territories.models import Territory
+from territori.territories.services import COMUNI_TOPOLOGY
+
+from .charts import choropleth, series_chart
+
+DATA_HEADER = [
+    "indicatore", "territorio", "codice_territorio", "tipo_territorio", "anno", "disaggregazione",
+    "valore", "provvisorio", "stimato", "interruzione_serie", "copertura_popolazione",
+]  # fmt: skip
+
+
+def _chart(spec: dict[str, Any], *, chart_id: str, csv_url: str, title: str) -> dict[str, Any]:
+    return {"id": chart_id, "spec_id": f"{chart_id}-spec", "spec": spec, "csv_url": csv_url,
+            "title": title}  # fmt: skip
+
+
+def _fmt(value: float | None, decimals: int) -> str:
+    if value is None:
+        return "–"
+    return number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True)
+
+
+def assessment_sentence(assessment: Assessment | None, indicator: Indicator) -> str:
+    """A plain-language sentence for a Eurostat assessment."""
+    if assessment is None:
+        return _("No assessment yet.")
+    period = f"{assessment.start_year}–{assessment.end_year}"
+    if assessment.status == "not_assessable":
+        return _("Not assessable: %(reason)s.") % {"reason": _(assessment.reason or "no data")}
+    rate = number_format(round((assessment.cagr or 0) * 100, 1), decimal_pos=1, use_l10n=True)
+    moved = (assessment.cagr or 0) * indicator.polarity >= 0
+    text = (
+        _(
+            "In %(period)s the indicator moved in the desired direction by %(rate)s %% a year on average."
+        )
+        if moved
+        else _(
+            "In %(period)s the indicator moved away from the desired direction by %(rate)s %% a year on average."
+        )
+    ) % {"period": period, "rate": rate.lstrip("-")}
+    if assessment.status == "target_met":
+        return text + " " + _("The target is already met.")
+    if assessment.ratio is not None:
+        share = number_format(round(assessment.ratio * 100), decimal_pos=0, use_l10n=True)
+        return (
+            text
+            + " "
+            + _("That is %(share)s %% of the pace needed to reach the target.") % {"share": share}
+        )
+    return text
+
+
+def _badge(assessment: Assessment | None, indicator: Indicator, window: str) -> dict[str, str]:
+    css, label = ind.status_label(assessment.status if assessment else "not_assessable")
+    return {
+        "css": css,
+        "label": label,
+        "window": _("short term") if window == "short" else _("long term"),
+        "sentence": assessment_sentence(assessment, indicator),
+    }
+
+
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    filters = ind.CatalogueFilters(
+        mission=request.GET.get("missione", "")[:20],
+        axis=request.GET.get("asse", "")[:20],
+        sdg=request.GET.get("sdg", "")[:20],
+        level=request.GET.get("livello", "")[:20],
+        status=request.GET.get("stato", "")[:20],
+        source=request.GET.get("fonte", "")[:100],
+        query=request.GET.get("q", "")[:100],
+    )
+    indicators = ind.indicator_catalogue(filters=filters)
+    for indicator in indicators:
+        indicator.badge_long = _badge(indicator.badges.get("long"), indicator, "long")  # type: ignore[attr-defined]
+        indicator.badge_short = _badge(indicator.badges.get("short"), indicator, "short")  # type: ignore[attr-defined]
+    return render(
+        request,
+        "portal/indicator_list.html",
+        {
+            "indicators": indicators,
+            "filters": filters,
+            "options": ind.catalogue_filter_options(),
+            "levels": [(k.value, k.label) for k in Territory.Kind if k != Territory.Kind.CUSTOM],
+        },
+    )
+
+
+def _get_indicator(code: str) -> Indicator:
+    try:
+        return ind.indicator_get(code=code)
+    except Indicator.DoesNotExist as exc:
+        raise Http404(_("No such indicator")) from exc
+
+
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = _get_indicator(code)
+    chosen = request.GET.get("territorio", "").strip()[:20]
+    year_text = request.GET.get("anno", "")
+    page = ind.indicator_page(
+        indicator=indicator,
+        chosen_code=chosen if chosen not in ind.REFERENCE_CODES else "",
+        year=int(year_text) if year_text.isdigit() else None,
+    )
+    names = {code: t.display_name for code, t in page.territories.items()}
+    rows = [
+        {"territory": names[code], "year": year, "value": round(value, indicator.decimals + 2)}
+        for code, series in page.series.items()
+        for year, value, _obs in series
+    ]
+    band = []
+    for code, projection in page.projections.items():
+        series = page.series.get(code) or []
+        if not series or projection.value is None:
+            continue
+        last_year, last_value, _obs = series[-1]
+        band.append({"territory": names[code], "year": last_year, "value": last_value,
+                     "lower": last_value, "upper": last_value})  # fmt: skip
+        band.append({"territory": names[code], "year": projection.year, "value": projection.value,
+                     "lower": projection.lower if projection.lower is not None else projection.value,
+                     "upper": projection.upper if projection.upper is not None else projection.value})  # fmt: skip
+    targets = [
+        {"year": t.year, "value": t.value,
+         "label": f"{t.get_kind_display()} {t.year}" + (f" ({t.territory.name})" if t.territory else "")}
+        for t in page.targets
+    ]  # fmt: skip
+    data_url = reverse("portal:indicator_data", kwargs={"code": indicator.code, "fmt": "csv"})
+    codes = ",".join(page.territories)
+    charts = {
+        "series": _chart(
+            series_chart(
+                rows=rows,
+                description=_(
+                    "Time series of %(name)s for the metropolitan city, Piedmont and Italy, with targets and the projection to %(year)s."
+                )
+                % {"name": indicator.name, "year": 2030},
+                unit=indicator.unit,
+                targets=targets,
+                band=band,
+            ),
+            chart_id="chart-series",
+            csv_url=f"{data_url}?territori={codes}",
+            title=_("Time series, targets and projection"),
+        )
+    }
+    if page.map_values:
+        charts["map"] = _chart(
+            choropleth(
+                topology_url=reverse("portal:topology", kwargs={"key": COMUNI_TOPOLOGY}),
+                values=[
+                    {"code": t.code, "value": round(v, indicator.decimals + 2)}
+                    for t, v, _p in page.map_values
+                ],
+                description=_("Map of %(name)s by comune in %(year)s.")
+                % {"name": indicator.name, "year": page.map_year},
+                legend_title=indicator.unit or indicator.name,
+                reverse=indicator.polarity < 0,
+            ),
+            chart_id="chart-map",
+            csv_url=f"{data_url}?anno={page.map_year}&livello=comune",
+            title=_("Comuni in %(year)s") % {"year": page.map_year},
+        )
+    series_table = []
+    all_years = sorted({year for series in page.series.values() for year, _v, _o in series})
+    for year in all_years:
+        cells = []
+        for code in page.series:
+            match = next((o for y, v, o in page.series[code] if y == year), None)
+            cells.append(match)
+        series_table.append((year, cells))
+    badges = {
+        code: [
+            _badge(page.assessments.get(code, {}).get(("eurostat", "long")), indicator, "long"),
+            _badge(page.assessments.get(code, {}).get(("eurostat", "short")), indicator, "short"),
+        ]
+        for code in page.series
+    }
+    context = {
+        "indicator": indicator,
+        "page": page,
+        "charts": charts,
+        "names": names,
+        "series_codes": list(page.series),
+        "series_table": series_table,
+        "badges": badges,
+        "data_url": data_url,
+        "comuni": Territory.objects.filter(kind__in=[Territory.Kind.COMUNE, Territory.Kind.ZONA])
+        .order_by("kind", "name")
+        .values_list("code", "name", "kind"),
+    }
+    return render(request, "portal/indicator_detail.html", context)
+
+
+def indicator_data(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """Observations of an indicator as CSV, XLSX or JSON; filters territori, anno, livello."""
+    indicator = _get_indicator(code)
+    codes = [c for c in request.GET.get("territori", "").split(",") if c.strip()][:50] or None
+    year_text = request.GET.get("anno", "")
+    level = request.GET.get("livello", "")
+    if level and level not in Territory.Kind.values:
+        raise Http404(_("Unknown territorial level"))
+    observations = ind.indicator_observations(
+        indicator=indicator,
+        codes=codes,
+        year=int(year_text) if year_text.isdigit() else None,
+        kind=level,
+    )
+    rows: list[list[object]] = [
+        [indicator.code, o.territory.name, o.territory.code, o.territory.kind, o.year, o.breakdown,
+         o.value, o.provisional, o.estimated, o.break_in_series, o.coverage]
+        for o in observations
+    ]  # fmt: skip
+    name = f"{indicator.code}"
+    if fmt == "csv":
+        response = HttpResponse(
+            write_csv(DATA_HEADER, rows), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "xlsx":
+        about: list[list[object]] = [
+            ["campo", "valore"],
+            ["indicatore", indicator.code],
+            ["nome", indicator.name_it],
+            ["unità", indicator.unit],
+            ["fonte", indicator.source],
+            ["licenza", indicator.licence],
+            ["stato del dato", indicator.get_status_display()],
+        ]
+        response = HttpResponse(
+            write_xlsx({"dati": [list(DATA_HEADER), *rows], "metadati": about}),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif fmt == "json":
+        body = {
+            "indicator": {
+                "code": indicator.code, "name_it": indicator.name_it, "name_en": indicator.name_en,
+                "unit": indicator.unit, "polarity": indicator.polarity, "source": indicator.source,
+                "licence": indicator.licence, "status": indicator.status,
+            },
+            "observations": [dict(zip(DATA_HEADER, row, strict=True)) for row in rows],
+        }  # fmt: skip
+        response = HttpResponse(
+            json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8"
+        )
+    else:
+        raise Http404(_("Unknown format"))
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -1,0 +1,176 @@
+"""Indicator pages, downloads, Mission and territory sections, the staff import page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from territori.core.roles import ANALYST, EDITOR
+from territori.frameworks.models import Node
+from territori.indicators.models import Assessment, ImportBatch, Indicator, Observation
+from territori.territories.models import Territory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/indicatori/",
+    "/indicatori/?missione=1.2",
+    "/indicatori/?livello=zona&stato=real",
+    "/en/indicatori/",
+    "/indicatori/RD/",
+    "/indicatori/RD/?territorio=001272&anno=2015",
+    "/indicatori/SH_65/?territorio=ZO04",
+    "/en/indicatori/PM10_DAYS/",
+    "/quadri/amsvs-torino/1.2/",
+    "/territori/001272/",
+    "/territori/ZO04/",
+]
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_render(client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"<h1" in response.content
+
+
+def test_illustrative_data_is_labelled_everywhere(client) -> None:
+    for url in [
+        "/indicatori/",
+        "/indicatori/RD/",
+        "/quadri/amsvs-torino/1.2/",
+        "/territori/001272/",
+    ]:
+        text = client.get(url).content.decode()
+        assert "demo" in text.lower() or "dimostrativ" in text.lower(), url
+    page = client.get("/indicatori/RD/").content.decode()
+    assert "Dato dimostrativo" in page or "dato dimostrativo" in page
+
+
+def test_indicator_page_shows_assessment_target_projection_and_ranking(client) -> None:
+    text = client.get("/indicatori/RD/?territorio=001272").content.decode()
+    assert 'id="chart-series"' in text and 'id="chart-map"' in text
+    assert "chart-series-table" in text and "chart-map-table" in text
+    assert "Torino" in text
+    assessment = Assessment.objects.get(
+        indicator__code="RD", territory__code="201", method="eurostat", window="long"
+    )
+    assert f"{assessment.start_year}–{assessment.end_year}" in text
+    assert "Obiettivo dimostrativo" in text
+
+
+def test_catalogue_filters(client) -> None:
+    text = client.get("/indicatori/?missione=1.2").content.decode()
+    assert "/indicatori/RD/" in text and "/indicatori/OCC_20_64/" not in text
+    real = client.get("/indicatori/?stato=real").content.decode()
+    assert "/indicatori/POP/" in real and "/indicatori/RD/" not in real
+    zones = client.get("/indicatori/?livello=zona").content.decode()
+    assert "/indicatori/SH_65/" in zones
+
+
+def test_downloads(client) -> None:
+    csv = client.get("/indicatori/RD/dati.csv?territori=201,01").content.decode().splitlines()
+    assert csv[0].startswith("indicatore,territorio,codice_territorio")
+    expected = Observation.objects.filter(
+        indicator__code="RD", territory__code__in=["201", "01"]
+    ).count()
+    assert len(csv) == expected + 1
+    data = json.loads(client.get("/indicatori/RD/dati.json?anno=2020&livello=comune").content)
+    assert data["indicator"]["status"] == "illustrative"
+    assert {o["anno"] for o in data["observations"]} == {2020}
+    xlsx = client.get("/indicatori/RD/dati.xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client.get("/indicatori/RD/dati.pdf").status_code == 404
+    assert client.get("/indicatori/NOPE/").status_code == 404
+    composite = client.get("/quadri/amsvs-torino/1.2/composito.csv").content.decode().splitlines()
+    assert composite[0] == "territorio,anno,valore,metodo" and len(composite) > 10
+
+
+def grow_indicators() -> None:
+    """More indicators, observations, assessments and tags than the demo has."""
+    node = Node.objects.get(framework__code="amsvs-torino", code="1.2")
+    territories = list(Territory.objects.filter(code__in=["201", "01", "IT", "001272", "ZO04"]))
+    for i in range(15):
+        indicator = Indicator.objects.create(
+            code=f"EXTRA{i}", name_it=f"Extra {i}", status="illustrative"
+        )
+        indicator.nodes.add(node)
+        for territory in territories:
+            for year in range(2000, 2010):
+                Observation.objects.create(
+                    indicator=indicator, territory=territory, year=year, value=year
+                )
+            Assessment.objects.create(
+                indicator=indicator,
+                territory=territory,
+                method="eurostat",
+                window="long",
+                status="not_assessable",
+            )
+    Observation.objects.bulk_create(
+        Observation(
+            indicator_id=Indicator.objects.get(code="RD").pk, territory=t, year=2030, value=1
+        )
+        for t in Territory.objects.filter(kind="comune")[:50]
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/indicatori/",
+        "/indicatori/RD/?territorio=001272",
+        "/quadri/amsvs-torino/1.2/",
+        "/territori/001272/",
+        "/territori/ZO04/",
+    ],
+)
+def test_query_count_does_not_grow_with_the_data(client, url: str) -> None:
+    before = count_queries(client, url)
+    grow_indicators()
+    assert count_queries(client, url) == before
+
+
+def staff_user(role: str) -> User:
+    user = User.objects.create_user(f"{role}-user", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def test_staff_import_preview_and_confirm(client, fixture_bytes) -> None:
+    assert client.get("/staff/indicatori/importa/").status_code == 302  # login first
+    client.force_login(staff_user(EDITOR))
+    assert client.get("/staff/indicatori/importa/").status_code == 403  # editors do not import data
+    client.force_login(staff_user(ANALYST))
+    assert client.get("/staff/indicatori/importa/").status_code == 200
+    assert client.get("/staff/indicatori/modello.xlsx").status_code == 200
+    broken = SimpleUploadedFile("tidy-broken.csv", fixture_bytes("indicators", "tidy-broken.csv"))
+    response = client.post(
+        "/staff/indicatori/importa/", {"file": broken, "indicator": "RD"}, follow=True
+    )
+    text = response.content.decode()
+    assert "not a year (YYYY; only annual data)" in text and "Confirm" not in text
+    batch = ImportBatch.objects.latest("id")
+    assert batch.state == ImportBatch.State.REJECTED and bytes(batch.original).startswith(b"Year")
+    good = SimpleUploadedFile("indicator_RD.csv", fixture_bytes("indicators", "indicator_RD.csv"))
+    response = client.post("/staff/indicatori/importa/", {"file": good}, follow=True)
+    preview = ImportBatch.objects.latest("id")
+    assert preview.state == ImportBatch.State.PREVIEWED
+    assert not Observation.objects.filter(indicator__code="RD", year=2025).exists()
+    response = client.post(f"/staff/indicatori/importa/{preview.pk}/", follow=True)
+    assert response.status_code == 200
+    applied = ImportBatch.objects.latest("id")
+    assert applied.state == ImportBatch.State.APPLIED and applied.actor.username == "analyst-user"
+    assert Observation.objects.filter(indicator__code="RD", year__gte=2025).count() == 5
