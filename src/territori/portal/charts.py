@@ -206,6 +206,7 @@ def choropleth(
                 "fill": "#d9dadb",
                 "stroke": "#ffffff",
                 "strokeWidth": 0.4,
+                "aria": False,  # decorative background (comuni without data)
             },
         },
         {
