@@ -174,3 +174,15 @@ def test_staff_import_preview_and_confirm(client, fixture_bytes) -> None:
     applied = ImportBatch.objects.latest("id")
     assert applied.state == ImportBatch.State.APPLIED and applied.actor.username == "analyst-user"
     assert Observation.objects.filter(indicator__code="RD", year__gte=2025).count() == 5
+
+
+def test_staff_import_page_query_count_does_not_grow(client) -> None:
+    user = staff_user(ANALYST)
+    client.force_login(user)
+    before = count_queries(client, "/staff/indicatori/importa/")
+    for i in range(25):
+        ImportBatch.objects.create(
+            actor=user, channel="staff", filename=f"f{i}.csv", file_format="tidy",
+            original=b"x", checksum=f"{i:064d}", state=ImportBatch.State.REJECTED,
+        )  # fmt: skip
+    assert count_queries(client, "/staff/indicatori/importa/") == before

@@ -71,6 +71,7 @@ class ImportOutcome:
     already_imported: ImportBatch | None = None
     indicators: list[str] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)  # first updated values
+    file_format: str = ""
 
     @property
     def ok(self) -> bool:
@@ -177,6 +178,46 @@ def _checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _batch_build(
+    *,
+    data: bytes,
+    filename: str,
+    actor: Actor,
+    channel: str,
+    file_format: str,
+    options: dict[str, Any],
+    outcome: ImportOutcome,
+) -> ImportBatch:
+    """An unsaved batch keeping the file, who sent it, the counts and every problem."""
+    return ImportBatch(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[misc]
+        channel=channel,
+        filename=filename[:255],
+        file_format=file_format,
+        original=data,
+        checksum=_checksum(data),
+        options=options,
+        rows=outcome.rows,
+        created=outcome.created,
+        updated=outcome.updated,
+        unchanged=outcome.unchanged,
+        errors=[
+            {"row": e.row, "field": e.field, "message": e.message, "value": e.value}
+            for e in outcome.errors[:1000]
+        ],
+    )
+
+
+def _options(
+    file_format: str | None, indicator: str | None, skip_unknown_territories: bool
+) -> dict[str, Any]:
+    return {
+        "format": file_format or "",
+        "indicator": indicator or "",
+        "skip_unknown_territories": skip_unknown_territories,
+    }
+
+
 def observations_import(
     *,
     data: bytes,
@@ -195,11 +236,7 @@ def observations_import(
     The original file is kept in an ImportBatch (also when it is rejected, unless dry_run).
     Importing a file already applied with the same options changes nothing.
     """
-    options = {
-        "format": file_format or "",
-        "indicator": indicator or "",
-        "skip_unknown_territories": skip_unknown_territories,
-    }
+    options = _options(file_format, indicator, skip_unknown_territories)
     checksum = _checksum(data)
     previous = (
         ImportBatch.objects.filter(
@@ -211,7 +248,9 @@ def observations_import(
     if previous is not None:
         return ImportOutcome(batch=None, already_imported=previous)
     read = read_observations(data, filename, file_format=file_format, indicator=indicator)
-    outcome = ImportOutcome(batch=None, errors=list(read.errors), rows=len(read.records))
+    outcome = ImportOutcome(
+        batch=None, errors=list(read.errors), rows=len(read.records), file_format=read.file_format
+    )
     plan = _Plan()
     if not outcome.errors:
         plan, errors = _plan_import(read.records, skip_unknown_territories=skip_unknown_territories)
@@ -224,19 +263,14 @@ def observations_import(
     ]
     if dry_run:
         return outcome
-    batch = ImportBatch(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[misc]
+    batch = _batch_build(
+        data=data,
+        filename=filename,
+        actor=actor,
         channel=channel,
-        filename=filename[:255],
         file_format=read.file_format,
-        original=data,
-        checksum=checksum,
         options=options,
-        rows=outcome.rows,
-        errors=[
-            {"row": e.row, "field": e.field, "message": e.message, "value": e.value}
-            for e in outcome.errors[:1000]
-        ],
+        outcome=outcome,
     )
     if outcome.errors:
         if keep_rejected:
@@ -247,11 +281,6 @@ def observations_import(
     with transaction.atomic():
         batch.state = ImportBatch.State.APPLIED
         batch.applied_at = timezone.now()
-        batch.created, batch.updated, batch.unchanged = (
-            outcome.created,
-            outcome.updated,
-            outcome.unchanged,
-        )
         batch.save()
         for observation in plan.create:
             observation.batch = batch
@@ -321,28 +350,18 @@ def observations_preview(
     )
     if outcome.already_imported is not None:
         return outcome
-    outcome.batch = ImportBatch.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,  # type: ignore[misc]
+    batch = _batch_build(
+        data=data,
+        filename=filename,
+        actor=actor,
         channel="staff",
-        filename=filename[:255],
-        file_format=file_format or read_observations(data, filename).file_format,
-        original=data,
-        checksum=_checksum(data),
-        options={
-            "format": file_format or "",
-            "indicator": indicator or "",
-            "skip_unknown_territories": skip_unknown_territories,
-        },
-        state=ImportBatch.State.REJECTED if outcome.errors else ImportBatch.State.PREVIEWED,
-        rows=outcome.rows,
-        created=outcome.created,
-        updated=outcome.updated,
-        unchanged=outcome.unchanged,
-        errors=[
-            {"row": e.row, "field": e.field, "message": e.message, "value": e.value}
-            for e in outcome.errors[:1000]
-        ],
+        file_format=outcome.file_format,
+        options=_options(file_format, indicator, skip_unknown_territories),
+        outcome=outcome,
     )
+    batch.state = ImportBatch.State.REJECTED if outcome.errors else ImportBatch.State.PREVIEWED
+    batch.save()
+    outcome.batch = batch
     return outcome
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,22 +17,12 @@ from territori.territories.models import Territory
 from territori.territories.services import COMUNI_TOPOLOGY
 
 from .charts import choropleth, series_chart
+from .views import _chart
 
 DATA_HEADER = [
     "indicatore", "territorio", "codice_territorio", "tipo_territorio", "anno", "disaggregazione",
     "valore", "provvisorio", "stimato", "interruzione_serie", "copertura_popolazione",
 ]  # fmt: skip
-
-
-def _chart(spec: dict[str, Any], *, chart_id: str, csv_url: str, title: str) -> dict[str, Any]:
-    return {"id": chart_id, "spec_id": f"{chart_id}-spec", "spec": spec, "csv_url": csv_url,
-            "title": title}  # fmt: skip
-
-
-def _fmt(value: float | None, decimals: int) -> str:
-    if value is None:
-        return "–"
-    return number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True)
 
 
 def assessment_sentence(assessment: Assessment | None, indicator: Indicator) -> str:
