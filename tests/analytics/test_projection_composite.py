@@ -39,6 +39,20 @@ def test_linear_projection_with_prediction_interval() -> None:
     assert result.upper[0] == pytest.approx(5.3 + half, abs=1e-4)
 
 
+def test_linear_projection_matches_least_squares_on_large_values() -> None:
+    # Populations in the millions with small year-to-year changes: the one-pass sums must not
+    # lose precision. Checked against numpy's least-squares fit, to 1e-6 relative.
+    rng = np.random.default_rng(7)
+    years = np.arange(2005, 2025)
+    values = 3e6 + rng.normal(0, 500, size=(50, years.size)) + 120.0 * (years - 2005)
+    values[::7, 3] = np.nan
+    result = project(values, years, year=2030, method="linear")
+    for i in range(values.shape[0]):
+        keep = np.isfinite(values[i])
+        slope, intercept = np.polyfit(years[keep], values[i, keep], 1)
+        assert result.value[i] == pytest.approx(intercept + slope * 2030, rel=1e-6)
+
+
 def test_projection_window_and_short_series() -> None:
     values = np.array([[50.0, 1.0, 2.0, 3.0], [np.nan, np.nan, 5.0, 6.0]])
     result = project(values, YEARS, year=2014, method="linear", window=3)

@@ -147,3 +147,32 @@ def test_ratio_aggregation_matches_the_sum_of_parts() -> None:
     share = Observation.objects.get(indicator=indicator, territory=cmto, year=2023)
     assert share.value == pytest.approx(100 * old / total, rel=1e-12)
     assert share.coverage == 1.0
+
+
+def test_disparity_is_stored_per_level_and_year_with_the_closest_population() -> None:
+    import numpy as np
+
+    from territori.indicators.models import DisparityValue
+    from territori.indicators.services import _nearest_year
+
+    assert _nearest_year(np.array([2022, 2023]), 2010) == 2022
+    assert _nearest_year(np.array([2022, 2024]), 2023) == 2022  # a tie goes to the earlier
+    rows = DisparityValue.objects.filter(indicator__code="RD")
+    comuni = rows.get(level="comune", year=2024)
+    assert (
+        comuni.count
+        == Observation.objects.filter(
+            indicator__code="RD", year=2024, territory__kind="comune"
+        ).count()
+    )
+    assert comuni.population_year == 2023 and comuni.weighted_cv is not None
+    zone = rows.get(level="zona", year=2024)
+    assert 2 <= zone.count <= 11
+    # CMTo's value is the reference: units doing better, counted by hand (higher is better)
+    metro = Observation.objects.get(indicator__code="RD", year=2024, territory__code="201").value
+    assert (
+        comuni.better
+        == Observation.objects.filter(
+            indicator__code="RD", year=2024, territory__kind="comune", value__gt=metro
+        ).count()
+    )

@@ -136,3 +136,32 @@ def test_indicator_page_draws_its_charts_and_switches_territory(
     page.click("form[aria-label] button[type=submit] >> nth=0")
     page.wait_for_selector("#chart-series[data-rendered='true']", timeout=20000)
     assert "Torino" in page.inner_text("#chart-series-table")
+
+
+def test_staff_import_pages_pass_axe_after_logging_in(
+    live_server: Any, demo_data: None, page: Any, tmp_path: Path
+) -> None:
+    from django.contrib.auth.models import Group, User
+
+    from territori.core.roles import ANALYST
+
+    user = User.objects.create_user(
+        "analyst-browser", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=ANALYST))
+    open_page(page, f"{live_server.url}/staff/indicatori/importa/")  # redirected to log in
+    page.fill("#id_username", "analyst-browser")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url("**/staff/indicatori/importa/")
+    assert axe_violations(page) == []
+    broken = tmp_path / "tidy-broken.csv"
+    broken.write_bytes(
+        (Path(__file__).parent.parent / "fixtures/indicators/tidy-broken.csv").read_bytes()
+    )
+    page.set_input_files("input[type=file]", str(broken))
+    page.select_option("#id_indicator", "RD")
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_url("**/staff/indicatori/importa/*/")
+    assert "not a year" in page.content()
+    assert axe_violations(page) == []

@@ -71,6 +71,54 @@ def test_indicator_page_shows_assessment_target_projection_and_ranking(client) -
     assert "Obiettivo dimostrativo" in text
 
 
+def test_indicator_page_compares_the_three_methods_and_the_disparity(client) -> None:
+    text = client.get("/en/indicatori/RD/").content.decode()
+    table = text[
+        text.index('id="assessment-methods"') : text.index(
+            "</table>", text.index('id="assessment-methods"')
+        )
+    ]
+    stored = {
+        (a.method, a.window): a
+        for a in Assessment.objects.filter(indicator__code="RD", territory__code="201")
+    }
+    assert {("istat", "full"), ("istat", "previous"), ("opensdg", "full")} <= set(stored)
+    opensdg = stored[("opensdg", "full")]
+    assert opensdg.score is not None and f"{opensdg.score:.2f}" in table
+    istat = stored[("istat", "full")]
+    assert istat.status.replace("_", " ") in table
+    assert f"{istat.start_year}–{istat.end_year}: {istat.cagr * 100:.2f} % a year" in table
+
+    # Disparity among the comuni in the latest year, by hand: coefficient of variation and
+    # the population-weighted one (population shares as weights).
+    year = (
+        Observation.objects.filter(indicator__code="RD", territory__kind="comune")
+        .latest("year")
+        .year
+    )
+    values = dict(
+        Observation.objects.filter(
+            indicator__code="RD", territory__kind="comune", year=year, breakdown=""
+        ).values_list("territory_id", "value")
+    )
+    pop_year = Observation.objects.filter(indicator__code="POP").latest("year").year  # closest
+    population = dict(
+        Observation.objects.filter(
+            indicator__code="POP", territory_id__in=values, year=pop_year, breakdown=""
+        ).values_list("territory_id", "value")
+    )
+    n = len(values)
+    mean = sum(values.values()) / n
+    cv = (sum((v - mean) ** 2 for v in values.values()) / n) ** 0.5 / mean
+    total = sum(population.values())
+    w_mean = sum(population[k] * v for k, v in values.items()) / total
+    w_cv = (
+        sum(population[k] * (v - w_mean) ** 2 for k, v in values.items()) / total
+    ) ** 0.5 / w_mean
+    block = text[text.index('id="disparity"') : text.index("</dl>", text.index('id="disparity"'))]
+    assert f"{cv:.3f}" in block and f"population {pop_year}: {w_cv:.3f}" in block
+
+
 def test_catalogue_filters(client) -> None:
     text = client.get("/indicatori/?missione=1.2").content.decode()
     assert "/indicatori/RD/" in text and "/indicatori/OCC_20_64/" not in text
@@ -186,3 +234,31 @@ def test_staff_import_page_query_count_does_not_grow(client) -> None:
             original=b"x", checksum=f"{i:064d}", state=ImportBatch.State.REJECTED,
         )  # fmt: skip
     assert count_queries(client, "/staff/indicatori/importa/") == before
+
+
+def test_every_status_gap_and_reason_word_has_an_italian_translation() -> None:
+    from django.utils import translation
+
+    from territori.analytics.trends import (
+        EUROSTAT_STATUSES,
+        ISTAT_STATUSES,
+        OPENSDG_STATUSES,
+        REASONS,
+    )
+    from territori.indicators.selectors import REASON_WORDS, STATUS_LABELS, status_label
+    from territori.portal.templatetags.territori import GAP_LABELS
+
+    assert set(REASON_WORDS) == {w for w in REASONS.values() if w}  # the list kept in step
+    assert {*EUROSTAT_STATUSES, *ISTAT_STATUSES, *OPENSDG_STATUSES} <= set(STATUS_LABELS)
+    with translation.override("it"):
+        untranslated = [
+            text
+            for text in [
+                *(t for _c, t in STATUS_LABELS.values()),
+                *REASON_WORDS,
+                *GAP_LABELS.values(),
+            ]
+            if translation.gettext(text) == text
+        ]
+        assert untranslated == []
+        assert status_label("strong_worsening")[1] == "forte peggioramento"

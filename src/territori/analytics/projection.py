@@ -78,6 +78,48 @@ def gap_closure(
     return g, np.asarray(GAP_STATUSES, dtype=object)[codes]
 
 
+def _linear_fit(
+    values: FloatArray, mask: np.ndarray, years_f: FloatArray, year: int, level: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """OLS line per row over the masked cells: projected value, interval half-width, count.
+
+    The sums are accumulated one year column at a time (about 20 vectors), so no matrix of the
+    panel's size is built. Years are taken from the first column and values from each row's
+    first value in the window, which keeps the sums of squares free of cancellation.
+    """
+    n = values.shape[0]
+    count = np.zeros(n)
+    sx, sy, sxx, sxy, syy = (np.zeros(n) for _ in range(5))
+    shift = take(values, first_valid_index(mask))
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    origin = years_f[0] if years_f.size else 0.0
+    for j in range(values.shape[1]):
+        inside = mask[:, j]
+        x = years_f[j] - origin
+        y = np.where(inside, values[:, j] - shift, 0.0)
+        count += inside
+        sx += inside * x
+        sy += y
+        sxx += inside * (x * x)
+        sxy += y * x
+        syy += y * y
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x_mean = sx / count
+        y_mean = sy / count
+        cxx = sxx - sx * x_mean
+        cxy = sxy - sx * y_mean
+        cyy = syy - sy * y_mean
+        slope = cxy / cxx
+        intercept = y_mean - slope * x_mean
+        value = np.where(count >= 2, shift + intercept + slope * (year - origin), np.nan)
+        dof = count - 2
+        sse = np.maximum(cyy - slope * cxy, 0.0)
+        s = np.sqrt(sse / dof)
+        t_crit = stats.t.ppf(0.5 + level / 2, np.where(dof > 0, dof, 1))
+        half = t_crit * s * np.sqrt(1 + 1 / count + (year - origin - x_mean) ** 2 / cxx)
+    return value, half, count
+
+
 def project(
     values: FloatArray,
     years: IntArray,
@@ -106,23 +148,7 @@ def project(
         rate, _reason = cagr(y0, y1, t1 - t0)
         value = y1 * np.power(1 + rate, year - t1)
     else:
-        x = np.where(mask, years_f[None, :], 0.0)
-        y = np.where(mask, values, 0.0)
-        count = mask.sum(axis=1).astype(np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            x_mean = x.sum(axis=1) / count
-            y_mean = y.sum(axis=1) / count
-            dx = np.where(mask, years_f[None, :] - x_mean[:, None], 0.0)
-            dy = np.where(mask, values - y_mean[:, None], 0.0)
-            sxx = (dx * dx).sum(axis=1)
-            slope = (dx * dy).sum(axis=1) / sxx
-            intercept = y_mean - slope * x_mean
-            value = np.where(count >= 2, intercept + slope * year, np.nan)
-            residual = np.where(mask, values - (intercept[:, None] + slope[:, None] * years_f), 0)
-            dof = count - 2
-            s = np.sqrt((residual * residual).sum(axis=1) / dof)
-            t_crit = stats.t.ppf(0.5 + level / 2, np.where(dof > 0, dof, 1))
-            half = t_crit * s * np.sqrt(1 + 1 / count + (year - x_mean) ** 2 / sxx)
+        value, half, count = _linear_fit(values, mask, years_f, year, level)
         has_interval = (count >= 3) & np.isfinite(half)
         lower = np.where(has_interval, value - half, np.nan)
         upper = np.where(has_interval, value + half, np.nan)

@@ -1,4 +1,6 @@
-"""`territori assess | composite | project`: the analytics core on plain files (stable contract).
+"""`territori assess | composite | project | coherence-metrics`: the core on plain files.
+
+A stable contract: outside tools depend on these commands.
 
 These commands need no database. INPUT is CSV or Parquet with columns
 indicator, territory, year, value; META is CSV with indicator, polarity and optional
@@ -19,10 +21,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from territori.analytics.coherence import square_metrics
 from territori.analytics.composite import composite
 from territori.analytics.panel import Panel, panel_from_long
 from territori.analytics.projection import project
 from territori.analytics.trends import Assessment, eurostat_assess, istat_assess, opensdg_assess
+from territori.io.coherence import read_square_grid
 
 INPUT_COLUMNS = ["indicator", "territory", "year", "value"]
 ASSESS_KEYS = [
@@ -319,7 +323,74 @@ def project_command(argv: Sequence[str]) -> int:
     return 0
 
 
-COMMANDS = {"assess": assess, "composite": composite_command, "project": project_command}
+NODE_KEYS = [
+    "node", "out", "in", "net", "out_pos", "out_neg", "in_pos", "in_neg",
+    "second_order", "motricity", "dependence", "quadrant",
+]  # fmt: skip
+
+
+def coherence_metrics_command(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="territori coherence-metrics",
+        description=(
+            "Metrics of a square coherence matrix (methods.md §8): influence, influenced, net, "
+            "positive and negative parts, second order, MICMAC motricity and dependence with "
+            "quadrants, warnings (scores <= -2) and clusters of mutually reinforcing nodes. "
+            "MATRIX.csv: node codes in the header row and the first column, scores -3..+3, "
+            "the diagonal empty or ignored."
+        ),
+    )
+    parser.add_argument("matrix", metavar="MATRIX.csv")
+    parser.add_argument("--alpha", type=float, default=0.5, help="MICMAC damping (default 0.5)")
+    parser.add_argument("--order", type=int, default=2, help="MICMAC order K (default 2)")
+    parser.add_argument(
+        "--format", choices=["json", "csv", "table"], default="json", dest="output_format"
+    )
+    args = parser.parse_args(argv)
+    if not (math.isfinite(args.alpha) and 0 < args.alpha <= 1):
+        parser.error(f"--alpha must be in (0, 1], not {args.alpha}")
+    if args.order < 1:
+        parser.error(f"--order must be at least 1, not {args.order}")
+    path = Path(args.matrix)
+    if not path.exists():
+        raise InputError(args.matrix, "no such file")
+    grid, errors = read_square_grid(path.read_bytes())
+    if grid is None:
+        raise InputError(args.matrix, "\n  ".join(["the matrix has problems:", *map(str, errors)]))
+    metrics = square_metrics(grid.scores, grid.codes, alpha=args.alpha, order=args.order)
+    records = metrics.records()
+    if args.output_format == "table":
+        width = max(len(code) for code in grid.codes) if grid.codes else 4
+        print(f"{'node':<{width}}  " + "  ".join(f"{k:>12}" for k in NODE_KEYS[1:]))
+        for record in records:
+            cells = [
+                f"{record[k]:>12}" if isinstance(record[k], str) else f"{record[k]:>12.3f}"
+                for k in NODE_KEYS[1:]
+            ]
+            print(f"{record['node']:<{width}}  " + "  ".join(cells))
+        for row, column, score in metrics.warnings:
+            print(f"warning: {row} -> {column} scores {score:+.0f}")
+        for cluster in metrics.clusters:
+            print("cluster: " + ", ".join(cluster))
+        return 0
+    if args.output_format == "csv":
+        _emit(records, NODE_KEYS, "csv")
+        return 0
+    body = {
+        "nodes": records,
+        "warnings": [[row, column, score] for row, column, score in metrics.warnings],
+        "clusters": metrics.clusters,
+    }
+    sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+COMMANDS = {
+    "assess": assess,
+    "composite": composite_command,
+    "project": project_command,
+    "coherence-metrics": coherence_metrics_command,
+}
 
 
 def run(command: str, argv: Sequence[str]) -> int:

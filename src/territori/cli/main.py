@@ -6,7 +6,7 @@ territori demo             load the Turin demo data (idempotent) and the staff a
 territori import-framework FILE     territori export-framework CODE
 territori import-zones FILE         territori import-indicators FILE
 territori fetch-istat FLOW KEY      territori worker
-territori assess | composite | project FILE ...   (no database needed)
+territori assess | composite | project | coherence-metrics FILE ...   (no database needed)
 territori <any Django command> ...
 """
 
@@ -37,6 +37,7 @@ ANALYTICS = {
     "assess": "Assess trends (eurostat, istat, opensdg) of an indicator CSV/Parquet",
     "composite": "Composite index (AMPI, min-max, z-score) per territory and year",
     "project": "Project series to a target year (CAGR and linear), with gap closure",
+    "coherence-metrics": "Influence, MICMAC, warnings and clusters of a square coherence matrix",
 }
 OWN = {
     "serve": "Serve the portal with gunicorn on http://127.0.0.1:8000 (--bind, --workers)",

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 
 from territori.core.admin import AuditedAdmin
 
-from .models import Assessment, ImportBatch, Indicator, Observation, Target
+from .models import Assessment, DisparityValue, ImportBatch, Indicator, Observation, Target
 
 
 class TargetInline(admin.TabularInline):
@@ -57,14 +57,25 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "territory", "method", "window", "status", "cagr"]
-    list_filter = ["method", "window", "status"]
-    list_select_related = ["indicator", "territory"]
+class ComputedAdmin(admin.ModelAdmin):
+    """Results recomputed after every import: read only."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ComputedAdmin):
+    list_display = ["indicator", "territory", "method", "window", "status", "cagr"]
+    list_filter = ["method", "window", "status"]
+    list_select_related = ["indicator", "territory"]
+
+
+@admin.register(DisparityValue)
+class DisparityAdmin(ComputedAdmin):
+    list_display = ["indicator", "level", "year", "count", "cv", "weighted_cv", "theil"]
+    list_filter = ["level", "year"]
+    list_select_related = ["indicator"]

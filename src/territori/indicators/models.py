@@ -276,6 +276,34 @@ class Assessment(models.Model):
         return f"{self.indicator_id} {self.territory_id} {self.method}/{self.window}: {self.status}"
 
 
+class DisparityValue(models.Model):
+    """How far apart the units of one level are, for an indicator in a year (methods.md §7)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="disparities")
+    level = models.CharField(max_length=20)  # Territory.Kind of the units: comune or zona
+    year = models.SmallIntegerField()
+    count = models.PositiveIntegerField()
+    mean = models.FloatField(null=True)
+    weighted_mean = models.FloatField(null=True)
+    cv = models.FloatField(null=True)
+    weighted_cv = models.FloatField(null=True)
+    theil = models.FloatField(null=True)
+    max_min_ratio = models.FloatField(null=True)
+    population_year = models.SmallIntegerField(null=True)  # weights; null when unweighted
+    reference = models.FloatField(null=True)  # the metropolitan city's value
+    better = models.PositiveIntegerField(null=True)  # units doing better than the reference
+
+    class Meta:
+        verbose_name = _("territorial disparity")
+        verbose_name_plural = _("territorial disparities")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "level", "year"], name="disparity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.level} {self.year}: cv {self.cv}"
+
+
 class Projection(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="projections")
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")

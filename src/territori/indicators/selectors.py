@@ -8,15 +8,25 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from territori.core.models import DataStatus
 from territori.frameworks.models import Node
 from territori.territories.models import Territory
 
-from .models import Assessment, CompositeValue, Indicator, Observation, Projection, Target
+from .models import (
+    Assessment,
+    CompositeValue,
+    DisparityValue,
+    Indicator,
+    Observation,
+    Projection,
+    Target,
+)
 
 METRO_CODE = "201"
 REFERENCE_CODES = ("201", "01", "IT")  # CMTo, Piemonte, Italia
+POPULATION_INDICATOR = "POP"
 
 
 def _nodes_prefetch() -> Prefetch[Any]:
@@ -104,6 +114,8 @@ class IndicatorPage:
     map_values: list[tuple[Territory, float, bool]] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     zone_values: list[tuple[Territory, float, float | None]] = field(default_factory=list)
+    disparity: DisparityValue | None = None  # among the comuni in the map year
+    disparities: list[DisparityValue] = field(default_factory=list)  # every year
 
 
 def indicator_page(
@@ -161,6 +173,12 @@ def indicator_page(
                 page.zone_values.append(
                     (observation.territory, observation.value, observation.coverage)
                 )
+        page.disparities = list(
+            DisparityValue.objects.filter(
+                indicator=indicator, level=Territory.Kind.COMUNE
+            ).order_by("year")
+        )
+        page.disparity = next((d for d in page.disparities if d.year == page.map_year), None)
     return page
 
 
@@ -268,15 +286,36 @@ def territory_profile(*, territory: Territory) -> list[ProfileRow]:
 
 
 STATUS_LABELS = {
-    "significant_progress": ("success", "significant progress"),
-    "moderate_progress": ("info", "moderate progress"),
-    "insufficient_progress": ("warning", "insufficient progress"),
-    "moderate_movement_away": ("warning", "moderate movement away"),
-    "significant_movement_away": ("danger", "significant movement away"),
-    "movement_away": ("danger", "movement away from the target"),
-    "target_met": ("success", "target met"),
-    "not_assessable": ("secondary", "not assessable"),
+    "significant_progress": ("success", gettext_noop("significant progress")),
+    "moderate_progress": ("info", gettext_noop("moderate progress")),
+    "insufficient_progress": ("warning", gettext_noop("insufficient progress")),
+    "moderate_movement_away": ("warning", gettext_noop("moderate movement away")),
+    "significant_movement_away": ("danger", gettext_noop("significant movement away")),
+    "movement_away": ("danger", gettext_noop("movement away from the target")),
+    "target_met": ("success", gettext_noop("target met")),
+    "not_assessable": ("secondary", gettext_noop("not assessable")),
+    # ISTAT (Rapporto SDGs)
+    "strong_improvement": ("success", gettext_noop("strong improvement")),
+    "improvement": ("info", gettext_noop("improvement")),
+    "stable": ("light", gettext_noop("stable")),
+    "worsening": ("warning", gettext_noop("worsening")),
+    "strong_worsening": ("danger", gettext_noop("strong worsening")),
+    # Open SDG progress measure
+    "substantial_progress": ("success", gettext_noop("substantial progress")),
+    "limited_progress": ("warning", gettext_noop("limited progress")),
+    "deterioration": ("danger", gettext_noop("deterioration")),
+    "target_achieved": ("success", gettext_noop("target achieved")),
 }
+
+
+#: Why a series is not assessable: analytics.trends.REASONS, marked here for translation.
+REASON_WORDS = (
+    gettext_noop("fewer than two values in the window"),
+    gettext_noop("the window spans too few years"),
+    gettext_noop("start and end values have different signs"),
+    gettext_noop("the start value is zero"),
+    gettext_noop("the target year is not after the start year"),
+)
 
 
 def status_label(status: str) -> tuple[str, str]:

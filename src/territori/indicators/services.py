@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from territori.analytics.aggregate import aggregate
 from territori.analytics.composite import composite
+from territori.analytics.disparity import disparity
 from territori.analytics.panel import panel_from_long
 from territori.analytics.projection import project
 from territori.analytics.trends import eurostat_assess, istat_assess, opensdg_assess
@@ -32,16 +33,17 @@ from .models import (
     Aggregation,
     Assessment,
     CompositeValue,
+    DisparityValue,
     ImportBatch,
     Indicator,
     Observation,
     Projection,
     Target,
 )
+from .selectors import POPULATION_INDICATOR
 
 #: NUTS and other codes that files use for the territories the platform knows.
 TERRITORY_ALIASES = {"ITC1": "01", "ITC11": "201", "IT0": "IT", "ITALIA": "IT", "IT1": "01"}
-POPULATION_INDICATOR = "POP"
 PROJECTION_YEAR = 2030
 VALUE_FIELDS = ("value", "provisional", "estimated", "break_in_series")
 
@@ -597,8 +599,9 @@ def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str
     )
     for indicator in indicators:
         indicator_aggregate(indicator=indicator)
-    counts = {"assessments": 0, "projections": 0, "composites": 0}
+    counts = {"assessments": 0, "projections": 0, "composites": 0, "disparities": 0}
     frame = _series_frame([i.pk for i in indicators])
+    disparities = _disparities(indicators, frame)
     assessments: list[Assessment] = []
     projections: list[Projection] = []
     for indicator in indicators:
@@ -656,6 +659,8 @@ def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str
         Projection.objects.filter(indicator__in=indicators).delete()
         counts["assessments"] = len(Assessment.objects.bulk_create(assessments, batch_size=2000))
         counts["projections"] = len(Projection.objects.bulk_create(projections, batch_size=2000))
+        DisparityValue.objects.filter(indicator__in=indicators).delete()
+        counts["disparities"] = len(DisparityValue.objects.bulk_create(disparities))
         node_ids = set(
             Indicator.nodes.through.objects.filter(indicator__in=indicators).values_list(
                 "node_id", flat=True
@@ -663,6 +668,82 @@ def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str
         )
         counts["composites"] = node_composites_refresh(node_ids=node_ids)
     return counts
+
+
+def _nearest_year(years: np.ndarray, year: int) -> int:
+    """The closest of `years` to `year`; on a tie the earlier one."""
+    distance = np.abs(years - year)
+    return int(years[np.flatnonzero(distance == distance.min())[0]])
+
+
+def _disparities(indicators: Sequence[Indicator], frame: pd.DataFrame) -> list[DisparityValue]:
+    """Disparity among the comuni and among the zone omogenee, per indicator and year.
+
+    Weights are each unit's population in the same year, or in the closest year with data.
+    """
+    kinds = dict(
+        Territory.objects.filter(
+            kind__in=[Territory.Kind.COMUNE, Territory.Kind.ZONA, Territory.Kind.METRO_CITY]
+        ).values_list("id", "kind")
+    )
+    metro = next((i for i, k in kinds.items() if k == Territory.Kind.METRO_CITY), None)
+    population_id = (
+        Indicator.objects.filter(code=POPULATION_INDICATOR).values_list("id", flat=True).first()
+    )
+    people = _series_frame([population_id] if population_id else [])
+    people = people[people["territory"].isin(list(kinds))]
+    pop_years = np.sort(people["year"].unique())
+    rows: list[DisparityValue] = []
+    for indicator in indicators:
+        data = frame[(frame["indicator"] == indicator.pk) & frame["territory"].isin(list(kinds))]
+        for level in (Territory.Kind.COMUNE, Territory.Kind.ZONA):
+            units = data[data["territory"].map(kinds) == level]
+            if units["territory"].nunique() < 2:
+                continue
+            table = units.pivot(index="year", columns="territory", values="value")
+            reference = (
+                data[data["territory"] == metro].set_index("year")["value"].reindex(table.index)
+            )
+            pop_year = np.full(len(table.index), np.nan)
+            weights = np.full(table.shape, np.nan)
+            if pop_years.size:
+                for r, year in enumerate(table.index):
+                    nearest = _nearest_year(pop_years, int(year))
+                    found = people[people["year"] == nearest].set_index("territory")["value"]
+                    weights[r] = found.reindex(table.columns).to_numpy()
+                    pop_year[r] = nearest
+            weighted = np.isfinite(weights) | ~np.isfinite(table.to_numpy())
+            complete = weighted.all(axis=1)
+            result = disparity(
+                table.to_numpy(),
+                population=np.where(complete[:, None], weights, 1.0),
+                reference=reference.to_numpy(),
+            )
+            better = (result.gap * indicator.polarity > 0).sum(axis=1)
+            for r, year in enumerate(table.index):
+                count = int(np.isfinite(table.to_numpy()[r]).sum())
+                if count < 2:
+                    continue
+                rows.append(
+                    DisparityValue(
+                        indicator=indicator,
+                        level=level,
+                        year=int(year),
+                        count=count,
+                        mean=_none(float(result.mean[r])),
+                        weighted_mean=_none(float(result.weighted_mean[r]))
+                        if complete[r]
+                        else None,
+                        cv=_none(float(result.cv[r])),
+                        weighted_cv=_none(float(result.weighted_cv[r])) if complete[r] else None,
+                        theil=_none(float(result.theil[r])),
+                        max_min_ratio=_none(float(result.max_min_ratio[r])),
+                        population_year=int(pop_year[r]) if complete[r] else None,
+                        reference=_none(float(reference.iloc[r])),
+                        better=int(better[r]) if np.isfinite(reference.iloc[r]) else None,
+                    )
+                )
+    return rows
 
 
 def node_composites_refresh(*, node_ids: Iterable[int]) -> int:

@@ -65,6 +65,43 @@ def _badge(assessment: Assessment | None, indicator: Indicator, window: str) -> 
     }
 
 
+METHOD_COLUMNS = (
+    ("eurostat", "long"),
+    ("eurostat", "short"),
+    ("istat", "full"),
+    ("istat", "previous"),
+    ("istat", "ten_years"),
+    ("opensdg", "full"),
+)
+
+
+def method_headers() -> list[str]:
+    return [
+        _("Eurostat, long term"),
+        _("Eurostat, short term"),
+        _("ISTAT, whole series"),
+        _("ISTAT, on the previous year"),
+        _("ISTAT, on ten years before"),
+        _("Open SDG score (−5 to +5)"),
+    ]
+
+
+def _method_cell(assessment: Assessment | None) -> dict[str, str]:
+    """One cell of the table of methods: status, period and the figure it rests on."""
+    css, label = ind.status_label(assessment.status if assessment else "not_assessable")
+    cell = {"css": css, "label": label, "period": "", "figure": ""}
+    if assessment is None or assessment.status == "not_assessable":
+        return cell
+    if assessment.start_year and assessment.end_year:
+        cell["period"] = f"{assessment.start_year}–{assessment.end_year}"
+    if assessment.method == "opensdg" and assessment.score is not None:
+        cell["figure"] = number_format(round(assessment.score, 2), decimal_pos=2, use_l10n=True)
+    elif assessment.cagr is not None:
+        rate = number_format(round(assessment.cagr * 100, 2), decimal_pos=2, use_l10n=True)
+        cell["figure"] = _("%(rate)s %% a year") % {"rate": rate}
+    return cell
+
+
 def indicator_list(request: HttpRequest) -> HttpResponse:
     filters = ind.CatalogueFilters(
         mission=request.GET.get("missione", "")[:20],
@@ -180,9 +217,15 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         ]
         for code in page.series
     }
+    method_rows = [
+        (names[code], [_method_cell(page.assessments.get(code, {}).get(k)) for k in METHOD_COLUMNS])
+        for code in page.series
+    ]
     context = {
         "indicator": indicator,
         "page": page,
+        "method_headers": method_headers(),
+        "method_rows": method_rows,
         "charts": charts,
         "names": names,
         "series_codes": list(page.series),

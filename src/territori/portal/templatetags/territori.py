@@ -6,16 +6,17 @@ from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from territori.portal.charts import sparkline_points
 
 register = template.Library()
 
 GAP_LABELS = {
-    "on_track": "on track",
-    "partial": "partial",
-    "off_track": "off track",
-    "achieved": "achieved",
+    "on_track": gettext_noop("on track"),
+    "partial": gettext_noop("partial"),
+    "off_track": gettext_noop("off track"),
+    "achieved": gettext_noop("achieved"),
 }
 
 

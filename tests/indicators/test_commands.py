@@ -1,0 +1,107 @@
+"""`territori fetch-istat` on recorded ISTAT responses, and `territori worker` on a queued task."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+
+from territori.indicators.management.commands import fetch_istat
+from territori.indicators.models import Assessment, ImportBatch, Indicator, Observation
+from territori.io.istat import IstatClient
+from tests.io.test_istat import Clock, Replay
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def replay(fixture_bytes, monkeypatch) -> Replay:
+    recorded = Replay(fixture_bytes)
+    monkeypatch.setattr(
+        fetch_istat,
+        "client_factory",
+        lambda base_url: IstatClient(
+            base_url=base_url, transport=recorded, clock=Clock().time, sleep=lambda s: None
+        ),
+    )
+    return recorded
+
+
+def fetch(*args: str) -> str:
+    out = io.StringIO()
+    call_command("fetch_istat", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def indicator() -> Indicator:
+    return Indicator.objects.create(
+        code="ISTAT_POP", name_it="Popolazione residente (ISTAT)", unit="persone"
+    )
+
+
+def test_fetch_istat_imports_the_flow_once(replay: Replay, indicator: Indicator) -> None:
+    args = [
+        "22_289",
+        "--filter",
+        "REF_AREA=001272+ITC11",
+        "--filter",
+        "SEX=9",
+        "--filter",
+        "FREQ=A",
+    ]
+    args += ["--start", "2024", "--end", "2025", "--indicator", "ISTAT_POP"]
+    output = fetch(*args)
+    assert "imported istat-22_289-A.001272+ITC11..9...csv: 3 created" in output
+    # The key was built in the structure's order, and the endPeriod quirk's 2026 dropped.
+    assert replay.calls[-1][0].endswith(
+        "/data/22_289/A.001272+ITC11..9..?startPeriod=2024&endPeriod=2025"
+    )
+    rows = {
+        (o.territory.code, o.year): (o.value, o.provisional)
+        for o in Observation.objects.filter(indicator=indicator, batch__isnull=False)
+    }
+    assert rows == {
+        ("001272", 2024): (841600.0, False),
+        ("001272", 2025): (838000.0, True),  # OBS_STATUS P
+        ("201", 2025): (2190000.0, True),  # ITC11 is the metropolitan city
+    }
+    batch = ImportBatch.objects.get(observations__indicator=indicator, observations__year=2024)
+    assert batch.channel == "istat" and batch.state == ImportBatch.State.APPLIED
+    assert "already imported" in fetch(*args)
+    assert ImportBatch.objects.filter(checksum=batch.checksum).count() == 1
+
+
+def test_fetch_istat_lists_flows_and_explains_bad_arguments(replay: Replay, indicator) -> None:
+    listing = fetch("--list")
+    assert "22_289\tPopolazione residente" in listing and "41_983" in listing
+    with pytest.raises(CommandError, match="give --indicator CODE"):
+        fetch("22_289", "A.001272....")
+    with pytest.raises(CommandError, match="--start is after --end"):
+        fetch("22_289", "A.001272....", "--start", "2025", "--end", "2020")
+    with pytest.raises(CommandError, match="no dimension ITTER107"):
+        fetch("22_289", "--filter", "ITTER107=001272", "--indicator", "ISTAT_POP")
+    with pytest.raises(CommandError, match="not found"):
+        fetch("99_999", "A", "--indicator", "ISTAT_POP")
+    assert not Observation.objects.filter(indicator=indicator).exists()
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_worker_runs_the_recomputation_queued_by_an_import(
+    replay: Replay, indicator: Indicator, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        fetch("22_289", "A.001272+ITC11....", "--indicator", "ISTAT_POP", "--end", "2025")
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path.endswith("indicator_results_refresh_task")
+    assert queued.args_kwargs["args"] == [["ISTAT_POP"]] and queued.status == "READY"
+    assert not Assessment.objects.filter(indicator=indicator).exists()
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL", queued.exception_class_path
+    assert Assessment.objects.filter(
+        indicator=indicator, territory__code="001272", method="eurostat"
+    ).exists()
