@@ -144,6 +144,18 @@ def test_downloads(client) -> None:
     assert client.get("/indicatori/NOPE/").status_code == 404
     composite = client.get("/quadri/amsvs-torino/1.2/composito.csv").content.decode().splitlines()
     assert composite[0] == "territorio,anno,valore,metodo" and len(composite) > 10
+    methods = {line.rsplit(",", 1)[1] for line in composite[1:]}
+    assert methods == {"AMPI-", "min-max", "z-score"}
+    # CMTo in the reference year (the first one): AMPI 100 and z-score 0 by construction
+    first = {
+        line.rsplit(",", 1)[1]: float(line.split(",")[2])
+        for line in composite[1:]
+        if line.startswith("201,")
+        and line.split(",")[1]
+        == min(row.split(",")[1] for row in composite[1:] if row.startswith("201,"))
+    }
+    assert first["AMPI-"] == pytest.approx(100) and first["z-score"] == pytest.approx(0, abs=1e-9)
+    assert all(0 <= float(line.split(",")[2]) <= 100 for line in composite[1:] if "min-max" in line)
 
 
 def grow_indicators() -> None:

@@ -233,11 +233,11 @@ def node_indicators(*, node: Node) -> list[NodeIndicator]:
     ]
 
 
-def node_composite(*, node: Node) -> dict[str, list[tuple[int, float]]]:
-    """The node's AMPI composite for CMTo, Piemonte and Italia, by year (1 query)."""
+def node_composite(*, node: Node, method: str = "ampi") -> dict[str, list[tuple[int, float]]]:
+    """The node's composite for CMTo, Piemonte and Italia, by year (1 query)."""
     result: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for code, year, value in (
-        CompositeValue.objects.filter(node=node, territory__code__in=REFERENCE_CODES)
+        CompositeValue.objects.filter(node=node, territory__code__in=REFERENCE_CODES, method=method)
         .order_by("year")
         .values_list("territory__code", "year", "value")
     ):

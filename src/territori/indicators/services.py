@@ -45,6 +45,7 @@ from .selectors import POPULATION_INDICATOR
 #: NUTS and other codes that files use for the territories the platform knows.
 TERRITORY_ALIASES = {"ITC1": "01", "ITC11": "201", "IT0": "IT", "ITALIA": "IT", "IT1": "01"}
 PROJECTION_YEAR = 2030
+COMPOSITE_METHODS = ("ampi", "minmax", "zscore")
 VALUE_FIELDS = ("value", "provisional", "estimated", "break_in_series")
 
 
@@ -747,9 +748,10 @@ def _disparities(indicators: Sequence[Indicator], frame: pd.DataFrame) -> list[D
 
 
 def node_composites_refresh(*, node_ids: Iterable[int]) -> int:
-    """AMPI of each node's indicators (two or more) for every territory and year.
+    """Composites (AMPI, min-max, z-score) of each node's indicators (two or more).
 
-    Reference: the metropolitan city in the first year in which it has every indicator.
+    Reference of AMPI and z-score: the metropolitan city in the first year in which it has
+    every indicator. Min-max rescales over all territories and years.
     """
     written = 0
     for node_id in node_ids:
@@ -780,23 +782,23 @@ def node_composites_refresh(*, node_ids: Iterable[int]) -> int:
         complete_years = np.nonzero(np.isfinite(cube[:, m, :]).all(axis=0))[0]
         if not complete_years.size:
             continue
-        values = composite(
-            cube,
-            polarity=np.array([i.polarity for i in indicators], dtype=np.float64),
-            method="ampi",
-            reference=(m, int(complete_years[0])),
-        )
-        rows = [
-            CompositeValue(
-                node_id=node_id,
-                territory_id=int(territories[u]),
-                year=int(years[y]),
-                method="ampi",
-                value=float(values[u, y]),
-                indicators=len(codes),
+        polarity = np.array([i.polarity for i in indicators], dtype=np.float64)
+        rows = []
+        for method in COMPOSITE_METHODS:  # AMPI is the one pages show; the others downloadable
+            values = composite(
+                cube, polarity=polarity, method=method, reference=(m, int(complete_years[0]))
             )
-            for u, y in zip(*np.nonzero(np.isfinite(values)), strict=True)
-        ]
+            rows += [
+                CompositeValue(
+                    node_id=node_id,
+                    territory_id=int(territories[u]),
+                    year=int(years[y]),
+                    method=method,
+                    value=float(values[u, y]),
+                    indicators=len(codes),
+                )
+                for u, y in zip(*np.nonzero(np.isfinite(values)), strict=True)
+            ]
         written += len(CompositeValue.objects.bulk_create(rows, batch_size=2000))
     return written
 

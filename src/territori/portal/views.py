@@ -140,9 +140,11 @@ def node_composite_csv(request: HttpRequest, framework: str, code: str) -> HttpR
         node = fw.node_get(framework_code=framework, code=code)
     except Node.DoesNotExist as exc:
         raise Http404(_("No such node")) from exc
+    labels = {"ampi": "AMPI-", "minmax": "min-max", "zscore": "z-score"}
     rows = [
-        [territory, year, value, "AMPI-"]
-        for territory, values in ind.node_composite(node=node).items()
+        [territory, year, value, label]
+        for method, label in labels.items()
+        for territory, values in ind.node_composite(node=node, method=method).items()
         for year, value in values
     ]
     response = HttpResponse(
