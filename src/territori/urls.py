@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("staff/indicatori/", include("territori.indicators.urls")),
+    path("staff/coerenza/", include("territori.coherence.urls")),
     path("", include("territori.portal.urls")),
     prefix_default_language=False,
 )

@@ -32,6 +32,10 @@ PAGES = [
     "/indicatori/",
     "/indicatori/RD/?territorio=001272",
     "/en/indicatori/SH_65/",
+    "/coerenza/",
+    "/coerenza/missioni-missioni/",
+    "/en/coerenza/psm-strategie-missioni/",
+    "/coerenza/schede/amsvs-torino/1.2/",
 ]
 
 
@@ -165,3 +169,60 @@ def test_staff_import_pages_pass_axe_after_logging_in(
     page.wait_for_url("**/staff/indicatori/importa/*/")
     assert "not a year" in page.content()
     assert axe_violations(page) == []
+
+
+def test_grid_editor_by_keyboard_saves_and_shows_a_conflict(
+    live_server: Any, demo_data: None, page: Any
+) -> None:
+    from django.contrib.auth.models import User
+
+    from territori.coherence.models import Matrix, Score
+    from territori.coherence.services import matrix_set_axes
+    from territori.frameworks.models import Node
+
+    user = User.objects.create_user(
+        "assessor-browser", password="a-long-test-password", is_staff=True
+    )
+    matrix = Matrix.objects.create(code="laboratorio", title_it="Laboratorio", owner=user)
+    matrix.assessors.set([user])
+    missions = list(
+        Node.objects.filter(
+            framework__code="amsvs-torino", code__in=["1.1", "1.2", "1.3"]
+        ).order_by("code")
+    )
+    matrix_set_axes(matrix=matrix, rows=missions, columns=missions)
+    open_page(page, f"{live_server.url}/staff/coerenza/laboratorio/")
+    page.fill("#id_username", "assessor-browser")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url("**/staff/coerenza/laboratorio/")
+    assert axe_violations(page) == []
+    # first row: the diagonal has no link, so Tab lands on 1.1→1.2; Right goes to 1.1→1.3,
+    # Down to 1.2→1.3, Left skips nothing (1.2→1.1), Enter opens it
+    page.locator("#coherence-grid td a").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowLeft")
+    focused = page.evaluate("document.activeElement.closest('td').dataset.cell")
+    assert focused == f"{missions[1].pk}-{missions[0].pk}"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#score-form")
+    assert axe_violations(page) == []
+    page.select_option("#score", "2")
+    page.fill("#rationale", "scritta nel laboratorio")
+    page.click("#score-form button[value=save]")
+    page.wait_for_selector("#score-form [data-outcome=saved]")
+    assert page.inner_text("#score-form [role=status]") == "Salvato."
+    score = Score.objects.get(matrix=matrix)
+    assert (score.score, score.rationale, score.version) == (2, "scritta nel laboratorio", 1)
+    # meanwhile the same cell is saved elsewhere: the next save is refused and says so
+    Score.objects.filter(pk=score.pk).update(score=-1, version=2, rationale="altrove")
+    page.select_option("#score", "3")
+    page.click("#score-form button[value=save]")
+    page.wait_for_selector("#score-form [data-outcome=conflict]")
+    assert "altrove" in page.inner_text("#score-form [role=status]")
+    assert Score.objects.get(pk=score.pk).score == -1
+    assert page.input_value("#rationale") == "scritta nel laboratorio"
+    page.click("#score-form button[value=save]")  # saving again replaces knowingly
+    page.wait_for_selector("#score-form [data-outcome=saved]")
+    assert Score.objects.get(pk=score.pk).score == 3

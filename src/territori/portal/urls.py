@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import indicator_views, views
+from . import coherence_views, indicator_views, views
 
 app_name = "portal"
 
@@ -24,6 +24,26 @@ urlpatterns = [
         "indicatori/<slug:code>/dati.<str:fmt>",
         indicator_views.indicator_data,
         name="indicator_data",
+    ),
+    path("coerenza/", coherence_views.matrix_list, name="coherence"),
+    path(
+        "coerenza/schede/<slug:framework>/<str:code>/",
+        coherence_views.node_sheet,
+        name="coherence_sheet",
+    ),
+    path(
+        "coerenza/schede/<slug:framework>/<str:code>/scheda.pdf",
+        coherence_views.node_sheet_pdf,
+        name="coherence_sheet_pdf",
+    ),
+    path("coerenza/<slug:code>/", coherence_views.matrix_detail, name="coherence_matrix"),
+    path(
+        "coerenza/<slug:code>/celle.csv", coherence_views.matrix_cells_csv, name="coherence_cells"
+    ),
+    path(
+        "coerenza/<slug:code>/metriche.csv",
+        coherence_views.matrix_metrics_csv,
+        name="coherence_metrics",
     ),
     path("cerca/", views.search, name="search"),
     path("salute/", views.health, name="health"),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "territori.frameworks",
     "territori.territories",
     "territori.indicators",
+    "territori.coherence",
     "territori.portal",
     "territori.demo",
 ]

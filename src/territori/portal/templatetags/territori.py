@@ -38,3 +38,18 @@ def gap_label(status: str) -> str:
 @register.filter
 def sparkline(values: list[tuple[int, float]]) -> str:
     return sparkline_points([value for _year, value in values])
+
+
+@register.filter
+def score_word(value: float | None) -> str:
+    """The seven-point scale's word for a (rounded) score."""
+    from territori.portal.coherence_views import score_word as word
+
+    return word(value)
+
+
+@register.filter
+def status_word(status: str) -> str:
+    from territori.indicators.selectors import status_label
+
+    return status_label(status)[1]

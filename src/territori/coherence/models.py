@@ -1,0 +1,220 @@
+"""Policy coherence: matrices of framework nodes scored on the seven-point scale (methods.md §8).
+
+A matrix has row nodes and column nodes from any frameworks (square when both are the same
+set). Each assessor scores cells (`Score`); the coordinator records the agreed score of a
+cell (`AgreedScore`). Every change is in the audit log: that is each cell's history.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from territori.core.models import DataStatus
+from territori.frameworks.models import Node, pick_language
+
+SCORE_CHOICES = [
+    (3, _("+3 indivisible")),
+    (2, _("+2 reinforcing")),
+    (1, _("+1 enabling")),
+    (0, _("0 consistent")),
+    (-1, _("−1 constraining")),
+    (-2, _("−2 counteracting")),
+    (-3, _("−3 cancelling")),
+]
+SCORE_RANGE = [MinValueValidator(-3), MaxValueValidator(3)]
+
+
+class Matrix(models.Model):
+    class Analysis(models.TextChoices):
+        EXTERNAL = "external", _("external (with other policies and goals)")
+        INTERNAL = "internal", _("internal (within one plan)")
+
+    class Direction(models.TextChoices):
+        VERTICAL = "vertical", _("vertical (across levels of government)")
+        HORIZONTAL = "horizontal", _("horizontal (across sectors)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        REVIEW = "review", _("under review")
+        PUBLISHED = "published", _("published")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title_it = models.CharField(_("title (Italian)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    purpose_it = models.TextField(_("purpose (Italian)"), blank=True)
+    purpose_en = models.TextField(_("purpose (English)"), blank=True)
+    analysis = models.CharField(
+        _("kind of analysis"), max_length=20, choices=Analysis.choices, default=Analysis.EXTERNAL
+    )
+    direction = models.CharField(
+        _("direction"), max_length=20, choices=Direction.choices, default=Direction.HORIZONTAL
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    data_status = models.CharField(
+        _("data status"), max_length=20, choices=DataStatus.choices, default=DataStatus.CONFIRMED
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coordinated_matrices",
+    )
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessors"),
+        blank=True,
+        related_name="assessed_matrices",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    review_due = models.DateField(_("review due by"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("coherence matrix")
+        verbose_name_plural = _("coherence matrices")
+        ordering = ["-updated_at", "code"]
+
+    def __str__(self) -> str:
+        return self.title_it
+
+    @property
+    def title(self) -> str:
+        return pick_language(self.title_it, self.title_en)
+
+    @property
+    def purpose(self) -> str:
+        return pick_language(self.purpose_it, self.purpose_en)
+
+    @property
+    def is_illustrative(self) -> bool:
+        return self.data_status == DataStatus.ILLUSTRATIVE
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:coherence_matrix", kwargs={"code": self.code})
+
+
+class Axis(models.TextChoices):
+    ROW = "row", _("row")
+    COLUMN = "column", _("column")
+
+
+class MatrixNode(models.Model):
+    """A node on the rows or the columns of a matrix, in order."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="axis_nodes")
+    node = models.ForeignKey(
+        Node, verbose_name=_("node"), on_delete=models.CASCADE, related_name="+"
+    )
+    axis = models.CharField(_("axis"), max_length=10, choices=Axis.choices)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("matrix row or column")
+        verbose_name_plural = _("matrix rows and columns")
+        ordering = ["axis", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "axis", "node"], name="matrix_node_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matrix_id} {self.axis} {self.node_id}"
+
+
+class Confidence(models.TextChoices):
+    LOW = "low", _("low")
+    MEDIUM = "medium", _("medium")
+    HIGH = "high", _("high")
+
+
+class CellFields(models.Model):
+    """What a cell's score says: shared by assessors' scores and the agreed one."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="+")
+    row = models.ForeignKey(Node, verbose_name=_("row"), on_delete=models.CASCADE, related_name="+")
+    column = models.ForeignKey(
+        Node, verbose_name=_("column"), on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.SmallIntegerField(_("score"), choices=SCORE_CHOICES, validators=SCORE_RANGE)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Score(CellFields):
+    """One assessor's score of one cell, with rationale, conditions, confidence, evidence."""
+
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessor"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    rationale = models.TextField(_("rationale"), blank=True)
+    conditions = models.TextField(
+        _("conditions"), blank=True, help_text=_("The context in which the score holds.")
+    )
+    confidence = models.CharField(
+        _("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.MEDIUM
+    )
+    evidence = models.TextField(
+        _("evidence"), blank=True, help_text=_("Links or document references, one per line.")
+    )
+    indicators = models.ManyToManyField(
+        "indicators.Indicator", verbose_name=_("indicators"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matrix", "row", "column", "assessor"], name="score_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=-3, score__lte=3), name="score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.row_id}→{self.column_id}: {self.score:+d}"
+
+    @property
+    def evidence_lines(self) -> list[str]:
+        return [line.strip() for line in self.evidence.splitlines() if line.strip()]
+
+
+class AgreedScore(CellFields):
+    """The score the coordinator records for a cell after the assessors' discussion."""
+
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("agreed score")
+        verbose_name_plural = _("agreed scores")
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "row", "column"], name="agreed_unique"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=-3, score__lte=3), name="agreed_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.row_id}→{self.column_id}: {self.score:+d} (agreed)"

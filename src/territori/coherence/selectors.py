@@ -1,0 +1,276 @@
+"""Reads of the coherence matrices, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Q, QuerySet
+
+from territori.analytics.coherence import (
+    RectangularMetrics,
+    SquareMetrics,
+    agreement,
+    rectangular_metrics,
+    square_metrics,
+)
+from territori.core.models import AuditEntry
+from territori.frameworks.models import Link, Node
+
+from .models import AgreedScore, Axis, Matrix, MatrixNode, Score
+from .services import Axes, User, can_view, matrix_axes
+
+
+def matrices_visible(user: User) -> QuerySet[Matrix]:
+    """Published matrices for everyone; drafts too for staff who may view matrices."""
+    queryset = Matrix.objects.all()
+    if not (user.is_authenticated and user.has_perm("coherence.view_matrix")):
+        visible = Q(status=Matrix.Status.PUBLISHED)
+        if user.is_authenticated:
+            visible |= Q(owner=user.pk) | Q(assessors=user.pk)
+        queryset = queryset.filter(visible).distinct()
+    return queryset.annotate(
+        n_rows=Count("axis_nodes", filter=Q(axis_nodes__axis=Axis.ROW), distinct=True),
+        n_columns=Count("axis_nodes", filter=Q(axis_nodes__axis=Axis.COLUMN), distinct=True),
+    ).order_by("status", "-updated_at")
+
+
+@dataclass
+class Cell:
+    row: Node
+    column: Node
+    scores: list[Score] = field(default_factory=list)
+    agreed: AgreedScore | None = None
+    mine: Score | None = None
+
+    @property
+    def median(self) -> float | None:
+        return agreement([s.score for s in self.scores])[0]
+
+    @property
+    def spread(self) -> float:
+        return agreement([s.score for s in self.scores])[1]
+
+    @property
+    def disagree(self) -> bool:
+        return agreement([s.score for s in self.scores])[2]
+
+    @property
+    def value(self) -> float | None:
+        """The agreed score, else the median of the assessors' scores, else None."""
+        if self.agreed is not None:
+            return float(self.agreed.score)
+        return self.median
+
+    @property
+    def scored(self) -> bool:
+        return self.value is not None
+
+
+@dataclass
+class Grid:
+    matrix: Matrix
+    axes: Axes
+    cells: dict[tuple[int, int], Cell]
+
+    def cell(self, row: Node, column: Node) -> Cell | None:
+        return self.cells.get((row.pk, column.pk))
+
+    @property
+    def total(self) -> int:
+        return len(self.cells)
+
+    @property
+    def scored(self) -> int:
+        return sum(1 for c in self.cells.values() if c.scored)
+
+    @property
+    def progress(self) -> int:
+        return round(100 * self.scored / self.total) if self.total else 0
+
+    def values(self) -> np.ndarray:
+        """Rows × columns of the cells' values, NaN where not scored (and on the diagonal)."""
+        a = np.full((len(self.axes.rows), len(self.axes.columns)), np.nan)
+        for i, row in enumerate(self.axes.rows):
+            for j, column in enumerate(self.axes.columns):
+                cell = self.cells.get((row.pk, column.pk))
+                if cell is not None and cell.value is not None:
+                    a[i, j] = cell.value
+        return a
+
+
+def matrix_grid(*, matrix: Matrix, user: User | None = None) -> Grid:
+    """Every cell with its assessors' scores, the agreed score and the user's own (4 queries)."""
+    axes = matrix_axes(matrix)
+    cells = {
+        (row.pk, column.pk): Cell(row=row, column=column)
+        for row in axes.rows
+        for column in axes.columns
+        if not (axes.square and row.pk == column.pk)
+    }
+    for score in (
+        Score.objects.filter(matrix=matrix).select_related("assessor").order_by("assessor_id")
+    ):
+        cell = cells.get((score.row_id, score.column_id))
+        if cell is None:
+            continue  # a node no longer on the matrix
+        cell.scores.append(score)
+        if user is not None and score.assessor_id == user.pk:
+            cell.mine = score
+    for agreed in AgreedScore.objects.filter(matrix=matrix):
+        if (cell := cells.get((agreed.row_id, agreed.column_id))) is not None:
+            cell.agreed = agreed
+    return Grid(matrix=matrix, axes=axes, cells=cells)
+
+
+def grid_metrics(
+    grid: Grid, *, alpha: float = 0.5, order: int = 2
+) -> SquareMetrics | RectangularMetrics:
+    values = grid.values()
+    if grid.axes.square and grid.axes.rows:
+        # columns in the rows' order, so that the matrix is square with a true diagonal
+        position = {n.pk: j for j, n in enumerate(grid.axes.columns)}
+        values = values[:, [position[n.pk] for n in grid.axes.rows]]
+        codes = [grid.axes.label(n, Axis.ROW) for n in grid.axes.rows]
+        return square_metrics(values, codes, alpha=alpha, order=order)
+    return rectangular_metrics(
+        values,
+        [grid.axes.label(n, Axis.ROW) for n in grid.axes.rows],
+        [grid.axes.label(n, Axis.COLUMN) for n in grid.axes.columns],
+    )
+
+
+def cell_history(*, matrix: Matrix, row: Node, column: Node) -> list[AuditEntry]:
+    """Every change to the cell's scores and agreed score, newest first (1 query).
+
+    Entries are matched by the cell they describe, so a deleted score keeps its history.
+    """
+    cell = {"matrix_id": matrix.pk, "row_id": row.pk, "column_id": column.pk}
+    entries = AuditEntry.objects.filter(
+        Q(model__in=["coherence.score", "coherence.agreedscore"])
+        & (
+            Q(**{f"after__{k}": v for k, v in cell.items()})
+            | Q(**{f"before__{k}": v for k, v in cell.items()})
+        )
+    )
+    return list(entries.select_related("actor").order_by("-timestamp", "-id"))
+
+
+@dataclass
+class SheetLine:
+    matrix: Matrix
+    other: Node  # the node on the other axis
+    score: float
+    cell: Cell
+    direction: str  # "out": the sheet's node acts on `other`; "in": it is acted on
+
+
+@dataclass
+class Sheet:
+    """The coherence sheet of one node: its contributions and conflicts in every matrix."""
+
+    node: Node
+    contributions: list[SheetLine]
+    conflicts: list[SheetLine]
+    neutral: int
+    links: list[Link]
+    related_nodes: list[Node]  # linked nodes, used to find indicators
+    matrices: list[Matrix]
+
+
+def node_sheet(*, node: Node, user: User) -> Sheet:
+    """Contributions (>0) and conflicts (<0) of a node across the matrices the user may see."""
+    matrix_ids = list(
+        MatrixNode.objects.filter(node=node).values_list("matrix_id", flat=True).distinct()
+    )
+    matrices = [m for m in Matrix.objects.filter(pk__in=matrix_ids) if can_view(user, m)]
+    contributions: list[SheetLine] = []
+    conflicts: list[SheetLine] = []
+    neutral = 0
+    for matrix in matrices:
+        grid = matrix_grid(matrix=matrix)
+        for cell in grid.cells.values():
+            if node.pk not in (cell.row.pk, cell.column.pk) or cell.value is None:
+                continue
+            out = cell.row.pk == node.pk
+            line = SheetLine(
+                matrix=matrix,
+                other=cell.column if out else cell.row,
+                score=cell.value,
+                cell=cell,
+                direction="out" if out else "in",
+            )
+            if cell.value > 0:
+                contributions.append(line)
+            elif cell.value < 0:
+                conflicts.append(line)
+            else:
+                neutral += 1
+    contributions.sort(key=lambda line: -line.score)
+    conflicts.sort(key=lambda line: line.score)
+    links = list(
+        Link.objects.filter(Q(source_node=node) | Q(target_node=node)).select_related(
+            "source_node__framework", "target_node__framework"
+        )
+    )
+    related: dict[int, Node] = {}
+    for link in links:
+        other = link.target_node if link.source_node_id == node.pk else link.source_node
+        related[other.pk] = other
+    for line in contributions + conflicts:
+        related[line.other.pk] = line.other
+    return Sheet(
+        node=node,
+        contributions=contributions,
+        conflicts=conflicts,
+        neutral=neutral,
+        links=links,
+        related_nodes=list(related.values()),
+        matrices=matrices,
+    )
+
+
+def sheet_indicators(*, nodes: list[Node]) -> list[Any]:
+    """Indicators tagged to the given nodes, with their CMTo long-term assessment (2 queries)."""
+    from territori.indicators.models import Assessment, Indicator
+
+    indicators = list(
+        Indicator.objects.filter(nodes__in=[n.pk for n in nodes]).distinct().order_by("code")
+    )
+    assessed: dict[int, Assessment] = {}
+    for assessment in Assessment.objects.filter(
+        indicator__in=indicators, territory__code="201", method="eurostat", window="long"
+    ):
+        assessed[assessment.indicator_id] = assessment
+    for indicator in indicators:
+        indicator.cmto_assessment = assessed.get(indicator.pk)  # type: ignore[attr-defined]
+    return indicators
+
+
+def matrix_progress(matrices: list[Matrix]) -> dict[int, tuple[int, int]]:
+    """Per matrix: (cells with a value, cells in all), in 3 queries whatever the number."""
+    sizes: dict[int, dict[str, set[int]]] = defaultdict(lambda: {"row": set(), "column": set()})
+    for matrix_id, axis, node_id in MatrixNode.objects.filter(matrix__in=matrices).values_list(
+        "matrix_id", "axis", "node_id"
+    ):
+        sizes[matrix_id][axis].add(node_id)
+    valued: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for model in (Score, AgreedScore):
+        for matrix_id, row_id, column_id in model.objects.filter(matrix__in=matrices).values_list(
+            "matrix_id", "row_id", "column_id"
+        ):
+            valued[matrix_id].add((row_id, column_id))
+    result = {}
+    for matrix in matrices:
+        rows, columns = sizes[matrix.pk]["row"], sizes[matrix.pk]["column"]
+        square = rows == columns
+        total = len(rows) * len(columns) - (len(rows) if square else 0)
+        inside = {
+            (r, c)
+            for r, c in valued[matrix.pk]
+            if r in rows and c in columns and not (square and r == c)
+        }
+        result[matrix.pk] = (len(inside), total)
+    return result

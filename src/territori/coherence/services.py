@@ -1,0 +1,468 @@
+"""Writes of the coherence matrices: scores with optimistic locking, agreed scores, Excel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from territori.core.audit import AuditBatch, audit_record, snapshot
+from territori.core.models import AuditEntry
+from territori.frameworks.models import Node
+from territori.indicators.models import Indicator
+from territori.io.coherence import parse_score
+from territori.io.errors import InputValidationError, RowError
+from territori.io.tabular import Row, TableReadError, read_table, require_columns, write_xlsx
+
+from .models import AgreedScore, Axis, Confidence, Matrix, MatrixNode, Score
+
+#: A request's user: an authenticated account or AnonymousUser.
+User = Any
+
+SHEET_COLUMNS = [
+    "riga", "titolo_riga", "colonna", "titolo_colonna", "punteggio",
+    "motivazione", "condizioni", "fiducia", "evidenze",
+]  # fmt: skip
+CONFIDENCE_WORDS = {
+    "low": Confidence.LOW, "bassa": Confidence.LOW,
+    "medium": Confidence.MEDIUM, "media": Confidence.MEDIUM,
+    "high": Confidence.HIGH, "alta": Confidence.HIGH,
+}  # fmt: skip
+
+
+class EditConflict(Exception):
+    """Someone saved the cell after the editor loaded it: nothing was written."""
+
+    def __init__(self, current: Score | AgreedScore | None) -> None:
+        self.current = current
+        super().__init__("the cell was changed by someone else: reload it and try again")
+
+
+class NotAllowed(Exception):
+    pass
+
+
+# Permissions -----------------------------------------------------------------------------
+
+
+def can_view(user: User, matrix: Matrix) -> bool:
+    if matrix.status == Matrix.Status.PUBLISHED:
+        return True
+    if not user.is_authenticated:
+        return False
+    return bool(
+        user.has_perm("coherence.view_matrix")
+        or matrix.owner_id == user.pk
+        or matrix.assessors.filter(pk=user.pk).exists()
+    )
+
+
+def can_score(user: User, matrix: Matrix) -> bool:
+    """Only the matrix's assessors score it, and only until it is published."""
+    return (
+        user.is_authenticated
+        and matrix.status != Matrix.Status.PUBLISHED
+        and matrix.assessors.filter(pk=user.pk).exists()
+    )
+
+
+def can_coordinate(user: User, matrix: Matrix) -> bool:
+    """The coordinator (owner) or whoever may change matrices records agreed scores."""
+    return bool(
+        user.is_authenticated
+        and matrix.status != Matrix.Status.PUBLISHED
+        and (matrix.owner_id == user.pk or user.has_perm("coherence.change_matrix"))
+    )
+
+
+# Axes ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Axes:
+    rows: list[Node]
+    columns: list[Node]
+
+    @property
+    def square(self) -> bool:
+        return {n.pk for n in self.rows} == {n.pk for n in self.columns}
+
+    def keys(self, axis: str) -> dict[str, Node]:
+        """Codes a file may use for the nodes of one axis: 'code', or 'framework:code'."""
+        nodes = self.rows if axis == Axis.ROW else self.columns
+        plain: dict[str, list[Node]] = {}
+        for node in nodes:
+            plain.setdefault(node.code, []).append(node)
+        keys = {f"{n.framework.code}:{n.code}": n for n in nodes}
+        keys.update({code: found[0] for code, found in plain.items() if len(found) == 1})
+        return keys
+
+    def label(self, node: Node, axis: str) -> str:
+        nodes = self.rows if axis == Axis.ROW else self.columns
+        unique = sum(1 for n in nodes if n.code == node.code) == 1
+        return node.code if unique else f"{node.framework.code}:{node.code}"
+
+
+def matrix_axes(matrix: Matrix) -> Axes:
+    rows: list[Node] = []
+    columns: list[Node] = []
+    for item in (
+        MatrixNode.objects.filter(matrix=matrix)
+        .select_related("node__framework")
+        .defer("node__search_text")
+        .order_by("order", "id")
+    ):
+        (rows if item.axis == Axis.ROW else columns).append(item.node)
+    return Axes(rows=rows, columns=columns)
+
+
+def matrix_set_axes(*, matrix: Matrix, rows: Sequence[Node], columns: Sequence[Node]) -> None:
+    """Replace the matrix's rows and columns (scores of removed nodes stay in the log)."""
+    with transaction.atomic():
+        MatrixNode.objects.filter(matrix=matrix).delete()
+        MatrixNode.objects.bulk_create(
+            [MatrixNode(matrix=matrix, node=n, axis=Axis.ROW, order=i) for i, n in enumerate(rows)]
+            + [
+                MatrixNode(matrix=matrix, node=n, axis=Axis.COLUMN, order=i)
+                for i, n in enumerate(columns)
+            ]
+        )
+
+
+def _check_cell(axes: Axes, row: Node, column: Node) -> None:
+    errors = []
+    if row.pk not in {n.pk for n in axes.rows}:
+        errors.append(RowError(0, "row", "not a row of this matrix", row.code))
+    if column.pk not in {n.pk for n in axes.columns}:
+        errors.append(RowError(0, "column", "not a column of this matrix", column.code))
+    if axes.square and row.pk == column.pk:
+        errors.append(RowError(0, "column", "the diagonal is not scored", column.code))
+    if errors:
+        raise InputValidationError(errors)
+
+
+def _check_score(value: Any) -> int:
+    value_f, problem = parse_score(str(value))
+    if problem or value_f is None:
+        raise InputValidationError(
+            [RowError(0, "score", problem or "a score is required", str(value))]
+        )
+    return int(value_f)
+
+
+# Scores ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def score_save(
+    *,
+    matrix: Matrix,
+    row: Node,
+    column: Node,
+    assessor: Any,
+    score: Any,
+    expected_version: int | None,
+    rationale: str = "",
+    conditions: str = "",
+    confidence: str = Confidence.MEDIUM,
+    evidence: str = "",
+    indicator_codes: Iterable[str] = (),
+    channel: str = "staff",
+) -> Score:
+    """Save an assessor's score of a cell.
+
+    `expected_version` is the version the editor loaded (None for a cell it saw unscored):
+    if the stored score has moved on, EditConflict is raised and nothing is written.
+    """
+    if not can_score(assessor, matrix):
+        raise NotAllowed("only the matrix's assessors may score it, and not once published")
+    _check_cell(matrix_axes(matrix), row, column)
+    value = _check_score(score)
+    if confidence not in Confidence.values:
+        raise InputValidationError(
+            [RowError(0, "confidence", "use low, medium or high", confidence)]
+        )
+    codes = [c for c in indicator_codes if c]
+    indicators = list(Indicator.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {i.code for i in indicators})
+    if unknown:
+        raise InputValidationError(
+            [RowError(0, "indicators", "unknown indicator code", ", ".join(unknown))]
+        )
+    current = (
+        Score.objects.select_for_update()
+        .filter(matrix=matrix, row=row, column=column, assessor=assessor)
+        .first()
+    )
+    if (current.version if current else None) != expected_version:
+        raise EditConflict(current)
+    fields = {
+        "score": value,
+        "rationale": rationale.strip(),
+        "conditions": conditions.strip(),
+        "confidence": confidence,
+        "evidence": evidence.strip(),
+    }
+    if current is None:
+        current = Score.objects.create(
+            matrix=matrix, row=row, column=column, assessor=assessor, **fields
+        )
+        audit_record(
+            instance=current, action=AuditEntry.Action.CREATE, before=None, actor=assessor,
+            channel=channel,
+        )  # fmt: skip
+    else:
+        before = snapshot(current)
+        for name, new in fields.items():
+            setattr(current, name, new)
+        current.version += 1
+        current.save()
+        audit_record(
+            instance=current, action=AuditEntry.Action.UPDATE, before=before, actor=assessor,
+            channel=channel,
+        )  # fmt: skip
+    current.indicators.set(indicators)
+    return current
+
+
+@transaction.atomic
+def score_clear(
+    *, matrix: Matrix, row: Node, column: Node, assessor: Any, expected_version: int
+) -> None:
+    if not can_score(assessor, matrix):
+        raise NotAllowed("only the matrix's assessors may score it, and not once published")
+    current = (
+        Score.objects.select_for_update()
+        .filter(matrix=matrix, row=row, column=column, assessor=assessor)
+        .first()
+    )
+    if current is None or current.version != expected_version:
+        raise EditConflict(current)
+    audit_record(
+        instance=current, action=AuditEntry.Action.DELETE, before=snapshot(current),
+        actor=assessor, channel="staff",
+    )  # fmt: skip
+    current.delete()
+
+
+@transaction.atomic
+def agreed_save(
+    *,
+    matrix: Matrix,
+    row: Node,
+    column: Node,
+    coordinator: Any,
+    score: Any,
+    note: str,
+    expected_version: int | None,
+) -> AgreedScore:
+    """Record the cell's agreed score (the coordinator, after the discussion)."""
+    if not can_coordinate(coordinator, matrix):
+        raise NotAllowed("only the matrix's coordinator records agreed scores")
+    _check_cell(matrix_axes(matrix), row, column)
+    value = _check_score(score)
+    current = (
+        AgreedScore.objects.select_for_update()
+        .filter(matrix=matrix, row=row, column=column)
+        .first()
+    )
+    if (current.version if current else None) != expected_version:
+        raise EditConflict(current)
+    if current is None:
+        current = AgreedScore.objects.create(
+            matrix=matrix, row=row, column=column, score=value, note=note.strip(),
+            decided_by=coordinator,
+        )  # fmt: skip
+        audit_record(
+            instance=current, action=AuditEntry.Action.CREATE, before=None, actor=coordinator,
+            channel="staff",
+        )  # fmt: skip
+        return current
+    before = snapshot(current)
+    current.score, current.note, current.decided_by = value, note.strip(), coordinator
+    current.version += 1
+    current.save()
+    audit_record(
+        instance=current, action=AuditEntry.Action.UPDATE, before=before, actor=coordinator,
+        channel="staff",
+    )  # fmt: skip
+    return current
+
+
+def matrix_set_status(*, matrix: Matrix, status: str, actor: Any) -> Matrix:
+    if status not in Matrix.Status.values:
+        raise InputValidationError([RowError(0, "status", "unknown status", status)])
+    before = snapshot(matrix)
+    matrix.status = status
+    matrix.published_at = timezone.now() if status == Matrix.Status.PUBLISHED else None
+    matrix.save(update_fields=["status", "published_at", "updated_at"])
+    audit_record(
+        instance=matrix, action=AuditEntry.Action.UPDATE, before=before, actor=actor,
+        channel="staff",
+    )  # fmt: skip
+    return matrix
+
+
+# Excel round trip ------------------------------------------------------------------------
+
+SCALE_SHEET: list[list[object]] = [
+    ["punteggio", "significato", "meaning"],
+    [3, "indivisibile", "indivisible"],
+    [2, "rafforzativo", "reinforcing"],
+    [1, "abilitante", "enabling"],
+    [0, "coerente (nessuna interazione rilevante)", "consistent"],
+    [-1, "vincolante", "constraining"],
+    [-2, "contrastante", "counteracting"],
+    [-3, "annullante", "cancelling"],
+]
+
+
+def matrix_export_xlsx(*, matrix: Matrix, assessor: Any | None = None) -> bytes:
+    """One row per cell (the assessor's scores filled in) for offline scoring, and the scale.
+
+    The first sheet, "punteggi", is the one `matrix_import` reads back.
+    """
+    axes = matrix_axes(matrix)
+    mine = {
+        (s.row_id, s.column_id): s
+        for s in Score.objects.filter(matrix=matrix, assessor=assessor)
+    } if assessor is not None else {}  # fmt: skip
+    rows: list[list[object]] = [list[object](SHEET_COLUMNS)]
+    for row in axes.rows:
+        for column in axes.columns:
+            if axes.square and row.pk == column.pk:
+                continue
+            s = mine.get((row.pk, column.pk))
+            rows.append([
+                axes.label(row, Axis.ROW), row.title_it, axes.label(column, Axis.COLUMN),
+                column.title_it, s.score if s else None, s.rationale if s else "",
+                s.conditions if s else "", s.confidence if s else "", s.evidence if s else "",
+            ])  # fmt: skip
+    about: list[list[object]] = [
+        ["campo", "valore"],
+        ["matrice", matrix.code],
+        ["titolo", matrix.title_it],
+        ["esportata il", timezone.localtime().strftime("%Y-%m-%d %H:%M")],
+        ["istruzioni", "Compilare 'punteggio' da -3 a +3; lasciare vuoto se non valutato. "
+         "fiducia: bassa, media, alta. Non cambiare 'riga' e 'colonna'."],
+    ]  # fmt: skip
+    return write_xlsx({"punteggi": rows, "scala": SCALE_SHEET, "matrice": about})
+
+
+@dataclass
+class ImportOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    blank: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _parse_rows(
+    matrix: Matrix, axes: Axes, table: list[Row]
+) -> tuple[list[dict[str, Any]], ImportOutcome]:
+    outcome = ImportOutcome(errors=require_columns(table, ["riga", "colonna", "punteggio"]))
+    if outcome.errors:
+        return [], outcome
+    row_keys, column_keys = axes.keys(Axis.ROW), axes.keys(Axis.COLUMN)
+    seen: dict[tuple[int, int], int] = {}
+    parsed: list[dict[str, Any]] = []
+    for item in table:
+        line = item.line
+        row_code, column_code = item.get("riga"), item.get("colonna")
+        row, column = row_keys.get(row_code), column_keys.get(column_code)
+        if row is None:
+            outcome.errors.append(RowError(line, "riga", "not a row of this matrix", row_code))
+        if column is None:
+            outcome.errors.append(
+                RowError(line, "colonna", "not a column of this matrix", column_code)
+            )
+        value, problem = parse_score(item.get("punteggio"))
+        if problem:
+            outcome.errors.append(RowError(line, "punteggio", problem, item.get("punteggio")))
+        confidence_text = item.get("fiducia").lower()
+        confidence = CONFIDENCE_WORDS.get(confidence_text, Confidence.MEDIUM)
+        if confidence_text and confidence_text not in CONFIDENCE_WORDS:
+            outcome.errors.append(
+                RowError(line, "fiducia", "use bassa, media or alta", item.get("fiducia"))
+            )
+        if row is None or column is None or problem:
+            continue
+        if axes.square and row.pk == column.pk:
+            outcome.errors.append(
+                RowError(line, "colonna", "the diagonal is not scored", column_code)
+            )
+            continue
+        key = (row.pk, column.pk)
+        if key in seen:
+            outcome.errors.append(
+                RowError(
+                    line, "riga/colonna",
+                    f"duplicate cell {row_code} × {column_code} (also row {seen[key]})",
+                )
+            )  # fmt: skip
+            continue
+        seen[key] = line
+        if value is None:
+            outcome.blank += 1
+            continue
+        parsed.append({
+            "row": row, "column": column, "score": int(value),
+            "rationale": item.get("motivazione"), "conditions": item.get("condizioni"),
+            "confidence": confidence, "evidence": item.get("evidenze"),
+        })  # fmt: skip
+    return parsed, outcome
+
+
+def matrix_import(
+    *, matrix: Matrix, data: bytes, filename: str, assessor: Any, dry_run: bool = False
+) -> ImportOutcome:
+    """An assessor's scores from the exported sheet (or a CSV with the same columns).
+
+    Everything is checked first (unknown codes, scores outside -3..+3, duplicate cells by
+    row and column); then all scores are written in one transaction. Blank scores are
+    skipped: they leave an existing score as it is.
+    """
+    if not can_score(assessor, matrix):
+        raise NotAllowed("only the matrix's assessors may score it, and not once published")
+    try:
+        table = read_table(data, filename)
+    except TableReadError as exc:
+        return ImportOutcome(errors=[exc.error])
+    axes = matrix_axes(matrix)
+    parsed, outcome = _parse_rows(matrix, axes, table)
+    if outcome.errors or dry_run:
+        return outcome
+    fields = ("score", "rationale", "conditions", "confidence", "evidence")
+    with transaction.atomic():
+        existing = {
+            (s.row_id, s.column_id): s
+            for s in Score.objects.select_for_update().filter(matrix=matrix, assessor=assessor)
+        }
+        audit = AuditBatch(actor=assessor, channel="import")
+        create, update = [], []
+        for item in parsed:
+            current = existing.get((item["row"].pk, item["column"].pk))
+            if current is None:
+                create.append(Score(matrix=matrix, assessor=assessor, **item))
+                continue
+            if all(getattr(current, name) == item[name] for name in fields):
+                outcome.unchanged += 1
+                continue
+            before = snapshot(current)
+            for name in fields:
+                setattr(current, name, item[name])
+            current.version += 1
+            current.updated_at = timezone.now()
+            update.append(current)
+            audit.updated(current, before)
+        created = Score.objects.bulk_create(create)
+        for score in created:
+            audit.created(score)
+        Score.objects.bulk_update(update, [*fields, "version", "updated_at"])
+        audit.save()
+    outcome.created, outcome.updated = len(created), len(update)
+    return outcome

@@ -1,0 +1,251 @@
+"""The scoring grid of a matrix (assessors and coordinator), Excel export and import.
+
+The grid works without JavaScript (each cell is a link that opens the side panel, the panel
+is a plain form); `static/territori/js/coherence-grid.js` adds arrow-key navigation and saves
+without reloading (the same view answers JSON when asked).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from territori.frameworks.models import Node
+from territori.io.errors import InputValidationError
+
+from . import selectors as coh
+from .models import SCORE_CHOICES, Axis, Confidence, Matrix
+from .services import (
+    EditConflict,
+    NotAllowed,
+    agreed_save,
+    can_coordinate,
+    can_score,
+    can_view,
+    matrix_export_xlsx,
+    matrix_import,
+    matrix_set_status,
+    score_clear,
+    score_save,
+)
+
+FILTERS = {
+    "": gettext_lazy("all cells"),
+    "mine": gettext_lazy("not scored by me"),
+    "unscored": gettext_lazy("not scored by anyone"),
+    "disagree": gettext_lazy("assessors disagree"),
+    "negative": gettext_lazy("negative cells"),
+}
+
+
+def _matrix_for(request: HttpRequest, code: str) -> Matrix:
+    matrix = get_object_or_404(Matrix, code=code)
+    if not (can_score(request.user, matrix) or can_coordinate(request.user, matrix)):
+        if can_view(request.user, matrix) and matrix.status == Matrix.Status.PUBLISHED:
+            raise PermissionDenied(_("A published matrix can no longer be scored."))
+        raise PermissionDenied(_("Only the matrix's assessors and coordinator use its grid."))
+    return matrix
+
+
+def _matches(cell: coh.Cell, filter_name: str) -> bool:
+    if filter_name == "mine":
+        return cell.mine is None
+    if filter_name == "unscored":
+        return not cell.scores and cell.agreed is None
+    if filter_name == "disagree":
+        return cell.disagree and cell.agreed is None
+    if filter_name == "negative":
+        return cell.value is not None and cell.value < 0
+    return True
+
+
+def _node(value: str) -> Node | None:
+    return (
+        Node.objects.filter(pk=value).select_related("framework").first()
+        if value.isdigit()
+        else None
+    )
+
+
+def _version(value: str) -> int | None:
+    return int(value) if value.strip().isdigit() else None
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _conflict_payload(current: Any) -> dict[str, Any]:
+    if current is None:
+        return {"score": None, "version": None, "rationale": ""}
+    return {
+        "score": current.score,
+        "version": current.version,
+        "rationale": getattr(current, "rationale", getattr(current, "note", "")),
+        "updated_at": current.updated_at.isoformat(),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grid(request: HttpRequest, code: str) -> HttpResponse:
+    matrix = _matrix_for(request, code)
+    selected_row = _node(request.POST.get("row") or request.GET.get("riga", ""))
+    selected_column = _node(request.POST.get("column") or request.GET.get("colonna", ""))
+    message, problems, conflict, status = "", [], None, 200
+    submitted: dict[str, str] = {}
+    if request.method == "POST" and selected_row and selected_column:
+        submitted = {k: request.POST.get(k, "") for k in (
+            "score", "rationale", "conditions", "confidence", "evidence", "indicators", "note",
+            "version", "action",
+        )}  # fmt: skip
+        action = submitted["action"] or "save"
+        try:
+            if action == "agree":
+                saved: Any = agreed_save(
+                    matrix=matrix, row=selected_row, column=selected_column,
+                    coordinator=request.user, score=submitted["score"], note=submitted["note"],
+                    expected_version=_version(submitted["version"]),
+                )  # fmt: skip
+            elif action == "clear":
+                score_clear(
+                    matrix=matrix, row=selected_row, column=selected_column,
+                    assessor=request.user, expected_version=_version(submitted["version"]) or 0,
+                )  # fmt: skip
+                saved = None
+            else:
+                saved = score_save(
+                    matrix=matrix, row=selected_row, column=selected_column,
+                    assessor=request.user, score=submitted["score"],
+                    rationale=submitted["rationale"], conditions=submitted["conditions"],
+                    confidence=submitted["confidence"] or Confidence.MEDIUM,
+                    evidence=submitted["evidence"],
+                    indicator_codes=[c.strip() for c in submitted["indicators"].split(",")],
+                    expected_version=_version(submitted["version"]),
+                )  # fmt: skip
+            if _wants_json(request):
+                return JsonResponse(
+                    {"ok": True, "version": saved.version if saved else None,
+                     "score": saved.score if saved else None}
+                )  # fmt: skip
+            url = reverse("coherence_staff:grid", kwargs={"code": matrix.code})
+            return redirect(f"{url}?riga={selected_row.pk}&colonna={selected_column.pk}&salvato=1")
+        except EditConflict as exc:
+            conflict, status = _conflict_payload(exc.current), 409
+            message = _(
+                "Someone saved this cell after you opened it. Their version is shown below; your text is kept in the form: check it and save again to replace theirs."
+            )
+        except NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except InputValidationError as exc:
+            problems, status = [str(e) for e in exc.errors], 400
+        if _wants_json(request):
+            return JsonResponse(
+                {"ok": False, "message": message, "errors": problems, "current": conflict},
+                status=status,
+            )
+    data = coh.matrix_grid(matrix=matrix, user=request.user)
+    filter_name = request.GET.get("filtro", "")
+    if filter_name not in FILTERS:
+        filter_name = ""
+    axes = data.axes
+    rows = [
+        (row, axes.label(row, Axis.ROW), [
+            (cell, cell is not None and _matches(cell, filter_name))
+            for cell in (data.cell(row, column) for column in axes.columns)
+        ])
+        for row in axes.rows
+    ]  # fmt: skip
+    cell = data.cell(selected_row, selected_column) if selected_row and selected_column else None
+    history = coh.cell_history(matrix=matrix, row=cell.row, column=cell.column) if cell else []
+    mine_count = sum(1 for c in data.cells.values() if c.mine is not None)
+    if cell is not None and conflict is not None and conflict.get("version") is not None:
+        submitted["version"] = str(conflict["version"])  # a second save replaces knowingly
+    context = {
+        "matrix": matrix,
+        "grid": data,
+        "rows": rows,
+        "columns": [(c, axes.label(c, Axis.COLUMN)) for c in axes.columns],
+        "cell": cell,
+        "history": history,
+        "filters": FILTERS,
+        "filter": filter_name,
+        "mine_count": mine_count,
+        "can_score": can_score(request.user, matrix),
+        "can_coordinate": can_coordinate(request.user, matrix),
+        "scale": SCORE_CHOICES,
+        "confidences": Confidence.choices,
+        "submitted": submitted if submitted.get("action") != "agree" else {},
+        "agree_submitted": submitted if submitted.get("action") == "agree" else {},
+        "message": message,
+        "problems": problems,
+        "conflict": conflict,
+        "saved": request.GET.get("salvato") == "1",
+        "statuses": Matrix.Status.choices,
+    }
+    return render(request, "coherence/grid.html", context, status=status)
+
+
+@login_required
+def export_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    matrix = _matrix_for(request, code)
+    response = HttpResponse(
+        matrix_export_xlsx(matrix=matrix, assessor=request.user),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{matrix.code}-valutazione.xlsx"'
+    return response
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Scored sheet (.xlsx or .csv)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["class"] = "form-control"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_scores(request: HttpRequest, code: str) -> HttpResponse:
+    matrix = _matrix_for(request, code)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            outcome = matrix_import(
+                matrix=matrix, data=upload.read(), filename=upload.name, assessor=request.user
+            )
+        except NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from exc
+    return render(
+        request,
+        "coherence/import.html",
+        {"matrix": matrix, "form": form, "outcome": outcome},
+        status=400 if outcome is not None and outcome.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def set_status(request: HttpRequest, code: str) -> HttpResponse:
+    matrix = get_object_or_404(Matrix, code=code)
+    if not (matrix.owner_id == request.user.pk or request.user.has_perm("coherence.change_matrix")):
+        raise PermissionDenied(_("Only the coordinator changes the matrix's status."))
+    try:
+        matrix_set_status(matrix=matrix, status=request.POST.get("status", ""), actor=request.user)
+    except InputValidationError as exc:
+        return HttpResponse(str(exc), status=400)
+    if matrix.status == Matrix.Status.PUBLISHED:
+        return redirect(matrix.get_absolute_url())
+    return redirect(reverse("coherence_staff:grid", kwargs={"code": matrix.code}))

@@ -1,0 +1,300 @@
+"""Public pages of the coherence matrices: list, matrix analysis, downloads, coherence sheets."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from territori.analytics.coherence import RectangularMetrics, SquareMetrics
+from territori.coherence import selectors as coh
+from territori.coherence.models import Axis, Matrix
+from territori.coherence.services import can_coordinate, can_score, can_view
+from territori.frameworks.models import Node
+from territori.io.tabular import write_csv
+
+from .charts import coherence_heatmap, coverage_chart, influence_scatter, signed_network
+from .views import _chart
+
+QUADRANT_LABELS = {
+    "determinant": gettext_noop("determinant (drives the others)"),
+    "relay": gettext_noop("relay (drives and depends)"),
+    "result": gettext_noop("result (depends on the others)"),
+    "autonomous": gettext_noop("autonomous (loosely connected)"),
+}
+SCORE_WORDS = {
+    3: gettext_noop("indivisible"),
+    2: gettext_noop("reinforcing"),
+    1: gettext_noop("enabling"),
+    0: gettext_noop("consistent"),
+    -1: gettext_noop("constraining"),
+    -2: gettext_noop("counteracting"),
+    -3: gettext_noop("cancelling"),
+}
+CELL_HEADER = [
+    "matrice", "riga", "titolo_riga", "colonna", "titolo_colonna", "valore", "concordato",
+    "mediana_valutatori", "scarto", "disaccordo", "valutatori",
+]  # fmt: skip
+
+
+def score_word(value: float | None) -> str:
+    if value is None:
+        return ""
+    return _(SCORE_WORDS[max(-3, min(3, round(value)))])
+
+
+def _visible_matrix(request: HttpRequest, code: str) -> Matrix:
+    matrix = get_object_or_404(Matrix, code=code)
+    if not can_view(request.user, matrix):
+        raise Http404(_("No such matrix"))
+    return matrix
+
+
+def matrix_list(request: HttpRequest) -> HttpResponse:
+    matrices = list(coh.matrices_visible(request.user))
+    progress = coh.matrix_progress(matrices)
+    for matrix in matrices:
+        scored, total = progress.get(matrix.pk, (0, 0))
+        matrix.scored, matrix.total = scored, total  # type: ignore[attr-defined]
+        matrix.percent = round(100 * scored / total) if total else 0  # type: ignore[attr-defined]
+    scale = [(value, _(SCORE_WORDS[value])) for value in range(3, -4, -1)]
+    return render(request, "portal/coherence_list.html", {"matrices": matrices, "scale": scale})
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:+.0f}" if float(value).is_integer() else f"{value:+.1f}"
+
+
+def _circle(codes: list[str]) -> dict[str, tuple[float, float]]:
+    n = max(len(codes), 1)
+    return {
+        code: (round(math.sin(2 * math.pi * i / n), 4), round(math.cos(2 * math.pi * i / n), 4))
+        for i, code in enumerate(codes)
+    }
+
+
+def matrix_detail(request: HttpRequest, code: str) -> HttpResponse:
+    matrix = _visible_matrix(request, code)
+    grid = coh.matrix_grid(matrix=matrix)
+    axes = grid.axes
+    row_labels = [axes.label(n, Axis.ROW) for n in axes.rows]
+    column_labels = [axes.label(n, Axis.COLUMN) for n in axes.columns]
+    cells_url = reverse("portal:coherence_cells", kwargs={"code": matrix.code})
+    metrics_url = reverse("portal:coherence_metrics", kwargs={"code": matrix.code})
+    heat_cells = [
+        {
+            "row": axes.label(c.row, Axis.ROW), "column": axes.label(c.column, Axis.COLUMN),
+            "row_title": c.row.title, "column_title": c.column.title,
+            "score": c.value, "label": _fmt(c.value),
+        }
+        for c in grid.cells.values()
+        if c.value is not None
+    ]  # fmt: skip
+    charts: dict[str, Any] = {
+        "heatmap": _chart(
+            coherence_heatmap(
+                cells=heat_cells,
+                rows=row_labels,
+                columns=column_labels,
+                description=_(
+                    "Heat map of the scores of the matrix %(title)s, from -3 (red) to +3 (blue)."
+                )
+                % {"title": matrix.title},
+            ),
+            chart_id="chart-heatmap",
+            csv_url=cells_url,
+            title=_("The matrix"),
+        )
+    }
+    table_rows = [
+        (row, label, [grid.cell(row, column) for column in axes.columns])
+        for row, label in zip(axes.rows, row_labels, strict=True)
+    ]
+    metrics = coh.grid_metrics(grid)
+    context: dict[str, Any] = {
+        "matrix": matrix,
+        "grid": grid,
+        "scale": [(value, _(SCORE_WORDS[value])) for value in range(3, -4, -1)],
+        "column_labels": list(zip(axes.columns, column_labels, strict=True)),
+        "table_rows": table_rows,
+        "charts": charts,
+        "metrics_url": metrics_url,
+        "cells_url": cells_url,
+        "can_edit": can_score(request.user, matrix) or can_coordinate(request.user, matrix),
+        "can_change_status": request.user.is_authenticated
+        and (
+            matrix.owner_id == request.user.pk or request.user.has_perm("coherence.change_matrix")
+        ),
+        "statuses": Matrix.Status.choices,
+        "titles": {label: n for n, label in zip(axes.rows, row_labels, strict=True)}
+        | {label: n for n, label in zip(axes.columns, column_labels, strict=True)},
+    }
+    if isinstance(metrics, SquareMetrics):
+        records = metrics.records()
+        titles = {label: n.title for n, label in zip(axes.rows, row_labels, strict=True)}
+        for record in records:
+            record["title"] = titles[str(record["node"])]
+            record["quadrant_label"] = _(QUADRANT_LABELS[str(record["quadrant"])])
+        context["square"] = metrics
+        context["ranked"] = sorted(records, key=lambda r: -float(r["net"]))
+        charts["scatter"] = _chart(
+            influence_scatter(
+                points=records,
+                description=_(
+                    "Influence and dependence of each node (MICMAC, α 0.5, order 2), with the means as quadrant lines."
+                ),
+            ),
+            chart_id="chart-scatter",
+            csv_url=metrics_url,
+            title=_("Who drives and who depends"),
+        )
+        position = _circle(row_labels)
+        edges = []
+        for c in grid.cells.values():
+            if c.value is None or c.value == 0:
+                continue
+            source, target = axes.label(c.row, Axis.ROW), axes.label(c.column, Axis.COLUMN)
+            (x, y), (x2, y2) = position[source], position[target]
+            edges.append({
+                "x": x, "y": y, "x2": x2, "y2": y2, "score": c.value, "strength": abs(c.value),
+                "sign": _("positive") if c.value > 0 else _("negative"),
+                "source": source, "target": target,
+            })  # fmt: skip
+        charts["network"] = _chart(
+            signed_network(
+                nodes=[
+                    {"node": code, "title": titles[code], "x": x, "y": y}
+                    for code, (x, y) in position.items()
+                ],
+                edges=edges,
+                description=_(
+                    "Signed network of the interactions: blue solid lines reinforce, red dashed lines conflict; thicker is stronger."
+                ),
+            ),
+            chart_id="chart-network",
+            csv_url=cells_url,
+            title=_("Network of interactions"),
+        )
+    else:
+        assert isinstance(metrics, RectangularMetrics)
+        titles = {label: n.title for n, label in zip(axes.columns, column_labels, strict=True)}
+        context["rect"] = metrics
+        context["rows_ranked"] = sorted(
+            zip(metrics.rows, axes.rows, strict=True), key=lambda pair: -pair[0].positive
+        )
+        bars = []
+        for col in metrics.columns:
+            bars.append(
+                {
+                    "column": col.node,
+                    "title": titles[col.node],
+                    "kind": _("contributions"),
+                    "value": col.strength,
+                }
+            )
+            bars.append({"column": col.node, "title": titles[col.node], "kind": _("conflicts"), "value": col.negative})  # fmt: skip
+        charts["coverage"] = _chart(
+            coverage_chart(
+                bars=bars,
+                columns=column_labels,
+                description=_(
+                    "For each column, the sum of the positive scores it receives (above zero) and of the negative ones (below)."
+                ),
+            ),
+            chart_id="chart-coverage",
+            csv_url=metrics_url,
+            title=_("Coverage of the columns"),
+        )
+        context["column_titles"] = titles
+    return render(request, "portal/coherence_matrix.html", context)
+
+
+def _cell_rows(matrix: Matrix, grid: coh.Grid) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for cell in grid.cells.values():
+        rows.append([
+            matrix.code, grid.axes.label(cell.row, Axis.ROW), cell.row.title_it,
+            grid.axes.label(cell.column, Axis.COLUMN), cell.column.title_it, cell.value,
+            cell.agreed.score if cell.agreed else None, cell.median, cell.spread,
+            cell.disagree, len(cell.scores),
+        ])  # fmt: skip
+    return rows
+
+
+def matrix_cells_csv(request: HttpRequest, code: str) -> HttpResponse:
+    matrix = _visible_matrix(request, code)
+    grid = coh.matrix_grid(matrix=matrix)
+    response = HttpResponse(
+        write_csv(CELL_HEADER, _cell_rows(matrix, grid)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{matrix.code}-celle.csv"'
+    return response
+
+
+def matrix_metrics_csv(request: HttpRequest, code: str) -> HttpResponse:
+    matrix = _visible_matrix(request, code)
+    metrics = coh.grid_metrics(coh.matrix_grid(matrix=matrix))
+    if isinstance(metrics, SquareMetrics):
+        records = metrics.records()
+        header = list(records[0]) if records else ["node"]
+        body = [[r[k] for k in header] for r in records]
+    else:
+        assert isinstance(metrics, RectangularMetrics)
+        header = ["nodo", "asse", "positivi", "negativi", "contributori", "conflitti", "minimo",
+                  "celle_valutate", "tocca"]  # fmt: skip
+        body = [[r.node, "riga", r.positive, r.negative, "", "", "", "", " ".join(r.touched)]
+                for r in metrics.rows]  # fmt: skip
+        body += [
+            [c.node, "colonna", c.strength, c.negative, c.contributors, c.conflicts, c.worst,
+             c.scored, ""]
+            for c in metrics.columns
+        ]  # fmt: skip
+    response = HttpResponse(write_csv(header, body), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{matrix.code}-metriche.csv"'
+    return response
+
+
+def _sheet_context(request: HttpRequest, framework: str, code: str) -> dict[str, Any]:
+    node = get_object_or_404(
+        Node.objects.select_related("framework", "parent"), framework__code=framework, code=code
+    )
+    sheet = coh.node_sheet(node=node, user=request.user)
+    indicators = coh.sheet_indicators(nodes=[node, *sheet.related_nodes])
+    return {
+        "node": node,
+        "sheet": sheet,
+        "indicators": indicators,
+        "today": timezone.localdate(),
+        "version": max((m.updated_at for m in sheet.matrices), default=None),
+        "illustrative": any(m.is_illustrative for m in sheet.matrices),
+    }
+
+
+def node_sheet(request: HttpRequest, framework: str, code: str) -> HttpResponse:
+    context = _sheet_context(request, framework, code)
+    return render(request, "portal/coherence_sheet.html", context)
+
+
+def node_sheet_pdf(request: HttpRequest, framework: str, code: str) -> HttpResponse:
+    """The same sheet as a PDF laid out like an official document (WeasyPrint)."""
+    context = _sheet_context(request, framework, code)
+    try:
+        from weasyprint import HTML
+    except OSError as exc:  # WeasyPrint's system libraries (Pango) are missing
+        message = _("The PDF cannot be made on this server: %(reason)s") % {"reason": exc}
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    html = render_to_string("portal/coherence_sheet_print.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"scheda-coerenza-{framework}-{code}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
