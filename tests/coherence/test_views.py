@@ -245,6 +245,10 @@ def test_query_count_does_not_grow_with_the_matrix(client, url: str) -> None:
 def test_grid_query_count_does_not_grow(client, draft) -> None:
     matrix, anna, _coord = draft
     client.force_login(anna)
+    first = matrix.axis_nodes.select_related("node").order_by("order")
+    Score.objects.create(
+        matrix=matrix, row=first[0].node, column=first[1].node, assessor=anna, score=1
+    )
     before = count_queries(client, "/staff/coerenza/bozza/")
     grow(matrix)
     assert count_queries(client, "/staff/coerenza/bozza/") == before
@@ -288,3 +292,30 @@ def test_admin_fills_rows_and_columns_from_framework_levels(client) -> None:
     columns = Node.objects.filter(framework__code="amsvs-torino", level="missione").count()
     assert matrix.axis_nodes.filter(axis="row").count() == rows
     assert matrix.axis_nodes.filter(axis="column").count() == columns == 21
+
+
+def test_evidence_documents_are_checked_and_served_to_who_may_see(client, draft) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from territori.coherence.models import ScoreDocument
+
+    matrix, anna, _coord = draft
+    client.force_login(anna)
+    row, column = (Node.objects.get(framework__code="amsvs-torino", code=c) for c in ("1.1", "1.3"))
+    fake = SimpleUploadedFile("relazione.pdf", b"MZ\x90\x00 not a pdf")
+    response = client.post("/staff/coerenza/bozza/", {"row": row.pk, "column": column.pk,
+                           "score": "1", "version": "", "documents": [fake]})  # fmt: skip
+    assert response.status_code == 400
+    assert "relazione.pdf: not a PDF" in html.unescape(response.content.decode())
+    assert not Score.objects.filter(matrix=matrix).exists()  # nothing half-written
+    good = SimpleUploadedFile("relazione.pdf", b"%PDF-1.4 la relazione")
+    response = client.post("/staff/coerenza/bozza/", {"row": row.pk, "column": column.pk,
+                           "score": "1", "version": "", "documents": [good]})  # fmt: skip
+    assert response.status_code == 302
+    document = ScoreDocument.objects.get(score__matrix=matrix)
+    url = f"/coerenza/documenti/{document.pk}/"
+    served = client.get(url)
+    assert served.status_code == 200 and served.content == b"%PDF-1.4 la relazione"
+    assert served["Content-Type"] == "application/pdf"
+    client.logout()
+    assert client.get(url).status_code == 404  # a draft's evidence is not public

@@ -218,3 +218,26 @@ class AgreedScore(CellFields):
 
     def __str__(self) -> str:
         return f"{self.row_id}→{self.column_id}: {self.score:+d} (agreed)"
+
+
+class ScoreDocument(models.Model):
+    """A document given as evidence for a score (type checked by content, at most 10 MB)."""
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField(_("file name"), max_length=200)
+    media_type = models.CharField(_("media type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("content"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence document")
+        verbose_name_plural = _("evidence documents")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:coherence_document", kwargs={"pk": self.pk})

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from territori.analytics.coherence import (
     RectangularMetrics,
@@ -19,7 +19,7 @@ from territori.analytics.coherence import (
 from territori.core.models import AuditEntry
 from territori.frameworks.models import Link, Node
 
-from .models import AgreedScore, Axis, Matrix, MatrixNode, Score
+from .models import AgreedScore, Axis, Matrix, MatrixNode, Score, ScoreDocument
 from .services import Axes, User, can_view, matrix_axes
 
 
@@ -102,7 +102,8 @@ class Grid:
 
 
 def matrix_grid(*, matrix: Matrix, user: User | None = None) -> Grid:
-    """Every cell with its assessors' scores, the agreed score and the user's own (4 queries)."""
+    """Every cell with its assessors' scores (and their documents), the agreed score and the
+    user's own (5 queries)."""
     axes = matrix_axes(matrix)
     cells = {
         (row.pk, column.pk): Cell(row=row, column=column)
@@ -111,7 +112,10 @@ def matrix_grid(*, matrix: Matrix, user: User | None = None) -> Grid:
         if not (axes.square and row.pk == column.pk)
     }
     for score in (
-        Score.objects.filter(matrix=matrix).select_related("assessor").order_by("assessor_id")
+        Score.objects.filter(matrix=matrix)
+        .select_related("assessor")
+        .prefetch_related(Prefetch("documents", queryset=ScoreDocument.objects.defer("content")))
+        .order_by("assessor_id")
     ):
         cell = cells.get((score.row_id, score.column_id))
         if cell is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,8 +17,9 @@ from territori.indicators.models import Indicator
 from territori.io.coherence import parse_score
 from territori.io.errors import InputValidationError, RowError
 from territori.io.tabular import Row, TableReadError, read_table, require_columns, write_xlsx
+from territori.io.uploads import check_document
 
-from .models import AgreedScore, Axis, Confidence, Matrix, MatrixNode, Score
+from .models import AgreedScore, Axis, Confidence, Matrix, MatrixNode, Score, ScoreDocument
 
 #: A request's user: an authenticated account or AnonymousUser.
 User = Any
@@ -170,6 +172,7 @@ def score_save(
     confidence: str = Confidence.MEDIUM,
     evidence: str = "",
     indicator_codes: Iterable[str] = (),
+    documents: Sequence[tuple[str, bytes]] = (),
     channel: str = "staff",
 ) -> Score:
     """Save an assessor's score of a cell.
@@ -192,6 +195,12 @@ def score_save(
         raise InputValidationError(
             [RowError(0, "indicators", "unknown indicator code", ", ".join(unknown))]
         )
+    checked = []
+    for name, content in documents:
+        media_type, problem = check_document(name, content)
+        if problem is not None:
+            raise InputValidationError([problem])
+        checked.append((name, content, media_type))
     current = (
         Score.objects.select_for_update()
         .filter(matrix=matrix, row=row, column=column, assessor=assessor)
@@ -225,6 +234,15 @@ def score_save(
             channel=channel,
         )  # fmt: skip
     current.indicators.set(indicators)
+    for name, content, media_type in checked:
+        document = ScoreDocument.objects.create(
+            score=current, name=name[:200], media_type=media_type, size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(), content=content,
+        )  # fmt: skip
+        audit_record(
+            instance=document, action=AuditEntry.Action.CREATE, before=None, actor=assessor,
+            channel=channel,
+        )  # fmt: skip
     return current
 
 

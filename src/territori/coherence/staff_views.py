@@ -130,6 +130,7 @@ def grid(request: HttpRequest, code: str) -> HttpResponse:
                     confidence=submitted["confidence"] or Confidence.MEDIUM,
                     evidence=submitted["evidence"],
                     indicator_codes=[c.strip() for c in submitted["indicators"].split(",")],
+                    documents=[(f.name or "document", f.read()) for f in request.FILES.getlist("documents")],
                     expected_version=_version(submitted["version"]),
                 )  # fmt: skip
             if _wants_json(request):

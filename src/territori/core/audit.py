@@ -15,7 +15,7 @@ from .models import AuditEntry
 Actor = AbstractBaseUser | AnonymousUser | None
 
 #: Fields never copied into the log (large or derived).
-SKIPPED_FIELDS = {"boundary", "search_text", "original", "errors"}
+SKIPPED_FIELDS = {"boundary", "search_text", "original", "errors", "content"}
 
 
 def _jsonable(value: Any) -> Any:

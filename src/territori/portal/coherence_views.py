@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from territori.analytics.coherence import RectangularMetrics, SquareMetrics
 from territori.coherence import selectors as coh
-from territori.coherence.models import Axis, Matrix
+from territori.coherence.models import Axis, Matrix, ScoreDocument
 from territori.coherence.services import can_coordinate, can_score, can_view
 from territori.frameworks.models import Node
 from territori.io.tabular import write_csv
@@ -260,6 +260,16 @@ def matrix_metrics_csv(request: HttpRequest, code: str) -> HttpResponse:
         ]  # fmt: skip
     response = HttpResponse(write_csv(header, body), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{matrix.code}-metriche.csv"'
+    return response
+
+
+def evidence_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """A document given as evidence, to whoever may see its matrix."""
+    document = get_object_or_404(ScoreDocument.objects.select_related("score__matrix"), pk=pk)
+    if not can_view(request.user, document.score.matrix):
+        raise Http404(_("No such document"))
+    response = HttpResponse(bytes(document.content), content_type=document.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.name}"'
     return response
 
 

@@ -36,6 +36,11 @@ urlpatterns = [
         coherence_views.node_sheet_pdf,
         name="coherence_sheet_pdf",
     ),
+    path(
+        "coerenza/documenti/<int:pk>/",
+        coherence_views.evidence_document,
+        name="coherence_document",
+    ),
     path("coerenza/<slug:code>/", coherence_views.matrix_detail, name="coherence_matrix"),
     path(
         "coerenza/<slug:code>/celle.csv", coherence_views.matrix_cells_csv, name="coherence_cells"
