@@ -2,7 +2,7 @@
 
 Cells are scores on the seven-point scale (-3 cancelling ... +3 indivisible); NaN is a cell
 not scored yet and counts as 0. A square matrix has the same nodes on rows and columns and
-its diagonal is ignored. Pure: numpy and networkx only.
+its diagonal is ignored. Pure: numpy and igraph only.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import networkx as nx
+import igraph as ig
 import numpy as np
 
+from .networks import louvain
 from .panel import FloatArray
 
 SCALE = (-3, -2, -1, 0, 1, 2, 3)
@@ -110,14 +111,16 @@ def reinforcing_clusters(matrix: FloatArray, nodes: Sequence[str]) -> list[list[
     a = _zero_diagonal(matrix)
     positive = np.clip(a, 0, None)
     weights = positive + positive.T
-    graph = nx.Graph()
-    graph.add_nodes_from(range(len(nodes)))
-    for i, j in zip(*np.nonzero(np.triu(weights, 1)), strict=True):
-        graph.add_edge(int(i), int(j), weight=float(weights[i, j]))
-    if graph.number_of_edges() == 0:
+    rows, cols = np.nonzero(np.triu(weights, 1))
+    if rows.size == 0:
         return []
-    groups = nx.community.louvain_communities(graph, weight="weight", seed=CLUSTER_SEED)
-    ordered = sorted((sorted(g) for g in groups if len(g) > 1), key=lambda g: g[0])
+    graph = ig.Graph(n=len(nodes), edges=np.column_stack([rows, cols]).tolist())
+    graph.es["weight"] = weights[rows, cols].tolist()
+    membership = louvain(graph, seed=CLUSTER_SEED).membership
+    groups: dict[int, list[int]] = {}
+    for index, group in enumerate(membership):
+        groups.setdefault(group, []).append(index)
+    ordered = sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0])
     return [[nodes[i] for i in group] for group in ordered]
 
 
