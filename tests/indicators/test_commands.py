@@ -91,8 +91,13 @@ def test_fetch_istat_lists_flows_and_explains_bad_arguments(replay: Replay, indi
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_worker_runs_the_recomputation_queued_by_an_import(
-    replay: Replay, indicator: Indicator, django_capture_on_commit_callbacks
+    replay: Replay, indicator: Indicator, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
+    # The worker closes stale connections between tasks; inside the test's transaction that
+    # would close the test's own connection (PostgreSQL), so it is left open here.
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     with django_capture_on_commit_callbacks(execute=True):
         fetch("22_289", "A.001272+ITC11....", "--indicator", "ISTAT_POP", "--end", "2025")
     queued = DBTaskResult.objects.get()
