@@ -36,6 +36,8 @@ PAGES = [
     "/coerenza/missioni-missioni/",
     "/en/coerenza/psm-strategie-missioni/",
     "/coerenza/schede/amsvs-torino/1.2/",
+    "/programma/proposta-2024/",
+    "/en/programma/proposta-2024/",
 ]
 
 

@@ -49,10 +49,19 @@ COHERENCE_PERMISSIONS = (
     | _crud("coherence", "agreedscore", ("view",))
 )
 
-#: Data: territories, memberships, framework imports, indicators and coherence matrices.
+#: The programme: outputs' status and evidence, and the expenses (the budget is imported).
+PROGRAMME_PERMISSIONS = (
+    _crud("programme", "output", ("change", "view"))
+    | _crud("programme", "expense")
+    | _crud("programme", "action", ("view",))
+    | _crud("programme", "programme", ("view",))
+)
+
+#: Data: territories, memberships, framework imports, indicators, coherence, programme.
 ANALYST_PERMISSIONS = (
     INDICATOR_PERMISSIONS
     | COHERENCE_PERMISSIONS
+    | PROGRAMME_PERMISSIONS
     | (
         _crud("territories", "territory")
         | _crud("territories", "membership")
@@ -78,7 +87,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 }
 
 #: Apps whose every permission the administrator role holds.
-ADMINISTRATOR_APPS = ("core", "frameworks", "territories", "indicators", "coherence", "auth")
+ADMINISTRATOR_APPS = (
+    "core", "frameworks", "territories", "indicators", "coherence", "programme", "auth",
+)  # fmt: skip
 
 
 def _permissions(names: set[str]) -> list[Permission]:

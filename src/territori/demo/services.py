@@ -20,6 +20,7 @@ from territori.demo.coherence import demo_coherence_load
 from territori.demo.indicators import IndicatorsReport, demo_indicators_load
 from territori.frameworks.services import ImportReport, framework_file_import
 from territori.io import geopop
+from territori.programme.services import programme_load
 from territori.territories.models import Territory
 from territori.territories.services import (
     TerritoryData,
@@ -65,6 +66,7 @@ class DemoReport:
     topology_features: int = 0
     indicators: IndicatorsReport | None = None
     coherence_scores: int = 0
+    programme_actions: int = 0
 
     @property
     def changes(self) -> int:
@@ -72,7 +74,7 @@ class DemoReport:
         if self.territories is not None:
             total += self.territories.created + self.territories.updated
         total += self.indicators.changes if self.indicators is not None else 0
-        return total + self.memberships_created + self.coherence_scores
+        return total + self.memberships_created + self.coherence_scores + self.programme_actions
 
 
 def demo_territories() -> list[TerritoryData]:
@@ -137,10 +139,20 @@ def demo_territories() -> list[TerritoryData]:
     return items
 
 
+PROGRAMME_TITLE_IT = (
+    "L'Agenda per lo sviluppo sostenibile della Città metropolitana di Torino e del suo "
+    "territorio. Governance per l'attuazione"
+)
+PROGRAMME_TITLE_EN = (
+    "The Sustainable Development Agenda of the Metropolitan City of Turin and its territory: "
+    "governance for implementation"
+)
+
+
 def demo_load(*, progress: Progress = _noop) -> DemoReport:
     """Load (or refresh) the whole Turin demo in one transaction."""
     report = DemoReport()
-    steps = len(FRAMEWORK_FILES) + 6
+    steps = len(FRAMEWORK_FILES) + 7
     done = 0
     with transaction.atomic():
         roles_ensure()
@@ -170,6 +182,18 @@ def demo_load(*, progress: Progress = _noop) -> DemoReport:
         done += 1
         progress("coherence matrices (illustrative)", done, steps)
         report.coherence_scores = demo_coherence_load()
+        done += 1
+        progress("programme (the 2024 proposal)", done, steps)
+        report.programme_actions = sum(
+            programme_load(
+                data=demo_file("programma-2024.yaml"),
+                code="proposta-2024",
+                title_it=PROGRAMME_TITLE_IT,
+                title_en=PROGRAMME_TITLE_EN,
+                source="Proposta a MASE 2024, Tabella 3 (seed 002; reference/proposta-2024.yaml)",
+                channel="demo",
+            )
+        )
         done += 1
     progress("done", steps, steps)
     return report

@@ -389,3 +389,48 @@ def coverage_chart(
         ],
     }  # fmt: skip
     return spec
+
+
+def gantt_chart(
+    *, bars: list[dict[str, Any]], order: list[str], today: str, description: str
+) -> dict[str, Any]:
+    """One bar per action from its first month to the end of its last (bars: action, title,
+    start, end, months), and a rule at today's date."""
+    spec = _base(description, max(160, 24 * len(bars)))
+    y = {"field": "action", "type": "ordinal", "sort": order, "title": _("Action")}
+    spec["layer"] = [
+        {"data": {"values": bars}, "mark": {"type": "bar", "color": "#0066cc", "cornerRadius": 2},
+         "encoding": {
+             "x": {"field": "start", "type": "temporal", "title": _("Month"),
+                   "axis": {"format": "%m/%Y", "tickCount": "month", "labelAngle": -45}},
+             "x2": {"field": "end"}, "y": y,
+             "tooltip": [{"field": "title", "type": "nominal", "title": _("Action")},
+                         {"field": "months", "type": "nominal", "title": _("Months")}]}},
+        {"data": {"values": [{"today": today}]}, "mark": {"type": "rule", "color": "#b2182b", "strokeWidth": 2, "strokeDash": [6, 3]},
+         "encoding": {"x": {"field": "today", "type": "temporal"}}},
+        {"data": {"values": [{"today": today, "label": _("today")}]},
+         "mark": {"type": "text", "color": "#b2182b", "align": "left", "dx": 4, "dy": -4, "baseline": "bottom"},
+         "encoding": {"x": {"field": "today", "type": "temporal"}, "y": {"value": 0},
+                      "text": {"field": "label"}}},
+    ]  # fmt: skip
+    return spec
+
+
+def spending_chart(
+    *, rows: list[dict[str, Any]], order: list[str], description: str
+) -> dict[str, Any]:
+    """Budget and spending side by side for each action (rows: action, kind, value)."""
+    spec = _base(description, 300)
+    spec["data"] = {"values": rows}
+    spec["mark"] = {"type": "bar"}
+    spec["encoding"] = {
+        "x": {"field": "action", "type": "ordinal", "sort": order, "title": _("Action"), "axis": {"labelAngle": -45}},
+        "xOffset": {"field": "kind"},
+        "y": {"field": "value", "type": "quantitative", "title": _("Euro")},
+        "color": {"field": "kind", "type": "nominal", "title": "", "scale": {"range": ["#0066cc", "#e69f00"]},
+                  "legend": {"orient": "bottom"}},
+        "tooltip": [{"field": "action", "type": "nominal", "title": _("Action")},
+                    {"field": "kind", "type": "nominal", "title": ""},
+                    {"field": "value", "type": "quantitative", "title": _("Euro"), "format": ",.0f"}],
+    }  # fmt: skip
+    return spec

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import coherence_views, indicator_views, views
+from . import coherence_views, indicator_views, programme_views, views
 
 app_name = "portal"
 
@@ -49,6 +49,14 @@ urlpatterns = [
         "coerenza/<slug:code>/metriche.csv",
         coherence_views.matrix_metrics_csv,
         name="coherence_metrics",
+    ),
+    path("programma/", programme_views.programme_index, name="programme_index"),
+    path("programma/<slug:code>/", programme_views.programme_detail, name="programme"),
+    path("programma/<slug:code>/azioni.csv", programme_views.programme_data, name="programme_data"),
+    path(
+        "programma/<slug:code>/rapporto.<str:fmt>",
+        programme_views.programme_report,
+        name="programme_report",
     ),
     path("cerca/", views.search, name="search"),
     path("salute/", views.health, name="health"),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "territori.territories",
     "territori.indicators",
     "territori.coherence",
+    "territori.programme",
     "territori.portal",
     "territori.demo",
 ]

@@ -1,0 +1,165 @@
+"""The Agenda's programme: budget, timeline, outputs, spending, and the funder's report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from territori.io.tabular import write_csv, write_xlsx
+from territori.programme.models import Expense, Programme
+from territori.programme.selectors import Overview, programme_overview
+
+from .charts import gantt_chart, spending_chart
+from .views import _chart
+
+DATA_HEADER = [
+    "azione", "titolo", "inizio", "fine", "mese_inizio", "mese_fine", "personale_interno",
+    "acquisto_servizi", "spese_generali", "totale", "quota_mase", "quota_cm", "speso_mase",
+    "speso_cm", "speso_totale", "quota_spesa_pct",
+]  # fmt: skip
+
+
+def _today(request: HttpRequest) -> dt.date:
+    return timezone.localdate()
+
+
+def programme_index(request: HttpRequest) -> HttpResponse:
+    programme = Programme.objects.order_by("-start").first()
+    if programme is None:
+        raise Http404(_("No programme has been loaded."))
+    return redirect("portal:programme", code=programme.code)
+
+
+def _rows(overview: Overview) -> list[list[object]]:
+    return [
+        [r.action.code, r.action.title, r.action.start.strftime("%Y-%m"), r.action.end.strftime("%Y-%m"),
+         r.start_month, r.end_month, r.action.personale_interno, r.action.acquisto_servizi,
+         r.action.spese_generali, r.action.total, r.action.mase, r.action.cm, r.spent["mase"],
+         r.spent["cm"], r.spent_total, r.share_spent]
+        for r in overview.rows
+    ]  # fmt: skip
+
+
+def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, code=code)
+    overview = programme_overview(programme=programme, today=_today(request))
+    data_url = reverse("portal:programme_data", kwargs={"code": code})
+    bars = [
+        {"action": r.action.code, "title": r.action.title, "start": r.action.start.isoformat(),
+         "end": _month_after(r.action.end).isoformat(), "months": f"M{r.start_month}–M{r.end_month}"}
+        for r in overview.rows
+    ]  # fmt: skip
+    spending = []
+    for r in overview.rows:
+        spending.append(
+            {"action": r.action.code, "kind": _("budget"), "value": float(r.action.total)}
+        )
+        spending.append(
+            {"action": r.action.code, "kind": _("spent"), "value": float(r.spent_total)}
+        )
+    context: dict[str, Any] = {
+        "programme": programme,
+        "overview": overview,
+        "data_url": data_url,
+        "charts": {
+            "gantt": _chart(
+                gantt_chart(
+                    bars=bars,
+                    order=[r.action.code for r in overview.rows],
+                    today=_today(request).isoformat(),
+                    description=_(
+                        "Timeline of the programme's actions by month, with today's date."
+                    ),
+                ),
+                chart_id="chart-gantt",
+                csv_url=data_url,
+                title=_("Timeline (M1 = %(month)s)") % {"month": programme.start.strftime("%m/%Y")},
+            ),
+            "spending": _chart(
+                spending_chart(
+                    rows=spending,
+                    order=[r.action.code for r in overview.rows],
+                    description=_("Budget and actual spending of each action, in euro."),
+                ),
+                chart_id="chart-spending",
+                csv_url=data_url,
+                title=_("Spending against budget"),
+            ),
+        },
+        "expenses_recorded": Expense.objects.filter(action__programme=programme).exists(),
+    }
+    return render(request, "portal/programme.html", context)
+
+
+def _month_after(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def programme_data(request: HttpRequest, code: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, code=code)
+    overview = programme_overview(programme=programme, today=_today(request))
+    response = HttpResponse(
+        write_csv(DATA_HEADER, _rows(overview)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{code}-azioni.csv"'
+    return response
+
+
+def programme_report(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The progress report for the funder: budget, spending, outputs, as Excel or PDF."""
+    programme = get_object_or_404(Programme, code=code)
+    overview = programme_overview(programme=programme, today=_today(request))
+    if fmt == "xlsx":
+        outputs: list[list[object]] = [["azione", "output", "stato", "scadenza", "evidenze"]]
+        for r in overview.rows:
+            for o in r.action.outputs.all():
+                outputs.append([r.action.code, o.title, o.get_status_display(),
+                                o.due.isoformat() if o.due else "", " ".join(o.evidence_lines)])  # fmt: skip
+        expenses: list[list[object]] = [
+            ["azione", "data", "finanziatore", "voce", "importo", "descrizione", "riferimento"]
+        ]
+        for e in Expense.objects.filter(action__programme=programme).select_related("action"):
+            expenses.append([e.action.code, e.date.isoformat(), e.get_funder_display(),
+                             e.get_cost_item_display(), e.amount, e.description, e.reference])  # fmt: skip
+        totals = overview.totals
+        budget: list[list[object]] = [list(DATA_HEADER), *_rows(overview), [
+            "TOTALE", "", "", "", "", "", totals["personale_interno"], totals["acquisto_servizi"],
+            totals["spese_generali"], totals["total"], totals["mase"], totals["cm"],
+            totals["spent_mase"], totals["spent_cm"], totals["spent"], "",
+        ]]  # fmt: skip
+        about: list[list[object]] = [
+            ["campo", "valore"], ["programma", programme.title_it], ["fonte", programme.source],
+            ["data del rapporto", _today(request).isoformat()],
+            ["mese del programma", f"M{overview.today_month} di {programme.months}"],
+        ]  # fmt: skip
+        body = write_xlsx(
+            {"budget e spesa": budget, "output": outputs, "spese": expenses, "rapporto": about}
+        )
+        response = HttpResponse(
+            body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{code}-rapporto.xlsx"'
+        return response
+    if fmt == "pdf":
+        try:
+            from weasyprint import HTML
+        except OSError as exc:
+            message = _("The PDF cannot be made on this server: %(reason)s") % {"reason": exc}
+            return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        html = render_to_string(
+            "portal/programme_report_print.html",
+            {"programme": programme, "overview": overview, "today": _today(request)},
+            request=request,
+        )
+        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{code}-rapporto.pdf"'
+        return response
+    raise Http404(_("Unknown format"))

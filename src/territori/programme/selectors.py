@@ -1,0 +1,77 @@
+"""Reads of the programme: actions with budget, spending and outputs, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, Sum
+
+from .models import COST_ITEMS, Action, Expense, Output, Programme
+
+
+@dataclass
+class ActionRow:
+    action: Action
+    start_month: int
+    end_month: int
+    spent: dict[str, Decimal] = field(default_factory=dict)  # by funder
+
+    @property
+    def spent_total(self) -> Decimal:
+        return sum(self.spent.values(), Decimal(0))
+
+    @property
+    def share_spent(self) -> int:
+        total = self.action.total
+        return round(100 * self.spent_total / total) if total else 0
+
+
+@dataclass
+class Overview:
+    programme: Programme
+    rows: list[ActionRow]
+    totals: dict[str, Decimal]
+    today_month: int
+
+    @property
+    def end(self) -> dt.date:
+        start = self.programme.start
+        months = start.month - 1 + self.programme.months
+        return dt.date(start.year + months // 12, months % 12 + 1, 1)
+
+
+def programme_overview(*, programme: Programme, today: dt.date) -> Overview:
+    actions = list(
+        Action.objects.filter(programme=programme)
+        .select_related("node__framework")
+        .prefetch_related(Prefetch("outputs", queryset=Output.objects.order_by("order", "id")))
+    )
+    spent: dict[tuple[int, str], Decimal] = {
+        (action_id, funder): amount
+        for action_id, funder, amount in Expense.objects.filter(action__programme=programme)
+        .values_list("action_id", "funder")
+        .annotate(amount=Sum("amount"))
+        .values_list("action_id", "funder", "amount")
+    }
+    rows = [
+        ActionRow(
+            action=a,
+            start_month=programme.month_number(a.start),
+            end_month=programme.month_number(a.end),
+            spent={f: spent.get((a.pk, f), Decimal(0)) for f in ("mase", "cm")},
+        )
+        for a in actions
+    ]
+    totals: dict[str, Decimal] = {
+        key: sum((getattr(r.action, key) for r in rows), Decimal(0))
+        for key in (*COST_ITEMS, "mase", "cm")
+    }
+    totals["total"] = sum((r.action.total for r in rows), Decimal(0))
+    totals["spent_mase"] = sum((r.spent["mase"] for r in rows), Decimal(0))
+    totals["spent_cm"] = sum((r.spent["cm"] for r in rows), Decimal(0))
+    totals["spent"] = totals["spent_mase"] + totals["spent_cm"]
+    return Overview(
+        programme=programme, rows=rows, totals=totals, today_month=programme.month_number(today)
+    )

@@ -1,0 +1,183 @@
+"""Loading the programme from its YAML (the layout of reference/proposta-2024.yaml).
+
+Everything is checked before anything is written: each action's total is the sum of its
+cost items and of its funders' shares, and the actions add up to the proposal's totals.
+Re-loading the same file changes nothing; outputs keep the status and evidence staff set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from territori.core.audit import AuditBatch, snapshot
+from territori.frameworks.models import Node
+from territori.io.errors import InputValidationError, RowError
+
+from .models import COST_ITEMS, Action, Output, Programme
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _month(value: Any, where: str, field: str, errors: list[RowError], row: int) -> dt.date | None:
+    text = str(value).strip()
+    match = MONTH.match(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        errors.append(RowError(row, field, f"{where}: not a month (YYYY-MM)", text))
+        return None
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def _amount(value: Any, where: str, field: str, errors: list[RowError], row: int) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        errors.append(RowError(row, field, f"{where}: not an amount in euro", str(value)))
+        return Decimal(0)
+    if amount < 0:
+        errors.append(RowError(row, field, f"{where}: negative amount", str(value)))
+    return amount
+
+
+def programme_parse(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]], list[RowError]]:
+    """The programme's fields and its actions, or every problem (row = action's position)."""
+    errors: list[RowError] = []
+    try:
+        document = yaml.safe_load(data.decode("utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        return {}, [], [RowError(0, "file", f"not a readable YAML file ({exc})")]
+    proposal = document.get("proposal") if isinstance(document, dict) else None
+    if not isinstance(proposal, dict):
+        return {}, [], [RowError(0, "proposal", "the file has no 'proposal' section")]
+    months = proposal.get("months") or {}
+    start = _month(months.get("M1", ""), "programme", "months.M1", errors, 0)
+    duration = proposal.get("duration_months")
+    if not isinstance(duration, int) or duration < 1:
+        errors.append(RowError(0, "duration_months", "not a whole number of months", str(duration)))
+        duration = 0
+    totals = proposal.get("totals") or {}
+    categories = proposal.get("categories") or {}
+    subcategories = proposal.get("subcategories") or {}
+    actions: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for row, item in enumerate(proposal.get("actions") or [], start=1):
+        code = str(item.get("code", "")).strip()
+        where = f"action {code or row}"
+        if not code:
+            errors.append(RowError(row, "code", f"{where}: no code"))
+            continue
+        if code in seen:
+            errors.append(
+                RowError(row, "code", f"{where}: duplicate (also action {seen[code]})", code)
+            )
+            continue
+        seen[code] = row
+        budget = item.get("budget") or {}
+        amounts = {
+            key: _amount(budget.get(key, "missing"), where, f"budget.{key}", errors, row)
+            for key in (*COST_ITEMS, "total", "cm", "mase")
+        }
+        if sum(amounts[k] for k in COST_ITEMS) != amounts["total"]:
+            errors.append(RowError(row, "budget.total", f"{where}: the cost items add up to "
+                                   f"{sum(amounts[k] for k in COST_ITEMS)}, not {amounts['total']}"))  # fmt: skip
+        if amounts["cm"] + amounts["mase"] != amounts["total"]:
+            errors.append(RowError(row, "budget.cm", f"{where}: the funders' shares add up to "
+                                   f"{amounts['cm'] + amounts['mase']}, not {amounts['total']}"))  # fmt: skip
+        first = _month(item.get("start", ""), where, "start", errors, row)
+        last = _month(item.get("end", ""), where, "end", errors, row)
+        if first and last and first > last:
+            errors.append(
+                RowError(row, "end", f"{where}: ends before it starts", str(item.get("end")))
+            )
+        if start and duration and first and last:
+            final = dt.date(
+                start.year + (start.month - 1 + duration - 1) // 12,
+                (start.month - 1 + duration - 1) % 12 + 1,
+                1,
+            )
+            if first < start or last > final:
+                errors.append(
+                    RowError(
+                        row, "start", f"{where}: outside the programme's months M1-M{duration}"
+                    )
+                )
+        subcategory = ".".join(code.split(".")[:2])
+        actions.append({
+            "code": code, "title": str(item.get("title", "")).strip(), "start": first, "end": last,
+            "category": str(categories.get(code.split(".")[0], "")),
+            "subcategory": str(subcategories.get(subcategory, "")),
+            "outputs": [str(o) for o in item.get("outputs") or []],
+            **{k: amounts[k] for k in (*COST_ITEMS, "cm", "mase")},
+        })  # fmt: skip
+    expected = {
+        "total": sum((a["personale_interno"] + a["acquisto_servizi"] + a["spese_generali"] for a in actions), Decimal(0)),
+        "mase": sum((a["mase"] for a in actions), Decimal(0)),
+        "regione_cm": sum((a["cm"] for a in actions), Decimal(0)),
+        **{k: sum((a[k] for a in actions), Decimal(0)) for k in COST_ITEMS},
+    }  # fmt: skip
+    for key, value in expected.items():
+        if key in totals and Decimal(str(totals[key])) != value:
+            errors.append(
+                RowError(0, f"totals.{key}", f"the actions add up to {value}, not {totals[key]}")
+            )
+    fields = {"start": start, "months": duration}
+    return fields, actions, errors
+
+
+def programme_load(
+    *,
+    data: bytes,
+    code: str,
+    title_it: str,
+    title_en: str = "",
+    source: str = "",
+    channel: str = "import",
+) -> tuple[int, int]:
+    """Create or update the programme and its actions; returns (created, updated) actions."""
+    fields, actions, errors = programme_parse(data)
+    if errors:
+        raise InputValidationError(errors)
+    created = updated = 0
+    with transaction.atomic():
+        audit = AuditBatch(actor=None, channel=channel)
+        programme, made = Programme.objects.get_or_create(
+            code=code,
+            defaults={"title_it": title_it, "title_en": title_en, "source": source, **fields},
+        )
+        if made:
+            audit.created(programme)
+        nodes = {
+            n.code: n
+            for n in Node.objects.filter(
+                framework__code=code, code__in=[a["code"] for a in actions]
+            )
+        }
+        existing = {a.code: a for a in Action.objects.filter(programme=programme)}
+        for order, item in enumerate(actions):
+            values = {k: v for k, v in item.items() if k not in {"code", "outputs"}}
+            values |= {"order": order, "node": nodes.get(item["code"])}
+            action = existing.get(item["code"])
+            if action is None:
+                action = Action.objects.create(programme=programme, code=item["code"], **values)
+                audit.created(action)
+                created += 1
+            else:
+                before = snapshot(action)
+                changed = [k for k, v in values.items() if getattr(action, k) != v]
+                if changed:
+                    for key in changed:
+                        setattr(action, key, values[key])
+                    action.save(update_fields=changed)
+                    audit.updated(action, before)
+                    updated += 1
+            titles = set(action.outputs.values_list("title", flat=True))
+            for position, title in enumerate(item["outputs"]):
+                if title not in titles:
+                    audit.created(Output.objects.create(action=action, title=title, order=position))
+        audit.save()
+    return created, updated

@@ -1,0 +1,155 @@
+"""The Agenda's programme: the proposal's budget to the euro, validation, pages and reports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import yaml
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from territori.core.models import AuditEntry
+from territori.core.roles import ANALYST, EDITOR
+from territori.demo.services import demo_file
+from territori.io.errors import InputValidationError
+from territori.programme.models import Action, Expense, Output, Programme
+from territori.programme.services import programme_load, programme_parse
+from tests.conftest import skip_or_fail
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_reproduces_the_proposal_table_exactly() -> None:
+    programme = Programme.objects.get(code="proposta-2024")
+    actions = list(Action.objects.filter(programme=programme))
+    assert len(actions) == 11
+    assert sum(a.total for a in actions) == Decimal(259571)
+    assert sum(a.mase for a in actions) == Decimal(166666)
+    assert sum(a.cm for a in actions) == Decimal(92905)
+    assert sum(a.personale_interno for a in actions) == Decimal(75752)
+    assert sum(a.acquisto_servizi for a in actions) == Decimal(177819)
+    assert sum(a.spese_generali for a in actions) == Decimal(6000)
+    forum = Action.objects.get(code="1.1.d")
+    assert (forum.total, forum.mase, forum.cm) == (Decimal(96920), Decimal(71009), Decimal(25911))
+    assert forum.node is not None and forum.node.framework.code == "proposta-2024"
+    assert Output.objects.filter(action=forum).count() == 4
+    assert (
+        programme.month_number(dt.date(2024, 9, 1)),
+        programme.month_number(dt.date(2026, 2, 1)),
+    ) == (1, 18)
+
+
+def test_reloading_changes_nothing() -> None:
+    entries = AuditEntry.objects.count()
+    assert programme_load(
+        data=demo_file("programma-2024.yaml"), code="proposta-2024", title_it="x"
+    ) == (0, 0)
+    assert AuditEntry.objects.count() == entries
+
+
+def broken(change) -> bytes:
+    document = yaml.safe_load(demo_file("programma-2024.yaml"))
+    change(document["proposal"])
+    return yaml.safe_dump(document, allow_unicode=True).encode()
+
+
+@pytest.mark.parametrize(
+    ("change", "row", "field", "message"),
+    [
+        (lambda p: p["actions"][2]["budget"].update(total=96921), 3, "budget.total",
+         "action 1.1.d: the cost items add up to 96920, not 96921"),
+        (lambda p: p["actions"][0]["budget"].update(cm=1571), 1, "budget.cm",
+         "action 1.1.b: the funders' shares add up to 1621, not 1620"),
+        (lambda p: p["actions"][1].update(code="1.1.b"), 2, "code", "duplicate (also action 1)"),
+        (lambda p: p["actions"][4].update(start="2025-13"), 5, "start", "not a month (YYYY-MM)"),
+        (lambda p: p["actions"][4].update(end="2026-06"), 5, "start", "outside the programme's months M1-M18"),
+        (lambda p: p["totals"].update(mase=166667), 0, "totals.mase", "the actions add up to 166666, not 166667"),
+        (lambda p: p["actions"][3]["budget"].update(spese_generali="molto"), 4, "budget.spese_generali", "not an amount"),
+    ],
+)  # fmt: skip
+def test_bad_programme_files_name_the_action_and_field(change, row, field, message) -> None:
+    _fields, _actions, errors = programme_parse(broken(change))
+    assert any(e.row == row and e.field == field and message in e.message for e in errors), errors
+    before = Action.objects.count()
+    with pytest.raises(InputValidationError):
+        programme_load(data=broken(change), code="altro", title_it="Altro")
+    assert Action.objects.count() == before and not Programme.objects.filter(code="altro").exists()
+
+
+@pytest.fixture
+def expenses() -> list[Expense]:
+    forum = Action.objects.get(code="1.1.d")
+    return [
+        Expense.objects.create(action=forum, funder="mase", cost_item="acquisto_servizi",
+                               date=dt.date(2025, 3, 1), amount=Decimal("12000.50"), description="facilitazione"),
+        Expense.objects.create(action=forum, funder="cm", cost_item="personale_interno",
+                               date=dt.date(2025, 4, 1), amount=Decimal("3000"), description="personale"),
+    ]  # fmt: skip
+
+
+def test_page_shows_totals_timeline_outputs_and_spending(client, expenses) -> None:
+    assert client.get("/programma/").status_code == 302
+    text = client.get("/en/programma/proposta-2024/").content.decode()
+    assert 'id="chart-gantt"' in text and 'id="chart-spending"' in text
+    assert 'id="programme-total">259,571<' in text and 'id="programme-mase">166,666<' in text
+    assert 'id="programme-cm">92,905<' in text
+    assert "Accordo di collaborazione ex art. 15 l. 241/90" in text
+    assert "15,001 (15 %)" in text  # 12,000.50 + 3,000 of 96,920
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/programma/proposta-2024/azioni.csv").content.decode())
+        )
+    )
+    forum = next(r for r in rows if r["azione"] == "1.1.d")
+    assert Decimal(forum["speso_totale"]) == Decimal("15000.50") and forum["mese_fine"] == "18"
+
+
+def test_funder_report_excel_and_pdf(client, expenses) -> None:
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/programma/proposta-2024/rapporto.xlsx").content)
+    )
+    assert book.sheetnames == ["budget e spesa", "output", "spese", "rapporto"]
+    last = [c.value for c in book["budget e spesa"][13]]
+    assert last[0] == "TOTALE" and float(last[9]) == 259571 and float(last[14]) == 15000.5
+    assert book["spese"].max_row == 3
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        skip_or_fail(f"WeasyPrint cannot load its libraries: {exc}")
+    pdf = client.get("/programma/proposta-2024/rapporto.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf.content))
+    assert "259.571" in reader.pages[0].extract_text()
+    assert client.get("/programma/proposta-2024/rapporto.doc").status_code == 404
+
+
+def test_page_query_count_does_not_grow(client, expenses) -> None:
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/programma/proposta-2024/").status_code == 200
+        return len(captured)
+
+    before = count()
+    for action in Action.objects.all():
+        Output.objects.create(action=action, title="in più")
+        Expense.objects.create(action=action, funder="cm", cost_item="spese_generali",
+                               date=dt.date(2025, 5, 1), amount=Decimal(1), description="x")  # fmt: skip
+    assert count() == before
+
+
+def test_who_records_outputs_and_expenses() -> None:
+    analyst = User.objects.create_user("analyst-prog")
+    analyst.groups.add(Group.objects.get(name=ANALYST))
+    editor = User.objects.create_user("editor-prog")
+    editor.groups.add(Group.objects.get(name=EDITOR))
+    assert analyst.has_perm("programme.change_output") and analyst.has_perm("programme.add_expense")
+    assert not analyst.has_perm("programme.change_action")  # the budget comes from the proposal
+    assert not editor.has_perm("programme.add_expense")
