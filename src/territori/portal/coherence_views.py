@@ -7,7 +7,6 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from territori.frameworks.models import Node
 from territori.io.tabular import write_csv
 
 from .charts import coherence_heatmap, coverage_chart, influence_scatter, signed_network
+from .pdf import pdf_response
 from .views import _chart
 
 QUADRANT_LABELS = {
@@ -297,14 +297,9 @@ def node_sheet(request: HttpRequest, framework: str, code: str) -> HttpResponse:
 def node_sheet_pdf(request: HttpRequest, framework: str, code: str) -> HttpResponse:
     """The same sheet as a PDF laid out like an official document (WeasyPrint)."""
     context = _sheet_context(request, framework, code)
-    try:
-        from weasyprint import HTML
-    except OSError as exc:  # WeasyPrint's system libraries (Pango) are missing
-        message = _("The PDF cannot be made on this server: %(reason)s") % {"reason": exc}
-        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-    html = render_to_string("portal/coherence_sheet_print.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"scheda-coerenza-{framework}-{code}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    return pdf_response(
+        request,
+        "portal/coherence_sheet_print.html",
+        context,
+        f"scheda-coerenza-{framework}-{code}.pdf",
+    )

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from territori.programme.models import Expense, Programme
 from territori.programme.selectors import Overview, programme_overview
 
 from .charts import gantt_chart, spending_chart
+from .pdf import pdf_response
 from .views import _chart
 
 DATA_HEADER = [
@@ -148,18 +148,8 @@ def programme_report(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{code}-rapporto.xlsx"'
         return response
     if fmt == "pdf":
-        try:
-            from weasyprint import HTML
-        except OSError as exc:
-            message = _("The PDF cannot be made on this server: %(reason)s") % {"reason": exc}
-            return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-        html = render_to_string(
-            "portal/programme_report_print.html",
-            {"programme": programme, "overview": overview, "today": _today(request)},
-            request=request,
+        context = {"programme": programme, "overview": overview, "today": _today(request)}
+        return pdf_response(
+            request, "portal/programme_report_print.html", context, f"{code}-rapporto.pdf"
         )
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{code}-rapporto.pdf"'
-        return response
     raise Http404(_("Unknown format"))
