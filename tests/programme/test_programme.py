@@ -101,6 +101,7 @@ def test_page_shows_totals_timeline_outputs_and_spending(client, expenses) -> No
     assert 'id="programme-cm">92,905<' in text
     assert "Accordo di collaborazione ex art. 15 l. 241/90" in text
     assert "15,001 (15 %)" in text  # 12,000.50 + 3,000 of 96,920
+    assert "12,001 / 3,000" in text  # by funder
     rows = list(
         csv.DictReader(
             io.StringIO(client.get("/programma/proposta-2024/azioni.csv").content.decode())
