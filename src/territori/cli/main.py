@@ -6,6 +6,7 @@ territori demo             load the Turin demo data (idempotent) and the staff a
 territori import-framework FILE     territori export-framework CODE
 territori import-zones FILE         territori import-indicators FILE
 territori fetch-istat FLOW KEY      territori worker
+territori import-atlas FILE [--kind organisations|networks|memberships]
 territori assess | composite | project | coherence-metrics FILE ...   (no database needed)
 territori <any Django command> ...
 """
@@ -27,6 +28,10 @@ COMMANDS = {
         "Import observations: tidy CSV/Excel, SDMX-CSV, SDMX-ML, JSON-stat",
     ),
     "fetch-istat": ("fetch_istat", "Fetch a dataflow from ISTAT's SDMX API and import it"),
+    "import-atlas": (
+        "import_atlas",
+        "Import organisations, networks and memberships (Excel workbook or CSV)",
+    ),
     "refresh-indicators": ("refresh_indicators", "Recompute assessments, projections, composites"),
     "worker": ("db_worker", "Run background tasks (imports' recomputation) from the database"),
     "setup-roles": ("setup_roles", "Create or update the role groups"),

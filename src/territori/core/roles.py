@@ -57,11 +57,20 @@ PROGRAMME_PERMISSIONS = (
     | _crud("programme", "programme", ("view",))
 )
 
-#: Data: territories, memberships, framework imports, indicators, coherence, programme.
+#: The atlas: organisations, networks, their areas and memberships.
+ATLAS_PERMISSIONS = (
+    _crud("atlas", "organisation")
+    | _crud("atlas", "network")
+    | _crud("atlas", "networkarea")
+    | _crud("atlas", "membership")
+)
+
+#: Data: territories, memberships, framework imports, indicators, coherence, programme, atlas.
 ANALYST_PERMISSIONS = (
     INDICATOR_PERMISSIONS
     | COHERENCE_PERMISSIONS
     | PROGRAMME_PERMISSIONS
+    | ATLAS_PERMISSIONS
     | (
         _crud("territories", "territory")
         | _crud("territories", "membership")
@@ -88,7 +97,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 
 #: Apps whose every permission the administrator role holds.
 ADMINISTRATOR_APPS = (
-    "core", "frameworks", "territories", "indicators", "coherence", "programme", "auth",
+    "core", "frameworks", "territories", "indicators", "coherence", "programme", "atlas", "auth",
 )  # fmt: skip
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "territori.indicators",
     "territori.coherence",
     "territori.programme",
+    "territori.atlas",
     "territori.portal",
     "territori.demo",
 ]
