@@ -2,7 +2,17 @@ from django.contrib import admin
 
 from territori.core.admin import AuditedAdmin
 
-from .models import Membership, Network, NetworkArea, Organisation
+from .models import (
+    Funding,
+    Membership,
+    Milestone,
+    Network,
+    NetworkArea,
+    Organisation,
+    Place,
+    Project,
+    ProjectUpdate,
+)
 
 
 @admin.register(Organisation)
@@ -33,3 +43,35 @@ class NetworkAreaAdmin(AuditedAdmin):
     list_display = ["network", "territory", "valid_from", "valid_to"]
     list_select_related = ["network", "territory"]
     autocomplete_fields = ["network", "territory"]
+
+
+class PlaceInline(admin.TabularInline):
+    model = Place
+    extra = 0
+    autocomplete_fields = ["territory"]
+
+
+class FundingInline(admin.TabularInline):
+    model = Funding
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(AuditedAdmin):
+    list_display = ["code", "title", "origin", "status", "total_funding", "progress"]
+    list_filter = ["origin", "status", "data_status", "pnrr_mission"]
+    search_fields = ["code", "cup", "local_code", "title"]
+    autocomplete_fields = ["implementing_body", "nodes"]
+    inlines = [FundingInline, PlaceInline, MilestoneInline]
+
+
+@admin.register(ProjectUpdate)
+class ProjectUpdateAdmin(AuditedAdmin):
+    list_display = ["project", "created_at", "author"]
+    list_select_related = ["project", "author"]
+    autocomplete_fields = ["project"]

@@ -1,10 +1,9 @@
-"""The atlas: organisations (never private persons), their networks and memberships.
-
-Projects and initiatives (OpenCoesione, PNRR) come with the rest of the atlas.
-"""
+"""The atlas: organisations (never private persons), their networks and memberships, and
+projects and initiatives (OpenCoesione, PNRR, regional, own) with funding and places."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -144,3 +143,162 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} in {self.network_id} ({self.role})"
+
+
+class Project(models.Model):
+    class Origin(models.TextChoices):
+        OPENCOESIONE = "opencoesione", _("cohesion policy (OpenCoesione)")
+        PNRR = "pnrr", _("PNRR (ReGiS)")
+        REGIONAL = "regional", _("regional")
+        OWN = "own", _("own (Metropolitan City)")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        COMPLETED = "completed", _("completed")
+        UNKNOWN = "unknown", _("unknown")
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    cup = models.CharField(_("CUP"), max_length=15, blank=True, db_index=True)
+    local_code = models.CharField(
+        _("local project code"), max_length=100, blank=True, db_index=True
+    )
+    title = models.CharField(_("title"), max_length=600)
+    summary = models.TextField(_("summary"), blank=True)
+    origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    programme_code = models.CharField(_("programme code"), max_length=100, blank=True)
+    pnrr_mission = models.CharField(_("PNRR mission"), max_length=10, blank=True)
+    pnrr_component = models.CharField(_("PNRR component"), max_length=10, blank=True)
+    pnrr_measure = models.CharField(_("PNRR measure"), max_length=40, blank=True)
+    implementing_body_name = models.CharField(_("implementing body"), max_length=400, blank=True)
+    implementing_body = models.ForeignKey(
+        Organisation,
+        verbose_name=_("implementing body (organisation)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    total_funding = models.DecimalField(
+        _("total funding"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    commitments = models.DecimalField(
+        _("commitments"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    payments = models.DecimalField(
+        _("payments"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UNKNOWN
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    nodes = models.ManyToManyField(
+        Node, verbose_name=_("Missions, strategies and actions"), blank=True, related_name="+"
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    data_status = models.CharField(
+        _("data status"), max_length=20, choices=DataStatus.choices, default=DataStatus.CONFIRMED
+    )
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__isnull=True) | models.Q(progress__lte=100),
+                name="project_progress_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title[:80]
+
+
+class Funding(models.Model):
+    class Source(models.TextChoices):
+        EU = "eu", _("European Union")
+        PNRR = "pnrr", _("PNRR")
+        NATIONAL = "national", _("national")
+        REGIONAL = "regional", _("regional")
+        LOCAL = "local", _("local")
+        PRIVATE = "private", _("private")
+        OTHER = "other", _("other")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding")
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    amount = models.DecimalField(_("amount (euro)"), max_digits=16, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("funding")
+        verbose_name_plural = _("funding")
+        constraints = [models.UniqueConstraint(fields=["project", "source"], name="funding_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.source} {self.amount}"
+
+
+class Place(models.Model):
+    """A comune where the project happens, with its share of the project (0-1)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="places")
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("comune"), on_delete=models.CASCADE, related_name="+"
+    )
+    share = models.FloatField(_("share"))
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "territory"], name="place_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.territory_id} {self.share:.2f}"
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=300)
+    due = models.DateField(_("due"), null=True, blank=True)
+    reached_on = models.DateField(_("reached on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True, help_text=_("Links, one per line."))
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectUpdate(models.Model):
+    """A dated entry of the project's public log: who, when, what changed."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    text = models.TextField(_("what happened"))
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("project update")
+        verbose_name_plural = _("project updates")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.created_at:%Y-%m-%d}"

@@ -7,6 +7,7 @@ territori import-framework FILE     territori export-framework CODE
 territori import-zones FILE         territori import-indicators FILE
 territori fetch-istat FLOW KEY      territori worker
 territori import-atlas FILE [--kind organisations|networks|memberships]
+territori import-projects --opencoesione FILE | --regis PROGETTI LOCALIZZAZIONE
 territori assess | composite | project | coherence-metrics FILE ...   (no database needed)
 territori <any Django command> ...
 """
@@ -28,6 +29,10 @@ COMMANDS = {
         "Import observations: tidy CSV/Excel, SDMX-CSV, SDMX-ML, JSON-stat",
     ),
     "fetch-istat": ("fetch_istat", "Fetch a dataflow from ISTAT's SDMX API and import it"),
+    "import-projects": (
+        "import_projects",
+        "Import projects from OpenCoesione or the PNRR's ReGiS files",
+    ),
     "import-atlas": (
         "import_atlas",
         "Import organisations, networks and memberships (Excel workbook or CSV)",

@@ -63,6 +63,11 @@ ATLAS_PERMISSIONS = (
     | _crud("atlas", "network")
     | _crud("atlas", "networkarea")
     | _crud("atlas", "membership")
+    | _crud("atlas", "project")
+    | _crud("atlas", "funding")
+    | _crud("atlas", "place")
+    | _crud("atlas", "milestone")
+    | _crud("atlas", "projectupdate", ("add", "view"))
 )
 
 #: Data: territories, memberships, framework imports, indicators, coherence, programme, atlas.

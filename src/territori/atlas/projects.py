@@ -1,0 +1,138 @@
+"""Writing projects read from OpenCoesione or ReGiS files: validate, then one transaction.
+
+Upsert by code ("oc-" + the local project code for OpenCoesione, "pnrr-" + the CUP for PNRR).
+Only places in the metropolitan city are kept (with their share of the project); a project
+with no place in it is skipped and counted, since the national files cover all of Italy.
+Importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from territori.core.audit import Actor, AuditBatch, snapshot
+from territori.io.errors import RowError
+from territori.io.projects import ProjectRecord, read_opencoesione, read_regis
+from territori.territories.models import Territory
+
+from .models import Funding, Place, Project
+
+FIELDS = (
+    "cup", "local_code", "title", "summary", "origin", "theme", "programme_code", "pnrr_mission",
+    "pnrr_component", "pnrr_measure", "implementing_body_name", "total_funding", "commitments",
+    "payments", "status", "planned_start", "planned_end", "actual_start", "actual_end",
+)  # fmt: skip
+
+
+@dataclass
+class ProjectImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    outside: int = 0  # projects with no place in the metropolitan city
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _code(record: ProjectRecord) -> str:
+    if record.origin == "pnrr":
+        return f"pnrr-{record.cup.lower()}"
+    return f"oc-{slugify(record.local_code)}"[:80]
+
+
+def opencoesione_import(
+    *,
+    data: bytes,
+    filename: str,
+    actor: Actor = None,
+    channel: str = "import",
+    dry_run: bool = False,
+) -> ProjectImportReport:
+    records, errors = read_opencoesione(data, filename)
+    return _import(records, errors, source=f"OpenCoesione ({filename}), CC BY 4.0",
+                   actor=actor, channel=channel, dry_run=dry_run)  # fmt: skip
+
+
+def regis_import(
+    *, projects: bytes, projects_name: str, places: bytes, places_name: str, actor: Actor = None,
+    channel: str = "import", dry_run: bool = False,
+) -> ProjectImportReport:  # fmt: skip
+    records, errors = read_regis(projects, projects_name, places, places_name)
+    return _import(records, errors, source=f"Italia Domani / ReGiS ({projects_name})",
+                   actor=actor, channel=channel, dry_run=dry_run)  # fmt: skip
+
+
+def _import(
+    records: list[ProjectRecord], errors: list[RowError], *, source: str, actor: Actor,
+    channel: str, dry_run: bool,
+) -> ProjectImportReport:  # fmt: skip
+    report = ProjectImportReport(errors=list(errors))
+    if report.errors:
+        return report
+    comuni = dict(Territory.objects.filter(kind=Territory.Kind.COMUNE).values_list("code", "id"))
+    wanted = []
+    for record in records:
+        places = {comuni[c]: share for c, share in record.places.items() if c in comuni}
+        if not places:
+            report.outside += 1
+            continue
+        wanted.append((record, places))
+    if dry_run:
+        report.created = len(wanted)
+        return report
+    with transaction.atomic():
+        audit = AuditBatch(actor=actor, channel=channel)
+        codes = [_code(r) for r, _p in wanted]
+        existing = {p.code: p for p in Project.objects.filter(code__in=codes)}
+        current_places = {
+            (place.project_id, place.territory_id): place.share
+            for place in Place.objects.filter(project__code__in=codes)
+        }
+        current_funding = {
+            (f.project_id, f.source): f.amount
+            for f in Funding.objects.filter(project__code__in=codes)
+        }
+        for record, places in wanted:
+            code = _code(record)
+            values = {name: getattr(record, name) for name in FIELDS} | {"source": source}
+            project = existing.get(code)
+            if project is None:
+                project = Project.objects.create(code=code, **values)
+                audit.created(project)
+                report.created += 1
+                changed_links = True
+            else:
+                before = snapshot(project)
+                changed = [k for k, v in values.items() if getattr(project, k) != v]
+                if changed:
+                    for key in changed:
+                        setattr(project, key, values[key])
+                    project.save(update_fields=changed)
+                    audit.updated(project, before)
+                old_places = {t: s for (p, t), s in current_places.items() if p == project.pk}
+                old_funding = {s: a for (p, s), a in current_funding.items() if p == project.pk}
+                changed_links = old_places != places or old_funding != {
+                    k: Decimal(v) for k, v in record.funding.items()
+                }
+                if changed or changed_links:
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+            if changed_links:
+                Place.objects.filter(project=project).delete()
+                Funding.objects.filter(project=project).delete()
+                for instance in [
+                    *Place.objects.bulk_create(
+                        Place(project=project, territory_id=t, share=s) for t, s in places.items()
+                    ),
+                    *Funding.objects.bulk_create(
+                        Funding(project=project, source=k, amount=v)
+                        for k, v in record.funding.items()
+                    ),
+                ]:
+                    audit.created(instance)
+        audit.save()
+    return report

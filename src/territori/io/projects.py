@@ -1,0 +1,296 @@
+"""Project files: OpenCoesione's projects CSV and the PNRR open data of ReGiS (Progetti joined
+with Localizzazione on CUP). Pure: returns records and every problem, by file, row and column.
+
+OpenCoesione (data-sources.md): semicolon separated; several values in one cell (comuni of a
+multi-place project) are joined by ":::"; amounts with a dot or a comma; dates YYYYMMDD.
+
+ReGiS: the columns this reader uses are listed in `REGIS_PROJECT_COLUMNS` and
+`REGIS_PLACE_COLUMNS` (one place to change if the portal renames them). A project's share in
+each place is "Quota Localizzazione" (a percentage); without it, places share equally.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from .errors import RowError
+from .tabular import Row, TableReadError, read_csv, require_columns
+
+MULTI = ":::"
+CUP = re.compile(r"^[A-Z0-9]{15}$")
+OC_COLUMNS = [
+    "COD_LOCALE_PROGETTO", "CUP", "OC_TITOLO_PROGETTO", "OC_SINTESI_PROGETTO",
+    "OC_TEMA_SINTETICO", "OC_CODICE_PROGRAMMA", "FONDO_COMUNITARIO", "COD_REGIONE",
+    "COD_PROVINCIA", "COD_COMUNE", "DEN_COMUNE", "FINANZ_UE", "FINANZ_TOTALE_PUBBLICO",
+    "IMPEGNI", "TOT_PAGAMENTI", "OC_STATO_PROGETTO", "OC_DATA_INIZIO_PROGETTO",
+    "OC_DATA_FINE_PROGETTO_PREVISTA", "OC_DATA_FINE_PROGETTO_EFFETTIVA", "OC_DENOM_BENEFICIARIO",
+]  # fmt: skip
+OC_REQUIRED = ["COD_LOCALE_PROGETTO", "OC_TITOLO_PROGETTO", "COD_COMUNE", "FINANZ_TOTALE_PUBBLICO"]
+REGIS_PROJECT_COLUMNS = {
+    "mission": "Missione", "component": "Componente", "measure": "Misura", "cup": "CUP",
+    "local_code": "Codice Locale Progetto", "title": "Titolo Progetto",
+    "summary": "Sintesi Progetto", "pnrr": "Finanziamento PNRR",
+    "total": "Finanziamento Totale", "body": "Soggetto Attuatore",
+    "planned_start": "Data di Inizio Progetto Prevista", "planned_end": "Data di Fine Progetto Prevista",
+    "actual_start": "Data di Inizio Progetto Effettiva", "actual_end": "Data di Fine Progetto Effettiva",
+}  # fmt: skip
+REGIS_PLACE_COLUMNS = {
+    "cup": "CUP", "region": "Codice Regione", "province": "Codice Provincia",
+    "comune": "Codice Comune", "share": "Quota Localizzazione",
+}  # fmt: skip
+STATUS_WORDS = {
+    "concluso": "completed",
+    "liquidato": "completed",
+    "in corso": "in_progress",
+    "non avviato": "not_started",
+}
+
+
+@dataclass
+class ProjectRecord:
+    line: int
+    origin: str
+    local_code: str
+    cup: str
+    title: str
+    summary: str = ""
+    theme: str = ""
+    programme_code: str = ""
+    pnrr_mission: str = ""
+    pnrr_component: str = ""
+    pnrr_measure: str = ""
+    implementing_body_name: str = ""
+    total_funding: Decimal | None = None
+    commitments: Decimal | None = None
+    payments: Decimal | None = None
+    funding: dict[str, Decimal] = field(default_factory=dict)
+    status: str = "unknown"
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    actual_start: dt.date | None = None
+    actual_end: dt.date | None = None
+    places: dict[str, float] = field(default_factory=dict)  # 6-digit ISTAT comune code → share
+
+
+class _Rows:
+    def __init__(
+        self, filename: str, errors: list[RowError], names: dict[str, str] | None = None
+    ) -> None:
+        self.filename = filename
+        self.errors = errors
+        self.names = names or {}  # normalised column → the name in the file
+
+    def error(self, row: Row, column: str, message: str, value: str = "") -> None:
+        name = self.names.get(column, column)
+        self.errors.append(RowError(row.line, f"{self.filename}: {name}", message, value))
+
+    def amount(self, row: Row, column: str) -> Decimal | None:
+        text = row.get(column).replace(" ", "")
+        if not text:
+            return None
+        if "," in text and "." in text:
+            text = text.replace(".", "").replace(",", ".")  # 1.234,56
+        text = text.replace(",", ".")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            self.error(row, column, "not an amount", row.get(column))
+            return None
+        if value < 0:
+            self.error(row, column, "negative amount", row.get(column))
+        return value
+
+    def date(self, row: Row, column: str) -> dt.date | None:
+        text = row.get(column)
+        if not text:
+            return None
+        for pattern in ("%Y%m%d", "%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return dt.datetime.strptime(text[:10], pattern).date()
+            except ValueError:
+                continue
+        self.error(row, column, "not a date (YYYYMMDD, YYYY-MM-DD or DD/MM/YYYY)", text)
+        return None
+
+    def cup(self, row: Row, column: str) -> str:
+        text = row.get(column).upper()
+        if text and not CUP.match(text):
+            self.error(row, column, "not a CUP (15 letters and digits)", row.get(column))
+        return text
+
+
+def _comune_code(text: str) -> str:
+    digits = text.strip()
+    if digits.isdigit() and len(digits) == 9:  # region + province + comune
+        digits = digits[3:]
+    return digits.zfill(6) if digits.isdigit() else digits
+
+
+def _read(data: bytes, filename: str, errors: list[RowError]) -> list[Row]:
+    try:
+        return list(read_csv(data))
+    except TableReadError as exc:
+        errors.append(RowError(exc.error.row, f"{filename}: {exc.error.field}", exc.error.message))
+        return []
+
+
+def _key(column: str) -> str:
+    """A column name as the CSV reader gives it (lower case, spaces to underscores)."""
+    return column.strip().lower().replace(" ", "_")
+
+
+def _raw_columns(rows: list[Row]) -> set[str]:
+    return {c.upper() for c in rows[0].values} if rows else set()
+
+
+def read_opencoesione(data: bytes, filename: str) -> tuple[list[ProjectRecord], list[RowError]]:
+    errors: list[RowError] = []
+    rows = _read(data, filename, errors)
+    if errors or not rows:
+        return [], errors or [RowError(0, filename, "the file has no rows")]
+    present = _raw_columns(rows)
+    missing = require_columns(rows, [c.lower() for c in OC_REQUIRED], {c.lower() for c in present})
+    if missing:
+        return [], [RowError(1, f"{filename}: {e.field.upper()}", e.message) for e in missing]
+    check = _Rows(filename, errors)
+    records: list[ProjectRecord] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        values = Row(row.line, {k.upper(): v for k, v in row.values.items()})
+        code = values.get("COD_LOCALE_PROGETTO")
+        if not code:
+            check.error(values, "COD_LOCALE_PROGETTO", "the project has no local code")
+            continue
+        if code in seen:
+            check.error(values, "COD_LOCALE_PROGETTO", f"duplicate (also row {seen[code]})", code)
+            continue
+        seen[code] = values.line
+        if not values.get("OC_TITOLO_PROGETTO"):
+            check.error(values, "OC_TITOLO_PROGETTO", "the project has no title")
+        comuni = [_comune_code(c) for c in values.get("COD_COMUNE").split(MULTI) if c.strip()]
+        if not comuni:
+            check.error(values, "COD_COMUNE", "the project has no comune")
+        eu = check.amount(values, "FINANZ_UE")
+        total = check.amount(values, "FINANZ_TOTALE_PUBBLICO")
+        if eu is not None and total is not None and eu > total:
+            check.error(
+                values,
+                "FINANZ_UE",
+                f"larger than FINANZ_TOTALE_PUBBLICO ({total})",
+                values.get("FINANZ_UE"),
+            )
+        status_text = values.get("OC_STATO_PROGETTO").lower()
+        records.append(
+            ProjectRecord(
+                line=values.line, origin="opencoesione", local_code=code,
+                cup=check.cup(values, "CUP"), title=values.get("OC_TITOLO_PROGETTO"),
+                summary=values.get("OC_SINTESI_PROGETTO"), theme=values.get("OC_TEMA_SINTETICO"),
+                programme_code=values.get("OC_CODICE_PROGRAMMA"),
+                implementing_body_name=values.get("OC_DENOM_BENEFICIARIO"),
+                total_funding=total, commitments=check.amount(values, "IMPEGNI"),
+                payments=check.amount(values, "TOT_PAGAMENTI"),
+                funding={"eu": eu} if eu is not None else {},
+                status=STATUS_WORDS.get(status_text, "unknown"),
+                planned_start=check.date(values, "OC_DATA_INIZIO_PROGETTO"),
+                planned_end=check.date(values, "OC_DATA_FINE_PROGETTO_PREVISTA"),
+                actual_end=check.date(values, "OC_DATA_FINE_PROGETTO_EFFETTIVA"),
+                places={c: 1 / len(comuni) for c in comuni},
+            )
+        )  # fmt: skip
+    return records, errors
+
+
+def read_regis(
+    projects: bytes, projects_name: str, places: bytes, places_name: str
+) -> tuple[list[ProjectRecord], list[RowError]]:
+    """Progetti joined with Localizzazione on CUP; a project without a place is an error."""
+    errors: list[RowError] = []
+    project_rows = _read(projects, projects_name, errors)
+    place_rows = _read(places, places_name, errors)
+    if errors:
+        return [], errors
+    for rows, name, columns, required in (
+        (project_rows, projects_name, REGIS_PROJECT_COLUMNS, ["cup", "title", "mission"]),
+        (place_rows, places_name, REGIS_PLACE_COLUMNS, ["cup", "comune"]),
+    ):
+        present = set(rows[0].values) if rows else set()
+        for key in required:
+            if _key(columns[key]) not in present:
+                errors.append(RowError(1, f"{name}: {columns[key]}", "required column is missing"))
+    if errors:
+        return [], errors
+    p = {k: _key(v) for k, v in REGIS_PROJECT_COLUMNS.items()}
+    q = {k: _key(v) for k, v in REGIS_PLACE_COLUMNS.items()}
+    where = _Rows(places_name, errors, {_key(v): v for v in REGIS_PLACE_COLUMNS.values()})
+    located: dict[str, dict[str, float]] = {}
+    explicit: dict[str, bool] = {}
+    for row in place_rows:
+        cup = where.cup(row, q["cup"])
+        comune = _comune_code(row.get(q["comune"]))
+        if not comune:
+            where.error(row, REGIS_PLACE_COLUMNS["comune"], "no comune code")
+            continue
+        share_text = row.get(q["share"]).replace(",", ".") if q["share"] in row.values else ""
+        share = 1.0
+        if share_text:
+            try:
+                share = float(share_text) / 100
+            except ValueError:
+                where.error(row, REGIS_PLACE_COLUMNS["share"], "not a percentage", share_text)
+                continue
+            if not 0 < share <= 1:
+                where.error(
+                    row,
+                    REGIS_PLACE_COLUMNS["share"],
+                    "not a percentage between 0 and 100",
+                    share_text,
+                )
+                continue
+            explicit[cup] = True
+        located.setdefault(cup, {})
+        located[cup][comune] = located[cup].get(comune, 0.0) + share
+    check = _Rows(projects_name, errors, {_key(v): v for v in REGIS_PROJECT_COLUMNS.values()})
+    records: list[ProjectRecord] = []
+    seen: dict[str, int] = {}
+    for row in project_rows:
+        cup = check.cup(row, p["cup"])
+        if not cup:
+            check.error(row, REGIS_PROJECT_COLUMNS["cup"], "the project has no CUP")
+            continue
+        if cup in seen:
+            check.error(row, REGIS_PROJECT_COLUMNS["cup"], f"duplicate (also row {seen[cup]})", cup)
+            continue
+        seen[cup] = row.line
+        shares = located.get(cup)
+        if not shares:
+            check.error(row, REGIS_PROJECT_COLUMNS["cup"], f"no place in {places_name}", cup)
+            continue
+        if explicit.get(cup):
+            if abs(sum(shares.values()) - 1) > 0.011:
+                check.error(
+                    row,
+                    REGIS_PROJECT_COLUMNS["cup"],
+                    f"its places' shares add up to {100 * sum(shares.values()):.1f} %, not 100 %",
+                    cup,
+                )
+        else:
+            shares = {c: 1 / len(shares) for c in shares}
+        pnrr, total = check.amount(row, p["pnrr"]), check.amount(row, p["total"])
+        records.append(
+            ProjectRecord(
+                line=row.line, origin="pnrr", local_code=row.get(p["local_code"]), cup=cup,
+                title=row.get(p["title"]), summary=row.get(p["summary"]),
+                pnrr_mission=row.get(p["mission"]), pnrr_component=row.get(p["component"]),
+                pnrr_measure=row.get(p["measure"]), implementing_body_name=row.get(p["body"]),
+                total_funding=total, funding={"pnrr": pnrr} if pnrr is not None else {},
+                planned_start=check.date(row, p["planned_start"]),
+                planned_end=check.date(row, p["planned_end"]),
+                actual_start=check.date(row, p["actual_start"]),
+                actual_end=check.date(row, p["actual_end"]),
+                places=shares,
+            )
+        )  # fmt: skip
+    return records, errors
