@@ -16,6 +16,7 @@ import yaml
 from django.db import transaction
 
 from territori.core.roles import roles_ensure
+from territori.demo.atlas import demo_atlas_load
 from territori.demo.coherence import demo_coherence_load
 from territori.demo.indicators import IndicatorsReport, demo_indicators_load
 from territori.frameworks.services import ImportReport, framework_file_import
@@ -67,6 +68,7 @@ class DemoReport:
     indicators: IndicatorsReport | None = None
     coherence_scores: int = 0
     programme_actions: int = 0
+    atlas_rows: int = 0
 
     @property
     def changes(self) -> int:
@@ -74,7 +76,13 @@ class DemoReport:
         if self.territories is not None:
             total += self.territories.created + self.territories.updated
         total += self.indicators.changes if self.indicators is not None else 0
-        return total + self.memberships_created + self.coherence_scores + self.programme_actions
+        return (
+            total
+            + self.memberships_created
+            + self.coherence_scores
+            + self.programme_actions
+            + self.atlas_rows
+        )
 
 
 def demo_territories() -> list[TerritoryData]:
@@ -152,7 +160,7 @@ PROGRAMME_TITLE_EN = (
 def demo_load(*, progress: Progress = _noop) -> DemoReport:
     """Load (or refresh) the whole Turin demo in one transaction."""
     report = DemoReport()
-    steps = len(FRAMEWORK_FILES) + 7
+    steps = len(FRAMEWORK_FILES) + 8
     done = 0
     with transaction.atomic():
         roles_ensure()
@@ -182,6 +190,9 @@ def demo_load(*, progress: Progress = _noop) -> DemoReport:
         done += 1
         progress("coherence matrices (illustrative)", done, steps)
         report.coherence_scores = demo_coherence_load()
+        done += 1
+        progress("atlas (illustrative)", done, steps)
+        report.atlas_rows = demo_atlas_load()
         done += 1
         progress("programme (the 2024 proposal)", done, steps)
         report.programme_actions = sum(

@@ -1,0 +1,188 @@
+"""Illustrative atlas for the demo: every organisation, network, membership and project is
+invented (status illustrative, "dato dimostrativo" in names and pages) from a fixed seed.
+
+- 200 organisations of the kinds that sit on the PSM steering committee (seed 004: trade
+  associations, unions, chamber of commerce, comuni, universities, third sector...) with
+  invented names, except 40 comuni which are real bodies in invented networks;
+- 30 networks of the real types (green communities, GAL, river contracts...) over comuni of
+  the metropolitan city, serving Missions and PSM strategies;
+- 300 projects with PNRR or cohesion-policy style codes (not real CUPs), funding, places,
+  progress, milestones and a log entry.
+
+Loaded once: if the first demo network exists, nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from territori.atlas.models import (
+    Funding,
+    Membership,
+    Milestone,
+    Network,
+    NetworkArea,
+    Organisation,
+    Place,
+    Project,
+    ProjectUpdate,
+)
+from territori.core.audit import AuditBatch
+from territori.core.models import DataStatus
+from territori.frameworks.models import Node
+from territori.territories.models import Territory
+
+SEED = 404
+DEMO = "dato dimostrativo"
+ORGANISATION_KINDS = [
+    ("trade_association", "Associazione di categoria", 35),
+    ("union", "Organizzazione sindacale", 12),
+    ("public_body", "Ente pubblico", 15),
+    ("company", "Impresa", 30),
+    ("university", "Centro di ricerca", 10),
+    ("third_sector", "Associazione del terzo settore", 35),
+    ("foundation", "Fondazione", 8),
+    ("museum", "Museo", 8),
+    ("school", "Agenzia formativa", 7),
+]
+NETWORK_KINDS = [
+    ("green_community", "Green community"),
+    ("gal", "Gruppo di azione locale"),
+    ("river_contract", "Contratto di fiume"),
+    ("district", "Distretto"),
+    ("union_of_comuni", "Unione di comuni"),
+    ("consortium", "Consorzio"),
+    ("partnership", "Partenariato"),
+]
+PNRR_MEASURES = [
+    ("M1", "C3"),
+    ("M2", "C1"),
+    ("M2", "C2"),
+    ("M2", "C4"),
+    ("M4", "C1"),
+    ("M5", "C2"),
+    ("M6", "C1"),
+]
+THEMES = [
+    "Energia",
+    "Trasporti",
+    "Ambiente",
+    "Inclusione sociale",
+    "Istruzione",
+    "Cultura",
+    "Digitale",
+]
+
+
+def demo_atlas_load() -> int:
+    """Create the illustrative atlas if it is not there; return the number of rows written."""
+    if Network.objects.filter(code="demo-rete-01").exists():
+        return 0
+    rng = random.Random(SEED)
+    comuni = list(Territory.objects.filter(kind=Territory.Kind.COMUNE).order_by("code"))
+    if not comuni:
+        return 0
+    missions = list(Node.objects.filter(framework__code="amsvs-torino", level="missione"))
+    strategies = list(Node.objects.filter(framework__code="psm-2024-2026", level="strategia"))
+    audit = AuditBatch(actor=None, channel="demo")
+    illustrative = DataStatus.ILLUSTRATIVE
+    organisations = []
+    number = 0
+    for kind, label, count in ORGANISATION_KINDS:
+        for _ in range(count):
+            number += 1
+            organisations.append(Organisation(
+                code=f"demo-org-{number:03d}", name=f"{label} dimostrativa {number:03d}", kind=kind,
+                territory=rng.choice(comuni), status=illustrative,
+            ))  # fmt: skip
+    for comune in rng.sample(comuni, 40):
+        organisations.append(Organisation(
+            code=f"demo-comune-{comune.code}", name=f"Comune di {comune.name}", kind="comune",
+            territory=comune, status=illustrative,
+        ))  # fmt: skip
+    organisations = Organisation.objects.bulk_create(organisations)
+    networks, areas, memberships = [], [], []
+    for index in range(30):
+        kind, label = NETWORK_KINDS[index % len(NETWORK_KINDS)]
+        networks.append(Network(
+            code=f"demo-rete-{index + 1:02d}", name=f"{label} dimostrativa {index + 1:02d}",
+            kind=kind, description=f"Rete inventata per mostrare l'atlante ({DEMO}).",
+            start=dt.date(rng.randint(2015, 2023), rng.randint(1, 12), 1),
+            sources=DEMO, status=illustrative,
+        ))  # fmt: skip
+    networks = Network.objects.bulk_create(networks)
+    for network in networks:
+        start = rng.randrange(len(comuni))
+        covered = comuni[start : start + rng.randint(3, 25)]  # neighbouring codes: one area
+        areas += [
+            NetworkArea(network=network, territory=c, valid_from=network.start) for c in covered
+        ]
+        members = rng.sample(organisations, rng.randint(5, 25))
+        for position, organisation in enumerate(members):
+            role = "lead" if position == 0 else ("partner" if rng.random() < 0.25 else "member")
+            memberships.append(Membership(organisation=organisation, network=network, role=role,
+                                          valid_from=network.start))  # fmt: skip
+        network.lead = members[0]
+        network.nodes.set(
+            rng.sample(missions, rng.randint(1, 3))
+            + rng.sample(strategies, min(len(strategies), rng.randint(1, 2)))
+        )
+    Network.objects.bulk_update(networks, ["lead"])
+    areas = NetworkArea.objects.bulk_create(areas)
+    memberships = Membership.objects.bulk_create(memberships)
+    projects, funding, places, milestones, updates = [], [], [], [], []
+    for index in range(300):
+        pnrr = rng.random() < 0.6
+        total = Decimal(rng.randint(50, 5000) * 1000)
+        committed = (total * Decimal(rng.uniform(0.3, 1))).quantize(Decimal("1"))
+        paid = (committed * Decimal(rng.uniform(0, 1))).quantize(Decimal("1"))
+        mission, component = rng.choice(PNRR_MEASURES)
+        begins = dt.date(rng.randint(2019, 2024), rng.randint(1, 12), 1)
+        progress = rng.randint(0, 100)
+        projects.append(Project(
+            code=f"demo-progetto-{index + 1:03d}", cup=f"D{index + 1:014d}",
+            local_code=f"DEMO-{index + 1:04d}",
+            title=f"Progetto dimostrativo {index + 1:03d}: {rng.choice(THEMES).lower()}",
+            summary=f"Progetto inventato per mostrare l'atlante ({DEMO}).",
+            origin="pnrr" if pnrr else "opencoesione", theme=rng.choice(THEMES),
+            pnrr_mission=mission if pnrr else "", pnrr_component=component if pnrr else "",
+            pnrr_measure=f"{mission}{component}I{rng.randint(1, 4)}.{rng.randint(1, 3)}" if pnrr else "",
+            implementing_body=rng.choice(organisations), total_funding=total,
+            commitments=committed, payments=paid,
+            status="completed" if progress == 100 else ("not_started" if progress == 0 else "in_progress"),
+            planned_start=begins, planned_end=begins.replace(year=begins.year + rng.randint(1, 4)),
+            progress=progress, source=DEMO, data_status=illustrative,
+        ))  # fmt: skip
+    projects = Project.objects.bulk_create(projects)
+    for project in projects:
+        project.implementing_body_name = (
+            project.implementing_body.name if project.implementing_body else ""
+        )
+        share = (project.total_funding or Decimal(0)) * Decimal("0.8")
+        funding.append(Funding(project=project, source="pnrr" if project.origin == "pnrr" else "eu",
+                               amount=share.quantize(Decimal("1"))))  # fmt: skip
+        chosen = rng.sample(comuni, rng.choice([1, 1, 1, 2, 3]))
+        places += [Place(project=project, territory=c, share=1 / len(chosen)) for c in chosen]
+        project.nodes.set(rng.sample(missions, rng.randint(1, 2)))
+        for step in range(rng.randint(0, 3)):
+            due = (
+                project.planned_start.replace(year=project.planned_start.year + step)
+                if project.planned_start
+                else None
+            )
+            milestones.append(Milestone(project=project, title=f"Tappa {step + 1} ({DEMO})", due=due,
+                                        reached_on=due if project.progress and project.progress > 40 * (step + 1) else None))  # fmt: skip
+        updates.append(ProjectUpdate(project=project, text=f"Avanzamento al {project.progress} % ({DEMO}).",
+                                     changes={"progress": [None, project.progress]}))  # fmt: skip
+    Project.objects.bulk_update(projects, ["implementing_body_name"])
+    written = [
+        *organisations, *networks, *areas, *memberships, *projects,
+        *Funding.objects.bulk_create(funding), *Place.objects.bulk_create(places),
+        *Milestone.objects.bulk_create(milestones), *ProjectUpdate.objects.bulk_create(updates),
+    ]  # fmt: skip
+    for instance in written:
+        audit.created(instance)
+    audit.save()
+    return len(written)
