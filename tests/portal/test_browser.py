@@ -37,6 +37,10 @@ PAGES = [
     "/en/coerenza/psm-strategie-missioni/",
     "/coerenza/schede/amsvs-torino/1.2/",
     "/programma/proposta-2024/",
+    "/atlante/",
+    "/atlante/reti/demo-rete-01/",
+    "/atlante/progetti/demo-progetto-001/",
+    "/en/atlante/missioni/1.2/",
     "/en/programma/proposta-2024/",
 ]
 
@@ -228,3 +232,21 @@ def test_grid_editor_by_keyboard_saves_and_shows_a_conflict(
     page.click("#score-form button[value=save]")  # saving again replaces knowingly
     page.wait_for_selector("#score-form [data-outcome=saved]")
     assert Score.objects.get(pk=score.pk).score == 3
+
+
+def test_atlas_filters_and_a_project_page(live_server: Any, demo_data: None, page: Any) -> None:
+    from territori.atlas.models import Project
+
+    open_page(page, f"{live_server.url}/atlante/")
+    page.select_option("#f-origine", "pnrr")
+    page.click("form[aria-label] button[type=submit]")
+    page.wait_for_url("**/atlante/?*origine=pnrr*")
+    page.wait_for_selector("#chart-funding[data-rendered='true']", timeout=20000)
+    first = page.locator("table a[href^='/atlante/progetti/']").first
+    code = first.get_attribute("href").rstrip("/").rsplit("/", 1)[1]
+    assert Project.objects.get(code=code).origin == "pnrr"
+    first.click()
+    page.wait_for_url(f"**/atlante/progetti/{code}/")
+    page.wait_for_selector("#chart-places[data-rendered='true']", timeout=20000)
+    assert page.locator("[role=progressbar]").count() == 1
+    assert axe_violations(page) == []

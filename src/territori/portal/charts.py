@@ -434,3 +434,32 @@ def spending_chart(
                     {"field": "value", "type": "quantitative", "title": _("Euro"), "format": ",.0f"}],
     }  # fmt: skip
     return spec
+
+
+def organisation_network(
+    *, nodes: list[dict[str, Any]], ties: list[dict[str, Any]], description: str
+) -> dict[str, Any]:
+    """Organisations placed by a force layout (nodes: code, name, x, y, community, degree) and
+    linked by shared memberships (ties: x, y, x2, y2, weight)."""
+    spec = _base(description, 480)
+    hidden = {"axis": None, "scale": {"zero": False}}
+    spec["layer"] = [
+        {"data": {"values": ties}, "mark": {"type": "rule", "color": "#9a9a9a"},
+         "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
+                      "y": {"field": "y", "type": "quantitative", **hidden},
+                      "x2": {"field": "x2"}, "y2": {"field": "y2"},
+                      "strokeWidth": {"field": "weight", "type": "quantitative", "legend": None,
+                                      "scale": {"range": [0.5, 3]}},
+                      "opacity": {"value": 0.5}}},
+        {"data": {"values": nodes}, "mark": {"type": "point", "filled": True, "stroke": "#1a1a1a", "strokeWidth": 0.5},
+         "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
+                      "y": {"field": "y", "type": "quantitative", **hidden},
+                      "size": {"field": "degree", "type": "quantitative", "title": _("Ties"), "scale": {"range": [30, 400]}},
+                      "color": {"field": "community", "type": "nominal", "title": _("Community"),
+                                "scale": {"range": ZONE_COLOURS}, "legend": {"orient": "bottom"}},
+                      "shape": {"field": "community", "type": "nominal", "legend": None},
+                      "tooltip": [{"field": "name", "type": "nominal", "title": _("Organisation")},
+                                  {"field": "kind", "type": "nominal", "title": _("Type")},
+                                  {"field": "degree", "type": "quantitative", "title": _("Ties")}]}},
+    ]  # fmt: skip
+    return spec

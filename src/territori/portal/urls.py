@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import coherence_views, indicator_views, programme_views, views
+from . import atlas_views, coherence_views, indicator_views, programme_views, views
 
 app_name = "portal"
 
@@ -49,6 +49,32 @@ urlpatterns = [
         "coerenza/<slug:code>/metriche.csv",
         coherence_views.matrix_metrics_csv,
         name="coherence_metrics",
+    ),
+    path("atlante/", atlas_views.atlas_home, name="atlas"),
+    path("atlante/comuni.csv", atlas_views.atlas_comuni_csv, name="atlas_comuni_csv"),
+    path("atlante/progetti.csv", atlas_views.atlas_projects_csv, name="atlas_projects_csv"),
+    path("atlante/reti/<slug:code>/", atlas_views.network_detail, name="atlas_network"),
+    path(
+        "atlante/reti/<slug:code>/membri.csv",
+        atlas_views.network_members_csv,
+        name="network_members_csv",
+    ),
+    path(
+        "atlante/organizzazioni/<slug:code>/",
+        atlas_views.organisation_detail,
+        name="atlas_organisation",
+    ),
+    path("atlante/progetti/<slug:code>/", atlas_views.project_detail, name="atlas_project"),
+    path(
+        "atlante/progetti/<slug:code>/aggiorna/",
+        atlas_views.project_update,
+        name="atlas_project_update",
+    ),
+    path("atlante/missioni/<str:code>/", atlas_views.mission_atlas, name="mission_atlas"),
+    path(
+        "atlante/missioni/<str:code>/organizzazioni.csv",
+        atlas_views.mission_atlas_csv,
+        name="mission_atlas_csv",
     ),
     path("programma/", programme_views.programme_index, name="programme_index"),
     path("programma/<slug:code>/", programme_views.programme_detail, name="programme"),

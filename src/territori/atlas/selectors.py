@@ -1,0 +1,273 @@
+"""Reads of the atlas, each in a fixed number of queries whatever the amount of data."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from territori.analytics.networks import (
+    NetworkMetrics,
+    brokerage,
+    network_metrics,
+    project_memberships,
+)
+from territori.frameworks.models import Node
+from territori.indicators.selectors import POPULATION_INDICATOR
+from territori.territories.models import Membership as ZoneMembership
+from territori.territories.models import Territory, valid_on
+
+from .models import Membership, Network, NetworkArea, Organisation, Place, Project
+
+
+@dataclass
+class AtlasFilters:
+    mission: str = ""
+    axis: str = ""
+    origin: str = ""
+    status: str = ""
+    zona: str = ""
+
+
+def _zone_of_comuni() -> dict[int, Territory]:
+    return {
+        m.member_id: m.group
+        for m in ZoneMembership.objects.filter(
+            valid_on(timezone.localdate()), group__kind=Territory.Kind.ZONA
+        ).select_related("group")
+    }
+
+
+def filtered_projects(filters: AtlasFilters) -> QuerySet[Project]:
+    projects = Project.objects.all()
+    if filters.mission:
+        projects = projects.filter(
+            nodes__framework__code="amsvs-torino", nodes__code=filters.mission
+        )
+    if filters.axis:
+        projects = projects.filter(
+            Q(nodes__framework__code="psm-2024-2026")
+            & (Q(nodes__code=filters.axis) | Q(nodes__code__startswith=f"{filters.axis}."))
+        )
+    if filters.origin:
+        projects = projects.filter(origin=filters.origin)
+    if filters.status:
+        projects = projects.filter(status=filters.status)
+    if filters.zona:
+        projects = projects.filter(places__territory__memberships__group__code=filters.zona)
+    return projects.distinct()
+
+
+def filtered_networks(filters: AtlasFilters) -> QuerySet[Network]:
+    networks = Network.objects.all()
+    if filters.mission:
+        networks = networks.filter(
+            nodes__framework__code="amsvs-torino", nodes__code=filters.mission
+        )
+    if filters.axis:
+        networks = networks.filter(
+            Q(nodes__framework__code="psm-2024-2026")
+            & (Q(nodes__code=filters.axis) | Q(nodes__code__startswith=f"{filters.axis}."))
+        )
+    if filters.zona:
+        networks = networks.filter(areas__territory__memberships__group__code=filters.zona)
+    return networks.distinct()
+
+
+@dataclass
+class ComuneFigures:
+    territory: Territory
+    networks: int = 0
+    projects: int = 0
+    committed: Decimal = Decimal(0)
+    population: float | None = None
+
+    @property
+    def per_inhabitant(self) -> float | None:
+        if not self.population:
+            return None
+        return float(self.committed) / self.population
+
+
+def atlas_by_comune(filters: AtlasFilters) -> list[ComuneFigures]:
+    """Per comune: networks covering it, projects in it, their commitments by share (4 queries)."""
+    comuni = {
+        t.pk: ComuneFigures(territory=t)
+        for t in Territory.objects.filter(kind=Territory.Kind.COMUNE).defer(
+            "boundary", "search_text"
+        )
+    }
+    for territory_id in NetworkArea.objects.filter(
+        network__in=filtered_networks(filters)
+    ).values_list("territory_id", flat=True):
+        if territory_id in comuni:
+            comuni[territory_id].networks += 1
+    for territory_id, share, committed in Place.objects.filter(
+        project__in=filtered_projects(filters)
+    ).values_list("territory_id", "share", "project__commitments"):
+        if territory_id in comuni:
+            comuni[territory_id].projects += 1
+            comuni[territory_id].committed += (committed or Decimal(0)) * Decimal(str(share))
+    latest: dict[int, tuple[int, float]] = {}
+    from territori.indicators.models import Observation
+
+    for territory_id, year, value in Observation.objects.filter(
+        indicator__code=POPULATION_INDICATOR, breakdown="", territory_id__in=list(comuni)
+    ).values_list("territory_id", "year", "value"):
+        if territory_id not in latest or year > latest[territory_id][0]:
+            latest[territory_id] = (year, value)
+    for territory_id, (_year, value) in latest.items():
+        comuni[territory_id].population = value
+    return sorted(comuni.values(), key=lambda c: c.territory.name)
+
+
+def network_get(code: str) -> Network:
+    return (
+        Network.objects.select_related("lead")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("organisation__territory").order_by(
+                    "role", "organisation__name"
+                ),
+            ),
+            Prefetch(
+                "areas",
+                queryset=NetworkArea.objects.select_related("territory").order_by(
+                    "territory__name"
+                ),
+            ),
+            Prefetch("nodes", queryset=Node.objects.select_related("framework")),
+        )
+        .get(code=code)
+    )
+
+
+def organisation_get(code: str) -> Organisation:
+    return (
+        Organisation.objects.select_related("territory")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("network").order_by("network__name"),
+            ),
+            Prefetch("projects", queryset=Project.objects.order_by("title")),
+        )
+        .get(code=code)
+    )
+
+
+def project_get(code: str) -> Project:
+    return (
+        Project.objects.select_related("implementing_body")
+        .prefetch_related(
+            "funding", "milestones",
+            Prefetch("places", queryset=Place.objects.select_related("territory").order_by("-share")),
+            Prefetch("nodes", queryset=Node.objects.select_related("framework")),
+            "updates__author",
+        )
+        .get(code=code)
+    )  # fmt: skip
+
+
+@dataclass
+class MissionOrganisation:
+    """How the territory is organised for one Mission (methods.md §9)."""
+
+    node: Node
+    networks: list[Network]
+    projects: list[Project]
+    organisations: list[Organisation]
+    covered: list[Territory]
+    gaps: list[Territory]  # comuni no network of the Mission covers
+    zones: list[tuple[Territory, int, int]]  # zona, comuni covered, comuni in all
+    metrics: NetworkMetrics | None = None
+    roles_by_kind: dict[str, Any] = field(default_factory=dict)
+    roles_by_zona: dict[str, Any] = field(default_factory=dict)
+    ties: list[tuple[str, str, float]] = field(default_factory=list)
+
+
+def mission_organisation(node: Node) -> MissionOrganisation:
+    networks = list(
+        Network.objects.filter(nodes=node).prefetch_related(
+            Prefetch(
+                "memberships", queryset=Membership.objects.select_related("organisation__territory")
+            ),
+            "areas",
+        )
+    )
+    projects = list(Project.objects.filter(nodes=node).order_by("-total_funding")[:200])
+    comuni = list(
+        Territory.objects.filter(kind=Territory.Kind.COMUNE)
+        .defer("boundary", "search_text")
+        .order_by("name")
+    )
+    covered_ids = {a.territory_id for n in networks for a in n.areas.all()}
+    zone_of = _zone_of_comuni()
+    zones: dict[int, list[Any]] = {}
+    for comune in comuni:
+        zona = zone_of.get(comune.pk)
+        if zona is not None:
+            entry = zones.setdefault(zona.pk, [zona, 0, 0])
+            entry[2] += 1
+            entry[1] += comune.pk in covered_ids
+    pairs = [(m.organisation.code, n.code) for n in networks for m in n.memberships.all()]
+    organisations = {
+        m.organisation.code: m.organisation for n in networks for m in n.memberships.all()
+    }
+    result = MissionOrganisation(
+        node=node, networks=networks, projects=projects,
+        organisations=sorted(organisations.values(), key=lambda o: o.name),
+        covered=[c for c in comuni if c.pk in covered_ids],
+        gaps=[c for c in comuni if c.pk not in covered_ids],
+        zones=sorted(((z, c, t) for z, c, t in zones.values()), key=lambda item: item[0].code),
+    )  # fmt: skip
+    if pairs:
+        projection = project_memberships(pairs)
+        result.metrics = network_metrics(projection)
+        kinds = [organisations[o].kind for o in projection.nodes]
+        zona_names = []
+        for code in projection.nodes:
+            seat = organisations[code].territory_id
+            zona_names.append(zone_of[seat].name if seat is not None and seat in zone_of else "—")
+        result.roles_by_kind = brokerage(projection.weights, kinds)
+        result.roles_by_zona = brokerage(projection.weights, zona_names)
+        upper = projection.weights.tocoo()
+        result.ties = [
+            (projection.nodes[int(i)], projection.nodes[int(j)], float(w))
+            for i, j, w in zip(upper.row, upper.col, upper.data, strict=True)
+            if i < j
+        ]
+    return result
+
+
+def metrics_rows(result: MissionOrganisation) -> list[dict[str, Any]]:
+    if result.metrics is None:
+        return []
+    m = result.metrics
+    names = {o.code: o for o in result.organisations}
+    rows = []
+    for i, code in enumerate(m.nodes):
+        rows.append({
+            "organisation": names[code], "degree": int(m.degree[i]),
+            "weighted_degree": float(m.weighted_degree[i]), "betweenness": float(m.betweenness[i]),
+            "constraint": None if np.isnan(m.constraint[i]) else float(m.constraint[i]),
+            "effective_size": float(m.effective_size[i]), "community": int(m.community[i]) + 1,
+            "kind_roles": {r: int(v[i]) for r, v in result.roles_by_kind.items()},
+            "zona_roles": {r: int(v[i]) for r, v in result.roles_by_zona.items()},
+        })  # fmt: skip
+    return sorted(rows, key=lambda r: -r["betweenness"])
+
+
+def zona_totals(rows: list[ComuneFigures]) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    for row in rows:
+        totals["networks"] += row.networks
+        totals["projects"] += row.projects
+        totals["committed"] += float(row.committed)
+    return dict(totals)
