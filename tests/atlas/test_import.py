@@ -101,3 +101,11 @@ def test_one_workbook_with_the_three_sheets(fixture_bytes, tmp_path) -> None:
     broken.write_bytes(fixture_bytes("atlas", "reti-rotte.csv"))
     with pytest.raises(CommandError, match="nothing was written"):
         call_command("import_atlas", str(broken), "--kind", "networks")
+
+
+def test_the_downloadable_template_imports_as_it_is(client) -> None:
+    data = client.get("/atlante/modello.xlsx").content
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["organizzazioni", "reti", "adesioni", "guida"]
+    report = atlas_import(data=data, filename="modello.xlsx", dry_run=True)
+    assert report.errors == []

@@ -133,6 +133,7 @@ def test_staff_add_updates_and_milestones_the_public_sees(client) -> None:
     client.logout()
     text = client.get(url).content.decode()
     assert "Cantiere aperto" in text and "analyst-atlas" in text and "Collaudo" in text
+    assert "(progress: " in text and " → 55)" in text and 'id="project-phases"' in text
 
 
 def grow() -> None:

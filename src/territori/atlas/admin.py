@@ -9,6 +9,7 @@ from .models import (
     Network,
     NetworkArea,
     Organisation,
+    Phase,
     Place,
     Project,
     ProjectUpdate,
@@ -56,6 +57,11 @@ class FundingInline(admin.TabularInline):
     extra = 0
 
 
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
@@ -67,7 +73,7 @@ class ProjectAdmin(AuditedAdmin):
     list_filter = ["origin", "status", "data_status", "pnrr_mission"]
     search_fields = ["code", "cup", "local_code", "title"]
     autocomplete_fields = ["implementing_body", "nodes"]
-    inlines = [FundingInline, PlaceInline, MilestoneInline]
+    inlines = [FundingInline, PlaceInline, PhaseInline, MilestoneInline]
 
 
 @admin.register(ProjectUpdate)

@@ -264,6 +264,26 @@ class Place(models.Model):
         return f"{self.project_id} {self.territory_id} {self.share:.2f}"
 
 
+class Phase(models.Model):
+    """A phase of the project (design, procurement, works, testing...) with its dates."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(_("phase"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Milestone(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("title"), max_length=300)
@@ -278,6 +298,10 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def evidence_lines(self) -> list[str]:
+        return [line.strip() for line in self.evidence.splitlines() if line.strip()]
 
 
 class ProjectUpdate(models.Model):
@@ -302,3 +326,15 @@ class ProjectUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def change_lines(self) -> list[str]:
+        """Readable changes: {"progress": [old, new]} → "progress: 20 → 55"."""
+        lines = []
+        for key, value in (self.changes or {}).items():
+            if isinstance(value, list) and len(value) == 2:
+                old = "–" if value[0] is None else value[0]
+                lines.append(f"{key}: {old} → {value[1]}")
+            else:
+                lines.append(f"{key}: {value}")
+        return lines

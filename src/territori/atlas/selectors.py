@@ -166,7 +166,7 @@ def project_get(code: str) -> Project:
     return (
         Project.objects.select_related("implementing_body")
         .prefetch_related(
-            "funding", "milestones",
+            "funding", "milestones", "phases",
             Prefetch("places", queryset=Place.objects.select_related("territory").order_by("-share")),
             Prefetch("nodes", queryset=Node.objects.select_related("framework")),
             "updates__author",

@@ -356,3 +356,28 @@ def _write(
             existing.get(key),
         )  # fmt: skip
     audit.save()
+
+
+def atlas_template_xlsx() -> bytes:
+    """The workbook `atlas_import` reads: the three sheets with their columns, an example row
+    each (to delete), and a guide with the accepted types and roles."""
+    from territori.io.tabular import write_xlsx
+
+    examples = {
+        "organisations": ["esempio-ente", "Ente di esempio (da cancellare)", "ente pubblico",
+                          "", "", "001272", "https://example.org"],
+        "networks": ["esempio-rete", "Rete di esempio (da cancellare)", "green community", "",
+                     "esempio-ente", "2024-01-01", "", "001272 001191", "1.2", "1.1", ""],
+        "memberships": ["esempio-ente", "esempio-rete", "capofila", "2024-01-01", ""],
+    }  # fmt: skip
+    guide: list[list[object]] = [["foglio", "colonna", "valori accettati"]]
+    guide += [["organizzazioni", "tipo", ", ".join(sorted(ORGANISATION_WORDS))],
+              ["reti", "tipo", ", ".join(sorted(NETWORK_WORDS))],
+              ["adesioni", "ruolo", ", ".join(sorted(ROLE_WORDS))],
+              ["tutti", "date", "AAAA-MM-GG"],
+              ["reti", "comuni", "codici ISTAT o nomi, separati da spazio, virgola o punto e virgola"]]  # fmt: skip
+    sheets: dict[str, list[list[object]]] = {
+        SHEETS[kind]: [list[object](COLUMNS[kind]), list[object](examples[kind])] for kind in KINDS
+    }
+    sheets["guida"] = guide
+    return write_xlsx(sheets)

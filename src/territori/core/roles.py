@@ -67,6 +67,7 @@ ATLAS_PERMISSIONS = (
     | _crud("atlas", "funding")
     | _crud("atlas", "place")
     | _crud("atlas", "milestone")
+    | _crud("atlas", "phase")
     | _crud("atlas", "projectupdate", ("add", "view"))
 )
 

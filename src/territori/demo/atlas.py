@@ -25,6 +25,7 @@ from territori.atlas.models import (
     Network,
     NetworkArea,
     Organisation,
+    Phase,
     Place,
     Project,
     ProjectUpdate,
@@ -65,6 +66,7 @@ PNRR_MEASURES = [
     ("M5", "C2"),
     ("M6", "C1"),
 ]
+PHASES = ["Progettazione", "Affidamento", "Esecuzione", "Collaudo"]
 THEMES = [
     "Energia",
     "Trasporti",
@@ -132,7 +134,7 @@ def demo_atlas_load() -> int:
     Network.objects.bulk_update(networks, ["lead"])
     areas = NetworkArea.objects.bulk_create(areas)
     memberships = Membership.objects.bulk_create(memberships)
-    projects, funding, places, milestones, updates = [], [], [], [], []
+    projects, funding, places, milestones, updates, phases = [], [], [], [], [], []
     for index in range(300):
         pnrr = rng.random() < 0.6
         total = Decimal(rng.randint(50, 5000) * 1000)
@@ -166,6 +168,21 @@ def demo_atlas_load() -> int:
         chosen = rng.sample(comuni, rng.choice([1, 1, 1, 2, 3]))
         places += [Place(project=project, territory=c, share=1 / len(chosen)) for c in chosen]
         project.nodes.set(rng.sample(missions, rng.randint(1, 2)))
+        if project.planned_start:
+            cursor = project.planned_start
+            for order, name in enumerate(PHASES):
+                end = (
+                    cursor.replace(year=cursor.year + 1)
+                    if order == 2
+                    else dt.date(
+                        cursor.year + (cursor.month + 3) // 12, (cursor.month + 3) % 12 + 1, 1
+                    )
+                )
+                done = project.progress is not None and project.progress >= 25 * (order + 1)
+                phases.append(Phase(project=project, name=name, order=order, planned_start=cursor,
+                                    planned_end=end, actual_start=cursor if done else None,
+                                    actual_end=end if done else None))  # fmt: skip
+                cursor = end
         for step in range(rng.randint(0, 3)):
             due = (
                 project.planned_start.replace(year=project.planned_start.year + step)
@@ -181,6 +198,7 @@ def demo_atlas_load() -> int:
         *organisations, *networks, *areas, *memberships, *projects,
         *Funding.objects.bulk_create(funding), *Place.objects.bulk_create(places),
         *Milestone.objects.bulk_create(milestones), *ProjectUpdate.objects.bulk_create(updates),
+        *Phase.objects.bulk_create(phases),
     ]  # fmt: skip
     for instance in written:
         audit.created(instance)

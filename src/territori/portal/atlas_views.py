@@ -110,6 +110,17 @@ def atlas_home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/atlas.html", context)
 
 
+def atlas_template(request: HttpRequest) -> HttpResponse:
+    from territori.atlas.services import atlas_template_xlsx
+
+    response = HttpResponse(
+        atlas_template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="modello-atlante.xlsx"'
+    return response
+
+
 def atlas_comuni_csv(request: HttpRequest) -> HttpResponse:
     rows = atlas.atlas_by_comune(_filters(request))
     body = write_csv(

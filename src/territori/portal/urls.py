@@ -52,6 +52,7 @@ urlpatterns = [
     ),
     path("atlante/", atlas_views.atlas_home, name="atlas"),
     path("atlante/comuni.csv", atlas_views.atlas_comuni_csv, name="atlas_comuni_csv"),
+    path("atlante/modello.xlsx", atlas_views.atlas_template, name="atlas_template"),
     path("atlante/progetti.csv", atlas_views.atlas_projects_csv, name="atlas_projects_csv"),
     path("atlante/reti/<slug:code>/", atlas_views.network_detail, name="atlas_network"),
     path(
