@@ -13,6 +13,17 @@ FIXTURES = Path(__file__).parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def count_queries(client: Any, url: str) -> int:
+    """SQL queries one GET of `url` makes (the page must answer 200)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
 def skip_or_fail(reason: str) -> None:
     """Skip locally with the reason; in CI a missing dependency is a failure."""
     if IN_CI:

@@ -8,22 +8,14 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from territori.atlas.models import Membership, Network, NetworkArea, Organisation, Place, Project
 from territori.core.roles import ANALYST, EDITOR
 from territori.frameworks.models import Node
 from territori.territories.models import Territory
+from tests.conftest import count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
 
 
 @pytest.mark.parametrize(
@@ -157,12 +149,14 @@ def grow() -> None:
 @pytest.mark.parametrize(
     "url",
     ["/atlante/", "/atlante/?missione=1.2", "/atlante/reti/demo-rete-01/", "/atlante/organizzazioni/demo-org-001/",
-     "/atlante/progetti/demo-progetto-001/", "/atlante/missioni/1.2/", "/atlante/progetti.csv"],
+     "/atlante/progetti/demo-progetto-001/", "/atlante/missioni/1.2/", "/atlante/progetti.csv",
+     "/atlante/comuni.csv", "/atlante/reti/demo-rete-01/membri.csv",
+     "/atlante/missioni/1.2/organizzazioni.csv"],
 )  # fmt: skip
 def test_query_counts_do_not_grow(client, url: str) -> None:
-    before = count(client, url)
+    before = count_queries(client, url)
     grow()
-    assert count(client, url) == before
+    assert count_queries(client, url) == before
 
 
 def test_unknown_things_are_404(client) -> None:

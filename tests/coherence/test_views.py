@@ -11,14 +11,12 @@ import json
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from territori.coherence.models import AgreedScore, Matrix, Score
 from territori.coherence.services import matrix_set_axes
 from territori.core.roles import ANALYST
 from territori.frameworks.models import Node
-from tests.conftest import skip_or_fail
+from tests.conftest import count_queries, skip_or_fail
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +32,6 @@ def draft() -> tuple[Matrix, User, User]:
     )
     matrix_set_axes(matrix=matrix, rows=missions, columns=missions)
     return matrix, anna, coord
-
-
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
 
 
 @pytest.mark.parametrize(
@@ -232,6 +223,7 @@ def grow(matrix: Matrix) -> None:
         "/coerenza/",
         "/coerenza/missioni-missioni/",
         "/coerenza/missioni-missioni/celle.csv",
+        "/coerenza/missioni-missioni/metriche.csv",
         "/coerenza/schede/amsvs-torino/1.2/",
     ],
 )

@@ -39,6 +39,7 @@ PAGES = [
     "/programma/proposta-2024/",
     "/atlante/",
     "/atlante/reti/demo-rete-01/",
+    "/atlante/organizzazioni/demo-org-001/",
     "/atlante/progetti/demo-progetto-001/",
     "/en/atlante/missioni/1.2/",
     "/en/programma/proposta-2024/",
@@ -232,6 +233,8 @@ def test_grid_editor_by_keyboard_saves_and_shows_a_conflict(
     page.click("#score-form button[value=save]")  # saving again replaces knowingly
     page.wait_for_selector("#score-form [data-outcome=saved]")
     assert Score.objects.get(pk=score.pk).score == 3
+    open_page(page, f"{live_server.url}/staff/coerenza/laboratorio/importa/")
+    assert axe_violations(page) == []
 
 
 def test_atlas_filters_and_a_project_page(live_server: Any, demo_data: None, page: Any) -> None:

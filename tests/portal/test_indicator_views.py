@@ -7,13 +7,12 @@ import json
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from territori.core.roles import ANALYST, EDITOR
 from territori.frameworks.models import Node
 from territori.indicators.models import Assessment, ImportBatch, Indicator, Observation
 from territori.territories.models import Territory
+from tests.conftest import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +29,6 @@ PAGES = [
     "/territori/001272/",
     "/territori/ZO04/",
 ]
-
-
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
 
 
 @pytest.mark.parametrize("url", PAGES)

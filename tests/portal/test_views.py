@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from territori.frameworks.models import Framework, Link, Node
 from territori.territories.models import Membership, Territory
+from tests.conftest import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +71,6 @@ def grow_the_data() -> None:
         valid_to="2001-01-01",
     )
     Framework.objects.create(code="extra", name_it="Extra")
-
-
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured.captured_queries)
 
 
 def test_every_page_renders_with_queries_that_do_not_grow_with_the_data(client):

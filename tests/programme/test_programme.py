@@ -11,8 +11,6 @@ import openpyxl
 import pytest
 import yaml
 from django.contrib.auth.models import Group, User
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from territori.core.models import AuditEntry
 from territori.core.roles import ANALYST, EDITOR
@@ -20,7 +18,7 @@ from territori.demo.services import demo_file
 from territori.io.errors import InputValidationError
 from territori.programme.models import Action, Expense, Output, Programme
 from territori.programme.services import programme_load, programme_parse
-from tests.conftest import skip_or_fail
+from tests.conftest import count_queries, skip_or_fail
 
 pytestmark = pytest.mark.django_db
 
@@ -133,10 +131,11 @@ def test_funder_report_excel_and_pdf(client, expenses) -> None:
 
 
 def test_page_query_count_does_not_grow(client, expenses) -> None:
-    def count() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get("/programma/proposta-2024/").status_code == 200
-        return len(captured)
+    def count() -> tuple[int, int]:
+        return (
+            count_queries(client, "/programma/proposta-2024/"),
+            count_queries(client, "/programma/proposta-2024/azioni.csv"),
+        )
 
     before = count()
     for action in Action.objects.all():
@@ -154,3 +153,26 @@ def test_who_records_outputs_and_expenses() -> None:
     assert analyst.has_perm("programme.change_output") and analyst.has_perm("programme.add_expense")
     assert not analyst.has_perm("programme.change_action")  # the budget comes from the proposal
     assert not editor.has_perm("programme.add_expense")
+
+
+def test_import_programme_command(tmp_path) -> None:
+    import io as _io
+
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "programma.yaml"
+    good.write_bytes(demo_file("programma-2024.yaml"))
+    out = _io.StringIO()
+    call_command("import_programme", str(good), "--code", "prova", "--title", "Prova", stdout=out)
+    assert "prova: 11 actions created, 0 updated" in out.getvalue()
+    assert Action.objects.filter(programme__code="prova").count() == 11
+    bad = tmp_path / "rotto.yaml"
+    bad.write_bytes(broken(lambda p: p["actions"].append("non un'azione")))
+    with pytest.raises(CommandError, match="row 12, field 'actions': not an action"):
+        call_command("import_programme", str(bad), "--code", "rotto", "--title", "Rotto")
+    assert not Programme.objects.filter(code="rotto").exists()
+    bad.write_text("altro: 1\n")
+    with pytest.raises(CommandError, match="the file has no 'proposal' section"):
+        call_command(
+            "import_programme", str(bad), "--code", "rotto", "--title", "Rotto", "--dry-run"
+        )

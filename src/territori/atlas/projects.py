@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.text import slugify
 
-from territori.core.audit import Actor, AuditBatch, snapshot
+from territori.core.audit import Actor, AuditBatch
 from territori.io.errors import RowError
 from territori.io.projects import ProjectRecord, read_opencoesione, read_regis
 from territori.territories.models import Territory
@@ -105,13 +105,7 @@ def _import(
                 report.created += 1
                 changed_links = True
             else:
-                before = snapshot(project)
-                changed = [k for k, v in values.items() if getattr(project, k) != v]
-                if changed:
-                    for key in changed:
-                        setattr(project, key, values[key])
-                    project.save(update_fields=changed)
-                    audit.updated(project, before)
+                changed = audit.update_fields(project, values)
                 old_places = {t: s for (p, t), s in current_places.items() if p == project.pk}
                 old_funding = {s: a for (p, s), a in current_funding.items() if p == project.pk}
                 changed_links = old_places != places or old_funding != {

@@ -43,17 +43,22 @@ def _zone_of_comuni() -> dict[int, Territory]:
     }
 
 
-def filtered_projects(filters: AtlasFilters) -> QuerySet[Project]:
-    projects = Project.objects.all()
+def _served(queryset: QuerySet[Any], filters: AtlasFilters) -> QuerySet[Any]:
+    """Projects or networks serving the chosen Mission and PSM axis (or a strategy under it)."""
     if filters.mission:
-        projects = projects.filter(
+        queryset = queryset.filter(
             nodes__framework__code="amsvs-torino", nodes__code=filters.mission
         )
     if filters.axis:
-        projects = projects.filter(
+        queryset = queryset.filter(
             Q(nodes__framework__code="psm-2024-2026")
             & (Q(nodes__code=filters.axis) | Q(nodes__code__startswith=f"{filters.axis}."))
         )
+    return queryset
+
+
+def filtered_projects(filters: AtlasFilters) -> QuerySet[Project]:
+    projects = _served(Project.objects.all(), filters)
     if filters.origin:
         projects = projects.filter(origin=filters.origin)
     if filters.status:
@@ -64,16 +69,7 @@ def filtered_projects(filters: AtlasFilters) -> QuerySet[Project]:
 
 
 def filtered_networks(filters: AtlasFilters) -> QuerySet[Network]:
-    networks = Network.objects.all()
-    if filters.mission:
-        networks = networks.filter(
-            nodes__framework__code="amsvs-torino", nodes__code=filters.mission
-        )
-    if filters.axis:
-        networks = networks.filter(
-            Q(nodes__framework__code="psm-2024-2026")
-            & (Q(nodes__code=filters.axis) | Q(nodes__code__startswith=f"{filters.axis}."))
-        )
+    networks = _served(Network.objects.all(), filters)
     if filters.zona:
         networks = networks.filter(areas__territory__memberships__group__code=filters.zona)
     return networks.distinct()

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from territori.core.audit import Actor, AuditBatch, snapshot
+from territori.core.audit import Actor, AuditBatch
 from territori.core.text import fold
 from territori.frameworks.models import Node
 from territori.io.errors import RowError
@@ -114,6 +114,14 @@ class _Checker:
             return None
         return value  # type: ignore[return-value]
 
+    def code(self, row: Row, seen: dict[Any, int]) -> str | None:
+        """The row's `codice`, lower-cased, or None (and an error) if malformed or repeated."""
+        code = row.get("codice").lower()
+        if not CODE.match(code):
+            self.error(row, "codice", "use lower-case letters, digits, - and _", row.get("codice"))
+            return None
+        return code if self.unique(row, "codice", code, seen) else None
+
     def unique(self, row: Row, column: str, key: Any, seen: dict[Any, int]) -> bool:
         if key in seen:
             self.error(row, column, f"duplicate (also row {seen[key]})", str(key))
@@ -192,13 +200,8 @@ def atlas_import(
     if "organisations" in tables:
         check, seen = _Checker("organisations", report.errors), dict[Any, int]()
         for row in tables["organisations"]:
-            code = row.get("codice").lower()
-            if not CODE.match(code):
-                check.error(
-                    row, "codice", "use lower-case letters, digits, - and _", row.get("codice")
-                )
-                continue
-            if not check.unique(row, "codice", code, seen):
+            code = check.code(row, seen)
+            if code is None:
                 continue
             kind_value = _choice(row.get("tipo"), Organisation.Kind.values, ORGANISATION_WORDS)
             if kind_value is None:
@@ -231,13 +234,8 @@ def atlas_import(
     if "networks" in tables:
         check, seen = _Checker("networks", report.errors), dict[Any, int]()
         for row in tables["networks"]:
-            code = row.get("codice").lower()
-            if not CODE.match(code):
-                check.error(
-                    row, "codice", "use lower-case letters, digits, - and _", row.get("codice")
-                )
-                continue
-            if not check.unique(row, "codice", code, seen):
+            code = check.code(row, seen)
+            if code is None:
                 continue
             kind_value = _choice(row.get("tipo"), Network.Kind.values, NETWORK_WORDS)
             if kind_value is None:
@@ -297,16 +295,10 @@ def _upsert(
         audit.created(instance)
         report.created[kind] += 1
         return instance
-    changed = [k for k, v in values.items() if getattr(instance, k) != v]
-    if not changed:
+    if audit.update_fields(instance, values):
+        report.updated[kind] += 1
+    else:
         report.unchanged[kind] += 1
-        return instance
-    before = snapshot(instance)
-    for key in changed:
-        setattr(instance, key, values[key])
-    instance.save(update_fields=changed)
-    audit.updated(instance, before)
-    report.updated[kind] += 1
     return instance
 
 

@@ -29,6 +29,10 @@ COMMANDS = {
         "Import observations: tidy CSV/Excel, SDMX-CSV, SDMX-ML, JSON-stat",
     ),
     "fetch-istat": ("fetch_istat", "Fetch a dataflow from ISTAT's SDMX API and import it"),
+    "import-programme": (
+        "import_programme",
+        "Load the Agenda's programme (actions, budget, outputs) from its YAML",
+    ),
     "import-projects": (
         "import_projects",
         "Import projects from OpenCoesione or the PNRR's ReGiS files",

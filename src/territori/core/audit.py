@@ -120,3 +120,18 @@ class AuditBatch:
 
     def save(self) -> int:
         return audit_record_many(self.entries)
+
+    def update_fields(self, instance: models.Model, values: Mapping[str, Any]) -> bool:
+        """Set the values that differ, save only those fields and audit the change.
+
+        Returns whether anything changed; an unchanged instance is neither saved nor logged.
+        """
+        changed = [key for key, value in values.items() if getattr(instance, key) != value]
+        if not changed:
+            return False
+        before = snapshot(instance)
+        for key in changed:
+            setattr(instance, key, values[key])
+        instance.save(update_fields=changed)
+        self.updated(instance, before)
+        return True

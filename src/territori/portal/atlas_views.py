@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from territori.atlas import selectors as atlas
 from territori.atlas.models import Milestone, Network, Organisation, Project, ProjectUpdate
 from territori.core.audit import audit_record, snapshot
-from territori.core.models import AuditEntry
+from territori.core.models import AuditEntry, DataStatus
 from territori.frameworks.models import Node
 from territori.io.tabular import write_csv
 from territori.territories.models import Territory
@@ -86,7 +86,10 @@ def atlas_home(request: HttpRequest) -> HttpResponse:
     }
     projects = list(atlas.filtered_projects(filters).order_by("-total_funding")[:50])
     networks = list(atlas.filtered_networks(filters).select_related("lead").order_by("name"))
+    illustrative = DataStatus.ILLUSTRATIVE
     context = {
+        "illustrative": any(n.status == illustrative for n in networks)
+        or any(p.data_status == illustrative for p in projects),
         "filters": filters,
         "charts": charts,
         "rows": [r for r in rows if r.networks or r.projects],
@@ -330,7 +333,10 @@ def mission_atlas(request: HttpRequest, code: str) -> HttpResponse:
             ),
             chart_id="chart-organisations", csv_url=csv_url, title=_("Network of organisations"),
         )  # fmt: skip
+    demo = DataStatus.ILLUSTRATIVE
     context = {
+        "illustrative": any(n.status == demo for n in result.networks)
+        or any(p.data_status == demo for p in result.projects),
         "node": node, "result": result, "charts": charts, "rows": atlas.metrics_rows(result),
         "csv_url": csv_url,
     }  # fmt: skip

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from territori.core.audit import AuditBatch, snapshot
+from territori.core.audit import AuditBatch
 from territori.frameworks.models import Node
 from territori.io.errors import InputValidationError, RowError
 
@@ -65,7 +65,16 @@ def programme_parse(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]], 
     subcategories = proposal.get("subcategories") or {}
     actions: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    for row, item in enumerate(proposal.get("actions") or [], start=1):
+    items = proposal.get("actions")
+    if not isinstance(items, list) or not items:
+        errors.append(RowError(0, "actions", "the proposal lists no actions"))
+        items = []
+    for row, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            errors.append(
+                RowError(row, "actions", "not an action (code, title, start, end, budget)")
+            )
+            continue
         code = str(item.get("code", "")).strip()
         where = f"action {code or row}"
         if not code:
@@ -77,7 +86,8 @@ def programme_parse(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]], 
             )
             continue
         seen[code] = row
-        budget = item.get("budget") or {}
+        raw_budget = item.get("budget")
+        budget: dict[str, Any] = raw_budget if isinstance(raw_budget, dict) else {}
         amounts = {
             key: _amount(budget.get(key, "missing"), where, f"budget.{key}", errors, row)
             for key in (*COST_ITEMS, "total", "cm", "mase")
@@ -166,15 +176,8 @@ def programme_load(
                 action = Action.objects.create(programme=programme, code=item["code"], **values)
                 audit.created(action)
                 created += 1
-            else:
-                before = snapshot(action)
-                changed = [k for k, v in values.items() if getattr(action, k) != v]
-                if changed:
-                    for key in changed:
-                        setattr(action, key, values[key])
-                    action.save(update_fields=changed)
-                    audit.updated(action, before)
-                    updated += 1
+            elif audit.update_fields(action, values):
+                updated += 1
             titles = set(action.outputs.values_list("title", flat=True))
             for position, title in enumerate(item["outputs"]):
                 if title not in titles:
