@@ -14,6 +14,8 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("staff/indicatori/", include("territori.indicators.urls")),
     path("staff/coerenza/", include("territori.coherence.urls")),
+    path("staff/partecipazione/", include("territori.participation.staff_urls")),
+    path("", include("territori.participation.urls")),
     path("", include("territori.portal.urls")),
     prefix_default_language=False,
 )

@@ -88,15 +88,43 @@ ANALYST_PERMISSIONS = (
     )
 )
 
-#: Participation (contributions, meetings): models arrive with the participation app.
+#: Participation content: processes, bodies, meetings (and their registrations),
+#: questionnaires, the newsletter and the stakeholder registry.
+PARTICIPATION_PERMISSIONS = (
+    _crud("participation", "process")
+    | _crud("participation", "processphase")
+    | _crud("participation", "body")
+    | _crud("participation", "bodymember")
+    | _crud("participation", "bodydocument")
+    | _crud("participation", "meeting")
+    | _crud("participation", "agendaitem")
+    | _crud("participation", "meetingdocument")
+    | _crud("participation", "registration", ("change", "view"))
+    | _crud("participation", "questionnaire")
+    | _crud("participation", "question")
+    | _crud("participation", "questionnaireresponse", ("view",))
+    | _crud("participation", "newsletterissue")
+    | _crud("participation", "newsletterblock")
+    | _crud("participation", "subscriber", ("view",))
+    | _crud("participation", "contactpoint")
+    | _crud("participation", "consentrecord", ("add", "view"))
+    | {"atlas.view_organisation"}
+)
+
+#: Moderation of contributions: answer, hide and restore, decide on reports.
 MODERATOR_PERMISSIONS = {
     "frameworks.view_framework",
     "frameworks.view_node",
     "territories.view_territory",
+    "participation.view_contribution",
+    "participation.change_contribution",
+    "participation.view_report",
+    "participation.change_report",
+    "participation.view_process",
 }
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    EDITOR: EDITOR_PERMISSIONS,
+    EDITOR: EDITOR_PERMISSIONS | PARTICIPATION_PERMISSIONS,
     ANALYST: ANALYST_PERMISSIONS,
     MODERATOR: MODERATOR_PERMISSIONS,
 }
@@ -104,6 +132,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 #: Apps whose every permission the administrator role holds.
 ADMINISTRATOR_APPS = (
     "core", "frameworks", "territories", "indicators", "coherence", "programme", "atlas", "auth",
+    "participation",
 )  # fmt: skip
 
 

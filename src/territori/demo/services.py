@@ -19,6 +19,7 @@ from territori.core.roles import roles_ensure
 from territori.demo.atlas import demo_atlas_load
 from territori.demo.coherence import demo_coherence_load
 from territori.demo.indicators import IndicatorsReport, demo_indicators_load
+from territori.demo.participation import demo_participation_load
 from territori.frameworks.services import ImportReport, framework_file_import
 from territori.io import geopop
 from territori.programme.services import programme_load
@@ -69,6 +70,7 @@ class DemoReport:
     coherence_scores: int = 0
     programme_actions: int = 0
     atlas_rows: int = 0
+    participation_rows: int = 0
 
     @property
     def changes(self) -> int:
@@ -82,6 +84,7 @@ class DemoReport:
             + self.coherence_scores
             + self.programme_actions
             + self.atlas_rows
+            + self.participation_rows
         )
 
 
@@ -160,7 +163,7 @@ PROGRAMME_TITLE_EN = (
 def demo_load(*, progress: Progress = _noop) -> DemoReport:
     """Load (or refresh) the whole Turin demo in one transaction."""
     report = DemoReport()
-    steps = len(FRAMEWORK_FILES) + 8
+    steps = len(FRAMEWORK_FILES) + 9
     done = 0
     with transaction.atomic():
         roles_ensure()
@@ -205,6 +208,9 @@ def demo_load(*, progress: Progress = _noop) -> DemoReport:
                 channel="demo",
             )
         )
+        done += 1
+        progress("participation (PSM 2024-2026 process; illustrative labs)", done, steps)
+        report.participation_rows = demo_participation_load()
         done += 1
     progress("done", steps, steps)
     return report

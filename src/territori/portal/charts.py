@@ -463,3 +463,67 @@ def organisation_network(
                                   {"field": "degree", "type": "quantitative", "title": _("Ties")}]}},
     ]  # fmt: skip
     return spec
+
+
+def points_map(
+    *, topology_url: str, points: list[dict[str, Any]], description: str, height: int = 420
+) -> dict[str, Any]:
+    """Places (points: latitude, longitude, label, kind) over the comuni in grey."""
+    spec = _base(description, height)
+    spec["projection"] = {"type": "mercator"}
+    spec["layer"] = [
+        {
+            "data": {"url": topology_url, "format": {"type": "topojson", "feature": "comuni"}},
+            "mark": {
+                "type": "geoshape",
+                "fill": "#e8e9ea",
+                "stroke": "#ffffff",
+                "strokeWidth": 0.4,
+                "aria": False,
+            },
+        },
+        {
+            "data": {"values": points},
+            "mark": {"type": "circle", "size": 120, "opacity": 0.9, "stroke": "#ffffff"},
+            "encoding": {
+                "longitude": {"field": "longitude", "type": "quantitative"},
+                "latitude": {"field": "latitude", "type": "quantitative"},
+                "color": {
+                    "field": "kind",
+                    "type": "nominal",
+                    "title": _("Type"),
+                    "scale": {"range": ZONE_COLOURS},
+                    "legend": {"orient": "bottom", "columns": 3},
+                },
+                "tooltip": [
+                    {"field": "label", "type": "nominal", "title": _("Meeting")},
+                    {"field": "when", "type": "nominal", "title": _("When")},
+                    {"field": "place", "type": "nominal", "title": _("Place")},
+                ],
+            },
+        },
+    ]
+    return spec
+
+
+def bar_chart_counts(
+    *, rows: list[dict[str, Any]], description: str, x_title: str, height: int | None = None
+) -> dict[str, Any]:
+    """Horizontal bars of counts (rows: label, count), in the given order."""
+    spec = _base(description, height or max(80, 28 * len(rows)))
+    spec["data"] = {"values": rows}
+    spec["mark"] = {"type": "bar", "color": "#0066cc"}
+    spec["encoding"] = {
+        "y": {"field": "label", "type": "nominal", "sort": None, "title": None},
+        "x": {
+            "field": "count",
+            "type": "quantitative",
+            "title": x_title,
+            "axis": {"tickMinStep": 1},
+        },
+        "tooltip": [
+            {"field": "label", "type": "nominal", "title": _("Answer")},
+            {"field": "count", "type": "quantitative", "title": x_title},
+        ],
+    }
+    return spec

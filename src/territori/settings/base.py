@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "territori.coherence",
     "territori.programme",
     "territori.atlas",
+    "territori.participation",
     "territori.portal",
     "territori.demo",
 ]
@@ -103,6 +104,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = ["territori.participation.auth.LockoutBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -126,11 +128,16 @@ STATICFILES_DIRS = [("vendor", VENDOR_DIR)]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Participants' and members' documents: outside the web root, served by checked views.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": "/no-public-url/"},
+    },
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "participation:login"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -140,7 +147,14 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "territori@localhost")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rate-limit counters must be shared by every gunicorn worker: a file cache under var/.
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "ratelimit"),
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -160,4 +174,14 @@ TASK_BACKENDS = {
 }
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TERRITORI_TASKS", "database")]}}
 
-LOGIN_URL = "admin:login"
+# Participation ---------------------------------------------------------------------------
+#: Registrations of meetings that ended more than this many days ago are deleted by
+#: `territori purge-registrations` (attendance counts are kept).
+TERRITORI_REGISTRATION_RETENTION_DAYS = int(
+    os.environ.get("TERRITORI_REGISTRATION_RETENTION_DAYS", "365")
+)
+#: The public address used in emails (confirmation links, unsubscribe links).
+TERRITORI_BASE_URL = os.environ.get("TERRITORI_BASE_URL", "http://127.0.0.1:8000")
+#: Failed logins allowed per account name in LOGIN_LOCKOUT_MINUTES before it is locked.
+TERRITORI_LOGIN_FAILURES = int(os.environ.get("TERRITORI_LOGIN_FAILURES", "5"))
+TERRITORI_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("TERRITORI_LOGIN_LOCKOUT_MINUTES", "15"))

@@ -1,0 +1,157 @@
+"""Participants' accounts: sign up, email verification, login, and their own data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .consent import consent_text
+from .forms import DeleteAccountForm, LoginForm, SignUpForm
+from .models import ConsentRecord, Contribution, Registration, Subscriber
+from .privacy import participant_archive, participant_delete
+from .services import (
+    ParticipationError,
+    email_verify,
+    participant_sign_up,
+    verification_email_send,
+)
+from .views import rate_limit
+
+
+@rate_limit("signup", limit=5, period=3600)
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant_sign_up(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                display_name=form.cleaned_data["display_name"],
+            )
+        except ParticipationError as exc:
+            form.add_error(exc.field or None, str(exc))
+        else:
+            return render(
+                request,
+                "participation/message.html",
+                {
+                    "title": _("Check your email"),
+                    "text": _(
+                        "We have sent a link to %(email)s: open it to confirm the address "
+                        "and start contributing."
+                    )
+                    % {"email": form.cleaned_data["email"]},
+                },
+            )
+    context = {"form": form, "consent_text": consent_text(ConsentRecord.Purpose.ACCOUNT)}
+    return render(
+        request, "participation/sign_up.html", context, status=400 if form.errors else 200
+    )
+
+
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = email_verify(token)
+    except ParticipationError as exc:
+        return render(
+            request,
+            "participation/message.html",
+            {"title": _("Email address"), "text": str(exc)},
+            status=400,
+        )
+    if not request.user.is_authenticated:
+        login(request, user, backend="territori.participation.auth.LockoutBackend")
+    messages.success(request, _("Your email address is confirmed."))
+    return redirect("participation:account")
+
+
+@login_required
+@require_POST
+@rate_limit("verify-resend", limit=3, period=3600, per_user=True)
+def verify_resend(request: HttpRequest) -> HttpResponse:
+    verification_email_send(request.user)
+    messages.info(request, _("We have sent a new confirmation link."))
+    return redirect("participation:account")
+
+
+@method_decorator(rate_limit("login", limit=30, period=900), name="dispatch")
+class Login(LoginView):
+    template_name = "participation/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+def log_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("participation:home")
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    context = {
+        "participant": getattr(user, "participant", None),
+        "contributions": list(
+            Contribution.objects.filter(author=user)
+            .select_related("process")
+            .order_by("-created_at")
+        ),
+        "registrations": list(
+            Registration.objects.filter(user=user)
+            .select_related("meeting")
+            .order_by("-meeting__starts_at")
+        ),
+        "consents": list(ConsentRecord.objects.filter(user=user).order_by("-given_at")),
+        "subscriber": Subscriber.objects.filter(email=user.email).first(),
+        "delete_form": DeleteAccountForm(),
+    }
+    return render(request, "participation/account.html", context)
+
+
+@login_required
+def account_export(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(participant_archive(request.user), content_type="application/zip")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="i-miei-dati-{stamp}.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST)
+    user = request.user
+    checked = form.is_valid() and authenticate(
+        request, username=user.get_username(), password=form.cleaned_data["password"]
+    )
+    if not checked:
+        messages.error(request, _("The password is not right: the account was not deleted."))
+        return redirect("participation:account")
+    if user.is_staff:
+        messages.error(request, _("Staff accounts are removed by an administrator."))
+        return redirect("participation:account")
+    participant_delete(user)
+    logout(request)
+    return render(
+        request,
+        "participation/message.html",
+        {
+            "title": _("Account deleted"),
+            "text": _(
+                "Your account and personal data are deleted. Your public contributions stay, "
+                "signed “partecipante rimosso”."
+            ),
+        },
+    )

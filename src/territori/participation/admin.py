@@ -1,0 +1,206 @@
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from territori.core.admin import AuditedAdmin
+
+from .models import (
+    AgendaItem,
+    Body,
+    BodyDocument,
+    BodyMember,
+    ConsentRecord,
+    ContactPoint,
+    Contribution,
+    ContributionAttachment,
+    Meeting,
+    MeetingDocument,
+    NewsletterBlock,
+    NewsletterIssue,
+    Participant,
+    Process,
+    ProcessPhase,
+    Question,
+    Questionnaire,
+    Registration,
+    Report,
+    Subscriber,
+)
+from .services import ParticipationError
+
+
+class PhaseInline(admin.StackedInline):
+    model = ProcessPhase
+    extra = 0
+
+
+@admin.register(Process)
+class ProcessAdmin(AuditedAdmin):
+    list_display = ["code", "title_it", "status", "data_status"]
+    list_filter = ["status", "data_status"]
+    search_fields = ["code", "title_it", "title_en"]
+    autocomplete_fields = ["nodes", "zones"]
+    inlines = [PhaseInline]
+
+
+class BodyMemberInline(admin.TabularInline):
+    model = BodyMember
+    extra = 0
+    autocomplete_fields = ["organisation", "delegates"]
+
+
+@admin.register(Body)
+class BodyAdmin(AuditedAdmin):
+    list_display = ["code", "name_it", "kind", "data_status"]
+    search_fields = ["code", "name_it"]
+    autocomplete_fields = ["nodes"]
+    inlines = [BodyMemberInline]
+
+
+@admin.register(BodyDocument)
+class BodyDocumentAdmin(AuditedAdmin):
+    list_display = ["title", "body", "original_name", "uploaded_at"]
+    readonly_fields = ["original_name", "media_type", "size"]
+
+
+class AgendaInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+
+
+class MeetingDocumentInline(admin.TabularInline):
+    model = MeetingDocument
+    extra = 0
+    readonly_fields = ["original_name", "media_type", "size"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(AuditedAdmin):
+    list_display = ["code", "title_it", "kind", "starts_at", "capacity", "cancelled", "data_status"]
+    list_filter = ["kind", "cancelled", "data_status", "process"]
+    search_fields = ["code", "title_it"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["nodes", "zone", "comune", "attending_organisations"]
+    inlines = [AgendaInline, MeetingDocumentInline]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "code", "status", "created_at", "checked_in_at"]
+    list_filter = ["status", "meeting"]
+    search_fields = ["code", "user__email"]
+    list_select_related = ["meeting"]
+    raw_id_fields = ["user"]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = ContributionAttachment
+    extra = 0
+    readonly_fields = ["original_name", "media_type", "size"]
+    fields = ["original_name", "media_type", "size"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(AuditedAdmin):
+    list_display = [
+        "title",
+        "process",
+        "kind",
+        "status",
+        "support_count",
+        "hidden_at",
+        "created_at",
+    ]
+    list_filter = ["status", "kind", "process", "data_status"]
+    search_fields = ["title", "body"]
+    readonly_fields = ["author", "support_count", "created_at"]
+    autocomplete_fields = ["nodes", "zone"]
+    inlines = [AttachmentInline]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["contribution", "reason", "outcome", "created_at"]
+    list_filter = ["outcome", "reason"]
+    raw_id_fields = ["contribution", "user"]
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    extra = 0
+    fk_name = "questionnaire"
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(AuditedAdmin):
+    list_display = ["code", "title_it", "opens_at", "closes_at", "anonymous", "data_status"]
+    search_fields = ["code", "title_it"]
+    inlines = [QuestionInline]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "email_verified_at", "created_at"]
+    search_fields = ["display_name", "user__email"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = ["purpose", "text_version", "given_at", "withdrawn_at"]
+    list_filter = ["purpose", "text_version"]
+    raw_id_fields = ["user", "contact"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a record of what was agreed is never edited
+
+
+class ConsentInline(admin.TabularInline):
+    model = ConsentRecord
+    extra = 0
+    fields = ["purpose", "text_version", "text", "given_at", "withdrawn_at"]
+    fk_name = "contact"
+
+
+@admin.register(ContactPoint)
+class ContactPointAdmin(AuditedAdmin):
+    list_display = ["organisation", "function", "email"]
+    search_fields = ["organisation__name", "function", "email"]
+    autocomplete_fields = ["organisation"]
+    inlines = [ConsentInline]
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "language", "created_at", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["language"]
+    search_fields = ["email"]
+    exclude = ["token"]
+
+
+class BlockInline(admin.StackedInline):
+    model = NewsletterBlock
+    extra = 0
+
+
+@admin.register(NewsletterIssue)
+class NewsletterIssueAdmin(AuditedAdmin):
+    list_display = ["number", "subject_it", "status", "sent_at", "recipients", "data_status"]
+    readonly_fields = ["status", "content", "sent_at", "recipients"]
+    inlines = [BlockInline]
+    actions = ["queue_for_sending"]
+
+    @admin.action(description=_("Send the selected issues (through the task queue)"))
+    def queue_for_sending(self, request: HttpRequest, queryset: QuerySet[NewsletterIssue]) -> None:
+        from .newsletter import issue_queue
+
+        for issue in queryset:
+            try:
+                issue_queue(issue)
+            except ParticipationError as exc:
+                self.message_user(request, f"{issue}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(issue)s queued for sending.") % {"issue": issue})

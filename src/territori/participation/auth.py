@@ -1,0 +1,50 @@
+"""Lock-out after repeated failed logins, for every login form (the portal's and the admin's).
+
+The backend refuses a locked account name before checking the password; the signal
+handlers record failures and clear them after a successful login.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from territori.core.ratelimit import client_ip
+
+
+class LockoutBackend(ModelBackend):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        from .services import login_locked
+
+        if username and login_locked(username):
+            raise PermissionDenied("locked out")  # stops the other backends too
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+@receiver(user_login_failed)
+def _record_failure(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    from .services import login_failure_record
+
+    username = credentials.get("username")
+    if username:
+        login_failure_record(str(username), client_ip(request) if request else None)
+
+
+@receiver(user_logged_in)
+def _clear_failures(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    from .services import login_failures_clear
+
+    login_failures_clear(user.get_username())

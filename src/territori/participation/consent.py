@@ -1,0 +1,44 @@
+"""The consent texts people agree to. Each has a version: change the text, raise the version.
+
+The text recorded is the one shown, in the language it was shown in.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from .models import ConsentRecord
+
+VERSION = "2026-11"
+
+
+def consent_text(purpose: str) -> str:
+    texts = {
+        ConsentRecord.Purpose.ACCOUNT: _(
+            "I agree that the Metropolitan City of Turin keeps my email address and public "
+            "name to manage my participation in the Agenda's processes. I can download my data "
+            "and delete my account at any time from my account page."
+        ),
+        ConsentRecord.Purpose.CONTRIBUTION: _(
+            "I agree that this contribution, its attachments and my public name are published "
+            "on this site and used in the Agenda's process. I have not included other people's "
+            "personal data. If I delete my account the contribution stays, without my name."
+        ),
+        ConsentRecord.Purpose.REGISTRATION: _(
+            "I agree that the organisers keep my registration (name, email, organisation and "
+            "any needs I state) to manage this meeting; it is deleted after the retention "
+            "period."
+        ),
+        ConsentRecord.Purpose.QUESTIONNAIRE: _(
+            "I agree that my answers are used, in aggregate, in the Agenda's process."
+        ),
+        ConsentRecord.Purpose.NEWSLETTER: _(
+            "I agree to receive the Agenda's bimonthly newsletter at this address. Every issue "
+            "has a link to unsubscribe at once."
+        ),
+        ConsentRecord.Purpose.CONTACT: _(
+            "The organisation agrees that this contact point is kept in the stakeholder "
+            "registry to invite it to the Agenda's meetings."
+        ),
+    }
+    return str(texts[ConsentRecord.Purpose(purpose)])

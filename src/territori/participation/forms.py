@@ -1,0 +1,222 @@
+"""Forms of the participation pages. Every form with a free-text entry has a honeypot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from territori.frameworks.models import Node
+from territori.territories.models import Territory
+
+from .models import Contribution, Report
+
+#: Tags offered to contributions and newsletter preferences: PSM axes and strategies, Missions.
+TAG_FRAMEWORKS = Q(framework__code="psm-2024-2026", level__in=["asse", "strategia"]) | Q(
+    framework__code="amsvs-torino", level="missione"
+)
+
+
+def tag_nodes() -> QuerySet[Node]:
+    return (
+        Node.objects.filter(TAG_FRAMEWORKS)
+        .select_related("framework")
+        .order_by("framework__order", "order", "code")
+    )
+
+
+def zones() -> QuerySet[Territory]:
+    return Territory.objects.filter(kind=Territory.Kind.ZONA).order_by("number")
+
+
+class NodeChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Node) -> str:
+        return f"{obj.framework.short_name} {obj.code} – {obj.title}"
+
+
+class ZoneChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Territory) -> str:
+        return obj.name
+
+
+class Styled(forms.Form):
+    """Bootstrap Italia classes on the widgets."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class HoneypotMixin(Styled):
+    """A field people never see (hidden by CSS and from assistive technology); bots fill it."""
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("This form looks automated; it was not sent."))
+        return ""
+
+
+class SignUpForm(HoneypotMixin):
+    email = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    display_name = forms.CharField(
+        label=_("Public name"),
+        max_length=80,
+        help_text=_("Shown beside your contributions; a nickname is fine."),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    consent = forms.BooleanField(label=_("I agree"), required=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        one, two = data.get("password1"), data.get("password2")
+        if one and two and one != two:
+            self.add_error("password2", _("The two passwords differ."))
+        elif one:
+            try:
+                password_validation.validate_password(one, user=None)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class LoginForm(AuthenticationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Email")
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    error_messages = {
+        "invalid_login": _(
+            "Wrong email or password. After several failed attempts the account is locked "
+            "for a few minutes."
+        ),
+        "inactive": _("This account is inactive."),
+    }
+
+
+class ContributionForm(HoneypotMixin):
+    kind = forms.ChoiceField(label=_("Type"), choices=Contribution.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"), max_length=10000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    nodes = NodeChoice(
+        label=_("Axes, strategies and Missions it concerns"),
+        queryset=Node.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    zone = ZoneChoice(
+        label=_("Zona omogenea"),
+        queryset=Territory.objects.none(),
+        required=False,
+        empty_label=_("the whole metropolitan city"),
+    )
+    consent = forms.BooleanField(label=_("I agree"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nodes"].queryset = tag_nodes()  # type: ignore[attr-defined]
+        self.fields["zone"].queryset = zones()  # type: ignore[attr-defined]
+
+
+class RegistrationForm(Styled):
+    organisation_name = forms.CharField(
+        label=_("Organisation you represent (optional)"), max_length=200, required=False
+    )
+    needs = forms.CharField(
+        label=_("Accessibility needs (optional)"),
+        max_length=500,
+        required=False,
+        help_text=_("Seen only by the organisers; deleted after the meeting."),
+    )
+    consent = forms.BooleanField(label=_("I agree"), required=True)
+
+
+class ReportForm(Styled):
+    reason = forms.ChoiceField(label=_("Reason"), choices=Report.Reason.choices)
+    details = forms.CharField(label=_("Details (optional)"), max_length=500, required=False)
+
+
+class AnswerForm(Styled):
+    status = forms.ChoiceField(label=_("Status"), choices=Contribution.Status.choices)
+    answer = forms.CharField(
+        label=_("Official answer"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Shown publicly under the contribution; required for a decision."),
+    )
+
+
+class HideForm(Styled):
+    reason = forms.CharField(label=_("Why it is hidden (shown publicly)"), max_length=300)
+
+
+class CheckInForm(Styled):
+    code = forms.CharField(label=_("Registration code"), max_length=12)
+
+
+class SubscribeForm(HoneypotMixin):
+    email = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    nodes = NodeChoice(
+        label=_("Missions and axes you are interested in (none: all)"),
+        queryset=Node.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    zones = forms.ModelMultipleChoiceField(
+        label=_("Zones you are interested in (none: all)"),
+        queryset=Territory.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent = forms.BooleanField(label=_("I agree"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nodes"].queryset = tag_nodes()  # type: ignore[attr-defined]
+        self.fields["zones"].queryset = zones()  # type: ignore[attr-defined]
+        self.fields["zones"].label_from_instance = lambda obj: obj.name  # type: ignore[attr-defined]
+
+
+class DeleteAccountForm(Styled):
+    password = forms.CharField(
+        label=_("Your password, to confirm"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

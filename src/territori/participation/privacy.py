@@ -1,0 +1,174 @@
+"""A participant's own data: everything we hold, as an archive; and deleting the account.
+
+Deleting keeps the public record of the process readable: contributions stay, shown as
+"partecipante rimosso"; identified questionnaire answers stay, no longer linked. Everything
+else about the person (profile, consents, registrations, supports, newsletter subscription,
+failed logins) is deleted.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import Any
+from typing import Any as Account  # a user of django.contrib.auth (or AnonymousUser)
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import (
+    ConsentRecord,
+    Contribution,
+    LoginFailure,
+    Registration,
+    Subscriber,
+    Support,
+)
+from .services import REMOVED_PARTICIPANT
+
+
+def _when(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def participant_data(user: Account) -> dict[str, Any]:
+    """Every record about the person, JSON-ready."""
+    participant = getattr(user, "participant", None)
+    email = str(getattr(user, "email", ""))
+    contributions = (
+        Contribution.objects.filter(author=user)
+        .select_related("process")
+        .prefetch_related("attachments", "nodes")
+    )
+    subscriber = Subscriber.objects.filter(email=email).prefetch_related("nodes", "zones").first()
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": email,
+            "public_name": participant.display_name if participant else "",
+            "created": _when(participant.created_at) if participant else None,
+            "email_verified": _when(participant.email_verified_at) if participant else None,
+            "last_login": _when(user.last_login),
+        },
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "text_version": c.text_version,
+                "text": c.text,
+                "given": _when(c.given_at),
+                "withdrawn": _when(c.withdrawn_at),
+            }
+            for c in ConsentRecord.objects.filter(user=user).order_by("given_at")
+        ]
+        + [
+            {
+                "purpose": c.purpose,
+                "text_version": c.text_version,
+                "text": c.text,
+                "given": _when(c.given_at),
+                "withdrawn": _when(c.withdrawn_at),
+            }
+            for c in ConsentRecord.objects.filter(user__isnull=True, email=email).order_by(
+                "given_at"
+            )
+            if email
+        ],
+        "contributions": [
+            {
+                "id": c.pk,
+                "process": c.process.code,
+                "kind": c.kind,
+                "title": c.title,
+                "text": c.body,
+                "tags": [n.code for n in c.nodes.all()],
+                "status": c.status,
+                "official_answer": c.answer,
+                "submitted": _when(c.created_at),
+                "hidden": _when(c.hidden_at),
+                "attachments": [
+                    f"attachments/{a.pk}-{a.original_name}" for a in c.attachments.all()
+                ],
+            }
+            for c in contributions
+        ],
+        "supports": [
+            {"contribution": s.contribution_id, "given": _when(s.created_at)}
+            for s in Support.objects.filter(user=user)
+        ],
+        "registrations": [
+            {
+                "meeting": r.meeting.code,
+                "status": r.status,
+                "code": r.code,
+                "organisation": r.organisation_name,
+                "needs": r.needs,
+                "registered": _when(r.created_at),
+                "checked_in": _when(r.checked_in_at),
+            }
+            for r in Registration.objects.filter(user=user).select_related("meeting")
+        ],
+        "questionnaire_responses": [
+            {
+                "questionnaire": r.questionnaire.code,
+                "submitted": _when(r.submitted_at),
+                "answers": {a.question.code: a.value for a in r.answers.all()},
+            }
+            for r in user.questionnaire_responses.select_related("questionnaire").prefetch_related(
+                "answers__question"
+            )
+        ],
+        "newsletter": (
+            {
+                "email": subscriber.email,
+                "confirmed": _when(subscriber.confirmed_at),
+                "unsubscribed": _when(subscriber.unsubscribed_at),
+                "missions": [n.code for n in subscriber.nodes.all()],
+                "zones": [z.code for z in subscriber.zones.all()],
+            }
+            if subscriber
+            else None
+        ),
+    }
+
+
+def participant_archive(user: Account) -> bytes:
+    """A ZIP with data.json and the person's own attachments."""
+    data = participant_data(user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
+        for contribution in Contribution.objects.filter(author=user).prefetch_related(
+            "attachments"
+        ):
+            for attachment in contribution.attachments.all():
+                with attachment.file.open("rb") as handle:
+                    archive.writestr(
+                        f"attachments/{attachment.pk}-{attachment.original_name}", handle.read()
+                    )
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def participant_delete(user: Account) -> dict[str, int]:
+    """Delete the account; public contributions stay under "partecipante rimosso"."""
+    email = str(getattr(user, "email", ""))
+    counts = {
+        "contributions_anonymised": Contribution.objects.filter(author=user).update(
+            author=None, author_name=REMOVED_PARTICIPANT
+        )
+    }
+    for support in Support.objects.filter(user=user):
+        Contribution.objects.filter(pk=support.contribution_id).update(
+            support_count=F("support_count") - 1
+        )
+    counts["subscriptions"] = Subscriber.objects.filter(email=email).delete()[0] if email else 0
+    ConsentRecord.objects.filter(user__isnull=True, email=email).exclude(email="").delete()
+    counts["failed_logins"] = LoginFailure.objects.filter(
+        username=user.get_username().lower()
+    ).delete()[0]
+    # Registrations, supports, consents and the profile go with the user (CASCADE);
+    # identified questionnaire responses and reports are kept, unlinked (SET_NULL).
+    user.delete()
+    return counts

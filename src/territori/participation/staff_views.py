@@ -1,0 +1,127 @@
+"""Staff pages: the moderation queue and answers, check-in at the door, registration lists."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from territori.portal.downloads import table_response
+
+from . import selectors
+from .forms import AnswerForm, CheckInForm, HideForm
+from .models import Contribution, Meeting, Registration
+from .services import (
+    ParticipationError,
+    contribution_answer,
+    contribution_hide,
+    contribution_restore,
+    registration_check_in,
+)
+
+MODERATE = "participation.change_contribution"
+MANAGE_REGISTRATIONS = "participation.change_registration"
+
+
+@login_required
+@permission_required(MODERATE, raise_exception=True)
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    queue = selectors.moderation_queue()
+    context = {key: list(value) for key, value in queue.items()}
+    return render(request, "participation/staff/moderation.html", context)
+
+
+@login_required
+@permission_required(MODERATE, raise_exception=True)
+def contribution_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = get_object_or_404(
+        Contribution.objects.select_related("process").prefetch_related("reports", "attachments"),
+        pk=pk,
+    )
+    answer_form = AnswerForm(
+        request.POST if request.POST.get("form") == "answer" else None,
+        initial={"status": contribution.status, "answer": contribution.answer},
+    )
+    hide_form = HideForm(request.POST if request.POST.get("form") == "hide" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "answer" and answer_form.is_valid():
+                contribution_answer(contribution, actor=request.user, **answer_form.cleaned_data)
+                messages.success(request, _("The answer is published."))
+                return redirect("participation_staff:contribution", pk=pk)
+            if request.POST.get("form") == "hide" and hide_form.is_valid():
+                contribution_hide(
+                    contribution, reason=hide_form.cleaned_data["reason"], actor=request.user
+                )
+                messages.success(request, _("The contribution is hidden."))
+                return redirect("participation_staff:contribution", pk=pk)
+            if request.POST.get("form") == "restore":
+                contribution_restore(contribution, actor=request.user)
+                messages.success(request, _("The contribution is visible."))
+                return redirect("participation_staff:contribution", pk=pk)
+        except ParticipationError as exc:
+            target = answer_form if request.POST.get("form") == "answer" else hide_form
+            target.add_error(exc.field if exc.field in target.fields else None, str(exc))
+    context = {
+        "contribution": contribution,
+        "answer_form": answer_form,
+        "hide_form": hide_form,
+        "reports": list(contribution.reports.all()),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "participation/staff/contribution.html", context, status=status)
+
+
+@login_required
+@permission_required(MANAGE_REGISTRATIONS, raise_exception=True)
+def check_in(request: HttpRequest, code: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, code=code)
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = registration_check_in(meeting, form.cleaned_data["code"])
+        except ParticipationError as exc:
+            form.add_error("code", str(exc))
+        else:
+            messages.success(request, _("%(code)s checked in.") % {"code": registration.code})
+            return redirect("participation_staff:check_in", code=code)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "counts": selectors.registration_counts(meeting),
+    }
+    return render(
+        request, "participation/staff/check_in.html", context, status=400 if form.errors else 200
+    )
+
+
+REGISTRATION_HEADER = [
+    "codice",
+    "stato",
+    "email",
+    "nome_pubblico",
+    "organizzazione",
+    "esigenze",
+    "iscritto",
+    "presente",
+]
+
+
+@login_required
+@permission_required(MANAGE_REGISTRATIONS, raise_exception=True)
+def registrations_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, code=code)
+    registrations = Registration.objects.filter(meeting=meeting).select_related("user__participant")
+    rows = [
+        [r.code, r.status, r.user.email,
+         getattr(getattr(r.user, "participant", None), "display_name", ""), r.organisation_name,
+         r.needs, timezone.localtime(r.created_at).isoformat(),
+         timezone.localtime(r.checked_in_at).isoformat() if r.checked_in_at else ""]
+        for r in registrations
+    ]  # fmt: skip
+    return table_response(
+        REGISTRATION_HEADER, rows, name=f"{code}-iscrizioni", fmt=fmt, sheet="iscrizioni"
+    )

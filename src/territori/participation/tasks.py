@@ -1,0 +1,12 @@
+"""Background work of participation (django-tasks; `territori worker` runs them)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def newsletter_send_task(issue_id: int) -> int:
+    from .newsletter import issue_send
+
+    return issue_send(issue_id)
