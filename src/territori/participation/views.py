@@ -23,6 +23,7 @@ from territori.core.ratelimit import client_ip, rate_limited
 from territori.portal.charts import bar_chart_counts, points_map
 from territori.portal.downloads import table_response
 from territori.portal.views import _chart
+from territori.territories.services import COMUNI_TOPOLOGY
 
 from . import questionnaires as qs
 from . import selectors
@@ -58,8 +59,6 @@ from .services import (
     registration_cancel,
     similar_contributions,
 )
-
-COMUNI_TOPOLOGY = "comuni-2023"
 
 
 def rate_limit(

@@ -1,0 +1,190 @@
+"""Participation in headless Chromium: the people's paths and axe-core on every page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from tests.portal.test_browser import axe_violations, demo_data, open_page, page  # noqa: F401
+
+from .test_services import PDF
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES = [
+    "/partecipa/",
+    "/en/partecipa/",
+    "/partecipa/processi/psm-2024-2026/",
+    "/partecipa/processi/demo-laboratori-forum/",
+    "/partecipa/organismi/cabina-di-regia-psm/",
+    "/partecipa/organismi/forum-missioni/",
+    "/partecipa/incontri/",
+    "/partecipa/incontri/cabina-2023-09-18/",
+    "/partecipa/incontri/lancio-2023-09-27/",
+    "/partecipa/incontri/demo-laboratorio-1/",
+    "/partecipa/contributi/",
+    "/partecipa/questionari/demo-priorita/",
+    "/partecipa/questionari/demo-priorita/risultati/",
+    "/partecipa/newsletter/",
+    "/partecipa/newsletter/1/",
+    "/account/registrati/",
+    "/account/accedi/",
+]
+
+
+def link_in_last_mail(pattern: str) -> str:
+    found = re.search(pattern, mail.outbox[-1].body)
+    assert found is not None, mail.outbox[-1].body
+    return found.group(0).split("8000", 1)[-1]
+
+
+def log_in(page: Any, base: str, username: str, password: str) -> None:
+    page.goto(base + "/account/accedi/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_participation_pages_pass_axe(live_server: Any, demo_data: None, page: Any) -> None:
+    from territori.participation.models import Contribution
+
+    failures = {}
+    contribution = Contribution.objects.filter(answer__gt="").first()
+    assert contribution is not None
+    for path in [*PAGES, f"/partecipa/contributi/{contribution.pk}/"]:
+        open_page(page, live_server.url + path)
+        violations = axe_violations(page)
+        if violations:
+            failures[path] = violations
+    # a form sent with errors lists them, linked to the fields
+    page.goto(live_server.url + "/account/registrati/")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#form-errors")
+    if violations := axe_violations(page):
+        failures["sign-up with errors"] = violations
+    assert failures == {}
+
+
+def test_sign_up_confirm_contribute_and_see_the_answer(
+    live_server: Any, demo_data: None, page: Any, tmp_path: Path
+) -> None:
+    from django.contrib.auth.models import Group, User
+
+    from territori.core.roles import MODERATOR
+    from territori.participation.models import Contribution
+
+    base = live_server.url
+    page.goto(base + "/account/registrati/")
+    page.fill("#id_email", "cittadina@example.org")
+    page.fill("#id_display_name", "Cittadina")
+    page.fill("#id_password1", "una-Password-lunga-7")
+    page.fill("#id_password2", "una-Password-lunga-7")
+    page.click("label[for=id_consent]")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("text=cittadina@example.org")
+    page.goto(base + link_in_last_mail(r"http://\S+/account/conferma/\S+/"))
+    page.wait_for_url("**/account/")
+    page.goto(base + "/partecipa/processi/demo-laboratori-forum/contribuisci/")
+    page.select_option("#id_kind", "proposal")
+    page.fill("#id_title", "Comunità energetiche nei comuni montani")
+    page.fill("#id_body", "Proposta di sportello per le comunità energetiche.")
+    page.wait_for_selector("#similar a", timeout=10000)  # suggestions while writing (htmx)
+    assert "comunità energetiche" in page.inner_text("#similar").lower()
+    attachment = tmp_path / "proposta.pdf"
+    attachment.write_bytes(PDF)
+    page.set_input_files("#id_attachments", str(attachment))
+    page.click("label[for=id_consent]")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/partecipa/contributi/\d+/$"))
+    assert "proposta.pdf" in page.inner_text("main")
+    contribution = Contribution.objects.get(title="Comunità energetiche nei comuni montani")
+    moderator = User.objects.create_user(
+        "mod-browser", password="a-long-test-password", is_staff=True
+    )
+    moderator.groups.add(Group.objects.get(name=MODERATOR))
+    staff = page.context.browser.new_context().new_page()
+    log_in(staff, base, "mod-browser", "a-long-test-password")
+    staff.goto(f"{base}/staff/partecipazione/moderazione/")
+    staff.click(f"a[href='/staff/partecipazione/contributi/{contribution.pk}/']")
+    assert axe_violations(staff) == []
+    staff.select_option("#id_status", "accepted")
+    staff.fill("#id_answer", "Accolta: sarà discussa nel laboratorio.")
+    staff.click("form:has(input[value=answer]) button[type=submit]")
+    staff.wait_for_selector(".alert-success")
+    page.reload()
+    assert "Accolta: sarà discussa nel laboratorio." in page.inner_text("main")
+    from django.utils import translation
+
+    with translation.override("it"):
+        assert page.inner_text("main .badge.fs-6") == str(Contribution.Status.ACCEPTED.label)
+
+
+def test_register_check_in_questionnaire_and_newsletter(
+    live_server: Any, demo_data: None, page: Any
+) -> None:
+    from django.contrib.auth.models import Group, User
+
+    from territori.core.roles import EDITOR
+    from territori.participation.models import Participant, Registration, Subscriber
+
+    base = live_server.url
+    user = User.objects.create_user(
+        "iscritta@example.org", email="iscritta@example.org", password="una-Password-lunga-7"
+    )
+    Participant.objects.create(
+        user=user, display_name="Iscritta", email_verified_at="2026-01-01T00:00Z"
+    )
+    log_in(page, base, "iscritta@example.org", "una-Password-lunga-7")
+    page.goto(base + "/partecipa/incontri/demo-laboratorio-3/")
+    page.fill("#id_organisation_name", "Associazione di prova")
+    page.click("label[for=id_consent]")
+    page.click("form[action$='iscriviti/'] button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    registration = Registration.objects.get(user=user)
+    assert registration.code in page.inner_text("main")
+    message = mail.outbox[-1]
+    assert message.attachments and "BEGIN:VCALENDAR" in message.attachments[0][1]
+    editor = User.objects.create_user(
+        "editor-browser", password="a-long-test-password", is_staff=True
+    )
+    editor.groups.add(Group.objects.get(name=EDITOR))
+    staff = page.context.browser.new_context().new_page()
+    log_in(staff, base, "editor-browser", "a-long-test-password")
+    staff.goto(base + "/staff/partecipazione/incontri/demo-laboratorio-3/accoglienza/")
+    assert axe_violations(staff) == []
+    staff.fill("#id_code", registration.code.lower())
+    staff.click("main form button[type=submit]")
+    staff.wait_for_selector(".alert-success")
+    registration.refresh_from_db()
+    assert registration.checked_in_at is not None
+    # a questionnaire: the skip logic hides the follow-up questions until "Sì"
+    page.goto(base + "/partecipa/questionari/demo-priorita/")
+    assert page.locator("#q-temi").is_hidden()
+    page.click("label[for=f-ruolo-3]")
+    page.click("label[for=f-coinvolto-1]")
+    page.wait_for_selector("#q-temi", state="visible")
+    page.click("label[for=f-temi-1]")
+    page.click("label[for=f-soddisfazione-4]")
+    page.click("label[for=id_consent]")
+    page.click("#questionnaire button[type=submit]")
+    page.wait_for_url("**/risultati/")
+    page.wait_for_selector("[data-vega-spec][data-rendered='true']", timeout=20000)
+    assert axe_violations(page) == []
+    # the newsletter: subscribe, confirm, unsubscribe
+    page.goto(base + "/partecipa/newsletter/")
+    page.fill("#id_email", "lettrice@example.org")
+    page.click("label[for=id_consent]")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    page.goto(base + link_in_last_mail(r"http://\S+/partecipa/newsletter/conferma/\S+/"))
+    assert Subscriber.objects.get(email="lettrice@example.org").active
+    token = Subscriber.objects.get(email="lettrice@example.org").token
+    page.goto(f"{base}/partecipa/newsletter/disiscriviti/{token}/")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert not Subscriber.objects.get(email="lettrice@example.org").active

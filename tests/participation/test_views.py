@@ -1,0 +1,405 @@
+"""Participation pages: the permission matrix, the flows through the views, bad input,
+rate limits, CSRF, private files, downloads and query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from territori.core.ratelimit import rate_limit_reset
+from territori.core.roles import ADMINISTRATOR, EDITOR, MODERATOR
+from territori.participation import services
+from territori.participation.models import (
+    Body,
+    BodyDocument,
+    BodyMember,
+    Contribution,
+    Meeting,
+    Participant,
+    Process,
+    Registration,
+)
+
+from ..conftest import count_queries
+from .test_services import PDF, make_meeting, make_user
+
+pytestmark = pytest.mark.django_db
+ROLES = ["anonymous", "participant", "member", "moderator", "editor", "administrator"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits() -> None:
+    rate_limit_reset()
+
+
+def login_as(client: Client, role: str) -> Any:
+    if role == "anonymous":
+        return None
+    user = make_user(f"role-{role}")
+    if role == "member":
+        member = BodyMember.objects.filter(body__code="cabina-di-regia-psm").first()
+        assert member is not None
+        member.delegates.add(user)
+    if role in (MODERATOR, EDITOR, ADMINISTRATOR):
+        user.is_staff = True
+        user.save()
+        user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    return user
+
+
+def hidden_contribution() -> Contribution:
+    contribution = Contribution.objects.filter(process__code="demo-laboratori-forum").first()
+    assert contribution is not None
+    contribution.hidden_at = timezone.now()
+    contribution.hidden_reason = "test"
+    contribution.save()
+    return contribution
+
+
+def body_document() -> BodyDocument:
+    document = BodyDocument(body=Body.objects.get(code="cabina-di-regia-psm"), title="Bozza")
+    document.original_name, document.media_type, document.size = (
+        "bozza.pdf",
+        "application/pdf",
+        len(PDF),
+    )
+    document.file.save("bozza.pdf", ContentFile(PDF), save=False)
+    document.save()
+    return document
+
+
+#: (url builder, expected status per role in ROLES order). 302: sent to log in.
+MATRIX: list[tuple[str, Any, list[int]]] = [
+    ("home", lambda: "/partecipa/", [200] * 6),
+    ("meetings", lambda: "/partecipa/incontri/", [200] * 6),
+    ("contributions", lambda: "/partecipa/contributi/", [200] * 6),
+    ("contribution export", lambda: "/partecipa/contributi/esporta.xlsx", [200] * 6),
+    ("results", lambda: "/partecipa/questionari/demo-priorita/risultati/", [200] * 6),
+    ("contribute", lambda: "/partecipa/processi/demo-laboratori-forum/contribuisci/", [302, 200, 200, 200, 200, 200]),
+    ("account", lambda: "/account/", [302, 200, 200, 200, 200, 200]),
+    ("account export", lambda: "/account/i-miei-dati.zip", [302, 200, 200, 200, 200, 200]),
+    ("moderation", lambda: "/staff/partecipazione/moderazione/", [302, 403, 403, 200, 403, 200]),
+    ("moderate one", lambda: f"/staff/partecipazione/contributi/{Contribution.objects.first().pk}/", [302, 403, 403, 200, 403, 200]),
+    ("check-in", lambda: "/staff/partecipazione/incontri/demo-laboratorio-1/accoglienza/", [302, 403, 403, 403, 200, 200]),
+    ("registrations", lambda: "/staff/partecipazione/incontri/demo-laboratorio-1/iscrizioni.csv", [302, 403, 403, 403, 200, 200]),
+    ("members' document", lambda: f"/partecipa/organismi/documenti/{body_document().pk}/", [403, 403, 200, 403, 200, 200]),
+    ("hidden contribution", lambda: f"/partecipa/contributi/{hidden_contribution().pk}/", [410, 410, 410, 200, 410, 200]),
+    ("back office", lambda: "/admin/", [302, 302, 302, 200, 200, 200]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(client: Client, role: str) -> None:
+    login_as(client, role)
+    index = ROLES.index(role)
+    got = {name: client.get(build()).status_code for name, build, _expected in MATRIX}
+    assert got == {name: expected[index] for name, _build, expected in MATRIX}
+
+
+def test_posts_need_csrf_tokens() -> None:
+    client = Client(enforce_csrf_checks=True)
+    user = make_user("csrf")
+    client.force_login(user)
+    response = client.post("/partecipa/incontri/demo-laboratorio-1/iscriviti/", {"consent": "on"})
+    assert response.status_code == 403
+    assert not Registration.objects.filter(user=user).exists()
+
+
+def test_sign_up_verify_contribute_answer_flow(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    form = {
+        "email": "nuova@example.org", "display_name": "Nuova", "password1": "una-Password-lunga-7",
+        "password2": "una-Password-lunga-7", "consent": "on", "website": "",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/account/registrati/", form)
+    assert response.status_code == 200 and b"nuova@example.org" in response.content
+    link = re.search(r"http://\S+/account/conferma/\S+/", mail.outbox[-1].body)
+    assert link is not None
+    client.login(username="nuova@example.org", password="una-Password-lunga-7")
+    url = "/partecipa/processi/demo-laboratori-forum/contribuisci/"
+    assert (
+        b"Confirm your email" in client.get(url).content or b"Conferma" in client.get(url).content
+    )
+    assert client.get(link.group(0).split("8000", 1)[-1]).status_code == 302
+    upload = io.BytesIO(PDF)
+    upload.name = "proposta.pdf"
+    response = client.post(
+        url,
+        {
+            "kind": "document",
+            "title": "Una proposta",
+            "body": "Testo della proposta",
+            "consent": "on",
+            "attachments": [upload],
+        },
+    )
+    assert response.status_code == 302
+    contribution = Contribution.objects.get(title="Una proposta")
+    assert contribution.attachments.get().original_name == "proposta.pdf"
+    attachment_url = f"/partecipa/allegati/{contribution.attachments.get().pk}/"
+    download = client.get(attachment_url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    moderator = Client()
+    login_as(moderator, MODERATOR)
+    response = moderator.post(
+        f"/staff/partecipazione/contributi/{contribution.pk}/",
+        {"form": "answer", "status": "incorporated", "answer": ""},
+    )
+    assert response.status_code == 400  # a decision needs an answer; nothing changed
+    contribution.refresh_from_db()
+    assert contribution.status == "received"
+    moderator.post(
+        f"/staff/partecipazione/contributi/{contribution.pk}/",
+        {"form": "answer", "status": "incorporated", "answer": "Recepita nel Piano."},
+    )
+    page = client.get(f"/partecipa/contributi/{contribution.pk}/")
+    assert b"Recepita nel Piano." in page.content
+
+
+def test_bad_contribution_keeps_what_was_written(client: Client) -> None:
+    client.force_login(make_user("keeps"))
+    url = "/partecipa/processi/demo-laboratori-forum/contribuisci/"
+    fake = io.BytesIO(b"<html>not a pdf</html>")
+    fake.name = "allegato.pdf"
+    response = client.post(
+        url,
+        {
+            "kind": "proposal",
+            "title": "Titolo da tenere",
+            "body": "Testo da tenere",
+            "consent": "on",
+            "attachments": [fake],
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "allegato.pdf: not a PDF" in html
+    assert "Titolo da tenere" in html and "Testo da tenere" in html
+    assert not Contribution.objects.filter(title="Titolo da tenere").exists()
+
+
+def test_honeypot_and_rate_limit_on_sign_up(client: Client) -> None:
+    response = client.post(
+        "/account/registrati/",
+        {
+            "email": "bot@example.org",
+            "display_name": "B",
+            "password1": "una-Password-lunga-7",
+            "password2": "una-Password-lunga-7",
+            "consent": "on",
+            "website": "http://spam",
+        },
+    )
+    assert (
+        response.status_code == 400
+        and not get_user_model().objects.filter(username="bot@example.org").exists()
+    )
+    for _ in range(4):
+        client.post("/account/registrati/", {"email": "x"})
+    response = client.post("/account/registrati/", {"email": "x"})
+    assert response.status_code == 429 and response["Retry-After"] == "3600"
+
+
+def test_register_receive_ical_and_check_in(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    user = make_user("door")
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/partecipa/incontri/demo-laboratorio-2/iscriviti/",
+            {"consent": "on", "organisation_name": "Associazione"},
+        )
+    assert response.status_code == 302
+    registration = Registration.objects.get(user=user)
+    ics = mail.outbox[-1].attachments[0][1]
+    assert "SUMMARY:" in ics and registration.code in mail.outbox[-1].body
+    staff = Client()
+    login_as(staff, EDITOR)
+    response = staff.post(
+        "/staff/partecipazione/incontri/demo-laboratorio-2/accoglienza/",
+        {"code": registration.code},
+    )
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.checked_in_at is not None
+    response = staff.post(
+        "/staff/partecipazione/incontri/demo-laboratorio-2/accoglienza/",
+        {"code": registration.code},
+    )
+    assert response.status_code == 400 and b"already checked in" in response.content
+    workbook = load_workbook(
+        io.BytesIO(
+            staff.get("/staff/partecipazione/incontri/demo-laboratorio-2/iscrizioni.xlsx").content
+        )
+    )
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("codice", "stato", "email") and rows[1][2] == "door@example.org"
+
+
+def test_answer_questionnaire_then_results(client: Client) -> None:
+    client.force_login(make_user("answers"))
+    url = "/partecipa/questionari/demo-priorita/"
+    response = client.post(url, {"ruolo": ["Impresa"], "coinvolto": ["Forse"]})
+    assert (
+        response.status_code == 400
+        and "“Forse” is not one of the options." in response.content.decode()
+    )
+    response = client.post(url, {"ruolo": ["Impresa"], "coinvolto": ["No"], "consent": "on"})
+    assert response.status_code == 302
+    assert client.get(url).content.count(b"already answered") == 1
+    results = client.get("/partecipa/questionari/demo-priorita/risultati/")
+    assert results.status_code == 200 and b"chart-q" in results.content
+    csv = client.get("/partecipa/questionari/demo-priorita/risposte.csv").content.decode()
+    assert csv.splitlines()[0].startswith("risposta,inviata,ruolo: Cittadino/a")
+
+
+def test_subscribe_confirm_unsubscribe_pages(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/partecipa/newsletter/", {"email": "legge@example.org", "consent": "on", "website": ""}
+        )
+    confirm = re.search(r"/partecipa/newsletter/conferma/\S+/", mail.outbox[-1].body)
+    assert confirm is not None and client.get(confirm.group(0)).status_code == 200
+    from territori.participation.models import Subscriber
+
+    subscriber = Subscriber.objects.get(email="legge@example.org")
+    assert subscriber.active
+    one_click = Client(enforce_csrf_checks=True)  # mail providers post without a CSRF token
+    assert (
+        one_click.post(
+            f"/partecipa/newsletter/disiscriviti/{subscriber.token}/",
+            {"List-Unsubscribe": "One-Click"},
+        ).status_code
+        == 200
+    )
+    subscriber.refresh_from_db()
+    assert not subscriber.active
+
+
+def test_ical_feed_and_unknown_pages(client: Client) -> None:
+    feed = client.get("/partecipa/processi/psm-2024-2026/incontri.ics")
+    assert feed["Content-Type"].startswith("text/calendar")
+    body = feed.content.decode()
+    assert (
+        body.count("BEGIN:VEVENT") == Meeting.objects.filter(process__code="psm-2024-2026").count()
+    )
+    assert "DTSTART:20230918T080000Z" in body  # 10:00 Rome summer time
+    for url in (
+        "/partecipa/processi/nessuno/",
+        "/partecipa/incontri/nessuno/",
+        "/partecipa/contributi/999999/",
+        "/partecipa/questionari/nessuno/",
+        "/partecipa/contributi/esporta.doc",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_real_demo_names_organisations_never_people() -> None:
+    body = Body.objects.get(code="cabina-di-regia-psm")
+    meeting = Meeting.objects.get(code="cabina-2023-09-18")
+    assert meeting.reported_attendance == 38 and meeting.data_status == "confirmed"
+    assert body.members.count() == 30  # 20 organisations, 9 comuni, the facilitator
+    text = meeting.minutes + " ".join(a.title_it for a in meeting.agenda.all())
+    for surname in ("Cambursano", "Barbero", "Sparano", "Babando"):  # named in seed 004
+        assert surname not in text
+    phases = list(
+        Process.objects.get(code="psm-2024-2026").phases.values_list("title_it", "start", "end")
+    )
+    assert phases[0] == ("Analisi", dt.date(2023, 7, 1), dt.date(2023, 10, 31))
+    assert phases[3][0] == "Approvazione e restituzione pubblica" and phases[3][2] == dt.date(
+        2024, 1, 31
+    )
+    assert not Participant.objects.exclude(user__username__endswith="@demo.invalid").exists()
+
+
+def grow() -> None:
+    process = Process.objects.get(code="demo-laboratori-forum")
+    authors = [make_user(f"grow{n}") for n in range(3)]
+    nodes = list(process.nodes.all())
+    for n in range(6):
+        contribution = services.contribution_submit(
+            user=authors[n % 3], process=process, kind="document", title=f"Crescita {n}",
+            body="Testo", nodes=nodes, files=[services.Upload("a.pdf", PDF)],
+        )  # fmt: skip
+        services.contribution_report(contribution, authors[(n + 1) % 3], reason="spam")
+        services.contribution_support(contribution, authors[(n + 2) % 3])
+    for n in range(4):
+        meeting = make_meeting(code=f"grow-{n}", process=process, zone=process.zones.first())
+        meeting.nodes.set(nodes)
+        services.meeting_register(meeting, authors[n % 3])
+    body = Body.objects.get(code="forum-missioni")
+    from territori.atlas.models import Organisation
+
+    for organisation in Organisation.objects.filter(code__startswith="demo-org-")[:5]:
+        BodyMember.objects.get_or_create(body=body, organisation=organisation)
+    from territori.participation.questionnaires import response_submit, response_validate
+    from territori.participation.models import Questionnaire
+
+    questionnaire = Questionnaire.objects.get(code="demo-priorita")
+    questions = list(questionnaire.questions.all())
+    for author in authors:
+        response_submit(
+            questionnaire,
+            author,
+            response_validate(
+                questions, {"ruolo": ["Impresa"], "coinvolto": ["Sì"], "temi": ["Energia"]}
+            ),
+        )
+
+
+LISTS = [
+    "/partecipa/",
+    "/partecipa/incontri/",
+    "/partecipa/incontri/incontri.csv",
+    "/partecipa/contributi/",
+    "/partecipa/contributi/?ordine=supported&stato=received",
+    "/partecipa/contributi/esporta.csv",
+    "/partecipa/processi/demo-laboratori-forum/",
+    "/partecipa/processi/demo-laboratori-forum/incontri.ics",
+    "/partecipa/organismi/forum-missioni/",
+    "/partecipa/questionari/demo-priorita/risultati/",
+    "/partecipa/questionari/demo-priorita/risposte.xlsx",
+    "/partecipa/newsletter/",
+]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_query_counts_do_not_grow(client: Client, url: str) -> None:
+    before = count_queries(client, url)
+    grow()
+    assert count_queries(client, url) == before
+
+
+@pytest.mark.parametrize("url", ["/staff/partecipazione/moderazione/", "/account/"])
+def test_staff_and_account_lists_query_counts(client: Client, url: str) -> None:
+    user = login_as(client, ADMINISTRATOR)
+    first = Contribution.objects.first()
+    assert first is not None
+    services.contribution_report(first, user, reason="other")  # the queue is not empty
+    before = count_queries(client, url)
+    grow()
+    process = Process.objects.get(code="demo-laboratori-forum")
+    user.participant.email_verified_at = timezone.now()
+    for n in range(3):
+        services.contribution_submit(
+            user=user, process=process, kind="proposal", title=f"Mio {n}", body="T"
+        )
+        services.meeting_register(make_meeting(code=f"mine-{n}"), user)
+    assert count_queries(client, url) == before
