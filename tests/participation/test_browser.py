@@ -9,11 +9,15 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from tests.portal.test_browser import axe_violations, demo_data, open_page, page  # noqa: F401
+from tests.portal import test_browser as portal_browser
+from tests.portal.test_browser import axe_violations, open_page
 
 from .test_services import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# the portal's browser fixtures: a headless Chromium page and the demo data
+page = portal_browser.page
+demo_data = portal_browser.demo_data
 
 PAGES = [
     "/partecipa/",

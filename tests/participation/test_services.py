@@ -30,6 +30,16 @@ from territori.participation.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -69,10 +79,10 @@ def test_capacity_waiting_list_and_promotion_on_cancel(
     assert [r.status for r in regs] == ["confirmed", "confirmed", "waiting", "waiting"]
     assert len({r.code for r in regs}) == 4
     # the confirmed get an iCal attachment; the waiting list a plain notice
-    confirmed_mail = [m for m in mail.outbox if m.to == [users[0].email]][0]
+    confirmed_mail = next(m for m in mail.outbox if m.to == [users[0].email])
     assert confirmed_mail.attachments[0][0] == "test-meeting.ics"
     assert "BEGIN:VEVENT" in confirmed_mail.attachments[0][1]
-    assert not [m for m in mail.outbox if m.to == [users[2].email]][0].attachments
+    assert not next(m for m in mail.outbox if m.to == [users[2].email]).attachments
     with pytest.raises(services.ParticipationError):
         services.meeting_register(meeting, users[0])
     mail.outbox.clear()
@@ -155,7 +165,7 @@ def test_attachments_are_checked_by_content_and_nothing_is_written_on_error() ->
     user = make_user("files")
     before = Contribution.objects.count()
     disguised = services.Upload("relazione.pdf", b"MZ\x90\x00 not a pdf")
-    with pytest.raises(services.ParticipationError, match="relazione.pdf: not a PDF"):
+    with pytest.raises(services.ParticipationError, match=r"relazione\.pdf: not a PDF"):
         services.contribution_submit(
             user=user, process=open_process(), kind="document", title="Doc", body="Testo",
             files=[services.Upload("ok.pdf", PDF), disguised],
@@ -440,3 +450,13 @@ def test_ical_escaping_folding_and_times() -> None:
     text = calendar([whole_day], name="P", stamp=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
     assert "DTSTART;VALUE=DATE:20230927" in text and "DTEND;VALUE=DATE:20230928" in text
     assert fold("a" * 75) == "a" * 75 and fold("a" * 76) == "a" * 75 + "\r\n a"
+
+
+def test_purge_command_checks_its_argument() -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--days: must be 0 or more, not -1"):
+        call_command("purge_registrations", "--days", "-1")
+    out = io.StringIO()
+    call_command("purge_registrations", "--days", "0", stdout=out)
+    assert "registration(s) deleted" in out.getvalue()

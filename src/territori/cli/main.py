@@ -8,6 +8,7 @@ territori import-zones FILE         territori import-indicators FILE
 territori fetch-istat FLOW KEY      territori worker
 territori import-atlas FILE [--kind organisations|networks|memberships]
 territori import-projects --opencoesione FILE | --regis PROGETTI LOCALIZZAZIONE
+territori purge-registrations [--days N]
 territori assess | composite | project | coherence-metrics FILE ...   (no database needed)
 territori <any Django command> ...
 """
@@ -42,7 +43,11 @@ COMMANDS = {
         "Import organisations, networks and memberships (Excel workbook or CSV)",
     ),
     "refresh-indicators": ("refresh_indicators", "Recompute assessments, projections, composites"),
-    "worker": ("db_worker", "Run background tasks (imports' recomputation) from the database"),
+    "worker": ("db_worker", "Run background tasks (recomputation, newsletter) from the database"),
+    "purge-registrations": (
+        "purge_registrations",
+        "Delete registrations of past meetings after the retention period (--days)",
+    ),
     "setup-roles": ("setup_roles", "Create or update the role groups"),
     "vendor-assets": ("vendor_assets", "Copy front-end assets from node_modules"),
 }

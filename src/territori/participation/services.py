@@ -25,7 +25,12 @@ from django.utils.translation import gettext as _
 from territori.core.audit import audit_record, snapshot
 from territori.frameworks.models import Node
 from territori.io.ical import Event, calendar
-from territori.io.uploads import check_document
+from territori.io.uploads import (
+    DOCUMENT_KINDS,
+    MAX_DOCUMENT_BYTES,
+    check_document,
+    sniff_document,
+)
 from territori.territories.models import Territory
 
 from .consent import VERSION, consent_text
@@ -362,9 +367,30 @@ def check_uploads(
             )
         media_type, problem = check_document(name, upload.data, field=field)
         if problem is not None:
-            raise ParticipationError(problem.message, field)
+            raise ParticipationError(_upload_problem(name, upload.data), field)
         checked.append((Upload(name, upload.data), media_type))
     return checked
+
+
+def _upload_problem(name: str, data: bytes) -> str:
+    """The reason check_document refused a file, in the participant's language."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        return _("%(name)s: larger than 10 MB (%(size).1f MB)") % {
+            "name": name,
+            "size": len(data) / 1024 / 1024,
+        }
+    if not data:
+        return _("%(name)s: the file is empty") % {"name": name}
+    kind = sniff_document(data)
+    if kind is None:
+        return _(
+            "%(name)s: not a PDF, DOCX, ODT, XLSX, ODS, PNG or JPG document (by its content)"
+        ) % {"name": name}
+    return _("%(name)s: the content is %(kind)s but the name does not end in %(suffixes)s") % {
+        "name": name,
+        "kind": kind.upper(),
+        "suffixes": ", ".join(sorted(DOCUMENT_KINDS[kind][1])),
+    }
 
 
 def _store(instance: ContributionAttachment, upload: Upload, media_type: str) -> None:

@@ -675,21 +675,17 @@ def newsletter(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _message(request: HttpRequest, text: str, *, status: int = 200) -> HttpResponse:
+    context = {"title": _("Newsletter"), "text": text}
+    return render(request, "participation/message.html", context, status=status)
+
+
 def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscription_confirm(token)
     except ParticipationError as exc:
-        return render(
-            request,
-            "participation/message.html",
-            {"title": _("Newsletter"), "text": str(exc)},
-            status=400,
-        )
-    return render(
-        request,
-        "participation/message.html",
-        {"title": _("Newsletter"), "text": _("Subscription confirmed: thank you.")},
-    )
+        return _message(request, str(exc), status=400)
+    return _message(request, _("Subscription confirmed: thank you."))
 
 
 def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
@@ -698,19 +694,9 @@ def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         try:
             unsubscribe(token)
         except ParticipationError as exc:
-            return render(
-                request,
-                "participation/message.html",
-                {"title": _("Newsletter"), "text": str(exc)},
-                status=400,
-            )
-        return render(
-            request,
-            "participation/message.html",
-            {
-                "title": _("Newsletter"),
-                "text": _("You have been unsubscribed. No more issues will be sent to you."),
-            },
+            return _message(request, str(exc), status=400)
+        return _message(
+            request, _("You have been unsubscribed. No more issues will be sent to you.")
         )
     return render(request, "participation/unsubscribe.html", {"token": token})
 
