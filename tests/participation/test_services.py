@@ -460,3 +460,42 @@ def test_purge_command_checks_its_argument() -> None:
     out = io.StringIO()
     call_command("purge_registrations", "--days", "0", stdout=out)
     assert "registration(s) deleted" in out.getvalue()
+
+
+def test_back_office_uploads_are_checked_by_content() -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from territori.participation.admin import CheckedFileForm
+    from territori.participation.models import Body, BodyDocument
+
+    class Form(CheckedFileForm):
+        class Meta:
+            model = BodyDocument
+            fields = ["body", "title", "file"]
+
+    body = Body.objects.get(code="forum-missioni")
+    bad = Form(
+        {"body": body.pk, "title": "Finto"}, {"file": SimpleUploadedFile("x.pdf", b"GIF89a")}
+    )
+    assert not bad.is_valid()
+    assert bad.errors["file"] == [
+        "x.pdf: not a PDF, DOCX, ODT, XLSX, ODS, PNG or JPG document (by its content)"
+    ]
+    good = Form({"body": body.pk, "title": "Vero"}, {"file": SimpleUploadedFile("vero.pdf", PDF)})
+    assert good.is_valid(), good.errors
+    document = good.save()
+    assert (document.original_name, document.media_type, document.size) == (
+        "vero.pdf",
+        "application/pdf",
+        len(PDF),
+    )
+
+
+def test_minutes_are_sanitised_on_save() -> None:
+    meeting = make_meeting(code="minutes")
+    meeting.minutes = '<h2 onclick="x()">Esiti</h2><script>alert(1)</script><p><a href="javascript:x()">a</a> <a href="https://example.org">b</a></p><img src=x onerror=y>'
+    meeting.save()
+    meeting.refresh_from_db()
+    assert "<script" not in meeting.minutes and "onclick" not in meeting.minutes
+    assert "javascript:" not in meeting.minutes and "<img" not in meeting.minutes
+    assert "<h2>Esiti</h2>" in meeting.minutes and 'href="https://example.org"' in meeting.minutes

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -29,7 +30,29 @@ from .models import (
     Report,
     Subscriber,
 )
-from .services import ParticipationError
+from .services import ParticipationError, Upload, check_uploads
+
+
+class CheckedFileForm(forms.ModelForm):
+    """Uploads from the back office are checked like the public ones (type by content, size,
+    name); the name, type and size are recorded from the file itself."""
+
+    def clean_file(self) -> Any:
+        uploaded = self.cleaned_data.get("file")
+        if uploaded is None or not hasattr(uploaded, "read"):
+            return uploaded
+        data = uploaded.read()
+        uploaded.seek(0)
+        try:
+            [(checked, media_type)] = check_uploads(
+                [Upload(uploaded.name or "", data)], field="file"
+            )
+        except ParticipationError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        self.instance.original_name = checked.name
+        self.instance.media_type = media_type
+        self.instance.size = len(data)
+        return uploaded
 
 
 class PhaseInline(admin.StackedInline):
@@ -62,6 +85,7 @@ class BodyAdmin(AuditedAdmin):
 
 @admin.register(BodyDocument)
 class BodyDocumentAdmin(AuditedAdmin):
+    form = CheckedFileForm
     list_display = ["title", "body", "original_name", "uploaded_at"]
     readonly_fields = ["original_name", "media_type", "size"]
 
@@ -73,6 +97,7 @@ class AgendaInline(admin.TabularInline):
 
 class MeetingDocumentInline(admin.TabularInline):
     model = MeetingDocument
+    form = CheckedFileForm
     extra = 0
     readonly_fields = ["original_name", "media_type", "size"]
 
