@@ -163,7 +163,7 @@ def test_staff_import_pages_pass_axe_after_logging_in(
     open_page(page, f"{live_server.url}/staff/indicatori/importa/")  # redirected to log in
     page.fill("#id_username", "analyst-browser")
     page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit], button[type=submit]")
+    page.click("main form button[type=submit]")  # the login page
     page.wait_for_url("**/staff/indicatori/importa/")
     assert axe_violations(page) == []
     broken = tmp_path / "tidy-broken.csv"
@@ -201,7 +201,7 @@ def test_grid_editor_by_keyboard_saves_and_shows_a_conflict(
     open_page(page, f"{live_server.url}/staff/coerenza/laboratorio/")
     page.fill("#id_username", "assessor-browser")
     page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit], button[type=submit]")
+    page.click("main form button[type=submit]")  # the login page
     page.wait_for_url("**/staff/coerenza/laboratorio/")
     assert axe_violations(page) == []
     # first row: the diagonal has no link, so Tab lands on 1.1→1.2; Right goes to 1.1→1.3,
