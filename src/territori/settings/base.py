@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "territori.core",
     "territori.frameworks",
     "territori.territories",
@@ -173,6 +174,10 @@ TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TERRITORI_TASKS", "database")]}}
+
+# API -------------------------------------------------------------------------------------
+NINJA_PAGINATION_PER_PAGE = 100
+NINJA_PAGINATION_MAX_LIMIT = 1000
 
 # Participation ---------------------------------------------------------------------------
 #: Registrations of meetings that ended more than this many days ago are deleted by

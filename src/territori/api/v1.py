@@ -1,0 +1,598 @@
+"""The public read API, `/api/v1/` (django-ninja): everything the portal publishes, as JSON
+(and observations also as CSV). Lists are paginated with `limit` and `offset` and make a
+fixed number of queries whatever their length. Unpublished matrices and hidden
+contributions are never served."""
+
+# No `from __future__ import annotations`: django-ninja reads the annotations at import.
+import csv
+import datetime as dt
+import io
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from territori.atlas.models import Network, Organisation, Project
+from territori.coherence.models import AgreedScore, Matrix
+from territori.frameworks.models import Framework, Node
+from territori.indicators.models import Assessment, CompositeValue, Indicator, Observation
+from territori.participation.models import Contribution, Meeting, Process
+from territori.territories.models import Territory
+
+api = NinjaAPI(
+    title="Territori API",
+    version="1",
+    description=(
+        "Open data of the Sustainable Development Agenda of the Metropolitan City of Turin: "
+        "frameworks, territories, indicators and observations, assessments, composites, "
+        "published coherence matrices, the atlas and participation. Lists take `limit` "
+        "(at most 1000) and `offset`. Licences: see each indicator's `licence`."
+    ),
+    urls_namespace="api-v1",
+)
+MAX_CSV_ROWS = 200_000
+_DETAIL = {"application/json": {"schema": {"type": "object", "properties": {"detail": {}}}}}
+#: Errors every operation may answer: a missing object, invalid parameters.
+ERRORS = {
+    "responses": {
+        "404": {"description": "Not found", "content": _DETAIL},
+        "422": {"description": "Invalid parameters", "content": _DETAIL},
+    }
+}
+
+
+class Page(LimitOffsetPagination):
+    """limit (1-1000, default 100) and offset (bounded, so no database overflows)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=100_000_000)
+
+
+class Rows:
+    """A lazy, countable, sliceable list of dicts over `values_list` rows: a page costs one
+    count query and one select, however long the list."""
+
+    def __init__(self, rows: Any, names: tuple[str, ...], post: Any = None) -> None:
+        self.rows, self.names, self.post = rows, names, post
+
+    def count(self) -> int:
+        return int(self.rows.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: Any) -> list[dict[str, Any]]:
+        items = [dict(zip(self.names, row, strict=True)) for row in self.rows[index]]
+        return [self.post(item) for item in items] if self.post else items
+
+
+# --- Frameworks -----------------------------------------------------------------------------
+
+
+class FrameworkOut(Schema):
+    code: str
+    short_name: str
+    name_it: str
+    name_en: str
+    version: str
+    status: str
+
+
+class NodeOut(Schema):
+    framework: str
+    code: str
+    level: str
+    parent: str | None
+    title_it: str
+    title_en: str
+    status: str
+
+
+frameworks = Router(tags=["frameworks"])
+
+
+@frameworks.get("/", response=list[FrameworkOut], openapi_extra=ERRORS)
+def framework_list(request: HttpRequest) -> Any:
+    return Framework.objects.order_by("order", "code").values(
+        "code", "short_name", "name_it", "name_en", "version", "status"
+    )
+
+
+@frameworks.get("/{code}/nodes", response=list[NodeOut], openapi_extra=ERRORS)
+@paginate(Page)
+def node_list(request: HttpRequest, code: str, level: str | None = None) -> Any:
+    framework = get_object_or_404(Framework, code=code)
+    nodes = Node.objects.filter(framework=framework).order_by("depth", "order", "code")
+    if level:
+        nodes = nodes.filter(level=level)
+    names = ("code", "level", "parent", "title_it", "title_en", "status")
+    rows = nodes.values_list("code", "level", "parent__code", "title_it", "title_en", "status")
+    return Rows(rows, names, post=lambda item: {**item, "framework": code})
+
+
+# --- Territories -------------------------------------------------------------------------------
+
+
+class TerritoryOut(Schema):
+    code: str
+    kind: str
+    name: str
+    number: int | None
+    parent: str | None
+
+
+territories = Router(tags=["territories"])
+TerritoryKind = Literal["country", "region", "metro_city", "zona", "comune"]
+
+
+@territories.get("/", response=list[TerritoryOut], openapi_extra=ERRORS)
+@paginate(Page)
+def territory_list(request: HttpRequest, kind: TerritoryKind | None = None) -> Any:
+    rows = Territory.objects.order_by("kind", "code")
+    if kind:
+        rows = rows.filter(kind=kind)
+    names = ("code", "kind", "name", "number", "parent")
+    return Rows(rows.values_list("code", "kind", "name", "number", "parent__code"), names)
+
+
+@territories.get("/{code}/geojson", response=dict[str, Any], openapi_extra=ERRORS)
+def territory_geojson(request: HttpRequest, code: str) -> Any:
+    """The boundary as a GeoJSON Feature (WGS84); `geometry` is null when not loaded."""
+    territory = get_object_or_404(Territory, code=code)
+    return {
+        "type": "Feature",
+        "id": territory.code,
+        "properties": {"code": territory.code, "name": territory.name, "kind": territory.kind},
+        "geometry": territory.boundary,
+    }
+
+
+# --- Indicators, observations, assessments, composites ---------------------------------------
+
+
+class IndicatorOut(Schema):
+    code: str
+    category: str
+    name_it: str
+    name_en: str
+    unit: str
+    polarity: int
+    source: str
+    licence: str
+    status: str
+
+
+class ObservationOut(Schema):
+    indicator: str
+    territory: str
+    level: str
+    year: int
+    breakdown: str
+    value: float
+    provisional: bool
+    estimated: bool
+
+
+class ObservationFilters(Schema):
+    indicator: str | None = None
+    territory: str | None = None
+    level: TerritoryKind | None = None
+    year_from: int | None = Field(None, ge=1800, le=2200)
+    year_to: int | None = Field(None, ge=1800, le=2200)
+
+
+class AssessmentOut(Schema):
+    indicator: str
+    territory: str
+    method: str
+    window: str
+    start_year: int | None
+    end_year: int | None
+    cagr: float | None
+    required_cagr: float | None
+    score: float | None
+    status: str
+
+
+class CompositeOut(Schema):
+    framework: str
+    node: str
+    territory: str
+    year: int
+    method: str
+    value: float | None
+    indicators: int
+
+
+indicators = Router(tags=["indicators"])
+OBSERVATION_FIELDS = (
+    "indicator__code", "territory__code", "territory__kind", "year", "breakdown", "value",
+    "provisional", "estimated",
+)  # fmt: skip
+OBSERVATION_NAMES = (
+    "indicator",
+    "territory",
+    "level",
+    "year",
+    "breakdown",
+    "value",
+    "provisional",
+    "estimated",
+)
+
+
+@indicators.get("/", response=list[IndicatorOut], openapi_extra=ERRORS)
+def indicator_list(request: HttpRequest) -> Any:
+    return Indicator.objects.order_by("order", "code").values(
+        "code", "category", "name_it", "name_en", "unit", "polarity", "source", "licence", "status"
+    )
+
+
+def _observations(filters: ObservationFilters) -> QuerySet[Observation]:
+    rows = Observation.objects.order_by("indicator__code", "territory__code", "year", "breakdown")
+    if filters.indicator:
+        rows = rows.filter(indicator__code=filters.indicator)
+    if filters.territory:
+        rows = rows.filter(territory__code=filters.territory)
+    if filters.level:
+        rows = rows.filter(territory__kind=filters.level)
+    if filters.year_from:
+        rows = rows.filter(year__gte=filters.year_from)
+    if filters.year_to:
+        rows = rows.filter(year__lte=filters.year_to)
+    return rows
+
+
+@indicators.get("/observations", response=list[ObservationOut], openapi_extra=ERRORS)
+@paginate(Page)
+def observation_list(request: HttpRequest, filters: Query[ObservationFilters]) -> Any:
+    """Observations as JSON pages; `/observations.csv` gives the same rows in one file."""
+    return Rows(_observations(filters).values_list(*OBSERVATION_FIELDS), OBSERVATION_NAMES)
+
+
+@indicators.get(
+    "/observations.csv",
+    response={200: str},
+    openapi_extra={
+        "responses": {
+            **ERRORS["responses"],
+            "200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+        }
+    },
+)
+def observation_csv(request: HttpRequest, filters: Query[ObservationFilters]) -> HttpResponse:
+    """All matching observations (up to 200,000) as CSV, in one query."""
+    rows = _observations(filters).values_list(*OBSERVATION_FIELDS)[: MAX_CSV_ROWS + 1]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(OBSERVATION_NAMES)
+    for count, row in enumerate(rows.iterator(chunk_size=5000), start=1):
+        if count > MAX_CSV_ROWS:
+            raise HttpError(422, f"more than {MAX_CSV_ROWS} rows: add filters")
+        writer.writerow(row)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="observations.csv"'
+    return response
+
+
+@indicators.get("/assessments", response=list[AssessmentOut], openapi_extra=ERRORS)
+@paginate(Page)
+def assessment_list(
+    request: HttpRequest, indicator: str | None = None, territory: str | None = None
+) -> Any:
+    rows = Assessment.objects.order_by("indicator__code", "territory__code", "method", "window")
+    if indicator:
+        rows = rows.filter(indicator__code=indicator)
+    if territory:
+        rows = rows.filter(territory__code=territory)
+    names = (
+        "indicator",
+        "territory",
+        "method",
+        "window",
+        "start_year",
+        "end_year",
+        "cagr",
+        "required_cagr",
+        "score",
+        "status",
+    )
+    return Rows(rows.values_list("indicator__code", "territory__code", *names[2:]), names)
+
+
+@indicators.get("/composites", response=list[CompositeOut], openapi_extra=ERRORS)
+@paginate(Page)
+def composite_list(
+    request: HttpRequest,
+    node: str | None = None,
+    territory: str | None = None,
+    method: str | None = None,
+) -> Any:
+    rows = CompositeValue.objects.order_by(
+        "node__framework__code", "node__code", "territory__code", "year", "method"
+    )
+    if node:
+        framework, _sep, code = node.rpartition(":")
+        rows = rows.filter(
+            node__code=code, **({"node__framework__code": framework} if framework else {})
+        )
+    if territory:
+        rows = rows.filter(territory__code=territory)
+    if method:
+        rows = rows.filter(method=method)
+    names = ("framework", "node", "territory", "year", "method", "value", "indicators")
+    values = rows.values_list(
+        "node__framework__code",
+        "node__code",
+        "territory__code",
+        "year",
+        "method",
+        "value",
+        "indicators",
+    )
+    return Rows(values, names)
+
+
+# --- Coherence (published matrices only) ----------------------------------------------------------
+
+
+class MatrixOut(Schema):
+    code: str
+    title_it: str
+    title_en: str
+    analysis: str
+    direction: str
+    data_status: str
+    published_at: dt.datetime | None
+
+
+class CellOut(Schema):
+    row_framework: str
+    row: str
+    column_framework: str
+    column: str
+    score: int
+
+
+coherence = Router(tags=["coherence"])
+
+
+def _published() -> QuerySet[Matrix]:
+    return Matrix.objects.filter(status=Matrix.Status.PUBLISHED)
+
+
+@coherence.get("/matrices", response=list[MatrixOut], openapi_extra=ERRORS)
+def matrix_list(request: HttpRequest) -> Any:
+    return (
+        _published()
+        .order_by("code")
+        .values(
+            "code", "title_it", "title_en", "analysis", "direction", "data_status", "published_at"
+        )
+    )
+
+
+@coherence.get("/matrices/{code}/cells", response=list[CellOut], openapi_extra=ERRORS)
+@paginate(Page)
+def matrix_cells(request: HttpRequest, code: str) -> Any:
+    """The agreed scores of a published matrix."""
+    matrix = get_object_or_404(_published(), code=code)
+    names = ("row_framework", "row", "column_framework", "column", "score")
+    values = (
+        AgreedScore.objects.filter(matrix=matrix)
+        .order_by("row__code", "column__code")
+        .values_list(
+            "row__framework__code", "row__code", "column__framework__code", "column__code", "score"
+        )
+    )
+    return Rows(values, names)
+
+
+# --- Atlas -----------------------------------------------------------------------------------------
+
+
+class ProjectOut(Schema):
+    code: str
+    cup: str
+    title: str
+    origin: str
+    status: str
+    total_funding: float | None
+    commitments: float | None
+    payments: float | None
+    progress: int | None
+    data_status: str
+
+
+class NetworkOut(Schema):
+    code: str
+    name: str
+    kind: str
+    lead: str | None
+    start: dt.date | None
+    end: dt.date | None
+    status: str
+
+
+class OrganisationOut(Schema):
+    code: str
+    name: str
+    kind: str
+    seat: str | None
+    status: str
+
+
+atlas = Router(tags=["atlas"])
+
+
+@atlas.get("/projects", response=list[ProjectOut], openapi_extra=ERRORS)
+@paginate(Page)
+def project_list(request: HttpRequest, origin: str | None = None, comune: str | None = None) -> Any:
+    rows = Project.objects.order_by("code")
+    if origin:
+        rows = rows.filter(origin=origin)
+    if comune:
+        rows = rows.filter(places__territory__code=comune).distinct()
+    return rows.values(
+        "code",
+        "cup",
+        "title",
+        "origin",
+        "status",
+        "total_funding",
+        "commitments",
+        "payments",
+        "progress",
+        "data_status",
+    )
+
+
+@atlas.get("/networks", response=list[NetworkOut], openapi_extra=ERRORS)
+@paginate(Page)
+def network_list(request: HttpRequest, kind: str | None = None) -> Any:
+    rows = Network.objects.order_by("code")
+    if kind:
+        rows = rows.filter(kind=kind)
+    names = ("code", "name", "kind", "lead", "start", "end", "status")
+    return Rows(
+        rows.values_list("code", "name", "kind", "lead__code", "start", "end", "status"), names
+    )
+
+
+@atlas.get("/organisations", response=list[OrganisationOut], openapi_extra=ERRORS)
+@paginate(Page)
+def organisation_list(request: HttpRequest, kind: str | None = None) -> Any:
+    rows = Organisation.objects.order_by("code")
+    if kind:
+        rows = rows.filter(kind=kind)
+    names = ("code", "name", "kind", "seat", "status")
+    return Rows(rows.values_list("code", "name", "kind", "territory__code", "status"), names)
+
+
+# --- Participation ---------------------------------------------------------------------------------
+
+
+class ProcessOut(Schema):
+    code: str
+    title_it: str
+    title_en: str
+    status: str
+    data_status: str
+
+
+class MeetingOut(Schema):
+    code: str
+    kind: str
+    title_it: str
+    title_en: str
+    process: str | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    time_known: bool
+    place_name: str
+    comune: str | None
+    zone: str | None
+    online_url: str
+    cancelled: bool
+    minutes_published: bool
+    data_status: str
+
+
+class ContributionOut(Schema):
+    id: int
+    process: str
+    kind: str
+    title: str
+    body: str
+    status: str
+    answer: str
+    zone: str | None
+    supports: int
+    submitted: dt.datetime
+    data_status: str
+
+
+participation = Router(tags=["participation"])
+
+
+@participation.get("/processes", response=list[ProcessOut], openapi_extra=ERRORS)
+def process_list(request: HttpRequest) -> Any:
+    return Process.objects.order_by("code").values(
+        "code", "title_it", "title_en", "status", "data_status"
+    )
+
+
+@participation.get("/meetings", response=list[MeetingOut], openapi_extra=ERRORS)
+@paginate(Page)
+def meeting_list(request: HttpRequest, process: str | None = None, kind: str | None = None) -> Any:
+    rows = Meeting.objects.order_by("starts_at", "code")
+    if process:
+        rows = rows.filter(process__code=process)
+    if kind:
+        rows = rows.filter(kind=kind)
+    names = (
+        "code", "kind", "title_it", "title_en", "process", "starts_at", "ends_at", "time_known",
+        "place_name", "comune", "zone", "online_url", "cancelled", "minutes_published", "data_status",
+    )  # fmt: skip
+    values = rows.values_list(
+        "code", "kind", "title_it", "title_en", "process__code", "starts_at", "ends_at", "time_known",
+        "place_name", "comune__code", "zone__code", "online_url", "cancelled", "minutes_published_at", "data_status",
+    )  # fmt: skip
+    return Rows(
+        values,
+        names,
+        post=lambda item: {**item, "minutes_published": item["minutes_published"] is not None},
+    )
+
+
+@participation.get("/contributions", response=list[ContributionOut], openapi_extra=ERRORS)
+@paginate(Page)
+def contribution_list(
+    request: HttpRequest, process: str | None = None, status: str | None = None
+) -> Any:
+    """Public contributions (hidden ones are left out); authors are not published."""
+    rows = Contribution.objects.filter(hidden_at__isnull=True).order_by("-created_at", "-id")
+    if process:
+        rows = rows.filter(process__code=process)
+    if status:
+        rows = rows.filter(status=status)
+    names = (
+        "id",
+        "process",
+        "kind",
+        "title",
+        "body",
+        "status",
+        "answer",
+        "zone",
+        "supports",
+        "submitted",
+        "data_status",
+    )
+    values = rows.values_list(
+        "id",
+        "process__code",
+        "kind",
+        "title",
+        "body",
+        "status",
+        "answer",
+        "zone__code",
+        "support_count",
+        "created_at",
+        "data_status",
+    )
+    return Rows(values, names)
+
+
+api.add_router("/frameworks", frameworks)
+api.add_router("/territories", territories)
+api.add_router("/indicators", indicators)
+api.add_router("/coherence", coherence)
+api.add_router("/atlas", atlas)
+api.add_router("/participation", participation)
