@@ -26,6 +26,13 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture(autouse=True)
+def _fresh_limits() -> None:
+    from territori.core.ratelimit import rate_limit_reset
+
+    rate_limit_reset()
+
+
+@pytest.fixture(autouse=True)
 def _keep_the_test_connection() -> Any:
     """Requests through the raw WSGI app would close the test's database connection at the
     end of each request (Django's test client switches this off the same way)."""
@@ -142,3 +149,85 @@ def test_query_counts_do_not_grow(client: Client, url: str) -> None:
     before = count_queries(client, url)
     grow()
     assert count_queries(client, url) == before
+
+
+# --- Write API: tokens, scopes, rate limits ---------------------------------------------------
+
+
+def make_token(scopes: list[str], *, role: str = "analyst", staff: bool = True) -> tuple[Any, str]:
+    from django.contrib.auth.models import Group, User
+
+    from territori.api.models import ApiToken
+
+    user = User.objects.create_user(f"api-{'-'.join(scopes)}-{role}-{staff}", is_staff=staff)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    token = ApiToken(name="test", user=user, scopes=scopes)
+    key = token.issue()
+    token.save()
+    return token, key
+
+
+IMPORT = "/api/v1/indicators/observations/import?format=tidy&indicator=RD"
+GOOD = b"Year,GeoCode,Value\n2031,001272,66.5\n"
+
+
+def test_token_scopes_and_permissions(client: Client) -> None:
+    token, key = make_token(["write-indicators"])
+    assert client.post(IMPORT, GOOD, content_type="text/csv").status_code == 401
+    _wrong, wrong_key = make_token(["write-atlas"])
+    response = client.post(
+        IMPORT, GOOD, content_type="text/csv", headers={"Authorization": f"Bearer {wrong_key}"}
+    )
+    assert response.status_code == 401
+    _editor, editor_key = make_token(["write-indicators"], role="editor")  # no indicator rights
+    response = client.post(
+        IMPORT, GOOD, content_type="text/csv", headers={"Authorization": f"Bearer {editor_key}"}
+    )
+    assert response.status_code == 401
+    response = client.post(
+        IMPORT, GOOD, content_type="text/csv", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["created"] == 1
+    assert Observation.objects.filter(
+        indicator__code="RD", territory__code="001272", year=2031, value=66.5
+    ).exists()
+    from territori.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(channel="api", actor=token.user).exists()
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    token.revoked_at = timezone.now()
+    token.save()
+    response = client.post(
+        IMPORT, GOOD, content_type="text/csv", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert response.status_code == 401
+
+
+def test_bad_import_names_rows_and_writes_nothing(client: Client) -> None:
+    _token, key = make_token(["write-indicators"])
+    before = Observation.objects.count()
+    bad = b"Year,GeoCode,Value\n2032,001272,61.5\n20x5,001272,60\n2032,999999,12\n"
+    response = client.post(
+        IMPORT, bad, content_type="text/csv", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert response.status_code == 422
+    problems = response.json()["problems"]
+    assert {(p["row"], p["field"]) for p in problems} >= {(3, "Year")}  # the file's own header
+    assert Observation.objects.count() == before
+
+
+def test_rate_limit_answers_429_with_retry_after(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from territori.api.auth import PerAddress
+    from territori.api.v1 import api
+
+    [throttle] = [t for t in api.throttle if isinstance(t, PerAddress)]
+    monkeypatch.setattr(throttle, "num_requests", 3)
+    statuses = [client.get("/api/v1/frameworks/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = client.get("/api/v1/frameworks/")
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0

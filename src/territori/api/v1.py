@@ -9,13 +9,15 @@ import datetime as dt
 import io
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from territori.api.auth import TokenAuth, throttles
 from territori.atlas.models import Network, Organisation, Project
 from territori.coherence.models import AgreedScore, Matrix
 from territori.frameworks.models import Framework, Node
@@ -33,6 +35,7 @@ api = NinjaAPI(
         "(at most 1000) and `offset`. Licences: see each indicator's `licence`."
     ),
     urls_namespace="api-v1",
+    throttle=throttles(settings),
 )
 MAX_CSV_ROWS = 200_000
 _DETAIL = {"application/json": {"schema": {"type": "object", "properties": {"detail": {}}}}}
@@ -41,6 +44,7 @@ ERRORS = {
     "responses": {
         "404": {"description": "Not found", "content": _DETAIL},
         "422": {"description": "Invalid parameters", "content": _DETAIL},
+        "429": {"description": "Too many requests (see Retry-After)", "content": _DETAIL},
     }
 }
 
@@ -278,6 +282,71 @@ def observation_csv(request: HttpRequest, filters: Query[ObservationFilters]) ->
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="observations.csv"'
     return response
+
+
+class ImportProblem(Schema):
+    row: int
+    field: str
+    reason: str
+
+
+class ImportOut(Schema):
+    format: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    dry_run: bool
+    problems: list[ImportProblem]
+
+
+IMPORT_FORMATS = Literal["tidy", "sdmx-csv", "sdmx-ml", "json-stat"]
+IMPORT_SUFFIX = {"tidy": "csv", "sdmx-csv": "csv", "sdmx-ml": "xml", "json-stat": "json"}
+
+
+@indicators.post(
+    "/observations/import",
+    response={200: ImportOut, 401: dict[str, Any], 422: ImportOut},
+    auth=TokenAuth("write-indicators", "indicators.add_observation"),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/xml": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+        },
+        "responses": {
+            **ERRORS["responses"],
+            "401": {
+                "description": "No valid token with the write-indicators scope",
+                "content": _DETAIL,
+            },
+        },
+    },
+)
+def observation_import(
+    request: HttpRequest,
+    format: IMPORT_FORMATS = "tidy",
+    indicator: str | None = None,
+    dry_run: bool = False,
+) -> Any:
+    """Import observations (the body is the file: tidy CSV, SDMX-CSV, SDMX-ML or JSON-stat),
+    all or nothing, as `territori import-indicators` does; problems name row, field, reason."""
+    from territori.indicators.services import observations_import
+
+    token = request.auth  # type: ignore[attr-defined]
+    outcome = observations_import(
+        data=request.body, filename=f"api.{IMPORT_SUFFIX[format]}", actor=token.user, channel="api",
+        file_format=format, indicator=indicator, dry_run=dry_run,
+    )  # fmt: skip
+    body = {
+        "format": outcome.file_format or format, "rows": outcome.rows, "created": outcome.created,
+        "updated": outcome.updated, "unchanged": outcome.unchanged, "dry_run": dry_run,
+        "problems": [{"row": e.row, "field": e.field, "reason": e.message} for e in outcome.errors],
+    }  # fmt: skip
+    return Status(200 if outcome.ok else 422, body)
 
 
 @indicators.get("/assessments", response=list[AssessmentOut], openapi_extra=ERRORS)

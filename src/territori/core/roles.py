@@ -132,7 +132,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 #: Apps whose every permission the administrator role holds.
 ADMINISTRATOR_APPS = (
     "core", "frameworks", "territories", "indicators", "coherence", "programme", "atlas", "auth",
-    "participation",
+    "participation", "api",
 )  # fmt: skip
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "territori.programme",
     "territori.atlas",
     "territori.participation",
+    "territori.api",
     "territori.portal",
     "territori.demo",
 ]
@@ -178,6 +179,9 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TERRITORI_TASKS", 
 # API -------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 1000
+#: Requests per minute allowed to one address (anonymous) and to one API token.
+TERRITORI_API_RATE_ANON = os.environ.get("TERRITORI_API_RATE_ANON", "600/m")
+TERRITORI_API_RATE_TOKEN = os.environ.get("TERRITORI_API_RATE_TOKEN", "1200/m")
 
 # Participation ---------------------------------------------------------------------------
 #: Registrations of meetings that ended more than this many days ago are deleted by
