@@ -231,3 +231,53 @@ def test_rate_limit_answers_429_with_retry_after(
     assert statuses == [200, 200, 200, 429]
     response = client.get("/api/v1/frameworks/")
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
+
+
+def test_project_update_through_the_api(client: Client) -> None:
+    from territori.atlas.models import Project
+
+    project = Project.objects.order_by("code").first()
+    assert project is not None
+    url = f"/api/v1/atlas/projects/{project.code}/updates"
+    _reader, indicators_key = make_token(["write-indicators"])
+    payload = {
+        "text": "Cantiere avviato",
+        "progress": 40,
+        "milestone": "Collaudo",
+        "milestone_due": "2027-06-30",
+    }
+    denied = client.post(
+        url,
+        payload,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {indicators_key}"},
+    )
+    assert denied.status_code == 401
+    _token, key = make_token(["write-atlas"])
+    auth = {"Authorization": f"Bearer {key}"}
+    bad = client.post(
+        url, {**payload, "progress": 140}, content_type="application/json", headers=auth
+    )
+    assert bad.status_code == 422
+    blank = client.post(
+        url, {**payload, "text": "  "}, content_type="application/json", headers=auth
+    )
+    assert blank.status_code == 422
+    assert not project.updates.filter(text__startswith="Cantiere").exists()
+    response = client.post(url, payload, content_type="application/json", headers=auth)
+    assert response.status_code == 201, response.content
+    assert response.json()["changes"]["milestone"] == "Collaudo"
+    project.refresh_from_db()
+    assert project.progress == 40
+    assert project.updates.get(text="Cantiere avviato").author.username.startswith(
+        "api-write-atlas"
+    )
+    assert (
+        client.post(
+            "/api/v1/atlas/projects/nessuno/updates",
+            payload,
+            content_type="application/json",
+            headers=auth,
+        ).status_code
+        == 404
+    )

@@ -521,6 +521,53 @@ def project_list(request: HttpRequest, origin: str | None = None, comune: str | 
     )
 
 
+class ProjectUpdateIn(Schema):
+    text: str = Field(..., min_length=1, max_length=5000)
+    progress: int | None = Field(None, ge=0, le=100)
+    milestone: str = Field("", max_length=300)
+    milestone_due: dt.date | None = None
+
+
+class ProjectUpdateOut(Schema):
+    project: str
+    date: dt.datetime
+    text: str
+    changes: dict[str, Any]
+
+
+@atlas.post(
+    "/projects/{code}/updates",
+    response={201: ProjectUpdateOut, 401: dict[str, Any]},
+    auth=TokenAuth("write-atlas", "atlas.add_projectupdate"),
+    openapi_extra={
+        "responses": {
+            **ERRORS["responses"],
+            "401": {"description": "No valid token with the write-atlas scope", "content": _DETAIL},
+        }
+    },
+)
+def project_update_create(request: HttpRequest, code: str, payload: ProjectUpdateIn) -> Any:
+    """Add a dated entry to a project's public log (and optionally its progress and a
+    milestone), as staff do on the project page; audited under the token's user."""
+    from territori.atlas.services import project_update_add
+
+    project = get_object_or_404(Project, code=code)
+    if not payload.text.strip():
+        raise HttpError(422, "text: required")
+    update = project_update_add(
+        project=project, text=payload.text, actor=request.auth.user,  # type: ignore[attr-defined]
+        progress=payload.progress, milestone=payload.milestone.strip(),
+        milestone_due=payload.milestone_due, channel="api",
+    )  # fmt: skip
+    body = {
+        "project": code,
+        "date": update.created_at,
+        "text": update.text,
+        "changes": update.changes,
+    }
+    return Status(201, body)
+
+
 @atlas.get("/networks", response=list[NetworkOut], openapi_extra=ERRORS)
 @paginate(Page)
 def network_list(request: HttpRequest, kind: str | None = None) -> Any:

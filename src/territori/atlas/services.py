@@ -373,3 +373,42 @@ def atlas_template_xlsx() -> bytes:
     }
     sheets["guida"] = guide
     return write_xlsx(sheets)
+
+
+@transaction.atomic
+def project_update_add(
+    *,
+    project: Any,
+    text: str,
+    actor: Any,
+    progress: int | None = None,
+    milestone: str = "",
+    milestone_due: dt.date | None = None,
+    channel: str = "staff",
+) -> Any:
+    """A dated entry in a project's public log, with optional progress and a new milestone;
+    every change audited."""
+    from territori.core.audit import audit_record, snapshot
+
+    from .models import Milestone, ProjectUpdate
+
+    if not text.strip():
+        raise ValueError("text: required")
+    if progress is not None and not 0 <= progress <= 100:
+        raise ValueError(f"progress: must be from 0 to 100, not {progress}")
+    changes: dict[str, Any] = {}
+    if progress is not None and progress != project.progress:
+        before = snapshot(project)
+        changes["progress"] = [project.progress, progress]
+        project.progress = progress
+        project.save(update_fields=["progress"])
+        audit_record(instance=project, action="update", before=before, actor=actor, channel=channel)
+    if milestone:
+        created = Milestone.objects.create(project=project, title=milestone, due=milestone_due)
+        changes["milestone"] = milestone
+        audit_record(instance=created, action="create", before=None, actor=actor, channel=channel)
+    update = ProjectUpdate.objects.create(
+        project=project, author=actor, text=text.strip(), changes=changes
+    )
+    audit_record(instance=update, action="create", before=None, actor=actor, channel=channel)
+    return update

@@ -10,7 +10,6 @@ import igraph as ig
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from territori.atlas import selectors as atlas
-from territori.atlas.models import Milestone, Network, Organisation, Project, ProjectUpdate
-from territori.core.audit import audit_record, snapshot
-from territori.core.models import AuditEntry, DataStatus
+from territori.atlas.models import Network, Organisation, Project
+from territori.atlas.services import project_update_add
+from territori.core.models import DataStatus
 from territori.frameworks.models import Node
 from territori.io.tabular import write_csv
 from territori.territories.models import Territory
@@ -255,35 +254,10 @@ def project_update(request: HttpRequest, code: str) -> HttpResponse:
         context = {"project": atlas.project_get(code), "form": form, "map": None}
         return render(request, "portal/atlas_project.html", context, status=400)
     data = form.cleaned_data
-    with transaction.atomic():
-        changes: dict[str, Any] = {}
-        if data["progress"] is not None and data["progress"] != project.progress:
-            before = snapshot(project)
-            changes["progress"] = [project.progress, data["progress"]]
-            project.progress = data["progress"]
-            project.save(update_fields=["progress"])
-            audit_record(instance=project, action=AuditEntry.Action.UPDATE, before=before,
-                         actor=request.user, channel="staff")  # fmt: skip
-        if data["milestone"]:
-            milestone = Milestone.objects.create(
-                project=project, title=data["milestone"], due=data["milestone_due"]
-            )
-            changes["milestone"] = data["milestone"]
-            audit_record(instance=milestone, action=AuditEntry.Action.CREATE, before=None,
-                         actor=request.user, channel="staff")  # fmt: skip
-        update = ProjectUpdate.objects.create(
-            project=project,
-            author=request.user,  # type: ignore[misc]
-            text=data["text"],
-            changes=changes,
-        )
-        audit_record(
-            instance=update,
-            action=AuditEntry.Action.CREATE,
-            before=None,
-            actor=request.user,
-            channel="staff",
-        )
+    project_update_add(
+        project=project, text=data["text"], actor=request.user, progress=data["progress"],
+        milestone=data["milestone"], milestone_due=data["milestone_due"], channel="staff",
+    )  # fmt: skip
     return redirect("portal:atlas_project", code=code)
 
 
