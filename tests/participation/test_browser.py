@@ -93,7 +93,9 @@ def test_sign_up_confirm_contribute_and_see_the_answer(
     page.wait_for_selector("text=cittadina@example.org")
     page.goto(base + link_in_last_mail(r"http://\S+/account/conferma/\S+/"))
     page.wait_for_url("**/account/")
+    assert axe_violations(page) == []  # the account page
     page.goto(base + "/partecipa/processi/demo-laboratori-forum/contribuisci/")
+    assert axe_violations(page) == []  # the contribution form
     page.select_option("#id_kind", "proposal")
     page.fill("#id_title", "Comunità energetiche nei comuni montani")
     page.fill("#id_body", "Proposta di sportello per le comunità energetiche.")
@@ -114,6 +116,7 @@ def test_sign_up_confirm_contribute_and_see_the_answer(
     staff = page.context.browser.new_context().new_page()
     log_in(staff, base, "mod-browser", "a-long-test-password")
     staff.goto(f"{base}/staff/partecipazione/moderazione/")
+    assert axe_violations(staff) == []  # the moderation queue
     staff.click(f"a[href='/staff/partecipazione/contributi/{contribution.pk}/']")
     assert axe_violations(staff) == []
     staff.select_option("#id_status", "accepted")
@@ -189,6 +192,7 @@ def test_register_check_in_questionnaire_and_newsletter(
     assert Subscriber.objects.get(email="lettrice@example.org").active
     token = Subscriber.objects.get(email="lettrice@example.org").token
     page.goto(f"{base}/partecipa/newsletter/disiscriviti/{token}/")
+    assert axe_violations(page) == []  # the unsubscribe page
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
     assert not Subscriber.objects.get(email="lettrice@example.org").active
