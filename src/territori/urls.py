@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("staff/indicatori/", include("territori.indicators.urls")),
     path("staff/coerenza/", include("territori.coherence.urls")),
     path("staff/partecipazione/", include("territori.participation.staff_urls")),
+    path("staff/pubblicazione/", include("territori.publication.staff_urls")),
     path("", include("territori.participation.urls")),
     path("", include("territori.portal.urls")),
     prefix_default_language=False,

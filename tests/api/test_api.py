@@ -281,3 +281,66 @@ def test_project_update_through_the_api(client: Client) -> None:
         ).status_code
         == 404
     )
+
+
+def test_contribution_answer_through_the_api(client: Client) -> None:
+    from territori.core.models import AuditEntry
+
+    contribution = Contribution.objects.filter(
+        hidden_at__isnull=True, status=Contribution.Status.RECEIVED
+    ).first()
+    assert contribution is not None
+    url = f"/api/v1/participation/contributions/{contribution.pk}/answer"
+    decision = {"status": "accepted", "answer": "Accolto nel Piano: vedi l'azione 2.3."}
+    _token, atlas_key = make_token(["write-atlas"], role="editor")
+    wrong_scope = {"Authorization": f"Bearer {atlas_key}"}
+    assert (
+        client.post(url, decision, content_type="application/json", headers=wrong_scope).status_code
+        == 401
+    )
+    _token, analyst_key = make_token(["write-participation"], role="analyst")
+    no_permission = {"Authorization": f"Bearer {analyst_key}"}
+    assert (
+        client.post(
+            url, decision, content_type="application/json", headers=no_permission
+        ).status_code
+        == 401
+    )
+    _token, key = make_token(["write-participation"], role="moderator")
+    auth = {"Authorization": f"Bearer {key}"}
+    refused = client.post(
+        url, {"status": "accepted", "answer": " "}, content_type="application/json", headers=auth
+    )
+    assert refused.status_code == 422 and refused.json()["detail"].startswith("answer:")
+    unknown = client.post(url, {"status": "maybe"}, content_type="application/json", headers=auth)
+    assert unknown.status_code == 422 and unknown.json()["detail"].startswith("status:")
+    contribution.refresh_from_db()
+    assert contribution.status == Contribution.Status.RECEIVED and contribution.answer == ""
+    response = client.post(url, decision, content_type="application/json", headers=auth)
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "accepted" and response.json()["answered"]
+    contribution.refresh_from_db()
+    assert contribution.answer == decision["answer"]
+    entry = AuditEntry.objects.filter(
+        model="participation.contribution", object_id=str(contribution.pk)
+    ).latest("id")
+    assert entry.channel == "api" and entry.actor.username.startswith("api-write-participation")
+    Contribution.objects.filter(pk=contribution.pk).update(hidden_at=timezone.now())
+    assert (
+        client.post(url, decision, content_type="application/json", headers=auth).status_code == 404
+    )
+
+
+def test_openapi_schema_has_no_duplicate_keys(client: Client) -> None:
+    """Swagger UI reads the schema as YAML, which refuses a key given twice."""
+    import json
+
+    duplicates: list[str] = []
+
+    def check(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _value in pairs]
+        duplicates.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=check)
+    assert duplicates == []

@@ -66,6 +66,13 @@ ISTAT_WINDOWS = ("full", "previous", "ten_years")
 OPENSDG_BASE_YEAR = 2015
 OPENSDG_HIGH, OPENSDG_MEDIUM = 0.015, 0.005
 LIMIT_EXPONENT = 4.44
+#: Eurostat: share of the required pace for significant and moderate progress (with a
+#: target), then any progress; and the growth rate that separates significant from moderate
+#: movement without a target (methods.md §2).
+EUROSTAT_RATIO_THRESHOLDS = (0.95, 0.6, 0.0)
+EUROSTAT_RATE_THRESHOLD = 0.01
+#: ISTAT: growth rates of strong and plain change (methods.md §3).
+ISTAT_RATE_THRESHOLDS = (0.05, 0.01)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,10 +220,11 @@ def eurostat_assess(
     p = _stable(d * rate)
     status = np.zeros(n, dtype=np.int8)
     # Without a target: on the direction-adjusted growth.
-    status[p >= 0.01] = 1
-    status[(p >= 0) & (p < 0.01)] = 2
-    status[(p < 0) & (p > -0.01)] = 4
-    status[p <= -0.01] = 5
+    rate_step = EUROSTAT_RATE_THRESHOLD
+    status[p >= rate_step] = 1
+    status[(p >= 0) & (p < rate_step)] = 2
+    status[(p < 0) & (p > -rate_step)] = 4
+    status[p <= -rate_step] = 5
     has_target = np.isfinite(target_v) & np.isfinite(target_y)
     required, required_reason = _required(y0, t0, target_v, target_y)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -225,9 +233,10 @@ def eurostat_assess(
     met_at_start = has_target & (d * (target_v - y0) <= 0)
     target_rows = has_target & (reason == OK)
     status[target_rows] = 6  # movement away, unless one of the cases below
-    status[target_rows & (ratio >= 0)] = 3
-    status[target_rows & (ratio >= 0.6)] = 2
-    status[target_rows & (ratio >= 0.95)] = 1
+    significant, moderate, some = EUROSTAT_RATIO_THRESHOLDS
+    status[target_rows & (ratio >= some)] = 3
+    status[target_rows & (ratio >= moderate)] = 2
+    status[target_rows & (ratio >= significant)] = 1
     status[target_rows & met_at_start & ~met_now] = 6
     status[has_target & met_now & np.isfinite(y1)] = 7
     not_ok = (reason != OK) & (status != 7)
@@ -275,11 +284,12 @@ def istat_assess(
     reason = np.where(reason == OK, growth_reason, reason)
     p = _stable(d * rate)
     status = np.zeros(n, dtype=np.int8)
-    status[p > 0.05] = 1
-    status[(p > 0.01) & (p <= 0.05)] = 2
-    status[(p >= -0.01) & (p <= 0.01)] = 3
-    status[(p >= -0.05) & (p < -0.01)] = 4
-    status[p < -0.05] = 5
+    strong, plain = ISTAT_RATE_THRESHOLDS
+    status[p > strong] = 1
+    status[(p > plain) & (p <= strong)] = 2
+    status[(p >= -plain) & (p <= plain)] = 3
+    status[(p >= -strong) & (p < -plain)] = 4
+    status[p < -strong] = 5
     status[reason != OK] = 0
     nan = np.full(n, np.nan)
     return Assessment(

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status, Swagger
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -25,7 +25,16 @@ from territori.indicators.models import Assessment, CompositeValue, Indicator, O
 from territori.participation.models import Contribution, Meeting, Process
 from territori.territories.models import Territory
 
+
+class AccessibleSwagger(Swagger):
+    """Swagger UI served from our static files, with a language, a main landmark and colours
+    that meet WCAG AA contrast (`territori/css/swagger-a11y.css`)."""
+
+    template = "api/swagger.html"
+
+
 api = NinjaAPI(
+    docs=AccessibleSwagger(settings={"deepLinking": False}),  # its links sit inside buttons
     title="Territori API",
     version="1",
     description=(
@@ -40,13 +49,23 @@ api = NinjaAPI(
 MAX_CSV_ROWS = 200_000
 _DETAIL = {"application/json": {"schema": {"type": "object", "properties": {"detail": {}}}}}
 #: Errors every operation may answer: a missing object, invalid parameters.
-ERRORS = {
+#: Error answers every operation documents. Integer codes, like django-ninja's own, so the two
+#: merge instead of giving the schema the same key twice (which breaks YAML readers).
+ERRORS: dict[str, dict[int | str, Any]] = {
     "responses": {
-        "404": {"description": "Not found", "content": _DETAIL},
-        "422": {"description": "Invalid parameters", "content": _DETAIL},
-        "429": {"description": "Too many requests (see Retry-After)", "content": _DETAIL},
+        404: {"description": "Not found", "content": _DETAIL},
+        422: {"description": "Invalid parameters", "content": _DETAIL},
+        429: {"description": "Too many requests (see Retry-After)", "content": _DETAIL},
     }
 }
+
+
+def token_errors(scope: str) -> dict[int | str, Any]:
+    """The error answers of a write operation: ERRORS and the 401 of a missing scope."""
+    return {
+        **ERRORS["responses"],
+        401: {"description": f"No valid token with the {scope} scope", "content": _DETAIL},
+    }
 
 
 class Page(LimitOffsetPagination):
@@ -265,7 +284,7 @@ def observation_list(request: HttpRequest, filters: Query[ObservationFilters]) -
     openapi_extra={
         "responses": {
             **ERRORS["responses"],
-            "200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
+            200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
         }
     },
 )
@@ -317,13 +336,7 @@ IMPORT_SUFFIX = {"tidy": "csv", "sdmx-csv": "csv", "sdmx-ml": "xml", "json-stat"
                 "application/json": {"schema": {"type": "object"}},
             },
         },
-        "responses": {
-            **ERRORS["responses"],
-            "401": {
-                "description": "No valid token with the write-indicators scope",
-                "content": _DETAIL,
-            },
-        },
+        "responses": token_errors("write-indicators"),
     },
 )
 def observation_import(
@@ -539,12 +552,7 @@ class ProjectUpdateOut(Schema):
     "/projects/{code}/updates",
     response={201: ProjectUpdateOut, 401: dict[str, Any]},
     auth=TokenAuth("write-atlas", "atlas.add_projectupdate"),
-    openapi_extra={
-        "responses": {
-            **ERRORS["responses"],
-            "401": {"description": "No valid token with the write-atlas scope", "content": _DETAIL},
-        }
-    },
+    openapi_extra={"responses": token_errors("write-atlas")},
 )
 def project_update_create(request: HttpRequest, code: str, payload: ProjectUpdateIn) -> Any:
     """Add a dated entry to a project's public log (and optionally its progress and a
@@ -704,6 +712,49 @@ def contribution_list(
         "data_status",
     )
     return Rows(values, names)
+
+
+class AnswerIn(Schema):
+    status: str = Field(description="received, evaluating, accepted, incorporated or rejected")
+    answer: str = Field("", max_length=20000, description="Official answer (needed for a decision)")
+
+
+class AnswerOut(Schema):
+    id: int
+    status: str
+    answer: str
+    answered: dt.datetime | None
+
+
+@participation.post(
+    "/contributions/{pk}/answer",
+    response={200: AnswerOut, 401: dict[str, Any]},
+    auth=TokenAuth("write-participation", "participation.change_contribution"),
+    openapi_extra={"responses": token_errors("write-participation")},
+)
+def contribution_answer_create(request: HttpRequest, pk: int, payload: AnswerIn) -> Any:
+    """Move a public contribution along the workflow with the official answer, as moderators
+    do in the back office; audited under the token's user. A decision without an answer is
+    refused (422, naming the field)."""
+    from territori.participation.services import ParticipationError, contribution_answer
+
+    contribution = get_object_or_404(Contribution.objects.filter(hidden_at__isnull=True), pk=pk)
+    try:
+        contribution_answer(
+            contribution,
+            status=payload.status,
+            answer=payload.answer,
+            actor=request.auth.user,  # type: ignore[attr-defined]
+            channel="api",
+        )
+    except ParticipationError as exc:
+        raise HttpError(422, f"{exc.field}: {exc}") from exc
+    return {
+        "id": contribution.pk,
+        "status": contribution.status,
+        "answer": contribution.answer,
+        "answered": contribution.answered_at,
+    }
 
 
 api.add_router("/frameworks", frameworks)

@@ -9,6 +9,7 @@ territori fetch-istat FLOW KEY      territori worker
 territori import-atlas FILE [--kind organisations|networks|memberships]
 territori import-projects --opencoesione FILE | --regis PROGETTI LOCALIZZAZIONE
 territori purge-registrations [--days N]
+territori build-report YEAR         territori search-rebuild
 territori assess | composite | project | coherence-metrics FILE ...   (no database needed)
 territori <any Django command> ...
 """
@@ -48,6 +49,8 @@ COMMANDS = {
         "purge_registrations",
         "Delete registrations of past meetings after the retention period (--days)",
     ),
+    "build-report": ("build_report", "Build a monitoring report now (HTML and PDF): YEAR"),
+    "search-rebuild": ("search_rebuild", "Rebuild the site search index"),
     "setup-roles": ("setup_roles", "Create or update the role groups"),
     "vendor-assets": ("vendor_assets", "Copy front-end assets from node_modules"),
 }

@@ -123,16 +123,20 @@ MODERATOR_PERMISSIONS = {
     "participation.view_process",
 }
 
+#: The website section (pages, news, images) is the editors'; the report is the analysts'.
+PAGE_PERMISSIONS = _crud("publication", "page") | _crud("publication", "pageimage")
+REPORT_PERMISSIONS = _crud("publication", "report") | _crud("publication", "reportcommentary")
+
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    EDITOR: EDITOR_PERMISSIONS | PARTICIPATION_PERMISSIONS,
-    ANALYST: ANALYST_PERMISSIONS,
+    EDITOR: EDITOR_PERMISSIONS | PARTICIPATION_PERMISSIONS | PAGE_PERMISSIONS,
+    ANALYST: ANALYST_PERMISSIONS | REPORT_PERMISSIONS,
     MODERATOR: MODERATOR_PERMISSIONS,
 }
 
 #: Apps whose every permission the administrator role holds.
 ADMINISTRATOR_APPS = (
     "core", "frameworks", "territories", "indicators", "coherence", "programme", "atlas", "auth",
-    "participation", "api",
+    "participation", "api", "publication",
 )  # fmt: skip
 
 

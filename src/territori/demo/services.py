@@ -20,9 +20,11 @@ from territori.demo.atlas import demo_atlas_load
 from territori.demo.coherence import demo_coherence_load
 from territori.demo.indicators import IndicatorsReport, demo_indicators_load
 from territori.demo.participation import demo_participation_load
+from territori.demo.publication import demo_publication_load
 from territori.frameworks.services import ImportReport, framework_file_import
 from territori.io import geopop
 from territori.programme.services import programme_load
+from territori.publication.search import search_rebuild
 from territori.territories.models import Territory
 from territori.territories.services import (
     TerritoryData,
@@ -71,6 +73,8 @@ class DemoReport:
     programme_actions: int = 0
     atlas_rows: int = 0
     participation_rows: int = 0
+    publication_rows: int = 0
+    search_entries: int = 0
 
     @property
     def changes(self) -> int:
@@ -85,6 +89,7 @@ class DemoReport:
             + self.programme_actions
             + self.atlas_rows
             + self.participation_rows
+            + self.publication_rows
         )
 
 
@@ -163,7 +168,7 @@ PROGRAMME_TITLE_EN = (
 def demo_load(*, progress: Progress = _noop) -> DemoReport:
     """Load (or refresh) the whole Turin demo in one transaction."""
     report = DemoReport()
-    steps = len(FRAMEWORK_FILES) + 9
+    steps = len(FRAMEWORK_FILES) + 10
     done = 0
     with transaction.atomic():
         roles_ensure()
@@ -211,6 +216,10 @@ def demo_load(*, progress: Progress = _noop) -> DemoReport:
         done += 1
         progress("participation (PSM 2024-2026 process; illustrative labs)", done, steps)
         report.participation_rows = demo_participation_load()
+        done += 1
+        progress("publication: report frame, pages, news; search index", done, steps)
+        report.publication_rows = demo_publication_load()
+        report.search_entries = search_rebuild()
         done += 1
     progress("done", steps, steps)
     return report

@@ -207,7 +207,11 @@ class NodeIndicator:
 
 def node_indicators(*, node: Node) -> list[NodeIndicator]:
     """A node's indicators with CMTo series and Eurostat badges (3 queries)."""
-    indicators = list(node.indicators.order_by("order", "code"))
+    return indicators_with_badges(indicators=list(node.indicators.order_by("order", "code")))
+
+
+def indicators_with_badges(*, indicators: list[Indicator]) -> list[NodeIndicator]:
+    """Indicators with their CMTo series and Eurostat badges (2 queries)."""
     series: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for indicator_id, year, value in (
         Observation.objects.filter(

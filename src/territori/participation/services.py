@@ -580,7 +580,7 @@ ANSWERED = {
 
 @transaction.atomic
 def contribution_answer(
-    contribution: Contribution, *, status: str, answer: str, actor: Account
+    contribution: Contribution, *, status: str, answer: str, actor: Account, channel: str = "web"
 ) -> Contribution:
     """Move a contribution along the workflow; a decision needs an official answer."""
     if status not in Contribution.Status.values:
@@ -596,7 +596,7 @@ def contribution_answer(
         contribution.answered_at = timezone.now()
     contribution.save(update_fields=["status", "answer", "answered_at"])
     audit_record(
-        instance=contribution, action="update", actor=actor, channel="service", before=before
+        instance=contribution, action="update", actor=actor, channel=channel, before=before
     )
     return contribution
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import atlas_views, coherence_views, indicator_views, programme_views, views
+from . import (
+    atlas_views,
+    coherence_views,
+    indicator_views,
+    programme_views,
+    publication_views,
+    views,
+)
 
 app_name = "portal"
 
@@ -85,6 +92,38 @@ urlpatterns = [
         programme_views.programme_report,
         name="programme_report",
     ),
-    path("cerca/", views.search, name="search"),
+    path("cerca/", publication_views.site_search, name="search"),
+    path("pubblicazioni/", publication_views.publications, name="publications"),
+    path("rapporto/<int:year>/", publication_views.report_detail, name="report"),
+    path(
+        "rapporto/<int:year>/rapporto-<str:language>.pdf",
+        publication_views.report_pdf,
+        name="report_pdf",
+    ),
+    path("notizie/", publication_views.news_list, name="news"),
+    path("notizie/rss.xml", publication_views.NewsFeed(), name="news_rss"),
+    path("notizie/atom.xml", publication_views.NewsAtomFeed(), name="news_atom"),
+    path("pagine/<slug:slug>/", publication_views.page_detail, name="page"),
+    path("infografiche/", publication_views.infographics, name="infographics"),
+    path(
+        "infografiche/<slug:framework>/<str:code>/",
+        publication_views.mission_infographic,
+        name="infographic",
+    ),
+    path(
+        "infografiche/<slug:framework>/<str:code>/scheda-<slug:size>.<str:fmt>",
+        publication_views.mission_card,
+        name="mission_card",
+    ),
+    path(
+        "indicatori/<slug:code>/scheda-<slug:size>.<str:fmt>",
+        publication_views.indicator_card,
+        name="indicator_card",
+    ),
+    path("dati/", publication_views.open_data, name="open_data"),
+    path("dati/catalogo.<str:fmt>", publication_views.catalogue_document, name="catalogue"),
+    path("dati/dati-aperti.zip", publication_views.bulk_download, name="open_data_zip"),
+    path("dati/<slug:key>/", publication_views.dataset_detail, name="dataset"),
+    path("dati/<slug:key>.<str:fmt>", publication_views.dataset_download, name="dataset_download"),
     path("salute/", views.health, name="health"),
 ]

@@ -311,22 +311,6 @@ def topology(request: HttpRequest, key: str) -> HttpResponse:
     return JsonResponse(item.data, json_dumps_params={"separators": (",", ":")})
 
 
-def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
-    nodes = list(fw.node_search(query=query)) if query else []
-    territories = list(terr.territory_search(query=query)) if query else []
-    return render(
-        request,
-        "portal/search.html",
-        {
-            "query": query,
-            "nodes": nodes,
-            "territories": territories,
-            "total": len(nodes) + len(territories),
-        },
-    )
-
-
 def chart_json(chart: dict[str, Any]) -> str:
     return json.dumps(chart["spec"])
 

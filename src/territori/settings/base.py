@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "territori.atlas",
     "territori.participation",
     "territori.api",
+    "territori.publication",
     "territori.portal",
     "territori.demo",
 ]
@@ -175,6 +176,12 @@ TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TERRITORI_TASKS", "database")]}}
+
+# Open data catalogue (DCAT-AP_IT): the publisher's IPA code is not in the reference facts, so
+# it is empty (and left out of the catalogue) until set; the contact address defaults to
+# DEFAULT_FROM_EMAIL.
+TERRITORI_PUBLISHER_IPA = os.environ.get("TERRITORI_PUBLISHER_IPA", "")
+TERRITORI_OPEN_DATA_EMAIL = os.environ.get("TERRITORI_OPEN_DATA_EMAIL", "")
 
 # API -------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 100

@@ -13,6 +13,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--skip-report",
+            action="store_true",
+            help="do not build the demo monitoring report (HTML and PDF, about a minute)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["quiet"]:
@@ -32,3 +37,15 @@ class Command(BaseCommand):
             f"territories created {territories.created if territories else 0}, "
             f"memberships created {report.memberships_created}, map of {report.topology_features} comuni"
         )
+        if not options["skip_report"]:
+            from territori.demo.publication import REPORT_YEAR
+            from territori.publication.models import Report
+            from territori.publication.report import report_build
+
+            report_row = Report.objects.get(year=REPORT_YEAR)
+            if report_row.state == Report.State.DONE:
+                self.stdout.write(f"the {REPORT_YEAR} monitoring report is already built")
+            else:
+                self.stdout.write(f"building the {REPORT_YEAR} monitoring report (HTML, PDF)...")
+                built = report_build(report_row.pk)
+                self.stdout.write(f"report built in {built.build_seconds} s")

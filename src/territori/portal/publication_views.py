@@ -1,0 +1,252 @@
+"""Public pages of what the Agenda publishes: the report, news and pages, open data, search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.syndication.views import Feed
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, render
+from django.utils import feedgenerator, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from territori.core.richtext import render_markdown
+from territori.publication import cards, catalogue, datasets
+from territori.publication.models import Page, Report
+from territori.publication.search import KINDS, search
+
+from .charts import sparkline_points
+from .downloads import XLSX_TYPE
+
+REPORT_PERMISSION = "publication.change_report"
+
+
+def publications(request: HttpRequest) -> HttpResponse:
+    reports = Report.objects.filter(published=True, state=Report.State.DONE).defer(
+        "html_it", "html_en", "pdf_it", "pdf_en"
+    )
+    news = Page.objects.filter(published=True, kind=Page.Kind.NEWS)[:5]
+    pages = Page.objects.filter(published=True, kind=Page.Kind.PAGE).order_by("title_it")
+    return render(
+        request,
+        "portal/publications.html",
+        {"reports": reports, "news": news, "pages": pages, "datasets": datasets.DATASETS},
+    )
+
+
+def _visible_report(request: HttpRequest, year: int) -> Report:
+    report = get_object_or_404(Report, year=year)
+    if report.state != Report.State.DONE:
+        raise Http404(_("This report has not been built yet"))
+    if not report.published and not request.user.has_perm(REPORT_PERMISSION):
+        raise Http404(_("This report is not published"))
+    return report
+
+
+def report_detail(request: HttpRequest, year: int) -> HttpResponse:
+    report = _visible_report(request, year)
+    language = (translation.get_language() or "it")[:2]
+    body = report.html_en if language == "en" and report.html_en else report.html_it
+    return render(request, "portal/report_detail.html", {"report": report, "body": body})
+
+
+def report_pdf(request: HttpRequest, year: int, language: str) -> HttpResponse:
+    report = _visible_report(request, year)
+    if language not in ("it", "en"):
+        raise Http404(_("No such language"))
+    pdf = bytes(report.pdf_en if language == "en" else report.pdf_it)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"rapporto-monitoraggio-{report.year}-{language}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def news_list(request: HttpRequest) -> HttpResponse:
+    news = list(Page.objects.filter(published=True, kind=Page.Kind.NEWS)[:50])
+    return render(request, "portal/news_list.html", {"news": news})
+
+
+def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    page = get_object_or_404(Page, slug=slug)
+    if not page.published and not request.user.has_perm("publication.change_page"):
+        raise Http404(_("This page is not published"))
+    return render(
+        request, "portal/page_detail.html", {"page": page, "body": render_markdown(page.body)}
+    )
+
+
+class NewsFeed(Feed):
+    """The news as RSS 2.0 (and, subclassed, Atom 1.0), in the language of the address."""
+
+    title = gettext_lazy("Metropolitan Agenda for Sustainable Development of Turin: news")
+    description = gettext_lazy("News of the Agenda of the Metropolitan City of Turin")
+
+    def link(self) -> str:
+        from django.urls import reverse
+
+        return reverse("portal:news")
+
+    def items(self) -> list[Page]:
+        return list(Page.objects.filter(published=True, kind=Page.Kind.NEWS)[:30])
+
+    def item_title(self, item: Page) -> str:
+        return item.title
+
+    def item_description(self, item: Page) -> str:
+        return item.summary or render_markdown(item.body)
+
+    def item_pubdate(self, item: Page):  # type: ignore[no-untyped-def]
+        return item.published_at
+
+    def item_updateddate(self, item: Page):  # type: ignore[no-untyped-def]
+        return item.updated_at
+
+
+class NewsAtomFeed(NewsFeed):
+    feed_type = feedgenerator.Atom1Feed
+    subtitle = NewsFeed.description
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/open_data.html", {"datasets": datasets.DATASETS.values()})
+
+
+def _dataset(key: str) -> datasets.Dataset:
+    try:
+        return datasets.DATASETS[key]
+    except KeyError as exc:
+        raise Http404(_("No such dataset")) from exc
+
+
+def dataset_detail(request: HttpRequest, key: str) -> HttpResponse:
+    return render(request, "portal/dataset_detail.html", {"dataset": _dataset(key)})
+
+
+def dataset_download(request: HttpRequest, key: str, fmt: str) -> HttpResponseBase:
+    dataset = _dataset(key)
+    response: HttpResponseBase
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            datasets.dataset_csv(dataset), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(datasets.dataset_xlsx(dataset), content_type=XLSX_TYPE)
+    elif fmt == "json":
+        response = HttpResponse(datasets.dataset_json(dataset), content_type="application/json")
+    else:
+        raise Http404(_("Unknown format"))
+    response["Content-Disposition"] = f'attachment; filename="{dataset.key}.{fmt}"'
+    return response
+
+
+def catalogue_document(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt == "jsonld":
+        return HttpResponse(catalogue.catalogue_jsonld(), content_type="application/ld+json")
+    if fmt == "rdf":
+        return HttpResponse(
+            catalogue.catalogue_rdfxml(), content_type="application/rdf+xml; charset=utf-8"
+        )
+    raise Http404(_("Unknown format"))
+
+
+def bulk_download(request: HttpRequest) -> FileResponse:
+    import io
+
+    archive = datasets.bulk_zip(catalogue.catalogue_jsonld())
+    return FileResponse(
+        io.BytesIO(archive), as_attachment=True, filename="dati-aperti-amsvs-torino.zip"
+    )
+
+
+def site_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    kinds = [kind for kind in request.GET.getlist("tipo") if kind in KINDS]
+    language = (translation.get_language() or "it")[:2]
+    results = search(query, kinds=kinds, language=language) if query else None
+    return render(
+        request,
+        "portal/search.html",
+        {"query": query, "results": results, "kinds": KINDS, "selected": kinds},
+    )
+
+
+# --- Infographics -----------------------------------------------------------------------------
+
+AGENDA = "amsvs-torino"
+
+
+def infographics(request: HttpRequest) -> HttpResponse:
+    from territori.frameworks import selectors as fw
+
+    mas = list(fw.nodes_with_children(framework_code=AGENDA, level="mas"))
+    return render(request, "portal/infographics.html", {"mas_list": mas, "sizes": cards.SIZES})
+
+
+def _mission(framework: str, code: str) -> Any:
+    from territori.frameworks import selectors as fw
+    from territori.frameworks.models import Node
+
+    try:
+        return fw.node_get(framework_code=framework, code=code)
+    except Node.DoesNotExist as exc:
+        raise Http404(_("No such node")) from exc
+
+
+def mission_infographic(request: HttpRequest, framework: str, code: str) -> HttpResponse:
+    from territori.indicators import selectors as ind
+
+    from .indicator_views import _badge
+    from .views import _node_monitoring
+
+    node = _mission(framework, code)
+    items = ind.node_indicators(node=node)
+    tiles = []
+    for item in items:
+        latest = item.values[-1] if item.values else None
+        tiles.append(
+            {
+                "item": item,
+                "latest": latest,
+                "badge": _badge(item.long, item.indicator, "long"),
+                "points": sparkline_points([value for _year, value in item.values]),
+            }
+        )
+    context = {
+        "node": node,
+        "tiles": tiles,
+        "sizes": cards.SIZES,
+        "card": cards.mission_card(node),
+    }
+    context |= _node_monitoring(node)
+    return render(request, "portal/infographic_mission.html", context)
+
+
+def _card_response(content: cards.CardContent, size: str, fmt: str, name: str) -> HttpResponse:
+    if size not in cards.SIZES:
+        raise Http404(_("Unknown size"))
+    svg = cards.card_svg(content, size)
+    if fmt == "svg":
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    elif fmt == "png":
+        response = HttpResponse(cards.card_png(svg), content_type="image/png")
+    else:
+        raise Http404(_("Unknown format"))
+    response["Content-Disposition"] = f'inline; filename="{name}-{size}.{fmt}"'
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def indicator_card(request: HttpRequest, code: str, size: str, fmt: str) -> HttpResponse:
+    from .indicator_views import _get_indicator
+
+    indicator = _get_indicator(code)
+    return _card_response(cards.indicator_card(indicator), size, fmt, f"indicatore-{code}")
+
+
+def mission_card(
+    request: HttpRequest, framework: str, code: str, size: str, fmt: str
+) -> HttpResponse:
+    node = _mission(framework, code)
+    return _card_response(cards.mission_card(node), size, fmt, f"missione-{code}")

@@ -1,0 +1,65 @@
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from territori.core.admin import AuditedAdmin
+
+from .models import Page, PageImage, Report, ReportCommentary
+from .search import search_index_object
+
+
+class CommentaryInline(admin.StackedInline):
+    model = ReportCommentary
+    extra = 0
+    autocomplete_fields = ["node"]
+    exclude = ["updated_by"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["year", "title_it", "published", "state", "built_at"]
+    fields = [
+        "year", "title_it", "title_en", "introduction_it", "introduction_en", "published",
+        "data_status", "state", "progress", "built_at", "build_seconds", "content_hash",
+    ]  # fmt: skip
+    readonly_fields = ["state", "progress", "built_at", "build_seconds", "content_hash"]
+    inlines = [CommentaryInline]
+
+    def save_formset(self, request: HttpRequest, form, formset, change):  # type: ignore[no-untyped-def]
+        for item in formset.save(commit=False):
+            item.updated_by = request.user
+            item.save()
+        for item in formset.deleted_objects:
+            item.delete()
+
+
+@admin.register(Page)
+class PageAdmin(AuditedAdmin):
+    list_display = ["title_it", "kind", "published", "published_at", "updated_at"]
+    list_filter = ["kind", "published"]
+    prepopulated_fields = {"slug": ["title_it"]}
+    search_fields = ["title_it", "title_en", "slug"]
+
+    def before_save(self, obj: Page) -> None:  # type: ignore[override]
+        if obj.published and not obj.published_at:
+            obj.published_at = timezone.now()
+
+    def save_model(self, request: HttpRequest, obj: Page, form, change) -> None:  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        search_index_object(obj)
+
+    def delete_model(self, request: HttpRequest, obj: Page) -> None:
+        obj.published = False
+        search_index_object(obj)
+        super().delete_model(request, obj)
+
+
+@admin.register(PageImage)
+class PageImageAdmin(admin.ModelAdmin):
+    list_display = ["alt_it", "uploaded_at"]
+    readonly_fields = ["markdown"]
+
+    @admin.display(description=_("Markdown to paste in a page"))
+    def markdown(self, obj: PageImage) -> str:
+        return obj.markdown if obj.pk else ""

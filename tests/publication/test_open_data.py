@@ -1,0 +1,143 @@
+"""Open data: the DCAT-AP_IT catalogue validated against its shapes, downloads per dataset in
+three formats, the bulk ZIP with its data dictionary, and what is never published."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+from pyshacl import validate
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, DCTERMS, RDF
+
+from territori.coherence.models import AgreedScore, Matrix
+from territori.participation.models import Meeting
+from territori.publication.catalogue import DCATAPIT
+from territori.publication.datasets import CC_BY_4, DATASETS
+
+from ..conftest import FIXTURES, count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def _graph(client: Client, fmt: str, parser: str) -> Graph:
+    response = client.get(f"/dati/catalogo.{fmt}")
+    assert response.status_code == 200
+    return Graph().parse(data=response.content.decode(), format=parser)
+
+
+def test_catalogue_conforms_to_the_dcat_ap_it_shapes(client: Client) -> None:
+    graph = _graph(client, "jsonld", "json-ld")
+    shapes = Graph().parse(FIXTURES / "dcat-ap-it-shapes.ttl", format="turtle")
+    conforms, _report, text = validate(graph, shacl_graph=shapes)
+    assert conforms, text
+    datasets = set(graph.subjects(RDF.type, DCATAPIT.Dataset))
+    assert len(datasets) == len(DATASETS)
+    assert len(set(graph.subjects(RDF.type, DCATAPIT.Distribution))) == 3 * len(DATASETS)
+
+
+def test_the_shapes_catch_a_dataset_without_licence_or_theme(client: Client) -> None:
+    graph = _graph(client, "jsonld", "json-ld")
+    dataset = next(graph.subjects(RDF.type, DCATAPIT.Dataset))
+    graph.remove((dataset, DCAT.theme, None))
+    for distribution in graph.objects(dataset, DCAT.distribution):
+        graph.remove((distribution, DCTERMS.license, None))
+    shapes = Graph().parse(FIXTURES / "dcat-ap-it-shapes.ttl", format="turtle")
+    conforms, _report, text = validate(graph, shacl_graph=shapes)
+    assert not conforms
+    assert "theme" in text and "license" in text
+
+
+def test_rdf_xml_says_the_same_as_json_ld(client: Client) -> None:
+    assert isomorphic(_graph(client, "jsonld", "json-ld"), _graph(client, "rdf", "xml"))
+    assert client.get("/dati/catalogo.ttl").status_code == 404
+
+
+def test_licence_is_cc_by_only_where_every_source_allows_it(client: Client) -> None:
+    graph = _graph(client, "jsonld", "json-ld")
+    licences = {str(uri) for uri in graph.objects(None, DCTERMS.license)}
+    assert CC_BY_4 in licences
+    # the demo projects come from an illustrative source: their licence says so, not CC BY
+    projects = DATASETS["progetti"]
+    assert projects.licence != CC_BY_4 and "dato dimostrativo" in projects.licence
+    assert DATASETS["reti"].licence == CC_BY_4
+
+
+@pytest.mark.parametrize("key", list(DATASETS))
+def test_each_dataset_downloads_as_csv_xlsx_and_json(client: Client, key: str) -> None:
+    dataset = DATASETS[key]
+    names = [column.name for column in dataset.columns]
+    expected = dataset.query().count()
+    response = client.get(f"/dati/{key}.csv")
+    assert response["Content-Disposition"] == f'attachment; filename="{key}.csv"'
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == names and len(rows) - 1 == expected
+    if expected <= 20_000:  # the big ones take long to write; the code is the same
+        records = client.get(f"/dati/{key}.json").json()["records"]
+        assert len(records) == expected and (not records or list(records[0]) == names)
+        book = load_workbook(io.BytesIO(client.get(f"/dati/{key}.xlsx").content))
+        sheet = book[key[:31]]
+        assert [cell.value for cell in sheet[1]] == names
+        assert sheet.max_row - 1 == expected
+        assert book["dizionario"].max_row == len(names) + 1
+    page = client.get(f"/dati/{key}/").content.decode()
+    assert all(f"<code>{name}</code>" in page for name in names)
+
+
+def test_unknown_datasets_and_formats_are_404(client: Client) -> None:
+    assert client.get("/dati/segreti.csv").status_code == 404
+    assert client.get("/dati/indicatori.parquet").status_code == 404
+    assert client.get("/dati/segreti/").status_code == 404
+
+
+def test_unpublished_matrices_and_minutes_are_not_in_the_data(client: Client) -> None:
+    matrix = Matrix.objects.filter(status=Matrix.Status.PUBLISHED).first()
+    assert matrix is not None and AgreedScore.objects.filter(matrix=matrix).exists()
+    text = b"".join(client.get("/dati/matrici-coerenza.csv").streaming_content).decode()
+    assert matrix.code in text
+    Matrix.objects.filter(pk=matrix.pk).update(status=Matrix.Status.DRAFT)
+    text = b"".join(client.get("/dati/matrici-coerenza.csv").streaming_content).decode()
+    assert matrix.code not in text
+    meeting = Meeting.objects.filter(minutes_published_at__isnull=False).first()
+    assert meeting is not None and meeting.minutes
+    Meeting.objects.filter(pk=meeting.pk).update(minutes_published_at=None)
+    records = client.get("/dati/incontri.json").json()["records"]
+    row = next(record for record in records if record["code"] == meeting.code)
+    assert row["summary"] == "" and row["summary_published_at"] is None
+
+
+def test_bulk_zip_holds_every_dataset_the_dictionary_and_the_catalogue(client: Client) -> None:
+    response = client.get("/dati/dati-aperti.zip")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = set(archive.namelist())
+    assert {f"{key}.csv" for key in DATASETS} <= names
+    assert {"dizionario-dati.csv", "catalogo.jsonld", "LEGGIMI.txt"} <= names
+    dictionary = list(csv.DictReader(io.StringIO(archive.read("dizionario-dati.csv").decode())))
+    for key, dataset in DATASETS.items():
+        header = archive.read(f"{key}.csv").decode().splitlines()[0].split(",")
+        assert header == [row["column"] for row in dictionary if row["dataset"] == key]
+        assert [c.name for c in dataset.columns] == header
+    assert all(row["description_it"] and row["description_en"] for row in dictionary)
+    json.loads(archive.read("catalogo.jsonld"))
+
+
+def test_open_data_pages_use_few_queries(client: Client) -> None:
+    assert count_queries(client, "/dati/") <= 8
+    assert count_queries(client, "/dati/osservazioni/") <= 8
+    # one query per source-licence lookup and dataset date, whatever the rows
+    assert count_queries(client, "/dati/catalogo.jsonld") <= 14
+    for key in ("indicatori", "reti", "matrici-coerenza", "incontri", "progetti"):
+        assert count_queries(client, f"/dati/{key}.json") <= 8, key
+    # the same count however many rows there are
+    from territori.indicators.models import Indicator
+
+    before = count_queries(client, "/dati/indicatori.json")
+    Indicator.objects.create(code="in-piu", name_it="Indicatore in più")
+    Indicator.objects.create(code="in-piu-2", name_it="Altro indicatore in più")
+    assert count_queries(client, "/dati/indicatori.json") == before
