@@ -48,6 +48,11 @@ def main() -> None:
     print(
         f"report {REPORT_YEAR}: {len(report.html_it):,} + {len(report.html_en):,} characters of HTML"
     )
+    figures = [len(png) for png in report.figures.values_list("png", flat=True)]
+    print(
+        f"images stored beside it (served by address): {len(figures)}, "
+        f"{sum(figures) / 1e6:.1f} MB in all, largest {max(figures, default=0) / 1e3:.0f} kB"
+    )
     print(
         f"PDF pages: it {pages['it']}, en {pages['en']}; sizes {len(report.pdf_it):,} and {len(report.pdf_en):,} bytes"
     )

@@ -11,6 +11,7 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+DEMO_SNAPSHOT = pytest.StashKey[Any]()
 
 
 def count_queries(client: Any, url: str) -> int:
@@ -32,11 +33,24 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any, request: Any) -> None:
     from territori.demo.services import demo_load
 
     with django_db_blocker.unblock():
         demo_load()
+        if any(item.get_closest_marker("browser") for item in request.session.items):
+            from .demo_snapshot import DemoSnapshot
+
+            snapshot = DemoSnapshot()
+            snapshot.take()
+            request.config.stash[DEMO_SNAPSHOT] = snapshot
+
+
+@pytest.fixture
+def demo_data(django_db_setup: Any, request: Any) -> None:
+    """The demo as loaded at the start of the session, committed, for a live-server test (the
+    database is flushed after each of them)."""
+    request.config.stash[DEMO_SNAPSHOT].restore()
 
 
 @pytest.fixture

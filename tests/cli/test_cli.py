@@ -50,6 +50,16 @@ def test_each_subcommand_has_help():
     assert "--bind" in run("serve", "--help").stdout
 
 
+def test_serve_announces_the_address_it_binds(capsys, monkeypatch):
+    calls: list[list[str]] = []
+    monkeypatch.setattr(os, "execv", lambda _path, argv: calls.append(list(argv)))
+    main(["serve", "--bind", "0.0.0.0:9100", "--workers", "2"])
+    out = capsys.readouterr().out
+    assert "serving on http://0.0.0.0:9100 " in out and "http://0.0.0.0:9100/admin/" in out
+    assert calls and calls[0][calls[0].index("--bind") + 1] == "0.0.0.0:9100"
+    assert calls[0][calls[0].index("--workers") + 1] == "2"
+
+
 @pytest.mark.django_db
 def test_import_framework_reports_counts_and_is_idempotent(capsys):
     main(["import-framework", str(FIXTURES / "frameworks" / "good.yaml")])

@@ -15,9 +15,8 @@ from tests.portal.test_browser import axe_violations, open_page
 from .test_services import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# the portal's browser fixtures: a headless Chromium page and the demo data
+# the portal's browser fixture: a headless Chromium page (demo_data is in tests/conftest.py)
 page = portal_browser.page
-demo_data = portal_browser.demo_data
 
 PAGES = [
     "/partecipa/",

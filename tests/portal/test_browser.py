@@ -47,13 +47,6 @@ PAGES = [
 
 
 @pytest.fixture
-def demo_data() -> None:
-    from territori.demo.services import demo_load
-
-    demo_load()  # the live server's database is flushed after each browser test
-
-
-@pytest.fixture
 def page(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv(
         "DJANGO_ALLOW_ASYNC_UNSAFE", "true"

@@ -12,7 +12,6 @@ from tests.portal.test_browser import axe_violations, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 page = portal_browser.page
-demo_data = portal_browser.demo_data
 
 PAGES = [
     "/pubblicazioni/",
@@ -40,7 +39,7 @@ def test_publication_pages_report_and_staff_page_pass_axe(
     from territori.core.roles import ANALYST
     from territori.demo.publication import REPORT_YEAR
     from territori.publication.models import Report
-    from territori.publication.report import report_content
+    from territori.publication.report import BuildCache, report_content, report_figures_store
 
     failures = {}
     for path in PAGES:
@@ -49,12 +48,20 @@ def test_publication_pages_report_and_staff_page_pass_axe(
             failures[path] = violations
     assert failures == {}
     report = Report.objects.get(year=REPORT_YEAR)
+    cache = BuildCache()
     with translation.override("it"):
-        report.html_it = report_content(report)  # the page; the PDF is tested elsewhere
+        report.html_it = report_content(report, cache=cache)  # the PDF is tested elsewhere
+    report_figures_store(report, cache.figures, [report.html_it])
     report.state, report.progress = Report.State.DONE, 100
     report.save()
     open_page(page, f"{live_server.url}/rapporto/{REPORT_YEAR}/")
     assert page.locator("#report-methods").count() == 1
+    page.locator("img.territori-static-chart").first.scroll_into_view_if_needed()
+    page.wait_for_function(  # the images load from their own addresses
+        "() => { const i = document.querySelector('img.territori-static-chart');"
+        " return i.complete && i.naturalWidth > 0; }",
+        timeout=10_000,
+    )
     assert axe_violations(page) == []
     user = User.objects.create_user(
         "analyst-report", password="a-long-test-password", is_staff=True

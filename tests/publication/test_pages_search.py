@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from territori.publication.models import Page, SearchEntry
-from territori.publication.search import KINDS, search, search_index_object, search_rebuild
+from territori.publication.search import KINDS, search, search_paused, search_rebuild
 from territori.publication.services import page_publish
 
 from ..conftest import count_queries
@@ -123,30 +123,89 @@ def test_search_syntax_in_the_query_is_never_an_error(client: Client, query: str
     assert client.get("/cerca/", {"q": query}).status_code == 200
 
 
-def test_publishing_a_page_makes_it_findable_and_unpublishing_hides_it() -> None:
-    page = Page.objects.create(
-        slug="ornitorinco", title_it="Ornitorinco", title_en="Platypus", body_it="testo"
-    )
-    search_index_object(page)
+def test_publishing_a_page_makes_it_findable_and_unpublishing_hides_it(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        page = Page.objects.create(
+            slug="ornitorinco", title_it="Ornitorinco", title_en="Platypus", body_it="testo"
+        )
     assert _urls("ornitorinco") == []
-    page_publish(page=page, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        page_publish(page=page, actor=None)
     assert _urls("ornitorinco") == ["/pagine/ornitorinco/"]
-    page.published = False
-    page.save()
-    search_index_object(page)
+    with django_capture_on_commit_callbacks(execute=True):
+        page.published = False
+        page.save()
     assert _urls("ornitorinco") == []
 
 
-def test_hidden_contributions_are_not_indexed() -> None:
+def test_changes_reach_the_index_when_their_transaction_commits(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from territori.atlas.models import Project
+
+    project = Project.objects.order_by("pk").first()
+    assert project is not None
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        project.title = "Rinoceronte lanoso"
+        project.save()
+        assert _urls("rinoceronte") == []  # not before the commit
+    for callback in callbacks:
+        callback()
+    url = f"/atlante/progetti/{project.code}/"
+    assert _urls("rinoceronte") == [url]
+    with django_capture_on_commit_callbacks(execute=True):
+        project.delete()
+    assert _urls("rinoceronte") == []
+
+
+def test_a_rolled_back_change_leaves_the_index_as_the_database_is(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.db import transaction
+
+    from territori.atlas.models import Network
+
+    network = Network.objects.order_by("pk").first()
+    assert network is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                network.name = "Armadillo"
+                network.save()
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        Page.objects.create(slug="altro", title_it="Altro", published=True)  # another commit
+    network.refresh_from_db()
+    assert _urls("armadillo") == []
+    found = search(network.name, kinds=["network"], language="it").entries
+    assert network.name in [entry.title for entry in found]
+
+
+def test_bulk_loads_can_pause_the_index_and_rebuild_it(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True), search_paused():
+        Page.objects.create(slug="lemure", title_it="Lemure", published=True)
+    assert _urls("lemure") == []
+    search_rebuild()
+    assert _urls("lemure") == ["/pagine/lemure/"]
+
+
+def test_hidden_contributions_leave_the_index(django_capture_on_commit_callbacks: Any) -> None:
     from territori.participation.models import Contribution
+    from territori.participation.services import contribution_hide
 
     contribution = Contribution.objects.filter(hidden_at__isnull=True).first()
     assert contribution is not None
-    Contribution.objects.filter(pk=contribution.pk).update(title="Tapiro nascosto")
-    search_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        contribution.title = "Tapiro"
+        contribution.save()
     assert _urls("tapiro") == [f"/partecipa/contributi/{contribution.pk}/"]
-    Contribution.objects.filter(pk=contribution.pk).update(hidden_at=timezone.now())
-    search_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        contribution_hide(contribution, reason="fuori tema", actor=None)  # type: ignore[arg-type]
     assert _urls("tapiro") == []
 
 

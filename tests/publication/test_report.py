@@ -3,6 +3,7 @@ the same content for the same data, and the build queued from the staff page."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from typing import Any
@@ -15,7 +16,7 @@ from pypdf import PdfReader
 
 from territori.analytics import trends
 from territori.frameworks.models import Node
-from territori.publication.models import Report
+from territori.publication.models import Report, ReportFigure
 from territori.publication.report import AGENDA, report_content
 
 pytestmark = pytest.mark.django_db
@@ -45,11 +46,18 @@ def test_report_is_built_in_both_languages_with_its_sections(built_report: Repor
     assert "non è ancora stato scritto" in report.html_it
     # every chart is an image with a text alternative, followed by its data table
     charts = re.findall(
-        r'<img class="territori-static-chart" src="data:image/png;base64,[^"]+" alt="([^"]+)"',
+        r'<img class="territori-static-chart" src="territori-figure:([0-9a-f]{64})" '
+        r'alt="([^"]+)"',
         report.html_it,
     )
-    assert len(charts) >= 10 and all(alt.strip() for alt in charts)
+    assert len(charts) >= 10 and all(alt.strip() for _digest, alt in charts)
     assert report.html_it.count("<table") >= len(charts)
+    # the images are stored beside the report, named by the SHA-256 of their bytes
+    stored = {f.digest: bytes(f.png) for f in ReportFigure.objects.filter(report=report)}
+    english = set(re.findall(r'src="territori-figure:([0-9a-f]{64})"', report.html_en))
+    assert set(stored) == {digest for digest, _alt in charts} | english
+    for digest, png in stored.items():
+        assert png.startswith(b"\x89PNG") and hashlib.sha256(png).hexdigest() == digest
 
 
 def test_methodology_annex_shows_the_thresholds_the_analytics_use(built_report: Report) -> None:
@@ -89,12 +97,30 @@ def test_pdf_opens_with_contents_page_numbers_and_metadata(built_report: Report)
         assert any(annex in page for page in text[-4:])
         # outline (bookmarks) for navigation
         assert len(pdf.outline) >= 4
+        # the charts and maps are in the PDF itself
+        assert sum(len(page.images) for page in pdf.pages[2:8]) >= 3
 
 
 def test_same_data_gives_the_same_content(built_report: Report) -> None:
     report = Report.objects.get(pk=built_report.pk)
     with translation.override("it"):
         assert report_content(report) == report.html_it
+
+
+def test_figures_are_replaced_whole_and_never_left_missing() -> None:
+    from territori.publication.report import report_figures_store
+
+    report = Report.objects.create(year=1994, title_it="Prova")
+    png = b"\x89PNG first"
+    digest = hashlib.sha256(png).hexdigest()
+    body = f'<img src="territori-figure:{digest}" alt="a">'
+    assert report_figures_store(report, {digest: png}, [body]) == 1
+    missing = "f" * 64
+    with pytest.raises(ValueError, match="referred to but not rendered"):
+        report_figures_store(report, {digest: png}, [body, f"territori-figure:{missing}"])
+    assert list(report.figures.values_list("digest", flat=True)) == [digest]  # kept as was
+    assert report_figures_store(report, {digest: png}, ["<p>no images</p>"]) == 0
+    assert not report.figures.exists()
 
 
 def test_progress_is_reported_while_building(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -182,6 +208,14 @@ def test_public_pages_serve_only_built_published_reports(
 ) -> None:
     page = client.get(f"/rapporto/{built_report.year}/").content.decode()
     assert 'id="report-methods"' in page and "PDF" in page
+    # the page refers to its images by address, so it stays light
+    figures = re.findall(rf'src="/rapporto/{built_report.year}/figure/([0-9a-f]{{64}})\.png"', page)
+    assert len(figures) >= 10 and "territori-figure:" not in page and "data:image" not in page
+    assert len(page) < 1_000_000
+    image = client.get(f"/rapporto/{built_report.year}/figure/{figures[0]}.png")
+    assert image["Content-Type"] == "image/png" and "immutable" in image["Cache-Control"]
+    assert hashlib.sha256(image.content).hexdigest() == figures[0]
+    assert client.get(f"/rapporto/{built_report.year}/figure/{'0' * 64}.png").status_code == 404
     english = client.get(f"/en/rapporto/{built_report.year}/").content.decode()
     assert "Methodology annex" in english
     pdf = client.get(f"/rapporto/{built_report.year}/rapporto-en.pdf")
@@ -189,6 +223,7 @@ def test_public_pages_serve_only_built_published_reports(
     assert client.get(f"/rapporto/{built_report.year}/rapporto-xx.pdf").status_code == 404
     Report.objects.filter(pk=built_report.pk).update(published=False)
     assert client.get(f"/rapporto/{built_report.year}/").status_code == 404
+    assert client.get(f"/rapporto/{built_report.year}/figure/{figures[0]}.png").status_code == 404
     client.force_login(_analyst(django_user_model))
     assert "Anteprima" in client.get(f"/rapporto/{built_report.year}/").content.decode()
     Report.objects.create(year=1995, title_it="Mai generato", published=True)

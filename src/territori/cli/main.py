@@ -116,6 +116,8 @@ def serve(argv: Sequence[str]) -> int:
         "--bind", args.bind, "--workers", str(args.workers),
         "--access-logfile", "-", "--timeout", "60",
     ]  # fmt: skip
+    base = f"http://{args.bind}" if ":" in args.bind and "/" not in args.bind else args.bind
+    print(f"==> serving on {base} (back office: {base}/admin/); Ctrl+C stops it", flush=True)
     os.execv(sys.executable, gunicorn)
     return 0  # pragma: no cover
 

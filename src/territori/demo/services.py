@@ -24,7 +24,7 @@ from territori.demo.publication import demo_publication_load
 from territori.frameworks.services import ImportReport, framework_file_import
 from territori.io import geopop
 from territori.programme.services import programme_load
-from territori.publication.search import search_rebuild
+from territori.publication.search import search_paused, search_rebuild
 from territori.territories.models import Territory
 from territori.territories.services import (
     TerritoryData,
@@ -170,7 +170,8 @@ def demo_load(*, progress: Progress = _noop) -> DemoReport:
     report = DemoReport()
     steps = len(FRAMEWORK_FILES) + 10
     done = 0
-    with transaction.atomic():
+    # The index is rebuilt once at the end rather than followed object by object.
+    with search_paused(), transaction.atomic():
         roles_ensure()
         for name in FRAMEWORK_FILES:
             progress(f"framework {name}", done, steps)

@@ -2,31 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import feedgenerator, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from territori.core.richtext import render_markdown
 from territori.publication import cards, catalogue, datasets
-from territori.publication.models import Page, Report
+from territori.publication.models import Page, Report, ReportFigure
+from territori.publication.render import FIGURE_REFERENCE
 from territori.publication.search import KINDS, search
 
 from .charts import sparkline_points
 from .downloads import XLSX_TYPE
 
 REPORT_PERMISSION = "publication.change_report"
+HEAVY_FIELDS = ("html_it", "html_en", "pdf_it", "pdf_en")
 
 
 def publications(request: HttpRequest) -> HttpResponse:
-    reports = Report.objects.filter(published=True, state=Report.State.DONE).defer(
-        "html_it", "html_en", "pdf_it", "pdf_en"
-    )
+    reports = Report.objects.filter(published=True, state=Report.State.DONE).defer(*HEAVY_FIELDS)
     news = Page.objects.filter(published=True, kind=Page.Kind.NEWS)[:5]
     pages = Page.objects.filter(published=True, kind=Page.Kind.PAGE).order_by("title_it")
     return render(
@@ -36,8 +38,11 @@ def publications(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visible_report(request: HttpRequest, year: int) -> Report:
-    report = get_object_or_404(Report, year=year)
+def _visible_report(request: HttpRequest, year: int, *needed: str) -> Report:
+    """The report, if built and published (or previewed by staff), with only the `needed`
+    of its heavy fields read."""
+    deferred = [name for name in HEAVY_FIELDS if name not in needed]
+    report = get_object_or_404(Report.objects.defer(*deferred), year=year)
     if report.state != Report.State.DONE:
         raise Http404(_("This report has not been built yet"))
     if not report.published and not request.user.has_perm(REPORT_PERMISSION):
@@ -46,16 +51,31 @@ def _visible_report(request: HttpRequest, year: int) -> Report:
 
 
 def report_detail(request: HttpRequest, year: int) -> HttpResponse:
-    report = _visible_report(request, year)
     language = (translation.get_language() or "it")[:2]
+    report = _visible_report(request, year, "html_it", "html_en")
     body = report.html_en if language == "en" and report.html_en else report.html_it
+
+    def figure_url(match: re.Match[str]) -> str:
+        return reverse("portal:report_figure", kwargs={"year": year, "digest": match.group(1)})
+
+    body = FIGURE_REFERENCE.sub(figure_url, body)
     return render(request, "portal/report_detail.html", {"report": report, "body": body})
 
 
-def report_pdf(request: HttpRequest, year: int, language: str) -> HttpResponse:
+def report_figure(request: HttpRequest, year: int, digest: str) -> HttpResponse:
+    """One chart or map of the report page (named by its digest, so it never changes)."""
     report = _visible_report(request, year)
+    figure = get_object_or_404(ReportFigure.objects.only("png"), report=report, digest=digest)
+    response = HttpResponse(bytes(figure.png), content_type="image/png")
+    visibility = "public" if report.published else "private"
+    response["Cache-Control"] = f"{visibility}, max-age=31536000, immutable"
+    return response
+
+
+def report_pdf(request: HttpRequest, year: int, language: str) -> HttpResponse:
     if language not in ("it", "en"):
         raise Http404(_("No such language"))
+    report = _visible_report(request, year, f"pdf_{language}")
     pdf = bytes(report.pdf_en if language == "en" else report.pdf_it)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"rapporto-monitoraggio-{report.year}-{language}.pdf"

@@ -96,6 +96,11 @@ urlpatterns = [
     path("pubblicazioni/", publication_views.publications, name="publications"),
     path("rapporto/<int:year>/", publication_views.report_detail, name="report"),
     path(
+        "rapporto/<int:year>/figure/<str:digest>.png",
+        publication_views.report_figure,
+        name="report_figure",
+    ),
+    path(
         "rapporto/<int:year>/rapporto-<str:language>.pdf",
         publication_views.report_pdf,
         name="report_pdf",

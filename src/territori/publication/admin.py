@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from territori.core.admin import AuditedAdmin
 
 from .models import Page, PageImage, Report, ReportCommentary
-from .search import search_index_object
 
 
 class CommentaryInline(admin.StackedInline):
@@ -44,15 +43,6 @@ class PageAdmin(AuditedAdmin):
     def before_save(self, obj: Page) -> None:  # type: ignore[override]
         if obj.published and not obj.published_at:
             obj.published_at = timezone.now()
-
-    def save_model(self, request: HttpRequest, obj: Page, form, change) -> None:  # type: ignore[no-untyped-def]
-        super().save_model(request, obj, form, change)
-        search_index_object(obj)
-
-    def delete_model(self, request: HttpRequest, obj: Page) -> None:
-        obj.published = False
-        search_index_object(obj)
-        super().delete_model(request, obj)
 
 
 @admin.register(PageImage)

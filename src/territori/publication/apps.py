@@ -6,3 +6,8 @@ class PublicationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "territori.publication"
     verbose_name = _("Publication")
+
+    def ready(self) -> None:
+        from .search import connect_signals
+
+        connect_signals()

@@ -61,6 +61,26 @@ class Report(models.Model):
         return reverse("portal:report", kwargs={"year": self.year})
 
 
+class ReportFigure(models.Model):
+    """A chart or map of a built report, as PNG, named by the SHA-256 of its bytes."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="figures", verbose_name=_("report")
+    )
+    digest = models.CharField(_("SHA-256"), max_length=64)
+    png = models.BinaryField(_("PNG"))
+
+    class Meta:
+        verbose_name = _("report figure")
+        verbose_name_plural = _("report figures")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "digest"], name="report_figure_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.digest[:12]}"
+
+
 class ReportCommentary(models.Model):
     """An analyst's commentary on one macro-area or Mission in one edition."""
 

@@ -88,3 +88,23 @@ def png_img(png: bytes, label: str, *, width: int, height: int) -> str:
         f'<img class="territori-static-chart" src="data:image/png;base64,{data}" '
         f'alt="{html.escape(label)}" width="{width}" height="{height}">'
     )
+
+
+#: How a report body refers to its images: content-addressed, stored beside the report,
+#: served by URL on the site (so the page stays light) and read from memory by WeasyPrint.
+FIGURE_SCHEME = "territori-figure:"
+FIGURE_REFERENCE = re.compile(re.escape(FIGURE_SCHEME) + r"([0-9a-f]{64})")
+
+
+def figure_digest(png: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(png).hexdigest()
+
+
+def figure_img(digest: str, label: str, *, width: int, height: int) -> str:
+    """A report image by reference, with its text alternative (its table sits beside it)."""
+    return (
+        f'<img class="territori-static-chart" src="{FIGURE_SCHEME}{digest}" '
+        f'alt="{html.escape(label)}" width="{width}" height="{height}" loading="lazy">'
+    )

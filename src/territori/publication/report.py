@@ -13,11 +13,12 @@ import hashlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,8 +36,15 @@ from territori.territories import selectors as terr
 from territori.territories.models import Territory
 from territori.territories.services import COMUNI_TOPOLOGY
 
-from .models import Report
-from .render import png_img, spec_png, static_spec
+from .models import Report, ReportFigure
+from .render import (
+    FIGURE_REFERENCE,
+    FIGURE_SCHEME,
+    figure_digest,
+    figure_img,
+    spec_png,
+    static_spec,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -84,11 +92,11 @@ def _reference_names() -> dict[str, str]:
     return {"201": _("Metropolitan City of Turin"), "01": _("Piedmont"), "IT": _("Italy")}
 
 
-def _chart_html(spec: dict[str, Any], label: str, **size: int) -> str:
+def _chart_html(spec: dict[str, Any], label: str, cache: BuildCache, **size: int) -> str:
     """A chart as a PNG image at twice its size (print quality): WeasyPrint lays out an image
     many times faster than the same chart as SVG, which keeps the report within its time."""
     fixed = static_spec(spec, width=size["width"], height=size["height"])
-    return png_img(spec_png(fixed), label, width=size["width"], height=size["height"])
+    return cache.figure(spec_png(fixed), label, width=size["width"], height=size["height"])
 
 
 def _table(
@@ -100,8 +108,9 @@ def _table(
     ]
 
 
-class _MapData:
-    """Comune values of the latest year, read once per indicator and cached for both languages."""
+class BuildCache:
+    """What one build shares between its two languages: the comune values of the latest year
+    (read once per indicator), the maps, and the images the bodies refer to (by digest)."""
 
     def __init__(self) -> None:
         topology = terr.topology_get(key=COMUNI_TOPOLOGY) if self.has_topology() else None
@@ -114,6 +123,12 @@ class _MapData:
         )
         self.values: dict[int, list[dict[str, Any]]] = {}
         self.svg: dict[tuple[int, str], str] = {}
+        self.figures: dict[str, bytes] = {}
+
+    def figure(self, png: bytes, label: str, *, width: int, height: int) -> str:
+        digest = figure_digest(png)
+        self.figures[digest] = png
+        return figure_img(digest, label, width=width, height=height)
 
     @staticmethod
     def has_topology() -> bool:
@@ -155,7 +170,7 @@ def _one_layer(spec: dict[str, Any]) -> dict[str, Any]:
     return {**spec, "layer": [layer]}
 
 
-def _mission_map(section: MissionSection, items: list[Any], maps: _MapData) -> None:
+def _mission_map(section: MissionSection, items: list[Any], maps: BuildCache) -> None:
     """The comuni map of the Mission's first indicator with comune data."""
     if maps.topology is None:
         return
@@ -183,7 +198,7 @@ def _mission_map(section: MissionSection, items: list[Any], maps: _MapData) -> N
         fixed = static_spec(
             _one_layer(spec), width=MAP_WIDTH, height=MAP_HEIGHT, data={url: maps.topology}
         )
-        maps.svg[key] = png_img(spec_png(fixed), caption, width=MAP_WIDTH, height=MAP_HEIGHT)
+        maps.svg[key] = maps.figure(spec_png(fixed), caption, width=MAP_WIDTH, height=MAP_HEIGHT)
     ordered = sorted(rows, key=lambda row: row["value"], reverse=indicator.polarity >= 0)
     section.map_chart = maps.svg[key]
     section.map_caption = caption
@@ -194,7 +209,10 @@ def _mission_map(section: MissionSection, items: list[Any], maps: _MapData) -> N
 
 
 def _indicator_section(
-    item: ind.NodeIndicator, series: dict[str, dict[int, float]], names: dict[str, str]
+    item: ind.NodeIndicator,
+    series: dict[str, dict[int, float]],
+    names: dict[str, str],
+    cache: BuildCache,
 ) -> IndicatorSection:
     from territori.portal.indicator_views import assessment_sentence
 
@@ -212,6 +230,7 @@ def _indicator_section(
         _chart_html(
             charts.series_chart(rows=rows, description=label, unit=indicator.unit),
             label,
+            cache,
             width=CHART_WIDTH,
             height=CHART_HEIGHT,
         )
@@ -258,14 +277,15 @@ def report_content(
     report: Report,
     *,
     progress: Callable[[int, str], None] | None = None,
-    maps: _MapData | None = None,
+    cache: BuildCache | None = None,
 ) -> str:
-    """The report's body as HTML in the active language (charts inline as SVG, maps as PNG)."""
+    """The report's body as HTML in the active language. Its charts and maps are PNG images
+    referred to by digest (`FIGURE_SCHEME`); their bytes are in `cache.figures`."""
     names = _reference_names()
     commentary = {c.node_id: c for c in report.commentaries.all()}
     mas_nodes = list(fw.nodes_with_children(framework_code=AGENDA, level="mas"))
     missions = [mission for mas in mas_nodes for mission in mas.children.all()]
-    maps = maps or _MapData()
+    cache = cache or BuildCache()
     all_indicators: dict[int, Indicator] = {}
     sections: list[MasSection] = []
     done = 0
@@ -295,6 +315,7 @@ def report_content(
                         unit=_("metropolitan city in the base year = 100"),
                     ),
                     label,
+                    cache,
                     width=CHART_WIDTH,
                     height=CHART_HEIGHT,
                 )
@@ -304,7 +325,7 @@ def report_content(
                 if mission.pk in commentary
                 else "",
                 indicators=[
-                    _indicator_section(item, series.get(item.indicator.pk, {}), names)
+                    _indicator_section(item, series.get(item.indicator.pk, {}), names, cache)
                     for item in items
                 ],
                 composite_chart=composite_chart,
@@ -315,7 +336,7 @@ def report_content(
                     composite_years[-TABLE_YEARS:],
                 ),
             )
-            _mission_map(section, items, maps)
+            _mission_map(section, items, cache)
             mission_sections.append(section)
             done += 1
             if progress:
@@ -346,19 +367,47 @@ def report_content(
     )
 
 
-def report_pdf(report: Report, body: str, language: str) -> bytes:
-    """The PDF of a report body: table of contents, page numbers, title and language."""
+def _figure_fetcher(figures: dict[str, bytes]) -> Any:
+    """A WeasyPrint fetcher that reads the report's images from memory."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class FigureFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(FIGURE_SCHEME):
+                png = figures[url[len(FIGURE_SCHEME) :]]
+                return URLFetcherResponse(url, body=png, headers={"Content-Type": "image/png"})
+            return super().fetch(url, headers)
+
+    return FigureFetcher(fail_on_errors=True)
+
+
+def report_pdf(report: Report, body: str, language: str, figures: dict[str, bytes]) -> bytes:
+    """The PDF of a report body: table of contents, page numbers, title and language. Its
+    images are read from `figures` (digest to PNG); a missing one stops the build."""
     from weasyprint import HTML
 
     document = render_to_string(
         "publication/report_print.html",
         {"report": report, "body": body, "LANGUAGE_CODE": language},
     )
-    return bytes(
-        HTML(string=document, base_url=settings.TERRITORI_BASE_URL).write_pdf(
-            pdf_variant="pdf/ua-1", uncompressed_pdf=False
-        )
+    html = HTML(
+        string=document,
+        base_url=settings.TERRITORI_BASE_URL,
+        url_fetcher=_figure_fetcher(figures),
     )
+    return bytes(html.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False))
+
+
+def report_figures_store(report: Report, figures: dict[str, bytes], bodies: Iterable[str]) -> int:
+    """Replace the report's stored images with those its bodies refer to."""
+    used = {digest for body in bodies for digest in FIGURE_REFERENCE.findall(body)}
+    missing = used - figures.keys()
+    if missing:
+        raise ValueError(f"report images referred to but not rendered: {sorted(missing)[:3]}")
+    with transaction.atomic():
+        ReportFigure.objects.filter(report=report).delete()
+        rows = [ReportFigure(report=report, digest=d, png=figures[d]) for d in sorted(used)]
+        return len(ReportFigure.objects.bulk_create(rows, batch_size=50))
 
 
 def _set_progress(report: Report, percent: int, message: str, **extra: Any) -> None:
@@ -377,7 +426,7 @@ def report_build(report_id: int) -> Report:
         missions = Node.objects.filter(framework__code=AGENDA, level="mission").count() or 1
         bodies: dict[str, str] = {}
         pdfs: dict[str, bytes] = {}
-        maps = _MapData()
+        cache = BuildCache()
         for position, language in enumerate(LANGUAGES):
             base = position * 50
             with translation.override(language):
@@ -389,23 +438,25 @@ def report_build(report_id: int) -> Report:
                         _("Mission %(code)s (%(language)s)") % {"code": code, "language": language},
                     )
 
-                bodies[language] = report_content(report, progress=step, maps=maps)
+                bodies[language] = report_content(report, progress=step, cache=cache)
                 _set_progress(report, base + 38, _("PDF (%(language)s)") % {"language": language})
-                pdfs[language] = report_pdf(report, bodies[language], language)
+                pdfs[language] = report_pdf(report, bodies[language], language, cache.figures)
         digest = hashlib.sha256("\n".join(bodies[lang] for lang in LANGUAGES).encode()).hexdigest()
-        _set_progress(
-            report,
-            100,
-            _("Built"),
-            state=Report.State.DONE,
-            html_it=bodies["it"],
-            html_en=bodies["en"],
-            pdf_it=pdfs["it"],
-            pdf_en=pdfs["en"],
-            content_hash=digest,
-            built_at=timezone.now(),
-            build_seconds=round(time.monotonic() - started, 1),
-        )
+        with transaction.atomic():
+            report_figures_store(report, cache.figures, bodies.values())
+            _set_progress(
+                report,
+                100,
+                _("Built"),
+                state=Report.State.DONE,
+                html_it=bodies["it"],
+                html_en=bodies["en"],
+                pdf_it=pdfs["it"],
+                pdf_en=pdfs["en"],
+                content_hash=digest,
+                built_at=timezone.now(),
+                build_seconds=round(time.monotonic() - started, 1),
+            )
     except Exception as exc:
         logger.exception("Report %s failed", report.year)
         _set_progress(report, report.progress, str(exc), state=Report.State.FAILED)

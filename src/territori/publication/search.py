@@ -6,11 +6,15 @@ dialect module `search_backends` keeps the full-text index over them and ranks t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from territori.core.text import fold
 
 from . import search_backends
-from .models import Page, SearchEntry
+from .models import SearchEntry
 
 LANGUAGES = ("it", "en")
 
@@ -39,104 +43,96 @@ def _join(*parts: Any) -> str:
     return " ".join(str(part) for part in parts if part)
 
 
-def _node_entries() -> Iterator[tuple[str, str, str, str, str]]:
-    from territori.frameworks.models import Node
-
-    for node in Node.objects.select_related("framework").order_by("pk"):
-        yield (
-            "node",
-            str(node.pk),
-            _join(node.framework.short_name or node.framework.code, node.code, node.title),
-            _join(getattr(node, "description", "")),
-            node.get_absolute_url(),
-        )
+#: (title, text, address) of one indexed object, in the active language.
+Entry = tuple[str, str, str]
 
 
-def _indicator_entries() -> Iterator[tuple[str, str, str, str, str]]:
-    from territori.indicators.models import Indicator
+@dataclass(frozen=True)
+class Source:
+    """One kind of searchable object: its model, what of it is indexed, and how."""
 
-    for indicator in Indicator.objects.order_by("pk"):
-        yield (
-            "indicator",
-            indicator.code,
-            indicator.name,
-            _join(indicator.code, indicator.description, indicator.unit, indicator.source),
-            indicator.get_absolute_url(),
-        )
+    kind: str
+    model: str  # "app_label.ModelName"
+    entry: Callable[[Any], Entry]
+    published: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] = lambda qs: qs
 
-
-def _territory_entries() -> Iterator[tuple[str, str, str, str, str]]:
-    from territori.territories.models import Territory
-
-    for territory in Territory.objects.defer("boundary").order_by("pk"):
-        yield (
-            "territory",
-            territory.code,
-            territory.display_name,
-            _join(territory.get_kind_display(), territory.code),
-            territory.get_absolute_url(),
-        )
+    def queryset(self) -> models.QuerySet[Any]:
+        return self.published(apps.get_model(self.model)._default_manager.order_by("pk"))
 
 
-def _atlas_entries() -> Iterator[tuple[str, str, str, str, str]]:
-    from territori.atlas.models import Network, Project
-
-    for project in Project.objects.order_by("pk"):
-        yield (
-            "project",
-            project.code,
-            project.title,
-            _join(project.cup, project.summary, project.theme, project.implementing_body_name),
-            reverse("portal:atlas_project", kwargs={"code": project.code}),
-        )
-    for network in Network.objects.order_by("pk"):
-        yield (
-            "network",
-            network.code,
-            network.name,
-            _join(network.get_kind_display(), network.description),
-            reverse("portal:atlas_network", kwargs={"code": network.code}),
-        )
+def _node(node: Any) -> Entry:
+    framework = node.framework.short_name or node.framework.code
+    return (
+        _join(framework, node.code, node.title),
+        _join(getattr(node, "description", "")),
+        node.get_absolute_url(),
+    )
 
 
-def _participation_entries() -> Iterator[tuple[str, str, str, str, str]]:
-    from territori.participation.models import Contribution, Meeting
-
-    for meeting in Meeting.objects.order_by("pk"):
-        yield (
-            "meeting",
-            meeting.code,
-            meeting.title,
-            _join(meeting.get_kind_display(), meeting.description),
-            reverse("participation:meeting", kwargs={"code": meeting.code}),
-        )
-    for contribution in Contribution.objects.filter(hidden_at__isnull=True).order_by("pk"):
-        yield (
-            "contribution",
-            str(contribution.pk),
-            contribution.title,
-            contribution.body,
-            reverse("participation:contribution", kwargs={"pk": contribution.pk}),
-        )
+def _indicator(indicator: Any) -> Entry:
+    return (
+        indicator.name,
+        _join(indicator.code, indicator.description, indicator.unit, indicator.source),
+        indicator.get_absolute_url(),
+    )
 
 
-def _page_entry(page: Page) -> tuple[str, str, str, str, str]:
-    return ("page", page.slug, page.title, _join(page.summary, page.body), page.get_absolute_url())
+def _territory(territory: Any) -> Entry:
+    return (
+        territory.display_name,
+        _join(territory.get_kind_display(), territory.code),
+        territory.get_absolute_url(),
+    )
 
 
-def _page_entries() -> Iterator[tuple[str, str, str, str, str]]:
-    for page in Page.objects.filter(published=True).order_by("pk"):
-        yield _page_entry(page)
+def _project(project: Any) -> Entry:
+    return (
+        project.title,
+        _join(project.cup, project.summary, project.theme, project.implementing_body_name),
+        reverse("portal:atlas_project", kwargs={"code": project.code}),
+    )
+
+
+def _network(network: Any) -> Entry:
+    return (
+        network.name,
+        _join(network.get_kind_display(), network.description),
+        reverse("portal:atlas_network", kwargs={"code": network.code}),
+    )
+
+
+def _meeting(meeting: Any) -> Entry:
+    return (
+        meeting.title,
+        _join(meeting.get_kind_display(), meeting.description),
+        reverse("participation:meeting", kwargs={"code": meeting.code}),
+    )
+
+
+def _contribution(contribution: Any) -> Entry:
+    return (
+        contribution.title,
+        contribution.body,
+        reverse("participation:contribution", kwargs={"pk": contribution.pk}),
+    )
+
+
+def _page(page: Any) -> Entry:
+    return (page.title, _join(page.summary, page.body), page.get_absolute_url())
 
 
 SOURCES = (
-    _node_entries,
-    _indicator_entries,
-    _territory_entries,
-    _atlas_entries,
-    _participation_entries,
-    _page_entries,
-)
+    Source("node", "frameworks.Node", _node, lambda qs: qs.select_related("framework")),
+    Source("indicator", "indicators.Indicator", _indicator),
+    Source("territory", "territories.Territory", _territory, lambda qs: qs.defer("boundary")),
+    Source("project", "atlas.Project", _project),
+    Source("network", "atlas.Network", _network),
+    Source("meeting", "participation.Meeting", _meeting),
+    Source("contribution", "participation.Contribution", _contribution,
+           lambda qs: qs.filter(hidden_at__isnull=True)),
+    Source("page", "publication.Page", _page, lambda qs: qs.filter(published=True)),
+)  # fmt: skip
+SOURCE_OF_MODEL = {source.model: source for source in SOURCES}
 
 
 def _entry(kind: str, key: str, language: str, title: str, body: str, url: str) -> SearchEntry:
@@ -152,33 +148,93 @@ def _entry(kind: str, key: str, language: str, title: str, body: str, url: str) 
     )
 
 
-def _entries() -> Iterator[SearchEntry]:
+def _entries(source: Source, objects: Iterable[Any]) -> list[SearchEntry]:
+    objects = list(objects)
+    entries = []
     for language in LANGUAGES:
         with translation.override(language):
-            for source in SOURCES:
-                for kind, key, title, body, url in source():
-                    yield _entry(kind, key, language, str(title), str(body), url)
+            for item in objects:
+                title, body, url = source.entry(item)
+                entries.append(_entry(source.kind, str(item.pk), language, str(title), body, url))
+    return entries
 
 
 def search_rebuild() -> int:
     """Rebuild the whole index in one transaction; returns the number of entries."""
     with transaction.atomic():
         SearchEntry.objects.all().delete()
-        created = SearchEntry.objects.bulk_create(_entries(), batch_size=500)
-    return len(created)
+        created = 0
+        for source in SOURCES:
+            created += len(
+                SearchEntry.objects.bulk_create(_entries(source, source.queryset()), batch_size=500)
+            )
+    return created
 
 
-def search_index_object(item: models.Model) -> None:
-    """Re-index one page (published) or drop it (unpublished)."""
-    if not isinstance(item, Page):
-        raise TypeError(f"Only pages are indexed one by one, not {type(item).__name__}")
-    SearchEntry.objects.filter(kind="page", key=item.slug).delete()
-    if not item.published:
+def search_reindex(model: str, pks: Iterable[Any]) -> int:
+    """Re-index some objects of one model: entries of those that are gone or no longer
+    public are dropped, the others rewritten. Returns the number of entries written."""
+    source = SOURCE_OF_MODEL[model]
+    keys = sorted({str(pk) for pk in pks})
+    with transaction.atomic():
+        SearchEntry.objects.filter(kind=source.kind, key__in=keys).delete()
+        objects = source.queryset().filter(pk__in=keys)
+        return len(SearchEntry.objects.bulk_create(_entries(source, objects), batch_size=500))
+
+
+def search_index_object(item: models.Model) -> int:
+    """Re-index one object now (a page once published, a contribution once hidden...)."""
+    return search_reindex(item._meta.label, [item.pk])
+
+
+# Keeping the index in step: saves and deletes of indexed models are collected during the
+# transaction and re-indexed together once it commits (at once outside a transaction). Bulk loads that rebuild the whole index
+# afterwards (the demo) pause this.
+
+_pending = threading.local()
+
+
+def _pending_changes() -> dict[str, set[Any]] | None:
+    return getattr(_pending, "changes", None)
+
+
+def _flush_pending() -> None:
+    changes = _pending_changes()
+    _pending.changes = None
+    for model, pks in (changes or {}).items():
+        search_reindex(model, pks)
+
+
+def _changed(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if getattr(_pending, "paused", False) or kwargs.get("raw"):
         return
-    for language in LANGUAGES:
-        with translation.override(language):
-            kind, key, title, body, url = _page_entry(item)
-            _entry(kind, key, language, title, body, url).save()
+    changes = _pending_changes()
+    if changes is None:
+        changes = _pending.changes = {}
+    changes.setdefault(sender._meta.label, set()).add(instance.pk)
+    # Registered at every change: the first run after the commit re-indexes them all and the
+    # others find nothing left. Changes of a rolled-back transaction are re-indexed with the
+    # next commit, harmlessly (re-indexing reads what the database holds).
+    transaction.on_commit(_flush_pending)
+
+
+@contextmanager
+def search_paused() -> Iterator[None]:
+    """Do not follow saves and deletes (the caller rebuilds the index afterwards)."""
+    previous = getattr(_pending, "paused", False)
+    _pending.paused = True
+    try:
+        yield
+    finally:
+        _pending.paused = previous
+
+
+def connect_signals() -> None:
+    for source in SOURCES:
+        model = apps.get_model(source.model)
+        uid = f"search-{source.model}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
 
 
 @dataclass

@@ -56,14 +56,12 @@ def commentary_save(
 
 
 def page_publish(*, page: Page, actor: Any) -> Page:
-    """Publish a page or news post (its date is set the first time) and index it."""
-    from .search import search_index_object
-
+    """Publish a page or news post (its date is set the first time); the search index
+    follows when the transaction commits."""
     with transaction.atomic():
         before = snapshot(page)
         page.published = True
         page.published_at = page.published_at or timezone.now()
         page.save(update_fields=["published", "published_at", "updated_at"])
         audit_record(instance=page, action="update", before=before, actor=actor, channel="web")
-        search_index_object(page)
     return page
