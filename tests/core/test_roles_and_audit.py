@@ -107,6 +107,53 @@ def test_editor_edits_a_node_in_the_admin_and_the_change_is_audited(client, staf
     assert client.post(f"/admin/core/auditentry/{entry.pk}/delete/").status_code == 403
 
 
+def test_inline_rows_edited_in_the_admin_are_audited_one_by_one(client, staff):
+    from territori.publication.models import Report, ReportCommentary
+
+    analyst = staff(ANALYST)
+    client.force_login(analyst)
+    report = Report.objects.create(year=1993, title_it="Rapporto di prova")
+    first, second = Node.objects.filter(framework__code="amsvs-torino", parent__level="mas")[:2]
+    kept = ReportCommentary.objects.create(report=report, node=first, text_it="prima")
+    url = f"/admin/publication/report/{report.pk}/change/"
+    form = {
+        "year": "1993",
+        "title_it": "Rapporto di prova",
+        "title_en": "",
+        "introduction_it": "",
+        "introduction_en": "",
+        "data_status": report.data_status,
+        "commentaries-TOTAL_FORMS": "2",
+        "commentaries-INITIAL_FORMS": "1",
+        "commentaries-MIN_NUM_FORMS": "0",
+        "commentaries-MAX_NUM_FORMS": "1000",
+        "commentaries-0-id": str(kept.pk),
+        "commentaries-0-report": str(report.pk),
+        "commentaries-0-node": str(first.pk),
+        "commentaries-0-text_it": "dopo",
+        "commentaries-0-text_en": "",
+        "commentaries-1-report": str(report.pk),
+        "commentaries-1-node": str(second.pk),
+        "commentaries-1-text_it": "nuovo commento",
+        "commentaries-1-text_en": "",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entries = AuditEntry.objects.filter(model="publication.reportcommentary", actor=analyst)
+    changed = entries.get(object_id=str(kept.pk))
+    assert changed.channel == "admin" and changed.action == AuditEntry.Action.UPDATE
+    assert changed.before["text_it"] == "prima" and changed.after["text_it"] == "dopo"
+    added = ReportCommentary.objects.get(report=report, node=second)
+    assert added.updated_by == analyst
+    assert entries.get(object_id=str(added.pk)).action == AuditEntry.Action.CREATE
+    form.update({"commentaries-0-text_it": "dopo", "commentaries-0-DELETE": "on"})
+    form.update({"commentaries-TOTAL_FORMS": "1"})
+    assert client.post(url, form).status_code == 302
+    removed = entries.get(object_id=str(kept.pk), action=AuditEntry.Action.DELETE)
+    assert removed.before["text_it"] == "dopo" and removed.after is None
+    assert not ReportCommentary.objects.filter(pk=kept.pk).exists()
+
+
 def test_analyst_cannot_edit_nodes_text_but_can_edit_memberships(client, staff):
     client.force_login(staff(MODERATOR))
     node = Node.objects.get(framework__code="sdg", code="1")

@@ -134,12 +134,21 @@ def test_progress_is_reported_while_building(monkeypatch: pytest.MonkeyPatch) ->
         seen.append((percent, extra.get("state", item.state)))
         original(item, percent, message, **extra)
 
+    def content(*args: Any, progress: Any, **kwargs: Any) -> str:
+        # walks the Missions as the real one does, reporting each
+        mas = Node.objects.filter(framework__code=AGENDA, level="mas")
+        missions = Node.objects.filter(parent__in=mas).order_by("parent__order", "order")
+        for done, mission in enumerate(missions, start=1):
+            progress(done, mission.code)
+        return "<p>body</p>"
+
     monkeypatch.setattr(module, "_set_progress", spy)
-    monkeypatch.setattr(module, "report_content", lambda *a, **k: "<p>body</p>")
+    monkeypatch.setattr(module, "report_content", content)
     monkeypatch.setattr(module, "report_pdf", lambda *a, **k: b"%PDF-1.7 fake")
     module.report_build(report.pk)
     percents = [percent for percent, _ in seen]
     assert percents == sorted(percents) and percents[0] == 0 and percents[-1] == 100
+    assert len(percents) > 2 * 20  # a step per Mission and language
     assert seen[-1][1] == Report.State.DONE
 
 

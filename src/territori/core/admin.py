@@ -35,6 +35,37 @@ class AuditedAdmin(admin.ModelAdmin):
     def before_save(self, obj: models.Model) -> None:
         """Hook for derived fields (search text) before saving."""
 
+    def before_save_inline(self, request: HttpRequest, obj: models.Model) -> None:
+        """Hook for fields of an inline row set from the request (who changed it)."""
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Inline rows (a project's places, an indicator's targets...) are audited one by one,
+        like the object they belong to."""
+        with transaction.atomic():
+            instances = formset.save(commit=False)
+            for obj in formset.deleted_objects:
+                audit_record(
+                    instance=obj,
+                    action=AuditEntry.Action.DELETE,
+                    before=snapshot(obj),
+                    actor=request.user,
+                    channel="admin",
+                )
+                obj.delete()
+            for obj in instances:
+                previous = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+                before = snapshot(previous) if previous is not None else None
+                self.before_save_inline(request, obj)
+                obj.save()
+                audit_record(
+                    instance=obj,
+                    action=AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE,
+                    before=before,
+                    actor=request.user,
+                    channel="admin",
+                )
+            formset.save_m2m()
+
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
             before = snapshot(obj)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,7 @@ class CommentaryInline(admin.StackedInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(AuditedAdmin):
     list_display = ["year", "title_it", "published", "state", "built_at"]
     fields = [
         "year", "title_it", "title_en", "introduction_it", "introduction_en", "published",
@@ -25,12 +26,9 @@ class ReportAdmin(admin.ModelAdmin):
     readonly_fields = ["state", "progress", "built_at", "build_seconds", "content_hash"]
     inlines = [CommentaryInline]
 
-    def save_formset(self, request: HttpRequest, form, formset, change):  # type: ignore[no-untyped-def]
-        for item in formset.save(commit=False):
-            item.updated_by = request.user
-            item.save()
-        for item in formset.deleted_objects:
-            item.delete()
+    def before_save_inline(self, request: HttpRequest, obj: models.Model) -> None:
+        if isinstance(obj, ReportCommentary) and request.user.is_authenticated:
+            obj.updated_by = request.user
 
 
 @admin.register(Page)

@@ -423,7 +423,8 @@ def report_build(report_id: int) -> Report:
     started = time.monotonic()
     _set_progress(report, 0, _("Starting"), state=Report.State.RUNNING)
     try:
-        missions = Node.objects.filter(framework__code=AGENDA, level="mission").count() or 1
+        # the Missions are the macro-areas' children, as report_content walks them
+        missions = Node.objects.filter(framework__code=AGENDA, parent__level="mas").count() or 1
         bodies: dict[str, str] = {}
         pdfs: dict[str, bytes] = {}
         cache = BuildCache()
