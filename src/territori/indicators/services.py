@@ -23,6 +23,7 @@ from territori.analytics.panel import panel_from_long
 from territori.analytics.projection import project
 from territori.analytics.trends import eurostat_assess, istat_assess, opensdg_assess
 from territori.core.audit import Actor, AuditBatch, audit_record, snapshot
+from territori.core.bulk import bulk_insert, bulk_insert_values
 from territori.core.models import AuditEntry
 from territori.frameworks.models import Node
 from territori.io.errors import InputValidationError, RowError
@@ -287,7 +288,7 @@ def observations_import(
         batch.save()
         for observation in plan.create:
             observation.batch = batch
-        Observation.objects.bulk_create(plan.create, batch_size=2000)
+        bulk_insert(plan.create)
         audit = AuditBatch(actor=actor, channel=channel)
         for observation, before in plan.update:
             observation.batch = batch
@@ -557,7 +558,7 @@ def indicator_aggregate(*, indicator: Indicator, channel: str = "service") -> in
             current.value, current.coverage = value, coverage
             update.append(current)
     with transaction.atomic():
-        Observation.objects.bulk_create(create, batch_size=2000)
+        bulk_insert(create)
         Observation.objects.bulk_update(update, ["value", "coverage"], batch_size=2000)
     return len(create) + len(update)
 
@@ -658,8 +659,8 @@ def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str
     with transaction.atomic():
         Assessment.objects.filter(indicator__in=indicators).delete()
         Projection.objects.filter(indicator__in=indicators).delete()
-        counts["assessments"] = len(Assessment.objects.bulk_create(assessments, batch_size=2000))
-        counts["projections"] = len(Projection.objects.bulk_create(projections, batch_size=2000))
+        counts["assessments"] = bulk_insert(assessments)
+        counts["projections"] = bulk_insert(projections)
         DisparityValue.objects.filter(indicator__in=indicators).delete()
         counts["disparities"] = len(DisparityValue.objects.bulk_create(disparities))
         node_ids = set(
@@ -747,6 +748,9 @@ def _disparities(indicators: Sequence[Indicator], frame: pd.DataFrame) -> list[D
     return rows
 
 
+COMPOSITE_COLUMNS = ("node_id", "territory_id", "year", "method", "value", "indicators")
+
+
 def node_composites_refresh(*, node_ids: Iterable[int]) -> int:
     """Composites (AMPI, min-max, z-score) of each node's indicators (two or more).
 
@@ -789,17 +793,17 @@ def node_composites_refresh(*, node_ids: Iterable[int]) -> int:
                 cube, polarity=polarity, method=method, reference=(m, int(complete_years[0]))
             )
             rows += [
-                CompositeValue(
-                    node_id=node_id,
-                    territory_id=int(territories[u]),
-                    year=int(years[y]),
-                    method=method,
-                    value=float(values[u, y]),
-                    indicators=len(codes),
+                (
+                    node_id,
+                    int(territories[u]),
+                    int(years[y]),
+                    method,
+                    float(values[u, y]),
+                    len(codes),
                 )
                 for u, y in zip(*np.nonzero(np.isfinite(values)), strict=True)
             ]
-        written += len(CompositeValue.objects.bulk_create(rows, batch_size=2000))
+        written += bulk_insert_values(CompositeValue, COMPOSITE_COLUMNS, rows)
     return written
 
 
