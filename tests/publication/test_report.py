@@ -19,6 +19,8 @@ from territori.frameworks.models import Node
 from territori.publication.models import Report, ReportFigure
 from territori.publication.report import AGENDA, report_content
 
+from ..conftest import count_queries
+
 pytestmark = pytest.mark.django_db
 
 
@@ -176,6 +178,19 @@ def _analyst(django_user_model: Any) -> Any:
     user = django_user_model.objects.create_user("analyst-report", password="x", is_staff=True)
     user.groups.add(Group.objects.get(name=ANALYST))
     return user
+
+
+def test_staff_list_and_report_page_make_a_bounded_number_of_queries(
+    client: Client, django_user_model: Any, built_report: Report
+) -> None:
+    client.force_login(_analyst(django_user_model))
+    url = "/staff/pubblicazione/rapporti/"
+    before = count_queries(client, url)
+    for year in (1990, 1991, 1992):
+        Report.objects.create(year=year, title_it=f"Prova {year}")
+    assert count_queries(client, url) == before <= 10  # not one query per report
+    # the report page: its images are addresses, not queries
+    assert count_queries(client, f"/rapporto/{built_report.year}/") <= 8
 
 
 def test_staff_queue_a_build_once_and_follow_its_progress(
