@@ -10,6 +10,10 @@ from typing import Any
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+#: The project's real public data (ISTAT, Eurostat, Italia Domani), beside the repository.
+REAL_DATA = Path(
+    os.environ.get("TERRITORI_REAL_DATA", Path(__file__).parents[1].parent / "shared/data/real")
+)
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DEMO_SNAPSHOT = pytest.StashKey[Any]()
 
@@ -51,6 +55,19 @@ def demo_data(django_db_setup: Any, request: Any) -> None:
     """The demo as loaded at the start of the session, committed, for a live-server test (the
     database is flushed after each of them)."""
     request.config.stash[DEMO_SNAPSHOT].restore()
+
+
+@pytest.fixture
+def real_file() -> Any:
+    """Bytes of a file of the shared real data (skipped locally when absent, never in CI)."""
+
+    def read(*parts: str) -> bytes:
+        path = REAL_DATA.joinpath(*parts)
+        if not path.exists():
+            skip_or_fail(f"real data not found at {path} (set TERRITORI_REAL_DATA)")
+        return path.read_bytes()
+
+    return read
 
 
 @pytest.fixture

@@ -61,9 +61,9 @@ def test_lists_are_paginated_and_bounded(client: Client) -> None:
 
 
 def test_observations_json_and_csv_agree(client: Client) -> None:
-    query = "indicator=RD&level=zona&year_from=2015&year_to=2020"
+    query = "indicator=UBB&level=zona&year_from=2015&year_to=2020"
     expected = Observation.objects.filter(
-        indicator__code="RD", territory__kind="zona", year__gte=2015, year__lte=2020
+        indicator__code="UBB", territory__kind="zona", year__gte=2015, year__lte=2020
     ).count()
     assert expected == 5 * 6  # the five zones whose comuni are known (1, 4, 8, 10, 11), 6 years
     page = client.get(f"/api/v1/indicators/observations?{query}&limit=1000").json()
@@ -168,7 +168,7 @@ def make_token(scopes: list[str], *, role: str = "analyst", staff: bool = True) 
     return token, key
 
 
-IMPORT = "/api/v1/indicators/observations/import?format=tidy&indicator=RD"
+IMPORT = "/api/v1/indicators/observations/import?format=tidy&indicator=UBB"
 GOOD = b"Year,GeoCode,Value\n2031,001272,66.5\n"
 
 
@@ -191,7 +191,7 @@ def test_token_scopes_and_permissions(client: Client) -> None:
     assert response.status_code == 200, response.content
     assert response.json()["created"] == 1
     assert Observation.objects.filter(
-        indicator__code="RD", territory__code="001272", year=2031, value=66.5
+        indicator__code="UBB", territory__code="001272", year=2031, value=66.5
     ).exists()
     from territori.core.models import AuditEntry
 

@@ -16,6 +16,8 @@ from territori.territories.models import Territory
 from tests.conftest import count_queries
 
 pytestmark = pytest.mark.django_db
+#: A real PNRR project of the demo (ReGiS): cloud enablement of the comune of La Cassa.
+REAL_PROJECT = "pnrr-c81f22003040001"
 
 
 @pytest.mark.parametrize(
@@ -27,7 +29,6 @@ pytestmark = pytest.mark.django_db
         "/en/atlante/",
         "/atlante/reti/demo-rete-01/",
         "/atlante/organizzazioni/demo-org-001/",
-        "/atlante/progetti/demo-progetto-001/",
         "/atlante/missioni/1.2/",
         "/en/atlante/missioni/1.2/",
     ],
@@ -35,6 +36,12 @@ pytestmark = pytest.mark.django_db
 def test_pages_render_and_say_they_are_demo(client, url: str) -> None:
     text = client.get(url).content.decode()
     assert "<h1" in text and ("dimostrativ" in text.lower() or "demo" in text.lower())
+
+
+def test_a_real_pnrr_project_page_names_its_source(client) -> None:
+    text = client.get(f"/atlante/progetti/{REAL_PROJECT}/").content.decode()
+    assert "<h1" in text and "Italia Domani / ReGiS" in text
+    assert "La Cassa" in text and "M1C1I1.2" in text
 
 
 def test_filters_change_the_figures(client) -> None:
@@ -107,7 +114,7 @@ def test_mission_page_lists_networks_gaps_and_metrics(client) -> None:
 
 
 def test_staff_add_updates_and_milestones_the_public_sees(client) -> None:
-    url = "/atlante/progetti/demo-progetto-001/"
+    url = f"/atlante/progetti/{REAL_PROJECT}/"
     assert client.post(url + "aggiorna/", {"text": "x"}).status_code == 302  # log in first
     editor = User.objects.create_user("editor-atlas", is_staff=True)
     editor.groups.add(Group.objects.get(name=EDITOR))
@@ -120,12 +127,12 @@ def test_staff_add_updates_and_milestones_the_public_sees(client) -> None:
     response = client.post(url + "aggiorna/", {"text": "Cantiere aperto", "progress": "55",
                                                "milestone": "Collaudo", "milestone_due": "2026-12-01"})  # fmt: skip
     assert response.status_code == 302
-    project = Project.objects.get(code="demo-progetto-001")
+    project = Project.objects.get(code=REAL_PROJECT)
     assert project.progress == 55 and project.milestones.filter(title="Collaudo").exists()
     client.logout()
     text = client.get(url).content.decode()
     assert "Cantiere aperto" in text and "analyst-atlas" in text and "Collaudo" in text
-    assert "(progress: " in text and " → 55)" in text and 'id="project-phases"' in text
+    assert "(progress: " in text and " → 55)" in text
 
 
 def grow() -> None:
@@ -149,7 +156,7 @@ def grow() -> None:
 @pytest.mark.parametrize(
     "url",
     ["/atlante/", "/atlante/?missione=1.2", "/atlante/reti/demo-rete-01/", "/atlante/organizzazioni/demo-org-001/",
-     "/atlante/progetti/demo-progetto-001/", "/atlante/missioni/1.2/", "/atlante/progetti.csv",
+     f"/atlante/progetti/{REAL_PROJECT}/", "/atlante/missioni/1.2/", "/atlante/progetti.csv",
      "/atlante/comuni.csv", "/atlante/reti/demo-rete-01/membri.csv",
      "/atlante/missioni/1.2/organizzazioni.csv"],
 )  # fmt: skip

@@ -49,7 +49,13 @@ def test_frameworks_hold_the_reference_counts():
         for n in Node.objects.filter(framework__code="proposta-2024", level="azione")
     )
     assert budget == 259571  # the proposal's Tabella 3 total
-    assert Framework.objects.count() == 8
+    assert count("bes", "dominio") == 12
+    # the PNRR measures of the official mapping, each linked to its SDG goals (confirmed)
+    assert count("pnrr", "misura") == 191
+    mapped = Link.objects.filter(source_node__level="misura", target_node__framework__code="sdg")
+    assert mapped.count() == 262
+    assert set(mapped.values_list("status", flat=True)) == {DataStatus.CONFIRMED}
+    assert Framework.objects.count() == 9
 
 
 def test_each_psm_axis_corresponds_to_its_pnrr_mission():
@@ -71,8 +77,9 @@ def test_territories_zones_and_confirmed_memberships():
     kinds = {kind: Territory.objects.filter(kind=kind).count() for kind in Territory.Kind.values}
     assert kinds == {
         "country": 1,
-        "region": 1,
-        "metro_city": 1,
+        "region": 20,
+        "province": 97,  # 93 and the 4 suppressed Sardinian ones
+        "metro_city": 14,
         "zona": 11,
         "comune": 312,
         "custom": 0,
@@ -103,3 +110,52 @@ def test_loading_the_demo_again_changes_nothing():
         AuditEntry.objects.count(),
     )
     assert after == before
+
+
+def test_real_indicators_say_source_licence_edition_and_what_is_attributed():
+    from territori.indicators.models import Indicator, Observation
+
+    waste = Indicator.objects.get(code="10AMB017")
+    assert waste.status == DataStatus.CONFIRMED
+    assert waste.licence.startswith("CC BY") and "Istat" in waste.source
+    assert waste.edition == "Bes dei territori, edizione 10/2020"
+    assert waste.polarity == 1 and not waste.polarity_confirmed and not waste.nodes_confirmed
+    assert set(waste.nodes.values_list("framework__code", "code")) >= {("bes", "10"), ("sdg", "12")}
+    assert waste.description_it.startswith("Percentuale di rifiuti urbani")
+    # BES indicators for Italia, every region and province; 55 in all
+    assert Indicator.objects.filter(edition__startswith="Bes dei territori").count() == 55
+    levels = set(
+        Observation.objects.filter(indicator=waste).values_list("territory__kind", flat=True)
+    )
+    assert levels == {"country", "region", "province", "metro_city"}
+    # illustrative indicators with a real counterpart are gone
+    assert not Indicator.objects.filter(code__in=["RD", "NEET", "FER", "PM10_DAYS"]).exists()
+
+
+def test_real_pnrr_projects_with_places_funding_and_implementing_bodies():
+    from territori.atlas.models import Organisation, Place, Project
+
+    projects = Project.objects.filter(origin="pnrr")
+    assert not Project.objects.filter(data_status=DataStatus.ILLUSTRATIVE).exists()
+    assert projects.count() == 1995  # 2,001 rows; one CUP in several yearly tranches is one project
+    cloud = Project.objects.get(cup="C81F22003040001")
+    assert cloud.pnrr_measure == "M1C1I1.2" and cloud.implementing_body.fiscal_code == "01560470013"
+    assert cloud.implementing_body.kind == "comune"
+    assert Place.objects.filter(project=cloud).get().territory.code == "001126"  # La Cassa
+    tranches = Project.objects.get(cup="D11B21005790007")
+    assert {f.source: float(f.amount) for f in tranches.funding.all()} == {
+        "pnrr": pytest.approx(1024763.1 + 1026943.0)
+    }
+    assert Organisation.objects.filter(code__startswith="cf-").count() > 100
+
+
+def test_demo_without_illustrative_data_keeps_only_the_real():
+    from territori.atlas.models import Network
+    from territori.indicators.models import Indicator
+
+    report = demo_load(illustrative=False)
+    assert "UBB" in report.indicators.removed
+    assert not Indicator.objects.filter(status=DataStatus.ILLUSTRATIVE).exists()
+    assert Indicator.objects.filter(code="10AMB017").exists()
+    # networks have no real counterpart yet: what was loaded stays, nothing new is invented
+    assert Network.objects.filter(status=DataStatus.ILLUSTRATIVE).count() == 30

@@ -27,27 +27,29 @@ def test_codes_resolve_through_aliases() -> None:
 
 
 def test_import_writes_keeps_the_file_and_is_idempotent(fixture_bytes) -> None:
-    data = fixture_bytes("indicators", "indicator_RD.csv")
-    outcome = observations_import(data=data, filename="indicator_RD.csv", channel="cli")
+    data = fixture_bytes("indicators", "indicator_UBB.csv")
+    outcome = observations_import(data=data, filename="indicator_UBB.csv", channel="cli")
     assert outcome.ok, outcome.errors
     assert (outcome.created, outcome.updated) == (5, 0)  # ITC11 is CMTo (201) by its NUTS code
     batch = outcome.batch
     assert batch is not None and batch.state == ImportBatch.State.APPLIED
     assert bytes(batch.original) == data
     torino = Observation.objects.get(
-        indicator__code="RD", territory__code="001272", year=2025, breakdown=""
+        indicator__code="UBB", territory__code="001272", year=2025, breakdown=""
     )
     assert torino.value == 61.5 and torino.batch == batch
-    again = observations_import(data=data, filename="indicator_RD.csv", channel="cli")
+    again = observations_import(data=data, filename="indicator_UBB.csv", channel="cli")
     assert again.already_imported == batch and again.batch is None
     assert ImportBatch.objects.filter(checksum=batch.checksum).count() == 1
 
 
 def test_changed_value_is_audited_with_its_old_value(fixture_bytes) -> None:
-    observations_import(data=b"Year,GeoCode,Value\n2025,001272,61.5\n", filename="indicator_RD.csv")
+    observations_import(
+        data=b"Year,GeoCode,Value\n2025,001272,61.5\n", filename="indicator_UBB.csv"
+    )
     entries = AuditEntry.objects.filter(model="indicators.observation").count()
     outcome = observations_import(
-        data=b"Year,GeoCode,Value\n2025,001272,63\n", filename="indicator_RD.csv"
+        data=b"Year,GeoCode,Value\n2025,001272,63\n", filename="indicator_UBB.csv"
     )
     assert (outcome.created, outcome.updated) == (0, 1)
     entry = AuditEntry.objects.filter(model="indicators.observation").latest("id")
@@ -60,7 +62,7 @@ def test_broken_file_writes_nothing_but_keeps_the_upload(fixture_bytes) -> None:
     outcome = observations_import(
         data=fixture_bytes("indicators", "tidy-broken.csv"),
         filename="tidy-broken.csv",
-        indicator="RD",
+        indicator="UBB",
     )
     assert Observation.objects.count() == before
     assert outcome.batch is not None and outcome.batch.state == ImportBatch.State.REJECTED
@@ -68,14 +70,14 @@ def test_broken_file_writes_nothing_but_keeps_the_upload(fixture_bytes) -> None:
     assert (3, "Year", "not a year (YYYY; only annual data)") in messages
     # unknown territories and duplicates are found once the reading succeeds
     fixed = b"Year,GeoCode,Value\n2025,999999,12\n2025,001272,1\n2025,001272,2\n"
-    outcome = observations_import(data=fixed, filename="x.csv", indicator="RD")
+    outcome = observations_import(data=fixed, filename="x.csv", indicator="UBB")
     assert {(e.row, e.field) for e in outcome.errors} == {(2, "territory"), (4, "year")}
     assert "same indicator, territory, disaggregation and year as row 3" in str(outcome.errors[-1])
     assert Observation.objects.count() == before
     skipped = observations_import(
         data=b"Year,GeoCode,Value\n2025,999999,12\n2025,001272,1\n",
         filename="y.csv",
-        indicator="RD",
+        indicator="UBB",
         skip_unknown_territories=True,
     )
     assert skipped.ok and skipped.skipped == 1 and skipped.created == 1
@@ -107,11 +109,11 @@ def test_every_format_imports(fixture_bytes) -> None:
 
 
 def test_preview_then_apply(fixture_bytes, admin_user) -> None:
-    data = fixture_bytes("indicators", "indicator_RD.csv")
-    preview = observations_preview(data=data, filename="indicator_RD.csv", actor=admin_user)
+    data = fixture_bytes("indicators", "indicator_UBB.csv")
+    preview = observations_preview(data=data, filename="indicator_UBB.csv", actor=admin_user)
     assert preview.batch is not None and preview.batch.state == ImportBatch.State.PREVIEWED
     assert not Observation.objects.filter(
-        indicator__code="RD", year=2025, territory__code="001272"
+        indicator__code="UBB", year=2025, territory__code="001272"
     ).exists()
     applied = import_batch_apply(batch=preview.batch, actor=admin_user)
     assert applied.ok and applied.batch is not None
@@ -126,14 +128,14 @@ def test_import_recomputes_aggregates_and_assessments(django_capture_on_commit_c
     members = list(zone.member_links.values_list("member__code", flat=True))
     body = "Year,GeoCode,Value\n" + "".join(f"2025,{code},50\n" for code in members[:-1])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        outcome = observations_import(data=body.encode(), filename="indicator_RD.csv")
+        outcome = observations_import(data=body.encode(), filename="indicator_UBB.csv")
     assert outcome.ok
     assert len(callbacks) == 1  # the recomputation runs after the commit (immediate backend)
-    value = Observation.objects.get(indicator__code="RD", territory=zone, year=2025)
+    value = Observation.objects.get(indicator__code="UBB", territory=zone, year=2025)
     assert value.value == pytest.approx(50.0)
     assert 0 < value.coverage < 1  # one comune is missing
     assessment = Assessment.objects.get(
-        indicator__code="RD", territory=zone, method="istat", window="previous"
+        indicator__code="UBB", territory=zone, method="istat", window="previous"
     )
     assert assessment.end_year == 2025
 
@@ -157,22 +159,22 @@ def test_disparity_is_stored_per_level_and_year_with_the_closest_population() ->
 
     assert _nearest_year(np.array([2022, 2023]), 2010) == 2022
     assert _nearest_year(np.array([2022, 2024]), 2023) == 2022  # a tie goes to the earlier
-    rows = DisparityValue.objects.filter(indicator__code="RD")
+    rows = DisparityValue.objects.filter(indicator__code="UBB")
     comuni = rows.get(level="comune", year=2024)
     assert (
         comuni.count
         == Observation.objects.filter(
-            indicator__code="RD", year=2024, territory__kind="comune"
+            indicator__code="UBB", year=2024, territory__kind="comune"
         ).count()
     )
     assert comuni.population_year == 2023 and comuni.weighted_cv is not None
     zone = rows.get(level="zona", year=2024)
     assert 2 <= zone.count <= 11
     # CMTo's value is the reference: units doing better, counted by hand (higher is better)
-    metro = Observation.objects.get(indicator__code="RD", year=2024, territory__code="201").value
+    metro = Observation.objects.get(indicator__code="UBB", year=2024, territory__code="201").value
     assert (
         comuni.better
         == Observation.objects.filter(
-            indicator__code="RD", year=2024, territory__kind="comune", value__gt=metro
+            indicator__code="UBB", year=2024, territory__kind="comune", value__gt=metro
         ).count()
     )

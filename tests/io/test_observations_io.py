@@ -9,13 +9,15 @@ from territori.io.tabular import read_xlsx, write_xlsx
 
 
 def test_tidy_csv_takes_the_indicator_from_the_file_name(fixture_bytes) -> None:
-    result = read_observations(fixture_bytes("indicators", "indicator_RD.csv"), "indicator_RD.csv")
+    result = read_observations(
+        fixture_bytes("indicators", "indicator_UBB.csv"), "indicator_UBB.csv"
+    )
     assert result.file_format == "tidy"
     assert not result.errors
     assert len(result.records) == 5  # the empty value is a missing observation, not a row
     first, female = result.records[0], result.records[2]
     assert (first.indicator, first.territory, first.year, first.value) == (
-        "RD",
+        "UBB",
         "001272",
         2025,
         61.5,
@@ -27,7 +29,7 @@ def test_tidy_csv_takes_the_indicator_from_the_file_name(fixture_bytes) -> None:
 
 def test_tidy_broken_file_lists_every_problem(fixture_bytes) -> None:
     result = read_observations(
-        fixture_bytes("indicators", "tidy-broken.csv"), "tidy-broken.csv", indicator="RD"
+        fixture_bytes("indicators", "tidy-broken.csv"), "tidy-broken.csv", indicator="UBB"
     )
     problems = {(e.row, e.field) for e in result.errors}
     assert (3, "Year") in problems
@@ -39,7 +41,7 @@ def test_tidy_excel_template_round_trip() -> None:
     template = tidy_template()
     assert [r.values["year"] for r in read_xlsx(template)] == ["2023", "2023"]
     sheet = write_xlsx(
-        {"dati": [["Year", "Indicator", "GeoCode", "Value"], [2024, "RD", "201", 50.5]]}
+        {"dati": [["Year", "Indicator", "GeoCode", "Value"], [2024, "UBB", "201", 50.5]]}
     )
     result = read_observations(sheet, "rd.xlsx")
     assert not result.errors

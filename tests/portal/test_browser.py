@@ -30,7 +30,7 @@ PAGES = [
     "/en/territori/201/",
     "/cerca/?q=torino",
     "/indicatori/",
-    "/indicatori/RD/?territorio=001272",
+    "/indicatori/UBB/?territorio=001272",
     "/en/indicatori/SH_65/",
     "/coerenza/",
     "/coerenza/missioni-missioni/",
@@ -40,9 +40,16 @@ PAGES = [
     "/atlante/",
     "/atlante/reti/demo-rete-01/",
     "/atlante/organizzazioni/demo-org-001/",
-    "/atlante/progetti/demo-progetto-001/",
+    "/atlante/progetti/pnrr-c81f22003040001/",
     "/en/atlante/missioni/1.2/",
     "/en/programma/proposta-2024/",
+    "/confronti/",
+    "/confronti/10AMB017/",
+    "/en/confronti/10AMB004/?province=1",
+    "/confronti/pagella/201/",
+    "/en/confronti/pagella/210/",
+    "/confronti/compositi/",
+    "/indicatori/10AMB017/",
 ]
 
 
@@ -133,7 +140,7 @@ def test_visitor_goes_from_the_agenda_to_a_mission_a_plan_axis_and_a_territory(
 def test_indicator_page_draws_its_charts_and_switches_territory(
     live_server: Any, demo_data: None, page: Any
 ) -> None:
-    open_page(page, f"{live_server.url}/indicatori/RD/")
+    open_page(page, f"{live_server.url}/indicatori/UBB/")
     page.wait_for_selector("#chart-series[data-rendered='true']", timeout=20000)
     page.wait_for_selector("#chart-map[data-rendered='true']", timeout=20000)
     page.select_option("#territorio", "001272")
@@ -164,7 +171,7 @@ def test_staff_import_pages_pass_axe_after_logging_in(
         (Path(__file__).parent.parent / "fixtures/indicators/tidy-broken.csv").read_bytes()
     )
     page.set_input_files("input[type=file]", str(broken))
-    page.select_option("#id_indicator", "RD")
+    page.select_option("#id_indicator", "UBB")
     page.click("form[enctype] button[type=submit]")
     page.wait_for_url("**/staff/indicatori/importa/*/")
     assert "not a year" in page.content()

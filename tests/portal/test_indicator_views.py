@@ -21,10 +21,10 @@ PAGES = [
     "/indicatori/?missione=1.2",
     "/indicatori/?livello=zona&stato=real",
     "/en/indicatori/",
-    "/indicatori/RD/",
-    "/indicatori/RD/?territorio=001272&anno=2015",
+    "/indicatori/UBB/",
+    "/indicatori/UBB/?territorio=001272&anno=2015",
     "/indicatori/SH_65/?territorio=ZO04",
-    "/en/indicatori/PM10_DAYS/",
+    "/en/indicatori/WASTE_PC/",
     "/quadri/amsvs-torino/1.2/",
     "/territori/001272/",
     "/territori/ZO04/",
@@ -41,30 +41,30 @@ def test_pages_render(client, url: str) -> None:
 def test_illustrative_data_is_labelled_everywhere(client) -> None:
     for url in [
         "/indicatori/",
-        "/indicatori/RD/",
+        "/indicatori/UBB/",
         "/quadri/amsvs-torino/1.2/",
         "/territori/001272/",
     ]:
         text = client.get(url).content.decode()
         assert "demo" in text.lower() or "dimostrativ" in text.lower(), url
-    page = client.get("/indicatori/RD/").content.decode()
+    page = client.get("/indicatori/UBB/").content.decode()
     assert "Dato dimostrativo" in page or "dato dimostrativo" in page
 
 
 def test_indicator_page_shows_assessment_target_projection_and_ranking(client) -> None:
-    text = client.get("/indicatori/RD/?territorio=001272").content.decode()
+    text = client.get("/indicatori/UBB/?territorio=001272").content.decode()
     assert 'id="chart-series"' in text and 'id="chart-map"' in text
     assert "chart-series-table" in text and "chart-map-table" in text
     assert "Torino" in text
     assessment = Assessment.objects.get(
-        indicator__code="RD", territory__code="201", method="eurostat", window="long"
+        indicator__code="UBB", territory__code="201", method="eurostat", window="long"
     )
     assert f"{assessment.start_year}–{assessment.end_year}" in text
     assert "Obiettivo dimostrativo" in text
 
 
 def test_indicator_page_compares_the_three_methods_and_the_disparity(client) -> None:
-    text = client.get("/en/indicatori/RD/").content.decode()
+    text = client.get("/en/indicatori/UBB/").content.decode()
     table = text[
         text.index('id="assessment-methods"') : text.index(
             "</table>", text.index('id="assessment-methods"')
@@ -72,7 +72,7 @@ def test_indicator_page_compares_the_three_methods_and_the_disparity(client) -> 
     ]
     stored = {
         (a.method, a.window): a
-        for a in Assessment.objects.filter(indicator__code="RD", territory__code="201")
+        for a in Assessment.objects.filter(indicator__code="UBB", territory__code="201")
     }
     assert {("istat", "full"), ("istat", "previous"), ("opensdg", "full")} <= set(stored)
     opensdg = stored[("opensdg", "full")]
@@ -84,13 +84,13 @@ def test_indicator_page_compares_the_three_methods_and_the_disparity(client) -> 
     # Disparity among the comuni in the latest year, by hand: coefficient of variation and
     # the population-weighted one (population shares as weights).
     year = (
-        Observation.objects.filter(indicator__code="RD", territory__kind="comune")
+        Observation.objects.filter(indicator__code="UBB", territory__kind="comune")
         .latest("year")
         .year
     )
     values = dict(
         Observation.objects.filter(
-            indicator__code="RD", territory__kind="comune", year=year, breakdown=""
+            indicator__code="UBB", territory__kind="comune", year=year, breakdown=""
         ).values_list("territory_id", "value")
     )
     pop_year = Observation.objects.filter(indicator__code="POP").latest("year").year  # closest
@@ -113,26 +113,26 @@ def test_indicator_page_compares_the_three_methods_and_the_disparity(client) -> 
 
 def test_catalogue_filters(client) -> None:
     text = client.get("/indicatori/?missione=1.2").content.decode()
-    assert "/indicatori/RD/" in text and "/indicatori/OCC_20_64/" not in text
+    assert "/indicatori/UBB/" in text and "/indicatori/ELET/" not in text
     real = client.get("/indicatori/?stato=real").content.decode()
-    assert "/indicatori/POP/" in real and "/indicatori/RD/" not in real
+    assert "/indicatori/POP/" in real and "/indicatori/UBB/" not in real
     zones = client.get("/indicatori/?livello=zona").content.decode()
     assert "/indicatori/SH_65/" in zones
 
 
 def test_downloads(client) -> None:
-    csv = client.get("/indicatori/RD/dati.csv?territori=201,01").content.decode().splitlines()
+    csv = client.get("/indicatori/UBB/dati.csv?territori=201,01").content.decode().splitlines()
     assert csv[0].startswith("indicatore,territorio,codice_territorio")
     expected = Observation.objects.filter(
-        indicator__code="RD", territory__code__in=["201", "01"]
+        indicator__code="UBB", territory__code__in=["201", "01"]
     ).count()
     assert len(csv) == expected + 1
-    data = json.loads(client.get("/indicatori/RD/dati.json?anno=2020&livello=comune").content)
+    data = json.loads(client.get("/indicatori/UBB/dati.json?anno=2020&livello=comune").content)
     assert data["indicator"]["status"] == "illustrative"
     assert {o["anno"] for o in data["observations"]} == {2020}
-    xlsx = client.get("/indicatori/RD/dati.xlsx")
+    xlsx = client.get("/indicatori/UBB/dati.xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert client.get("/indicatori/RD/dati.pdf").status_code == 404
+    assert client.get("/indicatori/UBB/dati.pdf").status_code == 404
     assert client.get("/indicatori/NOPE/").status_code == 404
     composite = client.get("/quadri/amsvs-torino/1.2/composito.csv").content.decode().splitlines()
     assert composite[0] == "territorio,anno,valore,metodo" and len(composite) > 10
@@ -173,7 +173,7 @@ def grow_indicators() -> None:
             )
     Observation.objects.bulk_create(
         Observation(
-            indicator_id=Indicator.objects.get(code="RD").pk, territory=t, year=2030, value=1
+            indicator_id=Indicator.objects.get(code="UBB").pk, territory=t, year=2030, value=1
         )
         for t in Territory.objects.filter(kind="comune")[:50]
     )
@@ -183,7 +183,7 @@ def grow_indicators() -> None:
     "url",
     [
         "/indicatori/",
-        "/indicatori/RD/?territorio=001272",
+        "/indicatori/UBB/?territorio=001272",
         "/quadri/amsvs-torino/1.2/",
         "/territori/001272/",
         "/territori/ZO04/",
@@ -210,22 +210,22 @@ def test_staff_import_preview_and_confirm(client, fixture_bytes) -> None:
     assert client.get("/staff/indicatori/modello.xlsx").status_code == 200
     broken = SimpleUploadedFile("tidy-broken.csv", fixture_bytes("indicators", "tidy-broken.csv"))
     response = client.post(
-        "/staff/indicatori/importa/", {"file": broken, "indicator": "RD"}, follow=True
+        "/staff/indicatori/importa/", {"file": broken, "indicator": "UBB"}, follow=True
     )
     text = response.content.decode()
     assert "not a year (YYYY; only annual data)" in text and "Confirm" not in text
     batch = ImportBatch.objects.latest("id")
     assert batch.state == ImportBatch.State.REJECTED and bytes(batch.original).startswith(b"Year")
-    good = SimpleUploadedFile("indicator_RD.csv", fixture_bytes("indicators", "indicator_RD.csv"))
+    good = SimpleUploadedFile("indicator_UBB.csv", fixture_bytes("indicators", "indicator_UBB.csv"))
     response = client.post("/staff/indicatori/importa/", {"file": good}, follow=True)
     preview = ImportBatch.objects.latest("id")
     assert preview.state == ImportBatch.State.PREVIEWED
-    assert not Observation.objects.filter(indicator__code="RD", year=2025).exists()
+    assert not Observation.objects.filter(indicator__code="UBB", year=2025).exists()
     response = client.post(f"/staff/indicatori/importa/{preview.pk}/", follow=True)
     assert response.status_code == 200
     applied = ImportBatch.objects.latest("id")
     assert applied.state == ImportBatch.State.APPLIED and applied.actor.username == "analyst-user"
-    assert Observation.objects.filter(indicator__code="RD", year__gte=2025).count() == 5
+    assert Observation.objects.filter(indicator__code="UBB", year__gte=2025).count() == 5
 
 
 def test_staff_import_page_query_count_does_not_grow(client) -> None:

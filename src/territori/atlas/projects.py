@@ -15,11 +15,38 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from territori.core.audit import Actor, AuditBatch
+from territori.core.text import fold
 from territori.io.errors import RowError
 from territori.io.projects import ProjectRecord, read_opencoesione, read_regis
 from territori.territories.models import Territory
 
-from .models import Funding, Place, Project
+from .models import Funding, Organisation, Place, Project
+
+#: Words in an implementing body's name that tell its type (checked in this order).
+BODY_KINDS = (
+    ("comune di ", Organisation.Kind.COMUNE),
+    ("universita", Organisation.Kind.UNIVERSITY),
+    ("politecnico", Organisation.Kind.UNIVERSITY),
+    ("istituto comprensivo", Organisation.Kind.SCHOOL),
+    ("istituto di istruzione", Organisation.Kind.SCHOOL),
+    ("liceo", Organisation.Kind.SCHOOL),
+    ("fondazione", Organisation.Kind.FOUNDATION),
+    ("citta metropolitana", Organisation.Kind.PUBLIC_BODY),
+    ("regione ", Organisation.Kind.PUBLIC_BODY),
+    ("ministero", Organisation.Kind.PUBLIC_BODY),
+    ("azienda sanitaria", Organisation.Kind.PUBLIC_BODY),
+    ("unione ", Organisation.Kind.PUBLIC_BODY),
+    (" s r l", Organisation.Kind.COMPANY),
+    (" s p a", Organisation.Kind.COMPANY),
+    (" srl", Organisation.Kind.COMPANY),
+    (" spa", Organisation.Kind.COMPANY),
+)
+
+
+def body_kind(name: str) -> str:
+    folded = f" {fold(name)} "
+    return next((kind for word, kind in BODY_KINDS if word in folded), Organisation.Kind.OTHER)
+
 
 FIELDS = (
     "cup", "local_code", "title", "summary", "origin", "theme", "programme_code", "pnrr_mission",
@@ -65,6 +92,45 @@ def regis_import(
                    actor=actor, channel=channel, dry_run=dry_run)  # fmt: skip
 
 
+def _implementing_bodies(records: list[ProjectRecord], audit: AuditBatch) -> dict[str, int]:
+    """Fiscal code → organisation id of the implementing bodies, creating those not known
+    (by fiscal code) as organisations. A 16-character code is a person's: never stored."""
+    wanted = {
+        r.implementing_body_code: r.implementing_body_name
+        for r in records
+        if r.implementing_body_code and len(r.implementing_body_code) == 11
+        and r.implementing_body_name
+    }  # fmt: skip
+    found = dict(
+        Organisation.objects.filter(fiscal_code__in=list(wanted)).values_list("fiscal_code", "id")
+    )
+    comuni = {
+        fold(name): pk
+        for name, pk in Territory.objects.filter(kind=Territory.Kind.COMUNE).values_list(
+            "name", "id"
+        )
+    }
+    for fiscal_code, name in wanted.items():
+        if fiscal_code in found:
+            continue
+        kind = body_kind(name)
+        seat = (
+            comuni.get(fold(name)[len("comune di ") :])
+            if kind == Organisation.Kind.COMUNE
+            else None
+        )
+        organisation = Organisation.objects.create(
+            code=f"cf-{fiscal_code}",
+            name=name[:300],
+            kind=kind,
+            fiscal_code=fiscal_code,
+            territory_id=seat,
+        )
+        audit.created(organisation)
+        found[fiscal_code] = organisation.pk
+    return found
+
+
 def _import(
     records: list[ProjectRecord], errors: list[RowError], *, source: str, actor: Actor,
     channel: str, dry_run: bool,
@@ -95,9 +161,12 @@ def _import(
             (f.project_id, f.source): f.amount
             for f in Funding.objects.filter(project__code__in=codes)
         }
+        bodies = _implementing_bodies([r for r, _p in wanted], audit)
         for record, places in wanted:
             code = _code(record)
             values = {name: getattr(record, name) for name in FIELDS} | {"source": source}
+            if record.implementing_body_code in bodies:
+                values["implementing_body_id"] = bodies[record.implementing_body_code]
             project = existing.get(code)
             if project is None:
                 project = Project.objects.create(code=code, **values)

@@ -8,6 +8,7 @@ territori import-zones FILE         territori import-indicators FILE
 territori fetch-istat FLOW KEY      territori worker
 territori import-atlas FILE [--kind organisations|networks|memberships]
 territori import-projects --opencoesione FILE | --regis PROGETTI LOCALIZZAZIONE
+territori import-pnrr-mapping FILE
 territori purge-registrations [--days N]
 territori build-report YEAR         territori search-rebuild
 territori assess | composite | project | coherence-metrics FILE ...   (no database needed)
@@ -28,12 +29,16 @@ COMMANDS = {
     "import-zones": ("import_zones", "Import comune → zona omogenea memberships (CSV or Excel)"),
     "import-indicators": (
         "import_indicators",
-        "Import observations: tidy CSV/Excel, SDMX-CSV, SDMX-ML, JSON-stat",
+        "Import observations: tidy CSV/Excel, SDMX-CSV/ML, JSON-stat, ISTAT wide, Eurostat TSV",
     ),
     "fetch-istat": ("fetch_istat", "Fetch a dataflow from ISTAT's SDMX API and import it"),
     "import-programme": (
         "import_programme",
         "Load the Agenda's programme (actions, budget, outputs) from its YAML",
+    ),
+    "import-pnrr-mapping": (
+        "import_pnrr_mapping",
+        "Import the official PNRR measure → SNSvS / SDG mapping (Italia Domani)",
     ),
     "import-projects": (
         "import_projects",

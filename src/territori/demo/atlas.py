@@ -6,8 +6,8 @@ invented (status illustrative, "dato dimostrativo" in names and pages) from a fi
   invented names, except 40 comuni which are real bodies in invented networks;
 - 30 networks of the real types (green communities, GAL, river contracts...) over comuni of
   the metropolitan city, serving Missions and PSM strategies;
-- 300 projects with PNRR or cohesion-policy style codes (not real CUPs), funding, places,
-  progress, milestones and a log entry.
+The projects are real (the PNRR projects of ReGiS, loaded before this): no invented
+project is created, and those of earlier demo versions are removed.
 
 Loaded once: if the first demo network exists, nothing is written.
 """
@@ -16,19 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from decimal import Decimal
 
 from territori.atlas.models import (
-    Funding,
     Membership,
-    Milestone,
     Network,
     NetworkArea,
     Organisation,
-    Phase,
-    Place,
     Project,
-    ProjectUpdate,
 )
 from territori.core.audit import AuditBatch
 from territori.core.models import DataStatus
@@ -80,6 +74,7 @@ THEMES = [
 
 def demo_atlas_load() -> int:
     """Create the illustrative atlas if it is not there; return the number of rows written."""
+    Project.objects.filter(code__startswith="demo-progetto-").delete()
     if Network.objects.filter(code="demo-rete-01").exists():
         return 0
     rng = random.Random(SEED)
@@ -134,72 +129,7 @@ def demo_atlas_load() -> int:
     Network.objects.bulk_update(networks, ["lead"])
     areas = NetworkArea.objects.bulk_create(areas)
     memberships = Membership.objects.bulk_create(memberships)
-    projects, funding, places, milestones, updates, phases = [], [], [], [], [], []
-    for index in range(300):
-        pnrr = rng.random() < 0.6
-        total = Decimal(rng.randint(50, 5000) * 1000)
-        committed = (total * Decimal(rng.uniform(0.3, 1))).quantize(Decimal("1"))
-        paid = (committed * Decimal(rng.uniform(0, 1))).quantize(Decimal("1"))
-        mission, component = rng.choice(PNRR_MEASURES)
-        begins = dt.date(rng.randint(2019, 2024), rng.randint(1, 12), 1)
-        progress = rng.randint(0, 100)
-        projects.append(Project(
-            code=f"demo-progetto-{index + 1:03d}", cup=f"D{index + 1:014d}",
-            local_code=f"DEMO-{index + 1:04d}",
-            title=f"Progetto dimostrativo {index + 1:03d}: {rng.choice(THEMES).lower()}",
-            summary=f"Progetto inventato per mostrare l'atlante ({DEMO}).",
-            origin="pnrr" if pnrr else "opencoesione", theme=rng.choice(THEMES),
-            pnrr_mission=mission if pnrr else "", pnrr_component=component if pnrr else "",
-            pnrr_measure=f"{mission}{component}I{rng.randint(1, 4)}.{rng.randint(1, 3)}" if pnrr else "",
-            implementing_body=rng.choice(organisations), total_funding=total,
-            commitments=committed, payments=paid,
-            status="completed" if progress == 100 else ("not_started" if progress == 0 else "in_progress"),
-            planned_start=begins, planned_end=begins.replace(year=begins.year + rng.randint(1, 4)),
-            progress=progress, source=DEMO, data_status=illustrative,
-        ))  # fmt: skip
-    projects = Project.objects.bulk_create(projects)
-    for project in projects:
-        project.implementing_body_name = (
-            project.implementing_body.name if project.implementing_body else ""
-        )
-        share = (project.total_funding or Decimal(0)) * Decimal("0.8")
-        funding.append(Funding(project=project, source="pnrr" if project.origin == "pnrr" else "eu",
-                               amount=share.quantize(Decimal("1"))))  # fmt: skip
-        chosen = rng.sample(comuni, rng.choice([1, 1, 1, 2, 3]))
-        places += [Place(project=project, territory=c, share=1 / len(chosen)) for c in chosen]
-        project.nodes.set(rng.sample(missions, rng.randint(1, 2)))
-        if project.planned_start:
-            cursor = project.planned_start
-            for order, name in enumerate(PHASES):
-                end = (
-                    cursor.replace(year=cursor.year + 1)
-                    if order == 2
-                    else dt.date(
-                        cursor.year + (cursor.month + 3) // 12, (cursor.month + 3) % 12 + 1, 1
-                    )
-                )
-                done = project.progress is not None and project.progress >= 25 * (order + 1)
-                phases.append(Phase(project=project, name=name, order=order, planned_start=cursor,
-                                    planned_end=end, actual_start=cursor if done else None,
-                                    actual_end=end if done else None))  # fmt: skip
-                cursor = end
-        for step in range(rng.randint(0, 3)):
-            due = (
-                project.planned_start.replace(year=project.planned_start.year + step)
-                if project.planned_start
-                else None
-            )
-            milestones.append(Milestone(project=project, title=f"Tappa {step + 1} ({DEMO})", due=due,
-                                        reached_on=due if project.progress and project.progress > 40 * (step + 1) else None))  # fmt: skip
-        updates.append(ProjectUpdate(project=project, text=f"Avanzamento al {project.progress} % ({DEMO}).",
-                                     changes={"progress": [None, project.progress]}))  # fmt: skip
-    Project.objects.bulk_update(projects, ["implementing_body_name"])
-    written = [
-        *organisations, *networks, *areas, *memberships, *projects,
-        *Funding.objects.bulk_create(funding), *Place.objects.bulk_create(places),
-        *Milestone.objects.bulk_create(milestones), *ProjectUpdate.objects.bulk_create(updates),
-        *Phase.objects.bulk_create(phases),
-    ]  # fmt: skip
+    written = [*organisations, *networks, *areas, *memberships]
     for instance in written:
         audit.created(instance)
     audit.save()

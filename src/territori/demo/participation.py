@@ -129,15 +129,17 @@ def _point(territory: Territory) -> tuple[float, float] | tuple[None, None]:
     return round(point.y, 6), round(point.x, 6)
 
 
-def demo_participation_load(today: dt.date | None = None) -> int:
-    """Load the participation demo; returns the rows written (0 when already loaded)."""
+def demo_participation_load(today: dt.date | None = None, *, illustrative: bool = True) -> int:
+    """Load the participation demo (its illustrative part only with `illustrative`); returns
+    the rows written (0 when already loaded)."""
     from territori.participation.models import Process
 
     if Process.objects.filter(code="psm-2024-2026").exists():
         return 0
     today = today or timezone.localdate()
     written = _real(today)
-    written += _illustrative(today)
+    if illustrative:
+        written += _illustrative(today)
     return written
 
 

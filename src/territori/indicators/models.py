@@ -48,7 +48,18 @@ class Indicator(models.Model):
     natural_limit = models.FloatField(
         _("natural limit"), null=True, blank=True, help_text=_("E.g. 100 for a percentage.")
     )
+    polarity_confirmed = models.BooleanField(
+        _("polarity confirmed"),
+        default=True,
+        help_text=_(
+            "Off when the polarity was attributed (the source does not give one): pages then "
+            "say 'polarity attributed, to be confirmed'."
+        ),
+    )
     source = models.TextField(_("source"), blank=True)
+    edition = models.CharField(
+        _("edition"), max_length=200, blank=True, help_text=_("E.g. 'Bes dei territori 2020'.")
+    )
     licence = models.CharField(_("licence"), max_length=100, blank=True)
     methodology = models.TextField(_("methodology notes"), blank=True)
     aggregation = models.CharField(
@@ -81,6 +92,14 @@ class Indicator(models.Model):
         blank=True,
         related_name="indicators",
         help_text=_("Missions, PSM strategies, SNSvS choices, SDG goals it monitors."),
+    )
+    nodes_confirmed = models.BooleanField(
+        _("links confirmed"),
+        default=True,
+        help_text=_(
+            "Off while the links to Missions, plans and goals are proposals: pages say "
+            "'proposed link' until a person confirms them here."
+        ),
     )
     status = models.CharField(
         _("data status"), max_length=20, choices=DataStatus.choices, default=DataStatus.CONFIRMED

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from territori.core.models import DataStatus
 from territori.frameworks.models import Node
 from territori.territories.models import Territory
+from territori.territories.selectors import home_territory_code
 
 from .models import (
     Assessment,
@@ -24,8 +25,14 @@ from .models import (
     Target,
 )
 
-METRO_CODE = "201"
-REFERENCE_CODES = ("201", "01", "IT")  # CMTo, Piemonte, Italia
+
+def reference_codes() -> tuple[str, ...]:
+    """The home territory, its region and Italy (CMTo, Piemonte, Italia for Turin)."""
+    home = home_territory_code()
+    region = Territory.objects.filter(code=home).values_list("parent__code", flat=True).first()
+    return tuple(dict.fromkeys(c for c in (home, region, "IT") if c))
+
+
 POPULATION_INDICATOR = "POP"
 
 
@@ -76,7 +83,7 @@ def indicator_catalogue(*, filters: CatalogueFilters) -> list[Indicator]:
         levels[indicator_id].add(kind)
     badges: dict[int, dict[str, Assessment]] = defaultdict(dict)
     for assessment in Assessment.objects.filter(
-        indicator__in=indicators, territory__code=METRO_CODE, method="eurostat"
+        indicator__in=indicators, territory__code=home_territory_code(), method="eurostat"
     ):
         badges[assessment.indicator_id][assessment.window] = assessment
     result = []
@@ -122,7 +129,7 @@ def indicator_page(
     *, indicator: Indicator, chosen_code: str = "", year: int | None = None
 ) -> IndicatorPage:
     """Everything the indicator page shows, in a fixed number of queries."""
-    codes = [*REFERENCE_CODES, *([chosen_code] if chosen_code else [])]
+    codes = [*reference_codes(), *([chosen_code] if chosen_code else [])]
     territories = {
         t.code: t for t in Territory.objects.filter(code__in=codes).defer("boundary", "search_text")
     }
@@ -215,7 +222,7 @@ def indicators_with_badges(*, indicators: list[Indicator]) -> list[NodeIndicator
     series: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for indicator_id, year, value in (
         Observation.objects.filter(
-            indicator__in=indicators, breakdown="", territory__code=METRO_CODE
+            indicator__in=indicators, breakdown="", territory__code=home_territory_code()
         )
         .order_by("year")
         .values_list("indicator_id", "year", "value")
@@ -223,7 +230,7 @@ def indicators_with_badges(*, indicators: list[Indicator]) -> list[NodeIndicator
         series[indicator_id].append((year, value))
     badges: dict[int, dict[str, Assessment]] = defaultdict(dict)
     for assessment in Assessment.objects.filter(
-        indicator__in=indicators, territory__code=METRO_CODE, method="eurostat"
+        indicator__in=indicators, territory__code=home_territory_code(), method="eurostat"
     ):
         badges[assessment.indicator_id][assessment.window] = assessment
     return [
@@ -241,7 +248,9 @@ def node_composite(*, node: Node, method: str = "ampi") -> dict[str, list[tuple[
     """The node's composite for CMTo, Piemonte and Italia, by year (1 query)."""
     result: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for code, year, value in (
-        CompositeValue.objects.filter(node=node, territory__code__in=REFERENCE_CODES, method=method)
+        CompositeValue.objects.filter(
+            node=node, territory__code__in=reference_codes(), method=method
+        )
         .order_by("year")
         .values_list("territory__code", "year", "value")
     ):
@@ -271,7 +280,7 @@ def territory_profile(*, territory: Territory) -> list[ProfileRow]:
     metro = {
         (indicator_id, year): value
         for indicator_id, year, value in Observation.objects.filter(
-            territory__code=METRO_CODE, breakdown="", indicator_id__in=latest
+            territory__code=home_territory_code(), breakdown="", indicator_id__in=latest
         ).values_list("indicator_id", "year", "value")
     }
     rows = []

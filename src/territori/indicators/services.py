@@ -5,7 +5,6 @@ the precomputed assessments, projections and composites."""
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,10 +28,12 @@ from territori.frameworks.models import Node
 from territori.io.errors import InputValidationError, RowError
 from territori.io.observations import ObservationRecord, read_observations
 from territori.territories.models import Membership, Territory, valid_on
+from territori.territories.selectors import home_territory_id, territory_codes_resolve
 
 from .models import (
     Aggregation,
     Assessment,
+    Category,
     CompositeValue,
     DisparityValue,
     ImportBatch,
@@ -43,24 +44,9 @@ from .models import (
 )
 from .selectors import POPULATION_INDICATOR
 
-#: NUTS and other codes that files use for the territories the platform knows.
-TERRITORY_ALIASES = {"ITC1": "01", "ITC11": "201", "IT0": "IT", "ITALIA": "IT", "IT1": "01"}
 PROJECTION_YEAR = 2030
 COMPOSITE_METHODS = ("ampi", "minmax", "zscore")
 VALUE_FIELDS = ("value", "provisional", "estimated", "break_in_series")
-
-
-def territory_codes_resolve(codes: Iterable[str]) -> dict[str, int]:
-    """File code → territory id, for the codes that name a known territory (one query)."""
-    wanted: dict[str, str] = {}
-    for code in set(codes):
-        upper = code.strip().upper()
-        candidate = TERRITORY_ALIASES.get(upper, code.strip())
-        if re.fullmatch(r"\d{4,5}", candidate):  # an ISTAT comune code without leading zeros
-            candidate = candidate.zfill(6)
-        wanted[code] = candidate
-    found = dict(Territory.objects.filter(code__in=set(wanted.values())).values_list("code", "id"))
-    return {code: found[target] for code, target in wanted.items() if target in found}
 
 
 @dataclass
@@ -72,6 +58,8 @@ class ImportOutcome:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    #: territories not known to the platform, skipped on request: name or code → first row
+    skipped_territories: dict[str, int] = field(default_factory=dict)
     already_imported: ImportBatch | None = None
     indicators: list[str] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)  # first updated values
@@ -90,6 +78,7 @@ class _Plan:
     update: list[tuple[Observation, dict[str, Any]]] = field(default_factory=list)
     unchanged: int = 0
     skipped: int = 0
+    skipped_territories: dict[str, int] = field(default_factory=dict)  # name → first row
     indicators: set[int] = field(default_factory=set)
 
 
@@ -112,6 +101,7 @@ def _plan_import(
         if territory_id is None:
             if skip_unknown_territories:
                 plan.skipped += 1
+                plan.skipped_territories.setdefault(record.territory, record.row)
                 continue
             errors.append(RowError(record.row, "territory", "unknown territory", record.territory))
         if indicator_id is None or territory_id is None:
@@ -261,6 +251,7 @@ def observations_import(
         outcome.errors.extend(errors)
     outcome.created, outcome.updated = len(plan.create), len(plan.update)
     outcome.unchanged, outcome.skipped = plan.unchanged, plan.skipped
+    outcome.skipped_territories = plan.skipped_territories
     outcome.changes = [
         {"observation": str(o), "before": before["value"], "after": o.value}
         for o, before in plan.update[:20]
@@ -374,7 +365,7 @@ def observations_preview(
 INDICATOR_FIELDS = (
     "name_it", "name_en", "description_it", "description_en", "unit", "decimals", "polarity",
     "natural_limit", "source", "licence", "methodology", "aggregation", "scale", "status",
-    "order", "category",
+    "order", "category", "polarity_confirmed", "nodes_confirmed", "edition",
 )  # fmt: skip
 
 
@@ -683,12 +674,12 @@ def _disparities(indicators: Sequence[Indicator], frame: pd.DataFrame) -> list[D
 
     Weights are each unit's population in the same year, or in the closest year with data.
     """
+    metro = home_territory_id()
     kinds = dict(
         Territory.objects.filter(
-            kind__in=[Territory.Kind.COMUNE, Territory.Kind.ZONA, Territory.Kind.METRO_CITY]
+            Q(kind__in=[Territory.Kind.COMUNE, Territory.Kind.ZONA]) | Q(pk=metro)
         ).values_list("id", "kind")
     )
-    metro = next((i for i, k in kinds.items() if k == Territory.Kind.METRO_CITY), None)
     population_id = (
         Indicator.objects.filter(code=POPULATION_INDICATOR).values_list("id", flat=True).first()
     )
@@ -775,11 +766,7 @@ def node_composites_refresh(*, node_ids: Iterable[int]) -> int:
             pd.Index(territories).get_indexer(pd.Index(frame["territory"])),
             frame["year"].to_numpy() - years[0],
         ] = frame["value"].to_numpy()
-        metro = (
-            Territory.objects.filter(kind=Territory.Kind.METRO_CITY)
-            .values_list("id", flat=True)
-            .first()
-        )
+        metro = home_territory_id()
         if metro not in territories:
             continue
         m = territories.index(metro)
@@ -817,3 +804,67 @@ def observation_delete(*, observation: Observation, actor: Actor, channel: str =
         channel=channel,
     )
     observation.delete()
+
+
+# ISTAT wide tables -------------------------------------------------------------------------
+
+#: ISTAT's "valori percentuali" and the like: a value between 0 and 100.
+PERCENT_UNITS = ("valori percentuali", "%")
+
+
+def istat_wide_indicator_items(
+    *, data: bytes, filename: str, metadata: bytes | None = None, metadata_name: str = ""
+) -> tuple[list[dict[str, Any]], list[RowError]]:
+    """Indicator items (for `indicators_upsert`) described by an ISTAT wide table and its
+    metadata sheet. Polarity is not in ISTAT's files: it starts at "higher is better" and
+    unconfirmed, for a person to set in the back office."""
+    from territori.io.wide import istat_wide_indicators
+
+    read = istat_wide_indicators(data, filename, metadata=metadata, metadata_name=metadata_name)
+    items = []
+    for order, meta in enumerate(read.indicators, start=1):
+        percent = meta.unit.lower().startswith(PERCENT_UNITS)
+        items.append(
+            {
+                "code": meta.code,
+                "name_it": meta.name[:300],
+                "description_it": meta.definition,
+                "unit": ("%" if percent else meta.unit)[:60],
+                "decimals": 0 if meta.unit.lower() == "euro" else 1,
+                "natural_limit": 100.0 if percent else None,
+                "source": f"Istat — {meta.source}" if meta.source else "Istat",
+                "methodology": f"Dominio: {meta.domain}. Tipo di indicatore: {meta.kind}."
+                if meta.kind
+                else f"Dominio: {meta.domain}.",
+                "category": Category.CONTEXT,
+                "polarity_confirmed": False,
+                "order": order,
+            }
+        )
+    return items, read.errors
+
+
+def istat_wide_indicators_create(
+    *,
+    data: bytes,
+    filename: str,
+    metadata: bytes | None = None,
+    metadata_name: str = "",
+    actor: Actor = None,
+    channel: str = "service",
+    dry_run: bool = False,
+) -> list[str]:
+    """Create the indicators of an ISTAT wide table that do not exist yet (existing ones are
+    left as the staff set them); returns the new codes. Raises on a table that cannot be read."""
+    items, errors = istat_wide_indicator_items(
+        data=data, filename=filename, metadata=metadata, metadata_name=metadata_name
+    )
+    if errors:
+        raise InputValidationError(errors)
+    known = set(
+        Indicator.objects.filter(code__in=[i["code"] for i in items]).values_list("code", flat=True)
+    )
+    new = [item for item in items if item["code"] not in known]
+    if new and not dry_run:
+        indicators_upsert(items=new, actor=actor, channel=channel)
+    return [item["code"] for item in new]

@@ -21,7 +21,9 @@ from typing import Any
 from .errors import RowError
 from .tabular import Row, TableReadError, read_table
 
-FORMATS = ("tidy", "sdmx-csv", "sdmx-ml", "json-stat")
+FORMATS = (
+    "tidy", "sdmx-csv", "sdmx-ml", "json-stat", "istat-wide", "istat-sdg", "eurostat-tsv",
+)  # fmt: skip
 #: Territory dimensions in SDMX and JSON-stat files (ISTAT's old ITTER107, Eurostat's geo).
 TERRITORY_DIMENSIONS = ("ref_area", "itter107", "geo", "geocode")
 TIME_DIMENSIONS = ("time_period", "time", "year")
@@ -59,6 +61,14 @@ def detect_format(data: bytes, filename: str) -> str:
         return "json-stat"
     if suffix in {".csv", ".txt"} and head.upper().startswith((b"DATAFLOW", b'"DATAFLOW')):
         return "sdmx-csv"
+    from .wide import is_eurostat_tsv, is_istat_sdg, is_istat_wide
+
+    if is_eurostat_tsv(head):
+        return "eurostat-tsv"
+    if suffix in {".csv", ".txt"} and is_istat_sdg(head):
+        return "istat-sdg"
+    if suffix in {".csv", ".txt"} and is_istat_wide(head):
+        return "istat-wide"
     return "tidy"
 
 
@@ -94,7 +104,7 @@ def breakdown_key(parts: Iterable[tuple[str, str]]) -> str:
     return "|".join(f"{k}={v}" for k, v in sorted(parts) if v)
 
 
-class _Builder:
+class RecordBuilder:
     """Collects records and errors with the shared checks on year, value and codes."""
 
     def __init__(self, file_format: str, indicator: str | None) -> None:
@@ -148,7 +158,7 @@ def read_tidy(data: bytes, filename: str, *, indicator: str | None = None) -> Re
     if indicator is None:
         match = re.match(r"indicator_(.+)\.(csv|xlsx)$", Path(filename).name, re.IGNORECASE)
         indicator = match.group(1) if match else None
-    builder = _Builder("tidy", indicator)
+    builder = RecordBuilder("tidy", indicator)
     try:
         rows: list[Row] = read_table(data, filename)
     except TableReadError as exc:
@@ -192,7 +202,7 @@ def _split_dimensions(
 
 
 def read_sdmx_csv(data: bytes, filename: str, *, indicator: str | None = None) -> ReadResult:
-    builder = _Builder("sdmx-csv", indicator)
+    builder = RecordBuilder("sdmx-csv", indicator)
     try:
         rows = read_table(data, filename if filename.lower().endswith(".csv") else "data.csv")
     except TableReadError as exc:
@@ -235,7 +245,7 @@ def read_sdmx_ml(data: bytes, filename: str, *, indicator: str | None = None) ->
     from defusedxml import ElementTree
     from defusedxml.common import DefusedXmlException
 
-    builder = _Builder("sdmx-ml", indicator)
+    builder = RecordBuilder("sdmx-ml", indicator)
     try:
         root = ElementTree.fromstring(data)
     except (ElementTree.ParseError, DefusedXmlException) as exc:
@@ -315,7 +325,7 @@ def _category_codes(dimension: dict[str, Any], size: int) -> list[str]:
 
 def read_json_stat(data: bytes, filename: str, *, indicator: str | None = None) -> ReadResult:
     """JSON-stat 2.0 dataset (as Eurostat serves it); rows are positions in the value array."""
-    builder = _Builder("json-stat", indicator)
+    builder = RecordBuilder("json-stat", indicator)
     try:
         document = json.load(io.BytesIO(data))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -388,12 +398,20 @@ READERS = {
 def read_observations(
     data: bytes, filename: str, *, file_format: str | None = None, indicator: str | None = None
 ) -> ReadResult:
+    from .wide import read_eurostat_tsv, read_istat_sdg, read_istat_wide
+
+    readers = {
+        **READERS,
+        "istat-wide": read_istat_wide,
+        "istat-sdg": read_istat_sdg,
+        "eurostat-tsv": read_eurostat_tsv,
+    }
     chosen = file_format or detect_format(data, filename)
-    if chosen not in READERS:
+    if chosen not in readers:
         result = ReadResult(chosen)
         result.errors.append(RowError(0, "format", f"unknown format '{chosen}': use {FORMATS}"))
         return result
-    return READERS[chosen](data, filename, indicator=indicator)
+    return readers[chosen](data, filename, indicator=indicator)
 
 
 def tidy_template() -> bytes:

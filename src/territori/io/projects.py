@@ -4,9 +4,15 @@ with Localizzazione on CUP). Pure: returns records and every problem, by file, r
 OpenCoesione (data-sources.md): semicolon separated; several values in one cell (comuni of a
 multi-place project) are joined by ":::"; amounts with a dot or a comma; dates YYYYMMDD.
 
-ReGiS: the columns this reader uses are listed in `REGIS_PROJECT_COLUMNS` and
-`REGIS_PLACE_COLUMNS` (one place to change if the portal renames them). A project's share in
-each place is "Quota Localizzazione" (a percentage); without it, places share equally.
+ReGiS / Italia Domani: the columns this reader uses are listed in `REGIS_PROJECT_COLUMNS`
+and `REGIS_PLACE_COLUMNS`, each with the names the published files have used (one place to
+change if the portal renames them again). Files come with `;` or `,`, a byte-order mark,
+`N/D` for "not available" and Italian or plain number formats. The comune is the ISTAT code
+(`COD_ISTAT_COMUNE`), or "Codice Provincia" and "Codice Comune" joined (the published
+files give the comune's number within its province, and converted copies lose the leading
+zeros: `1` and `312` are 001312, Vistrorio). A project's share in each place is "Quota
+Localizzazione" (a percentage); without it, places share equally. Funding by source comes
+from the "Finanziamento ..." columns (`REGIS_FUNDING`).
 """
 
 from __future__ import annotations
@@ -20,6 +26,10 @@ from .errors import RowError
 from .tabular import Row, TableReadError, read_csv, require_columns
 
 MULTI = ":::"
+#: How publishers write "not available" in an amount or date cell.
+NOT_AVAILABLE = {"n/d", "n.d.", "nd", "n/a"}
+#: Amounts are stored with 16 digits, 2 of them decimals.
+AMOUNT_LIMIT = Decimal(10) ** 14
 CUP = re.compile(r"^[A-Z0-9]{15}$")
 OC_COLUMNS = [
     "COD_LOCALE_PROGETTO", "CUP", "OC_TITOLO_PROGETTO", "OC_SINTESI_PROGETTO",
@@ -30,16 +40,17 @@ OC_COLUMNS = [
 ]  # fmt: skip
 OC_REQUIRED = ["COD_LOCALE_PROGETTO", "OC_TITOLO_PROGETTO", "COD_COMUNE", "FINANZ_TOTALE_PUBBLICO"]
 REGIS_PROJECT_COLUMNS = {
-    "mission": "Missione", "component": "Componente", "measure": "Misura", "cup": "CUP",
+    "mission": "Missione", "component": "Componente", "measure": "ID Misura|Misura", "cup": "CUP",
     "local_code": "Codice Locale Progetto", "title": "Titolo Progetto",
-    "summary": "Sintesi Progetto", "pnrr": "Finanziamento PNRR",
-    "total": "Finanziamento Totale", "body": "Soggetto Attuatore",
+    "summary": "Sintesi Progetto", "pnrr": "Finanziamento PNRR|FINANZIAMENTO_PNRR",
+    "total": "Finanziamento Totale|FINANZ_TOTALE", "body": "Soggetto Attuatore",
+    "body_code": "Codice fiscale soggetto attuatore",
     "planned_start": "Data di Inizio Progetto Prevista", "planned_end": "Data di Fine Progetto Prevista",
     "actual_start": "Data di Inizio Progetto Effettiva", "actual_end": "Data di Fine Progetto Effettiva",
 }  # fmt: skip
 REGIS_PLACE_COLUMNS = {
-    "cup": "CUP", "region": "Codice Regione", "province": "Codice Provincia",
-    "comune": "Codice Comune", "share": "Quota Localizzazione",
+    "cup": "CUP", "region": "Codice Regione|Regione", "province": "Codice Provincia|Provincia",
+    "comune": "COD_ISTAT_COMUNE|Codice Comune|Comune", "share": "Quota Localizzazione",
 }  # fmt: skip
 STATUS_WORDS = {
     "concluso": "completed",
@@ -63,6 +74,7 @@ class ProjectRecord:
     pnrr_component: str = ""
     pnrr_measure: str = ""
     implementing_body_name: str = ""
+    implementing_body_code: str = ""  # the body's fiscal code (ReGiS)
     total_funding: Decimal | None = None
     commitments: Decimal | None = None
     payments: Decimal | None = None
@@ -77,11 +89,17 @@ class ProjectRecord:
 
 class _Rows:
     def __init__(
-        self, filename: str, errors: list[RowError], names: dict[str, str] | None = None
+        self,
+        filename: str,
+        errors: list[RowError],
+        names: dict[str, str] | None = None,
+        *,
+        italian: bool = False,
     ) -> None:
         self.filename = filename
         self.errors = errors
         self.names = names or {}  # normalised column → the name in the file
+        self.italian = italian  # numbers written the Italian way (1.234,5; 40.000)
 
     def error(self, row: Row, column: str, message: str, value: str = "") -> None:
         name = self.names.get(column, column)
@@ -89,15 +107,25 @@ class _Rows:
 
     def amount(self, row: Row, column: str) -> Decimal | None:
         text = row.get(column).replace(" ", "")
-        if not text:
+        if not text or text.lower() in NOT_AVAILABLE:
             return None
         if "," in text and "." in text:
             text = text.replace(".", "").replace(",", ".")  # 1.234,56
+        elif self.italian and ITALIAN_THOUSANDS.match(text):
+            text = text.replace(".", "")  # 40.000
         text = text.replace(",", ".")
         try:
             value = Decimal(text)
         except InvalidOperation:
             self.error(row, column, "not an amount", row.get(column))
+            return None
+        if not value.is_finite():
+            self.error(row, column, "not a finite amount", row.get(column))
+            return None
+        if abs(value) >= AMOUNT_LIMIT:
+            self.error(
+                row, column, "too large (at most 99,999,999,999,999.99 euro)", row.get(column)
+            )
             return None
         if value < 0:
             self.error(row, column, "negative amount", row.get(column))
@@ -105,7 +133,7 @@ class _Rows:
 
     def date(self, row: Row, column: str) -> dt.date | None:
         text = row.get(column)
-        if not text:
+        if not text or text.lower() in NOT_AVAILABLE:
             return None
         for pattern in ("%Y%m%d", "%Y-%m-%d", "%d/%m/%Y"):
             try:
@@ -203,6 +231,59 @@ def read_opencoesione(data: bytes, filename: str) -> tuple[list[ProjectRecord], 
     return records, errors
 
 
+#: "Finanziamento ..." columns of ReGiS → funding source (amounts of one source are added).
+REGIS_FUNDING = {
+    "Finanziamento PNRR": "pnrr", "Finanziamento UE (diverso da PNRR)": "eu",
+    "Finanziamento - Stato": "national", "Finanziamento PNC": "national",
+    "Finanziamento Regione": "regional", "Finanziamento Provincia": "local",
+    "Finanziamento Comune": "local", "Finanziamento Altro Pubblico": "other",
+    "Finanziamento Privato": "private", "Altri fondi": "other",
+    # the first publication (January 2023) names them differently
+    "FINANZIAMENTO _UE": "eu", "FINANZIAMENTO_REGIONE": "regional",
+    "FINANZIAMENTO_PROVINCIA": "local", "FINANZIAMENTO_COMUNE": "local",
+    "FINANZIAMENTO_ALTRO_PUBBLICO": "other", "FINANZIAMENTO_PRIVATO": "private",
+    "FINANZIAMENTO_PNRR": "pnrr", "FINANZIAMENTO_PNC": "national",
+}  # fmt: skip
+#: "40.000" in a file written the Italian way is forty thousand.
+ITALIAN_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+def _columns(spec: dict[str, str], present: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """For each key, the first of its names (`A|B`) the file has, as the reader gives it, and
+    the name to show in messages (the first alternative when none is present)."""
+    keys, shown = {}, {}
+    for key, names in spec.items():
+        options = names.split("|")
+        found = next((n for n in options if _key(n) in present), options[0])
+        keys[key], shown[_key(found)] = _key(found), found
+    return keys, shown
+
+
+def _fiscal_code(text: str) -> str:
+    """An entity's fiscal code (11 digits), with leading zeros lost in conversion restored."""
+    digits = text.strip()
+    return digits.zfill(11) if digits.isdigit() and len(digits) < 11 else digits.upper()
+
+
+def _place_code(row: Row, q: dict[str, str]) -> str:
+    text = row.get(q["comune"])
+    province = row.get(q["province"]) if q["province"] in row.values else ""
+    if (
+        q["comune"] != "cod_istat_comune"
+        and text.isdigit()
+        and len(text) <= 3
+        and province.isdigit()
+    ):
+        return province.zfill(3) + text.zfill(3)
+    return _comune_code(text)
+
+
+def _semicolons(data: bytes) -> bool:
+    """Whether a CSV's header is `;`-separated (the Italian way, with Italian numbers)."""
+    first = data[:4096].split(b"\n", 1)[0]
+    return first.count(b";") > first.count(b",")
+
+
 def read_regis(
     projects: bytes, projects_name: str, places: bytes, places_name: str
 ) -> tuple[list[ProjectRecord], list[RowError]]:
@@ -212,26 +293,30 @@ def read_regis(
     place_rows = _read(places, places_name, errors)
     if errors:
         return [], errors
-    for rows, name, columns, required in (
-        (project_rows, projects_name, REGIS_PROJECT_COLUMNS, ["cup", "title", "mission"]),
-        (place_rows, places_name, REGIS_PLACE_COLUMNS, ["cup", "comune"]),
+    p, p_shown = _columns(
+        REGIS_PROJECT_COLUMNS, set(project_rows[0].values) if project_rows else set()
+    )
+    q, q_shown = _columns(REGIS_PLACE_COLUMNS, set(place_rows[0].values) if place_rows else set())
+    for rows, name, keys, shown, required in (
+        (project_rows, projects_name, p, p_shown, ["cup", "title", "mission"]),
+        (place_rows, places_name, q, q_shown, ["cup", "comune"]),
     ):
         present = set(rows[0].values) if rows else set()
         for key in required:
-            if _key(columns[key]) not in present:
-                errors.append(RowError(1, f"{name}: {columns[key]}", "required column is missing"))
+            if keys[key] not in present:
+                errors.append(
+                    RowError(1, f"{name}: {shown[keys[key]]}", "required column is missing")
+                )
     if errors:
         return [], errors
-    p = {k: _key(v) for k, v in REGIS_PROJECT_COLUMNS.items()}
-    q = {k: _key(v) for k, v in REGIS_PLACE_COLUMNS.items()}
-    where = _Rows(places_name, errors, {_key(v): v for v in REGIS_PLACE_COLUMNS.values()})
+    where = _Rows(places_name, errors, q_shown)
     located: dict[str, dict[str, float]] = {}
     explicit: dict[str, bool] = {}
     for row in place_rows:
         cup = where.cup(row, q["cup"])
-        comune = _comune_code(row.get(q["comune"]))
+        comune = _place_code(row, q)
         if not comune:
-            where.error(row, REGIS_PLACE_COLUMNS["comune"], "no comune code")
+            where.error(row, q["comune"], "no comune code")
             continue
         share_text = row.get(q["share"]).replace(",", ".") if q["share"] in row.values else ""
         share = 1.0
@@ -239,53 +324,77 @@ def read_regis(
             try:
                 share = float(share_text) / 100
             except ValueError:
-                where.error(row, REGIS_PLACE_COLUMNS["share"], "not a percentage", share_text)
+                where.error(row, q["share"], "not a percentage", share_text)
                 continue
             if not 0 < share <= 1:
-                where.error(
-                    row,
-                    REGIS_PLACE_COLUMNS["share"],
-                    "not a percentage between 0 and 100",
-                    share_text,
-                )
+                where.error(row, q["share"], "not a percentage between 0 and 100", share_text)
                 continue
             explicit[cup] = True
         located.setdefault(cup, {})
         located[cup][comune] = located[cup].get(comune, 0.0) + share
-    check = _Rows(projects_name, errors, {_key(v): v for v in REGIS_PROJECT_COLUMNS.values()})
+    check = _Rows(projects_name, errors, p_shown, italian=_semicolons(projects))
+    funding_columns = {
+        _key(name): source for name, source in REGIS_FUNDING.items()
+        if project_rows and _key(name) in project_rows[0].values
+    }  # fmt: skip
+    for name in REGIS_FUNDING:
+        check.names.setdefault(_key(name), name)
     records: list[ProjectRecord] = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
+    by_cup: dict[str, int] = {}
     for row in project_rows:
         cup = check.cup(row, p["cup"])
         if not cup:
-            check.error(row, REGIS_PROJECT_COLUMNS["cup"], "the project has no CUP")
+            check.error(row, p["cup"], "the project has no CUP")
             continue
-        if cup in seen:
-            check.error(row, REGIS_PROJECT_COLUMNS["cup"], f"duplicate (also row {seen[cup]})", cup)
+        local = row.get(p["local_code"])
+        if (cup, local) in seen:
+            check.error(row, p["cup"], f"duplicate (also row {seen[cup, local]})", cup)
             continue
-        seen[cup] = row.line
+        seen[cup, local] = row.line
         shares = located.get(cup)
         if not shares:
-            check.error(row, REGIS_PROJECT_COLUMNS["cup"], f"no place in {places_name}", cup)
+            check.error(row, p["cup"], f"no place in {places_name}", cup)
             continue
         if explicit.get(cup):
             if abs(sum(shares.values()) - 1) > 0.011:
                 check.error(
                     row,
-                    REGIS_PROJECT_COLUMNS["cup"],
+                    p["cup"],
                     f"its places' shares add up to {100 * sum(shares.values()):.1f} %, not 100 %",
                     cup,
                 )
         else:
             shares = {c: 1 / len(shares) for c in shares}
-        pnrr, total = check.amount(row, p["pnrr"]), check.amount(row, p["total"])
+        funding: dict[str, Decimal] = {}
+        for column, source in funding_columns.items():
+            amount = check.amount(row, column)
+            if amount:
+                funding[source] = funding.get(source, Decimal(0)) + amount
+        if "pnrr" not in funding_columns.values():
+            pnrr = check.amount(row, p["pnrr"])
+            if pnrr is not None:
+                funding["pnrr"] = pnrr
+        body_code = _fiscal_code(row.get(p["body_code"])) if p["body_code"] in row.values else ""
+        total = check.amount(row, p["total"])
+        if cup in by_cup:
+            # one CUP (one public investment) in several rows with their own local codes, e.g.
+            # yearly tranches: one project whose funding adds up
+            first = records[by_cup[cup]]
+            for source, amount in funding.items():
+                first.funding[source] = first.funding.get(source, Decimal(0)) + amount
+            if total is not None:
+                first.total_funding = (first.total_funding or Decimal(0)) + total
+            continue
+        by_cup[cup] = len(records)
         records.append(
             ProjectRecord(
                 line=row.line, origin="pnrr", local_code=row.get(p["local_code"]), cup=cup,
                 title=row.get(p["title"]), summary=row.get(p["summary"]),
                 pnrr_mission=row.get(p["mission"]), pnrr_component=row.get(p["component"]),
                 pnrr_measure=row.get(p["measure"]), implementing_body_name=row.get(p["body"]),
-                total_funding=total, funding={"pnrr": pnrr} if pnrr is not None else {},
+                implementing_body_code=body_code,
+                total_funding=total, funding=funding,
                 planned_start=check.date(row, p["planned_start"]),
                 planned_end=check.date(row, p["planned_end"]),
                 actual_start=check.date(row, p["actual_start"]),

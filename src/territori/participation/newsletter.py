@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from territori.frameworks.models import Node
 from territori.territories.models import Territory
+from territori.territories.selectors import home_territory_code
 
 from .models import ConsentRecord, Contribution, Meeting, NewsletterIssue, Subscriber
 from .services import ParticipationError, absolute_url, consent_record, email_normalise
@@ -161,7 +162,7 @@ def issue_compose(issue: NewsletterIssue, *, now: dt.datetime | None = None) -> 
             )
     if issue.include_assessments:
         latest = (
-            Assessment.objects.filter(territory__kind=Territory.Kind.METRO_CITY, window="long")
+            Assessment.objects.filter(territory__code=home_territory_code(), window="long")
             .select_related("indicator")
             .order_by("-computed_at", "indicator__code")[:8]
         )

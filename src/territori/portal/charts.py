@@ -93,6 +93,12 @@ def comuni_map(
 SERIES_COLOURS = ["#0066cc", "#d55e00", "#009e73", "#cc79a7"]
 
 
+def series_colours(count: int) -> list[str]:
+    """`count` distinct colours: the series palette first, then the zone palette."""
+    palette = SERIES_COLOURS + [c for c in ZONE_COLOURS if c not in SERIES_COLOURS]
+    return palette[:count]
+
+
 def series_chart(
     *,
     rows: list[dict[str, Any]],
@@ -110,7 +116,7 @@ def series_chart(
         "field": "territory",
         "type": "nominal",
         "title": _("Territory"),
-        "scale": {"domain": names, "range": SERIES_COLOURS[: len(names)]},
+        "scale": {"domain": names, "range": series_colours(len(names))},
         "legend": {"orient": "bottom"},
     }
     x = {"field": "year", "type": "quantitative", "title": _("Year"), "axis": {"format": "d"}}
@@ -189,11 +195,15 @@ def choropleth(
     legend_title: str,
     reverse: bool = False,
     height: int = 420,
+    feature: str = "comuni",
+    name_title: str = "",
 ) -> dict[str, Any]:
-    """Comuni coloured by a value (values: code, name, value); comuni without data in grey."""
+    """Areas coloured by a value (values: code, name, value); areas without data in grey.
+
+    `feature` is the TopoJSON object (the comuni of CMTo, or the provinces of Italy)."""
     spec = _base(description, height)
     spec["projection"] = {"type": "mercator"}
-    source = {"url": topology_url, "format": {"type": "topojson", "feature": "comuni"}}
+    source = {"url": topology_url, "format": {"type": "topojson", "feature": feature}}
     lookup = {
         "lookup": "properties.code",
         "from": {"data": {"values": values}, "key": "code", "fields": ["value"]},
@@ -222,9 +232,101 @@ def choropleth(
                     "legend": {"orient": "bottom", "gradientLength": 260},
                 },
                 "tooltip": [
-                    {"field": "properties.name", "type": "nominal", "title": _("Comune")},
+                    {
+                        "field": "properties.name",
+                        "type": "nominal",
+                        "title": name_title or _("Comune"),
+                    },
                     {"field": "value", "type": "quantitative", "title": legend_title},
                 ],
+            },
+        },
+    ]
+    return spec
+
+
+HOME_COLOUR = "#0066cc"
+PEER_COLOUR = "#a6a6a6"
+
+
+def ranked_bars(
+    *, rows: list[dict[str, Any]], description: str, unit: str, home: str, height: int = 360
+) -> dict[str, Any]:
+    """Horizontal bars of territories in rank order (rows: territory, value, rank), the home
+    territory in blue and the others grey."""
+    spec = _base(description, height)
+    spec["data"] = {"values": rows}
+    spec["mark"] = {"type": "bar"}
+    value_title = f"{_('Value')} ({unit})" if unit else _("Value")
+    spec["encoding"] = {
+        "y": {
+            "field": "territory",
+            "type": "nominal",
+            "sort": {"field": "rank", "order": "ascending"},
+            "title": None,
+        },
+        "x": {"field": "value", "type": "quantitative", "title": value_title},
+        "color": {
+            "condition": {"test": f"datum.territory === {json.dumps(home)}", "value": HOME_COLOUR},
+            "value": PEER_COLOUR,
+        },
+        "tooltip": [
+            {"field": "rank", "type": "quantitative", "title": _("Rank")},
+            {"field": "territory", "type": "nominal", "title": _("Territory")},
+            {"field": "value", "type": "quantitative", "title": _("Value")},
+        ],
+    }
+    return spec
+
+
+def bump_chart(
+    *, rows: list[dict[str, Any]], description: str, home: str, height: int = 380
+) -> dict[str, Any]:
+    """Rank over time (rows: territory, year, rank; 1 at the top), one line per territory,
+    the home territory drawn thick in blue and labelled."""
+    spec = _base(description, height)
+    spec["data"] = {"values": rows}
+    x = {"field": "year", "type": "quantitative", "title": _("Year"), "axis": {"format": "d"}}
+    y = {
+        "field": "rank",
+        "type": "quantitative",
+        "title": _("Rank (1 = best)"),
+        "scale": {"reverse": True, "zero": False, "nice": False},
+        "axis": {"tickMinStep": 1, "format": "d"},
+    }
+    is_home = f"datum.territory === {json.dumps(home)}"
+    spec["layer"] = [
+        {
+            "mark": {"type": "line", "point": True, "interpolate": "monotone"},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "detail": {"field": "territory", "type": "nominal"},
+                "color": {
+                    "condition": {"test": is_home, "value": HOME_COLOUR},
+                    "value": PEER_COLOUR,
+                },
+                "strokeWidth": {"condition": {"test": is_home, "value": 3.5}, "value": 1.2},
+                "opacity": {"condition": {"test": is_home, "value": 1}, "value": 0.6},
+                "tooltip": [
+                    {"field": "territory", "type": "nominal", "title": _("Territory")},
+                    {"field": "year", "type": "quantitative", "title": _("Year"), "format": "d"},
+                    {"field": "rank", "type": "quantitative", "title": _("Rank")},
+                ],
+            },
+        },
+        {
+            "transform": [
+                {"filter": is_home},
+                {"joinaggregate": [{"op": "max", "field": "year", "as": "last"}]},
+                {"filter": "datum.year === datum.last"},
+            ],
+            "mark": {"type": "text", "align": "left", "dx": 6, "fontWeight": "bold"},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "text": {"field": "territory"},
+                "color": {"value": HOME_COLOUR},
             },
         },
     ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from territori.indicators import comparisons as cmp
 from territori.indicators import selectors as ind
 from territori.indicators.models import Assessment, Indicator
 from territori.io.tabular import write_csv, write_xlsx
@@ -141,7 +142,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     year_text = request.GET.get("anno", "")
     page = ind.indicator_page(
         indicator=indicator,
-        chosen_code=chosen if chosen not in ind.REFERENCE_CODES else "",
+        chosen_code=chosen if chosen not in ind.reference_codes() else "",
         year=int(year_text) if year_text.isdigit() else None,
     )
     names = {code: t.display_name for code, t in page.territories.items()}
@@ -232,6 +233,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "series_table": series_table,
         "badges": badges,
         "data_url": data_url,
+        "comparable": cmp.indicator_has_peers(indicator=indicator),
         "comuni": Territory.objects.filter(kind__in=[Territory.Kind.COMUNE, Territory.Kind.ZONA])
         .order_by("kind", "name")
         .values_list("code", "name", "kind"),

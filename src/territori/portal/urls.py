@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     atlas_views,
     coherence_views,
+    comparison_views,
     indicator_views,
     programme_views,
     publication_views,
@@ -31,6 +32,26 @@ urlpatterns = [
         "indicatori/<slug:code>/dati.<str:fmt>",
         indicator_views.indicator_data,
         name="indicator_data",
+    ),
+    path("confronti/", comparison_views.comparison_index, name="comparisons"),
+    path("confronti/compositi/", comparison_views.composite_list, name="composites"),
+    path(
+        "confronti/compositi/dati.<str:fmt>",
+        comparison_views.composites_data,
+        name="composites_data",
+    ),
+    path("confronti/pagella/", comparison_views.scorecard_choose, name="scorecard_choose"),
+    path("confronti/pagella/<str:code>/", comparison_views.scorecard_detail, name="scorecard"),
+    path(
+        "confronti/pagella/<str:code>/dati.<str:fmt>",
+        comparison_views.scorecard_data,
+        name="scorecard_data",
+    ),
+    path("confronti/<slug:code>/", comparison_views.comparison_detail, name="comparison"),
+    path(
+        "confronti/<slug:code>/<slug:table>.<str:fmt>",
+        comparison_views.comparison_data,
+        name="comparison_data",
     ),
     path("coerenza/", coherence_views.matrix_list, name="coherence"),
     path(

@@ -19,13 +19,15 @@ from territori.frameworks.models import Framework, Node
 from territori.io.tabular import write_csv
 from territori.territories import selectors as terr
 from territori.territories.models import Territory, Topology
+from territori.territories.selectors import home_territory_code
 from territori.territories.services import COMUNI_TOPOLOGY
 
 AGENDA = "amsvs-torino"
 PLAN = "psm-2024-2026"
 
 
-def _chart(spec: dict[str, Any], *, chart_id: str, csv_url: str, title: str) -> dict[str, Any]:
+def chart_block(spec: dict[str, Any], *, chart_id: str, csv_url: str, title: str) -> dict[str, Any]:
+    """What `_chart.html` draws: the spec, its caption and the link to its data."""
     return {
         "id": chart_id,
         "spec_id": f"{chart_id}-spec",
@@ -33,6 +35,9 @@ def _chart(spec: dict[str, Any], *, chart_id: str, csv_url: str, title: str) -> 
         "csv_url": csv_url,
         "title": title,
     }
+
+
+_chart = chart_block
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -48,8 +53,31 @@ def home(request: HttpRequest) -> HttpResponse:
         "frameworks": frameworks,
         "territory_counts": terr.territory_counts(),
         "zones": list(terr.zones_with_counts()),
+        "peers": _peer_summary(),
     }
     return render(request, "portal/home.html", context)
+
+
+def _peer_summary() -> dict[str, Any] | None:
+    """The home territory among the metropolitan cities: its best and worst ranks."""
+    from territori.indicators.comparisons import scorecard
+
+    home = Territory.objects.filter(code=home_territory_code()).defer("boundary").first()
+    if home is None:
+        return None
+    items = [i for g in scorecard(territory=home).groups for i in g.items if i.rank]
+    unique = list({i.indicator.pk: i for i in items}.values())
+    if not unique:
+        return None
+    ranked = sorted(unique, key=lambda i: ((i.rank or 0) / max(i.count, 1), i.indicator.order))
+    return {
+        "territory": home,
+        "count": len(unique),
+        "top": sum(1 for i in unique if i.tercile == 1),
+        "bottom": sum(1 for i in unique if i.tercile == 3),
+        "best": ranked[:3],
+        "worst": ranked[-3:][::-1],
+    }
 
 
 def framework_list(request: HttpRequest) -> HttpResponse:
@@ -102,7 +130,12 @@ def _node_monitoring(node: Node) -> dict[str, Any]:
     composite = ind.node_composite(node=node)
     chart = None
     if composite:
-        names = {"201": _("Metropolitan City of Turin"), "01": _("Piedmont"), "IT": _("Italy")}
+        names = {
+            t.code: t.display_name
+            for t in Territory.objects.filter(code__in=list(composite)).only(
+                "code", "name", "name_en"
+            )
+        }
         rows = [
             {"territory": names.get(code, code), "year": year, "value": round(value, 2)}
             for code, values in composite.items()
@@ -156,6 +189,8 @@ def node_composite_csv(request: HttpRequest, framework: str, code: str) -> HttpR
 
 
 def territory_list(request: HttpRequest) -> HttpResponse:
+    from territori.indicators import selectors as ind
+
     zones = list(terr.zones_with_counts())
     rows = terr.comuni_table()
     highlight = {row.code: f"{row.zona.number} {row.zona.name}" for row in rows if row.zona}
@@ -166,13 +201,11 @@ def territory_list(request: HttpRequest) -> HttpResponse:
             legend_title=_("Zona omogenea"),
         ),
         chart_id="map-cmto",
-        csv_url=reverse("portal:comuni_csv", kwargs={"code": "201"}),
+        csv_url=reverse("portal:comuni_csv", kwargs={"code": home_territory_code()}),
         title=_("Comuni by zona omogenea"),
     )
     context = {
-        "upper": Territory.objects.filter(
-            kind__in=[Territory.Kind.COUNTRY, Territory.Kind.REGION, Territory.Kind.METRO_CITY]
-        )
+        "upper": Territory.objects.filter(code__in=ind.reference_codes())
         .defer("boundary", "search_text")
         .order_by("code"),
         "zones": zones,
@@ -247,7 +280,7 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
                 title=_("Comuni of the zona"),
             )
             context["table"] = terr.comuni_table(codes=set(codes))
-    elif territory.kind == Territory.Kind.METRO_CITY:
+    elif territory.code == home_territory_code():
         rows = terr.comuni_table()
         context["table"] = rows
         context["zones"] = list(terr.zones_with_counts())

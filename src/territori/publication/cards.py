@@ -21,6 +21,7 @@ from territori.frameworks.models import Node
 from territori.indicators import selectors as ind
 from territori.indicators.models import Indicator
 from territori.portal import charts
+from territori.territories.selectors import home_territory_code
 
 from .render import PRINT_FONT, spec_svg, static_spec, svg_png
 
@@ -229,7 +230,7 @@ def mission_card(node: Node) -> CardContent:
     statuses = [ind.status_label(i.long.status if i.long else "not_assessable") for i in items]
     good = sum(1 for css, _w in statuses if css in ("success", "info"))
     bad = sum(1 for css, _w in statuses if css in ("warning", "danger"))
-    composite = ind.node_composite(node=node).get(ind.METRO_CODE, [])
+    composite = ind.node_composite(node=node).get(home_territory_code(), [])
     counts: dict[str, int] = {}
     for _css, words in statuses:
         counts[words] = counts.get(words, 0) + 1

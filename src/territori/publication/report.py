@@ -89,7 +89,10 @@ class MasSection:
 
 
 def _reference_names() -> dict[str, str]:
-    return {"201": _("Metropolitan City of Turin"), "01": _("Piedmont"), "IT": _("Italy")}
+    """Display names of the home territory, its region and Italy, in the active language."""
+    return {
+        t.code: t.display_name for t in Territory.objects.filter(code__in=ind.reference_codes())
+    }
 
 
 def _chart_html(spec: dict[str, Any], label: str, cache: BuildCache, **size: int) -> str:
@@ -252,12 +255,13 @@ def _indicator_section(
 def _reference_series(indicators: list[Indicator]) -> dict[int, dict[str, dict[int, float]]]:
     """CMTo, Piemonte and Italia values of the indicators (one query)."""
     series: dict[int, dict[str, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
+    references = ind.reference_codes()
     for indicator_id, code, year, value in Observation.objects.filter(
-        indicator__in=indicators, breakdown="", territory__code__in=ind.REFERENCE_CODES
+        indicator__in=indicators, breakdown="", territory__code__in=references
     ).values_list("indicator_id", "territory__code", "year", "value"):
         series[indicator_id][code][year] = value
     return {
-        key: {code: value[code] for code in ind.REFERENCE_CODES if code in value}
+        key: {code: value[code] for code in references if code in value}
         for key, value in series.items()
     }
 

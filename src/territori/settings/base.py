@@ -168,6 +168,9 @@ LOGGING = {
 
 #: Shown in the footer and on every page that uses the boundaries.
 TERRITORI_SITE_NAME = os.environ.get("TERRITORI_SITE_NAME", "Territori")
+# The territory whose agenda this site runs (ISTAT code of the metropolitan city: Torino 201,
+# Genova 210, Milano 215 ...): its zone, comuni and values are the "home" of every page.
+TERRITORI_HOME_TERRITORY = os.environ.get("TERRITORI_HOME_TERRITORY", "201")
 
 # Background tasks (django-tasks): "database" queues them for `territori worker`;
 # "immediate" runs them at once (tests, the local demo served by ./run).

@@ -17,6 +17,7 @@ class Territory(models.Model):
     class Kind(models.TextChoices):
         COUNTRY = "country", _("country")
         REGION = "region", _("region")
+        PROVINCE = "province", _("province")
         METRO_CITY = "metro_city", _("metropolitan city")
         ZONA = "zona", _("zona omogenea")
         COMUNE = "comune", _("comune")
@@ -31,6 +32,12 @@ class Territory(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=100,
+        blank=True,
+        help_text=_("For tables comparing territories: 'Torino' for the metropolitan city."),
+    )
     number = models.PositiveSmallIntegerField(
         _("number"), null=True, blank=True, help_text=_("The zona omogenea's number (1-11).")
     )
@@ -54,6 +61,18 @@ class Territory(models.Model):
         default=DataStatus.CONFIRMED,
         help_text=_("For zone and groupings: whether the list of member comuni is complete."),
     )
+    nuts_code = models.CharField(
+        _("NUTS 2021 code"), max_length=10, blank=True, help_text=_("E.g. ITC11 for Torino.")
+    )
+    valid_from = models.DateField(
+        _("exists from"), null=True, blank=True, help_text=_("Empty: since before records begin.")
+    )
+    valid_to = models.DateField(
+        _("exists until"),
+        null=True,
+        blank=True,
+        help_text=_("Set for territories that no longer exist (e.g. suppressed provinces)."),
+    )
     description = models.TextField(_("description"), blank=True)
     source = models.TextField(_("source"), blank=True)
     search_text = models.TextField(editable=False, blank=True, default="")
@@ -73,8 +92,43 @@ class Territory(models.Model):
             return self.name_en
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The short name where there is one (comparisons), else the display name."""
+        return self.short_name or self.display_name
+
     def get_absolute_url(self) -> str:
         return reverse("portal:territory", kwargs={"code": self.code})
+
+    @property
+    def is_active(self) -> bool:
+        return self.valid_to is None
+
+
+class TerritoryAlias(models.Model):
+    """Another name or code by which files refer to a territory ("Bolzano/Bozen", "ITC45")."""
+
+    class Scheme(models.TextChoices):
+        NAME = "name", _("name")
+        NUTS = "nuts", _("NUTS code")
+        ITTER107 = "itter107", _("ISTAT ITTER107 code")
+        ISTAT = "istat", _("ISTAT code")
+
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territory"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    alias = models.CharField(_("alias"), max_length=200)
+    key = models.CharField(_("matching key"), max_length=200, unique=True, editable=False)
+    scheme = models.CharField(_("scheme"), max_length=20, choices=Scheme.choices)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("territory alias")
+        verbose_name_plural = _("territory aliases")
+        ordering = ["territory", "scheme", "alias"]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.territory_id}"
 
 
 class Membership(models.Model):

@@ -3,14 +3,66 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from territori.core.text import fold
 
-from .models import Membership, Territory, Topology, valid_on
+from .models import Membership, Territory, TerritoryAlias, Topology, valid_on
+
+#: Codes some files use for Italy that are neither ISTAT's nor an alias of the table.
+STATIC_ALIASES = {"IT0": "IT", "ITALIA": "IT"}
+#: Kinds whose names are unique enough to be matched by name (never comuni).
+NAMED_KINDS = ("country", "region", "province", "metro_city")
+
+
+def territory_codes_resolve(codes: Iterable[str]) -> dict[str, int]:
+    """File code or name → territory id, for those that name a known territory.
+
+    Tried in order: the platform's code (ISTAT comune codes also without leading zeros), an
+    alias (NUTS and ITTER107 codes, names such as "Bolzano/Bozen"; case and accents folded),
+    then the exact name of a country, region, province or metropolitan city. Three queries.
+    """
+    wanted: dict[str, str] = {}
+    for code in set(codes):
+        candidate = code.strip()
+        candidate = STATIC_ALIASES.get(candidate.upper(), candidate)
+        if re.fullmatch(r"\d{4,5}", candidate):  # an ISTAT comune code without leading zeros
+            candidate = candidate.zfill(6)
+        wanted[code] = candidate
+    found = dict(Territory.objects.filter(code__in=set(wanted.values())).values_list("code", "id"))
+    result = {code: found[target] for code, target in wanted.items() if target in found}
+    missing = {code: fold(code) for code in wanted if code not in result}
+    if missing:
+        aliases = dict(
+            TerritoryAlias.objects.filter(key__in=set(missing.values())).values_list(
+                "key", "territory_id"
+            )
+        )
+        names: dict[str, list[int]] = defaultdict(list)
+        for pk, name in Territory.objects.filter(kind__in=NAMED_KINDS).values_list("id", "name"):
+            names[fold(name)].append(pk)
+        for code, key in missing.items():
+            if key in aliases:
+                result[code] = aliases[key]
+            elif len(names.get(key, [])) == 1:
+                result[code] = names[key][0]
+    return result
+
+
+def home_territory_code() -> str:
+    """The code of the territory whose agenda the site runs (setting TERRITORI_HOME_TERRITORY)."""
+    return str(settings.TERRITORI_HOME_TERRITORY)
+
+
+def home_territory_id() -> int | None:
+    return Territory.objects.filter(code=home_territory_code()).values_list("id", flat=True).first()
 
 
 def today() -> dt.date:

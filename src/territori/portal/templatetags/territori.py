@@ -53,3 +53,50 @@ def status_word(status: str) -> str:
     from territori.indicators.selectors import status_label
 
     return status_label(status)[1]
+
+
+@register.filter
+def yearly_rate(value: float | None) -> str:
+    """An average yearly growth rate as a signed percentage: 0.0441 → "+4,4 %"."""
+    from django.utils.formats import number_format
+
+    if not isinstance(value, int | float) or value != value:  # missing ("" in templates) or NaN
+        return "–"
+    text = number_format(round(value * 100, 1), decimal_pos=1, use_l10n=True)
+    return f"{'+' if value > 0 else ''}{text} %"
+
+
+@register.filter
+def signed(value: float | None, decimals: int = 1) -> str:
+    """A difference with its sign, in the active language's number format."""
+    from django.utils.formats import number_format
+
+    if not isinstance(value, int | float) or value != value:  # missing ("" in templates) or NaN
+        return "–"
+    text = number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True)
+    return f"{'+' if value > 0 else ''}{text}"
+
+
+@register.filter
+def tercile_label(tercile: int) -> str:
+    return {1: _("top third"), 2: _("middle third"), 3: _("bottom third")}.get(tercile, "–")
+
+
+@register.filter
+def getlist(mapping: Any, key: str) -> list[Any]:
+    try:
+        return list(mapping.getlist(key))
+    except AttributeError:
+        return []
+
+
+@register.filter
+def number(value: float | None, decimals: int = 1) -> str:
+    """A value with thousands separators in the active language: 21338 → "21.338"."""
+    from django.utils.formats import number_format
+
+    if not isinstance(value, int | float) or value != value:
+        return "–"
+    return number_format(
+        round(value, decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True
+    )

@@ -14,14 +14,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
         parser.add_argument(
+            "--no-illustrative",
+            action="store_true",
+            help=(
+                "real data only: leave out the illustrative indicators (removing those loaded "
+                "before), coherence scores, networks and participation content"
+            ),
+        )
+        parser.add_argument(
             "--skip-report",
             action="store_true",
             help="do not build the demo monitoring report (HTML and PDF, about a minute)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        illustrative = not options["no_illustrative"]
         if options["quiet"]:
-            report = demo_load()
+            report = demo_load(illustrative=illustrative)
         else:
             with Progress(transient=True) as bar:
                 task = bar.add_task("demo", total=1)
@@ -29,7 +38,7 @@ class Command(BaseCommand):
                 def progress(step: str, done: int, total: int) -> None:
                     bar.update(task, description=step, completed=done, total=total)
 
-                report = demo_load(progress=progress)
+                report = demo_load(progress=progress, illustrative=illustrative)
         territories = report.territories
         self.stdout.write(
             f"demo loaded: {report.changes} change(s); "
@@ -37,6 +46,18 @@ class Command(BaseCommand):
             f"territories created {territories.created if territories else 0}, "
             f"memberships created {report.memberships_created}, map of {report.topology_features} comuni"
         )
+        indicators = report.indicators
+        if indicators is not None:
+            for name, outcome in (indicators.imports or {}).items():
+                for territory, row in outcome.skipped_territories.items():
+                    self.stdout.write(
+                        f"  {name}: {territory!r} is not a territory here, skipped "
+                        f"(first at row {row})"
+                    )
+            if indicators.removed:
+                self.stdout.write(
+                    f"  illustrative indicators removed: {', '.join(indicators.removed)}"
+                )
         if not options["skip_report"]:
             from territori.demo.publication import REPORT_YEAR
             from territori.publication.models import Report

@@ -6,15 +6,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from territori.core.management.commands._util import read_input_file, validation_error
-from territori.indicators.services import observations_import
+from territori.indicators.services import istat_wide_indicators_create, observations_import
 from territori.io.errors import InputValidationError
 from territori.io.observations import FORMATS
 
 
 class Command(BaseCommand):
     help = (
-        "Import indicator observations: Open SDG tidy CSV or Excel, SDMX-CSV, SDMX-ML or "
-        "JSON-stat. Validates the whole file first; writes nothing on any error."
+        "Import indicator observations: Open SDG tidy CSV or Excel, SDMX-CSV, SDMX-ML, "
+        "JSON-stat, ISTAT wide tables (Bes dei territori) or Eurostat bulk TSV. Validates the whole file first; writes nothing on any error."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,12 +26,34 @@ class Command(BaseCommand):
             action="store_true",
             help="leave out territories the platform does not know (counted) instead of failing",
         )
+        parser.add_argument(
+            "--metadata",
+            help=(
+                "ISTAT wide tables: the metadata sheet (CSV or Excel); indicators not yet known "
+                "are created from the table and this sheet, with polarity to be confirmed"
+            ),
+        )
         parser.add_argument("--dry-run", action="store_true", help="validate, write nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
+        data = read_input_file(path)
+        if options["metadata"]:
+            meta_path = options["metadata"]
+            try:
+                created = istat_wide_indicators_create(
+                    data=data,
+                    filename=Path(path).name,
+                    metadata=read_input_file(meta_path),
+                    metadata_name=Path(meta_path).name,
+                    channel="cli",
+                    dry_run=options["dry_run"],
+                )
+            except InputValidationError as exc:
+                raise validation_error(meta_path, exc) from exc
+            self.stdout.write(f"{meta_path}: {len(created)} indicators new ({', '.join(created)})")
         outcome = observations_import(
-            data=read_input_file(path),
+            data=data,
             filename=Path(path).name,
             channel="cli",
             file_format=options["format"],
@@ -55,5 +77,7 @@ class Command(BaseCommand):
             f"{outcome.updated} updated, {outcome.unchanged} unchanged, "
             f"{outcome.skipped} skipped (unknown territory)"
         )
+        for name, row in sorted(outcome.skipped_territories.items(), key=lambda item: item[1]):
+            self.stdout.write(f"  skipped, not a known territory: {name!r} (first at row {row})")
         for change in outcome.changes[:10]:
             self.stdout.write(f"  {change['observation']}: was {change['before']}")
