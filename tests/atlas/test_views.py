@@ -57,12 +57,13 @@ def test_filters_change_the_figures(client) -> None:
         sum(int(r["progetti"]) for r in pnrr)
         == Place.objects.filter(project__origin="pnrr").count()
     )
-    # euro per inhabitant: the comune's share of the commitments over its population
+    # euro per inhabitant: the comune's share of the funding over its population (the real
+    # PNRR projects report the funding assigned, not commitments)
     torino = next(r for r in everything if r["codice"] == "001272")
-    if torino["popolazione"] and float(torino["impegni_quota"]):
-        assert float(torino["impegni_per_abitante"]) == pytest.approx(
-            float(torino["impegni_quota"]) / float(torino["popolazione"]), abs=0.01
-        )
+    assert float(torino["finanziamento_quota"]) > 0 and float(torino["popolazione"]) > 0
+    assert float(torino["finanziamento_per_abitante"]) == pytest.approx(
+        float(torino["finanziamento_quota"]) / float(torino["popolazione"]), abs=0.01
+    )
     networks = sum(int(r["reti"]) for r in everything)
     assert networks == NetworkArea.objects.count()
     projects = list(

@@ -102,3 +102,19 @@ def test_an_alias_naming_two_territories_is_refused_with_its_row() -> None:
         )
     assert [(e.row, e.field) for e in caught.value.errors] == [(2, "alias"), (3, "territory")]
     assert TerritoryAlias.objects.count() == before
+
+
+def test_back_office_refuses_an_alias_that_names_another_territory(admin_client) -> None:
+    milano = Territory.objects.get(code="215")
+    response = admin_client.post(
+        "/admin/territories/territoryalias/add/",
+        {"territory": milano.pk, "alias": "TORINO", "scheme": "name", "source": ""},
+    )
+    assert response.status_code == 200  # the form again, with the reason
+    assert "già" in response.content.decode() or "already" in response.content.decode()
+    response = admin_client.post(
+        "/admin/territories/territoryalias/add/",
+        {"territory": milano.pk, "alias": "Milàn", "scheme": "name", "source": "dialetto"},
+    )
+    assert response.status_code == 302
+    assert territory_codes_resolve(["MILAN"]) == {"MILAN": milano.pk}

@@ -91,7 +91,8 @@ class ComuneFigures:
 
 
 def atlas_by_comune(filters: AtlasFilters) -> list[ComuneFigures]:
-    """Per comune: networks covering it, projects in it, their commitments by share (4 queries)."""
+    """Per comune: networks covering it, projects in it, their funding by share (4 queries):
+    commitments where reported, else the funding assigned."""
     comuni = {
         t.pk: ComuneFigures(territory=t)
         for t in Territory.objects.filter(kind=Territory.Kind.COMUNE).defer(
@@ -103,12 +104,15 @@ def atlas_by_comune(filters: AtlasFilters) -> list[ComuneFigures]:
     ).values_list("territory_id", flat=True):
         if territory_id in comuni:
             comuni[territory_id].networks += 1
-    for territory_id, share, committed in Place.objects.filter(
+    for territory_id, share, committed, assigned in Place.objects.filter(
         project__in=filtered_projects(filters)
-    ).values_list("territory_id", "share", "project__commitments"):
+    ).values_list("territory_id", "share", "project__commitments", "project__total_funding"):
         if territory_id in comuni:
             comuni[territory_id].projects += 1
-            comuni[territory_id].committed += (committed or Decimal(0)) * Decimal(str(share))
+            # commitments where the source reports them (OpenCoesione), else the funding
+            # assigned (the PNRR's "Finanziamento totale")
+            amount = committed if committed is not None else assigned
+            comuni[territory_id].committed += (amount or Decimal(0)) * Decimal(str(share))
     latest: dict[int, tuple[int, float]] = {}
     from territori.indicators.models import Observation
 

@@ -16,8 +16,13 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(AuditedAdmin):
-    list_display = ["code", "name_it", "unit", "polarity", "aggregation", "category", "status"]
-    list_filter = ["category", "status", "aggregation", "polarity"]
+    list_display = [
+        "code", "name_it", "unit", "polarity", "polarity_confirmed", "nodes_confirmed",
+        "category", "status",
+    ]  # fmt: skip
+    list_filter = [
+        "category", "status", "aggregation", "polarity", "polarity_confirmed", "nodes_confirmed",
+    ]  # fmt: skip
     search_fields = ["code", "name_it", "name_en", "source"]
     autocomplete_fields = ["numerator", "denominator"]
     filter_horizontal = ["nodes"]

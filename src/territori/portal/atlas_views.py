@@ -60,12 +60,15 @@ def atlas_home(request: HttpRequest) -> HttpResponse:
                     for r in rows
                     if r.per_inhabitant is not None and r.committed
                 ],
-                description=_("Committed funding per inhabitant of the projects in each comune."),
+                description=_(
+                    "Funding per inhabitant of the projects in each comune: committed where "
+                    "the source reports commitments, else assigned."
+                ),
                 legend_title=_("euro per inhabitant"),
             ),
             chart_id="chart-funding",
             csv_url=data_url,
-            title=_("Committed funding per inhabitant"),
+            title=_("Funding per inhabitant (committed, else assigned)"),
         ),
         "networks": _chart(
             choropleth(
@@ -126,7 +129,7 @@ def atlas_template(request: HttpRequest) -> HttpResponse:
 def atlas_comuni_csv(request: HttpRequest) -> HttpResponse:
     rows = atlas.atlas_by_comune(_filters(request))
     body = write_csv(
-        ["comune", "codice", "reti", "progetti", "impegni_quota", "popolazione", "impegni_per_abitante"],
+        ["comune", "codice", "reti", "progetti", "finanziamento_quota", "popolazione", "finanziamento_per_abitante"],
         [[r.territory.name, r.territory.code, r.networks, r.projects, round(r.committed, 2),
           r.population, round(r.per_inhabitant, 2) if r.per_inhabitant is not None else None]
          for r in rows],

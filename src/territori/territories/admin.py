@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from territori.core.admin import AuditedAdmin
 
-from .models import Membership, Territory, Topology
-from .services import territory_search_text
+from .models import Membership, Territory, TerritoryAlias, Topology
+from .services import alias_key, territory_search_text
 
 
 class MembershipInline(admin.TabularInline):
@@ -19,7 +21,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Territory)
 class TerritoryAdmin(AuditedAdmin):
-    list_display = ["code", "name", "kind", "number", "parent", "area_km2", "members_status"]
+    list_display = ["code", "name", "kind", "nuts_code", "parent", "area_km2", "valid_to"]
     list_filter = ["kind", "members_status"]
     search_fields = ["code", "name", "name_en", "search_text"]
     list_select_related = ["parent"]
@@ -33,6 +35,42 @@ class TerritoryAdmin(AuditedAdmin):
     def before_save(self, obj: models.Model) -> None:
         assert isinstance(obj, Territory)
         obj.search_text = territory_search_text(obj)
+
+
+class TerritoryAliasForm(forms.ModelForm[TerritoryAlias]):
+    class Meta:
+        model = TerritoryAlias
+        fields = ["territory", "alias", "scheme", "source"]
+
+    def clean_alias(self) -> str:
+        alias = str(self.cleaned_data["alias"])
+        key = alias_key(alias)
+        if not key:
+            raise forms.ValidationError(_("An alias needs letters or digits."))
+        clash = TerritoryAlias.objects.filter(key=key).exclude(pk=self.instance.pk).first()
+        if clash is not None:
+            raise forms.ValidationError(
+                _("“%(alias)s” already names %(territory)s.")
+                % {"alias": clash.alias, "territory": clash.territory}
+            )
+        return alias
+
+
+@admin.register(TerritoryAlias)
+class TerritoryAliasAdmin(AuditedAdmin):
+    """Names and codes files use for a territory; matched with case and accents folded."""
+
+    form = TerritoryAliasForm
+    list_display = ["alias", "territory", "scheme", "source"]
+    list_filter = ["scheme"]
+    search_fields = ["alias", "key", "territory__name", "territory__code"]
+    list_select_related = ["territory"]
+    autocomplete_fields = ["territory"]
+    readonly_fields = ["key"]
+
+    def before_save(self, obj: models.Model) -> None:
+        assert isinstance(obj, TerritoryAlias)
+        obj.key = alias_key(obj.alias)
 
 
 @admin.register(Membership)
