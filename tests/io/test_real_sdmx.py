@@ -24,7 +24,9 @@ def test_istat_sdmx_csv_response_reads_by_header_names(real_file: Any) -> None:
     assert {r.territory for r in palermo.records} == {"082053"}
     years = {r.year: r.value for r in palermo.records}
     assert min(years) == 2001 and max(years) == 2018 and years[2001] == 3764
-    assert {r.territory for r in bari.records} == {"072006"}
+    # the second response asked for Bari and Palermo
+    assert {r.territory for r in bari.records} == {"072006", "082053"}
+    assert sum(r.territory == "072006" for r in bari.records) == 18
 
 
 def test_a_structure_message_is_not_data(real_file: Any) -> None:

@@ -138,3 +138,23 @@ def test_istat_sdg_broken_copy(real_file: Any) -> None:
     lines[1] = lines[1].replace('"8,9"', '"otto"', 1)
     result = read_observations("\n".join(lines[:3]).encode(), "sdg.csv")
     assert [(e.row, e.field, e.value) for e in result.errors] == [(2, "2004", "otto")]
+
+
+def test_the_original_istat_workbooks_read_like_the_csv(real_file: Any) -> None:
+    """ISTAT's own zip: the Excel data sheet and the metadata workbook give the same."""
+    import io
+    import zipfile
+
+    archive = zipfile.ZipFile(
+        io.BytesIO(real_file("istat-bes-territori-2020", "Bes_dei_territori_edizione_102020.zip"))
+    )
+    data = archive.read("Bes/Indicatori_per_provincia_sesso.xlsx")
+    metadata = archive.read("Bes/Metadati Bes dei territori.xlsx")
+    from_excel = read_observations(data, "Indicatori.xlsx", file_format="istat-wide")
+    from_csv = read_observations(real_file(*BES), "bes.csv")
+    assert from_excel.errors == [] and len(from_excel.records) == len(from_csv.records)
+    assert {
+        (r.indicator, r.territory, r.year, r.breakdown, r.value) for r in from_excel.records
+    } == {(r.indicator, r.territory, r.year, r.breakdown, r.value) for r in from_csv.records}
+    found = istat_wide_indicators(data, "i.xlsx", metadata=metadata, metadata_name="m.xlsx")
+    assert len(found.indicators) == 55 and found.warnings == []

