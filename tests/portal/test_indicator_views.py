@@ -266,3 +266,17 @@ def test_every_status_gap_and_reason_word_has_an_italian_translation() -> None:
         ]
         assert untranslated == []
         assert status_label("strong_worsening")[1] == "forte peggioramento"
+
+
+def test_catalogue_levels_read_one_row_per_indicator_and_level() -> None:
+    """The levels of the catalogue come from a DISTINCT that fetches a row per indicator and
+    territorial level, not per observation (it once inherited the model's ordering)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from territori.indicators.selectors import CatalogueFilters, indicator_catalogue
+
+    with CaptureQueriesContext(connection) as captured:
+        indicator_catalogue(filters=CatalogueFilters())
+    distinct = next(q["sql"] for q in captured if "DISTINCT" in q["sql"] and "kind" in q["sql"])
+    assert "ORDER BY" not in distinct

@@ -77,6 +77,7 @@ def indicator_catalogue(*, filters: CatalogueFilters) -> list[Indicator]:
     levels: dict[int, set[str]] = defaultdict(set)
     for indicator_id, kind in (
         Observation.objects.filter(indicator__in=indicators)
+        .order_by()  # without it, the model's ordering makes DISTINCT one row per observation
         .values_list("indicator_id", "territory__kind")
         .distinct()
     ):
