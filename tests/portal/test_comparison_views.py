@@ -59,6 +59,11 @@ def test_ranking_csv_has_every_city_and_the_references(client) -> None:
         "2018",
     )
     assert {r["codice"] for r in rows if not r["rango"]} == {"01", "IT"}
+    # every row says the data are real, and whose
+    assert {(r["stato_dati"], r["licenza"]) for r in rows} == {
+        ("confirmed", "CC BY 4.0 (Fonte: Istat)")
+    }
+    assert all("Istat" in r["fonte"] for r in rows)
     xlsx = client.get("/confronti/10AMB017/ranghi.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
@@ -113,6 +118,8 @@ def test_api_comparison(client) -> None:
     assert data["year"] == 2015 and data["ranked"] == 14
     torino = next(r for r in data["rows"] if r["territory"] == "201")
     assert torino["home"] is True and torino["long_term"]["status"]
+    assert data["status"] == "confirmed" and "Istat" in data["source"]
+    assert data["edition"] == "Bes dei territori, edizione 10/2020"
     assert client.get("/api/v1/comparisons/indicators/10AMB017?year=3000").status_code == 422
     assert client.get("/api/v1/comparisons/indicators/NOPE").status_code == 404
 

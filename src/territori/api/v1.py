@@ -789,6 +789,11 @@ class RankOut(Schema):
 
 class ComparisonOut(Schema):
     indicator: str
+    status: str = Field(description="confirmed (real data) or illustrative (invented demo data)")
+    source: str
+    licence: str
+    edition: str
+    polarity_confirmed: bool
     year: int | None
     years: list[int]
     ranked: int
@@ -878,6 +883,11 @@ def comparison_detail(request: HttpRequest, code: str, filters: Query[Comparison
     )
     return {
         "indicator": indicator.code,
+        "status": indicator.status,
+        "source": indicator.source,
+        "licence": indicator.licence,
+        "edition": indicator.edition,
+        "polarity_confirmed": indicator.polarity_confirmed,
         "year": result.year,
         "years": result.years,
         "ranked": result.count,

@@ -117,6 +117,15 @@ class IndicatorMetaResult:
     warnings: list[RowError] = field(default_factory=list)  # an indicator without metadata
 
 
+def _meta_table(result: IndicatorMetaResult, data: bytes, filename: str) -> list[Row]:
+    """The file's rows, or none with the reason recorded on the result."""
+    try:
+        return read_table(data, filename)
+    except TableReadError as exc:
+        result.errors.append(exc.error)
+        return []
+
+
 def istat_wide_indicators(
     data: bytes, filename: str, *, metadata: bytes | None = None, metadata_name: str = ""
 ) -> IndicatorMetaResult:
@@ -127,11 +136,7 @@ def istat_wide_indicators(
     An indicator with no metadata row is returned without definition, with a warning.
     """
     result = IndicatorMetaResult()
-    try:
-        rows = read_table(data, filename)
-    except TableReadError as exc:
-        result.errors.append(exc.error)
-        return result
+    rows = _meta_table(result, data, filename)
     found: dict[str, IndicatorMeta] = {}
     for row in rows:
         code = row.get("codice")
@@ -247,11 +252,7 @@ def istat_sdg_indicators(data: bytes, filename: str) -> IndicatorMetaResult:
     """The measures of an ISTAT SDG statistical-measures file (names and units in English, as
     the file gives them; the domain is the first SDG goal it is listed under)."""
     result = IndicatorMetaResult()
-    try:
-        rows = read_table(data, filename)
-    except TableReadError as exc:
-        result.errors.append(exc.error)
-        return result
+    rows = _meta_table(result, data, filename)
     found: dict[str, IndicatorMeta] = {}
     for row in rows:
         code = row.get("cod_measure")

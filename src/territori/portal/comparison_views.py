@@ -194,7 +194,7 @@ def _table(comparison: cmp.Comparison, table: str) -> tuple[list[str], list[list
         header = [
             "anno", "rango", "su", "territorio", "codice", "valore", "distanza_dal_migliore",
             "distanza_dalla_mediana", "terzile", "tendenza_lungo_periodo", "tcma_lungo_periodo",
-            "tendenza_breve_periodo", "tcma_breve_periodo",
+            "tendenza_breve_periodo", "tcma_breve_periodo", "stato_dati", "fonte", "licenza",
         ]  # fmt: skip
         rows: list[list[object]] = [
             [
@@ -211,6 +211,9 @@ def _table(comparison: cmp.Comparison, table: str) -> tuple[list[str], list[list
                 r.long.cagr if r.long else None,
                 r.short.status if r.short else None,
                 r.short.cagr if r.short else None,
+                comparison.indicator.status,
+                comparison.indicator.source,
+                comparison.indicator.licence,
             ]
             for r in [*comparison.rows, *comparison.references]
         ]
