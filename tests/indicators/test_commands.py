@@ -102,11 +102,15 @@ def test_worker_runs_the_recomputation_queued_by_an_import(
         fetch("22_289", "A.001272+ITC11....", "--indicator", "ISTAT_POP", "--end", "2025")
     queued = DBTaskResult.objects.get()
     assert queued.task_path.endswith("indicator_results_refresh_task")
-    assert queued.args_kwargs["args"] == [["ISTAT_POP"]] and queued.status == "READY"
+    batch = ImportBatch.objects.filter(state="applied").latest("pk")
+    assert queued.args_kwargs["args"] == [["ISTAT_POP"], batch.pk] and queued.status == "READY"
+    assert batch.refresh_state == "pending"
     assert not Assessment.objects.filter(indicator=indicator).exists()
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
     queued.refresh_from_db()
     assert queued.status == "SUCCESSFUL", queued.exception_class_path
+    batch.refresh_from_db()
+    assert batch.refresh_state == "done"
     assert Assessment.objects.filter(
         indicator=indicator, territory__code="001272", method="eurostat"
     ).exists()

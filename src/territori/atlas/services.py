@@ -22,6 +22,7 @@ from territori.core.audit import Actor, AuditBatch
 from territori.core.text import fold
 from territori.frameworks.models import Node
 from territori.io.errors import RowError
+from territori.io.limits import ATLAS_ROWS_LIMIT
 from territori.io.tabular import (
     EXCEL_SUFFIXES,
     Row,
@@ -137,7 +138,11 @@ def _read(
     try:
         if suffix in EXCEL_SUFFIXES:
             names = xlsx_sheet_names(data)
-            tables = {k: list(read_xlsx(data, SHEETS[k])) for k in KINDS if SHEETS[k] in names}
+            tables = {
+                k: list(read_xlsx(data, SHEETS[k], rows_limit=ATLAS_ROWS_LIMIT))
+                for k in KINDS
+                if SHEETS[k] in names
+            }
             if not tables:
                 sheets = ", ".join(SHEETS.values())
                 return {}, [RowError(0, "file", f"the workbook has none of the sheets {sheets}")]
@@ -151,7 +156,7 @@ def _read(
                     )
                 ]
             kind = guess
-        return {kind: list(read_csv(data))}, []
+        return {kind: list(read_csv(data, rows_limit=ATLAS_ROWS_LIMIT))}, []
     except TableReadError as exc:
         return {}, [exc.error]
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from territori.core.models import DataStatus
 from territori.frameworks.models import Node, pick_language
+from territori.io.limits import validate_value, validate_year
 from territori.territories.models import Territory
 
 
@@ -46,7 +47,11 @@ class Indicator(models.Model):
         _("polarity"), choices=Polarity.choices, default=Polarity.HIGHER_IS_BETTER
     )
     natural_limit = models.FloatField(
-        _("natural limit"), null=True, blank=True, help_text=_("E.g. 100 for a percentage.")
+        _("natural limit"),
+        null=True,
+        blank=True,
+        help_text=_("E.g. 100 for a percentage."),
+        validators=[validate_value],
     )
     polarity_confirmed = models.BooleanField(
         _("polarity confirmed"),
@@ -130,8 +135,18 @@ class Indicator(models.Model):
         return reverse("portal:indicator", kwargs={"code": self.code})
 
 
+class RefreshState(models.TextChoices):
+    """The recomputation of aggregates and results after an import."""
+
+    PENDING = "pending", _("queued")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed: results not updated")
+
+
 class ImportBatch(models.Model):
-    """One uploaded file: kept whole with who sent it, what it did, and every problem."""
+    """One uploaded file with who sent it, what it did and its problems (the first 1,000 and
+    their count). Applied and previewed files are kept whole; a rejected file is kept whole
+    up to REJECTED_KEPT_BYTES, beyond that only its beginning."""
 
     class State(models.TextChoices):
         PREVIEWED = "previewed", _("previewed, waiting for confirmation")
@@ -161,11 +176,25 @@ class ImportBatch(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     errors = models.JSONField(_("problems"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("problems found"), default=0)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    original_truncated = models.BooleanField(
+        _("only the beginning of the file is kept"), default=False
+    )
+    refresh_state = models.CharField(
+        _("recomputation"), max_length=10, choices=RefreshState.choices, blank=True
+    )
+    refresh_error = models.TextField(_("why the recomputation failed"), blank=True)
 
     class Meta:
         verbose_name = _("import batch")
         verbose_name_plural = _("import batches")
         ordering = ["-created_at", "-id"]
+
+    @property
+    def problem_count(self) -> int:
+        """Every problem found (batches from before the count was kept: those listed)."""
+        return self.error_count or len(self.errors)
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.filename} ({self.get_state_display()})"
@@ -181,7 +210,7 @@ class Observation(models.Model):
     territory = models.ForeignKey(
         Territory, verbose_name=_("territory"), on_delete=models.CASCADE, related_name="+"
     )
-    year = models.SmallIntegerField(_("year"))
+    year = models.SmallIntegerField(_("year"), validators=[validate_year])
     breakdown = models.CharField(
         _("disaggregation"),
         max_length=200,
@@ -189,7 +218,7 @@ class Observation(models.Model):
         default="",
         help_text=_("Empty for the total; otherwise e.g. 'sex=F|age=0-14' (sorted keys)."),
     )
-    value = models.FloatField(_("value"))
+    value = models.FloatField(_("value"), validators=[validate_value])
     provisional = models.BooleanField(_("provisional"), default=False)
     estimated = models.BooleanField(_("estimated"), default=False)
     break_in_series = models.BooleanField(_("break in series"), default=False)
@@ -243,8 +272,8 @@ class Target(models.Model):
         related_name="+",
         help_text=_("Empty: the target holds for every territory."),
     )
-    value = models.FloatField(_("value"))
-    year = models.SmallIntegerField(_("target year"))
+    value = models.FloatField(_("value"), validators=[validate_value])
+    year = models.SmallIntegerField(_("target year"), validators=[validate_year])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     source = models.TextField(_("source"), blank=True)
     status = models.CharField(

@@ -25,7 +25,13 @@ from territori.core.audit import Actor, AuditBatch, audit_record, snapshot
 from territori.core.bulk import bulk_insert, bulk_insert_values
 from territori.core.models import AuditEntry
 from territori.frameworks.models import Node
-from territori.io.errors import InputValidationError, RowError
+from territori.io.errors import InputValidationError, RowError, errors_sample
+from territori.io.limits import (
+    REJECTED_HEAD_BYTES,
+    REJECTED_KEPT_BYTES,
+    VALUE_LIMIT,
+    value_problem,
+)
 from territori.io.observations import ObservationRecord, read_observations
 from territori.territories.models import Membership, Territory, valid_on
 from territori.territories.selectors import home_territory_id, territory_codes_resolve
@@ -40,6 +46,7 @@ from .models import (
     Indicator,
     Observation,
     Projection,
+    RefreshState,
     Target,
 )
 from .selectors import POPULATION_INDICATOR
@@ -190,14 +197,16 @@ def _batch_build(
         file_format=file_format,
         original=data,
         checksum=_checksum(data),
+        size=len(data),
         options=options,
         rows=outcome.rows,
+        error_count=len(outcome.errors),
         created=outcome.created,
         updated=outcome.updated,
         unchanged=outcome.unchanged,
         errors=[
             {"row": e.row, "field": e.field, "message": e.message, "value": e.value}
-            for e in outcome.errors[:1000]
+            for e in errors_sample(outcome.errors, per_kind=50, cap=1000)
         ],
     )
 
@@ -270,6 +279,8 @@ def observations_import(
     if outcome.errors:
         if keep_rejected:
             batch.state = ImportBatch.State.REJECTED
+            if len(data) > REJECTED_KEPT_BYTES:
+                batch.original, batch.original_truncated = data[:REJECTED_HEAD_BYTES], True
             batch.save()
             outcome.batch = batch
         return outcome
@@ -296,8 +307,10 @@ def observations_import(
         if refresh and outcome.indicators:
             from .tasks import enqueue_refresh
 
-            codes = outcome.indicators
-            transaction.on_commit(lambda: enqueue_refresh(codes))
+            codes, batch_id = outcome.indicators, batch.pk
+            batch.refresh_state = RefreshState.PENDING
+            batch.save(update_fields=["refresh_state"])
+            transaction.on_commit(lambda: enqueue_refresh(codes, batch_id=batch_id))
     return outcome
 
 
@@ -483,7 +496,15 @@ def _frame(indicator_id: int | None, territory_kind: str = Territory.Kind.COMUNE
     rows = Observation.objects.filter(
         indicator_id=indicator_id, breakdown="", territory__kind=territory_kind
     ).values_list("territory__code", "year", "value")
-    return pd.DataFrame(list(rows), columns=["unit", "year", "value"])
+    return _finite(pd.DataFrame(list(rows), columns=["unit", "year", "value"]))
+
+
+def _finite(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose value is within the limits: a stored value beyond them (written before
+    they were enforced, or by hand in the database) is left out rather than poisoning every
+    result computed from it."""
+    values = pd.to_numeric(frame["value"], errors="coerce").astype(float)
+    return frame[np.isfinite(values) & (values.abs() <= VALUE_LIMIT)]
 
 
 def indicator_aggregate(*, indicator: Indicator, channel: str = "service") -> int:
@@ -526,13 +547,17 @@ def indicator_aggregate(*, indicator: Indicator, channel: str = "service") -> in
             indicator=indicator, breakdown="", territory_id__in=ids.values()
         )
     }
-    create, update = [], []
+    create, update, drop = [], [], []
     for group, year, value_raw, coverage_raw in zip(
         result["group"], result["year"], result["value"], result["coverage"], strict=True
     ):
         key = (ids[str(group)], int(year))
         value, coverage = float(value_raw), round(float(coverage_raw), 6)
         current = existing.get(key)
+        if value_problem(value) is not None:  # e.g. a ratio over a zero denominator
+            if current is not None and current.coverage is not None:
+                drop.append(current.pk)
+            continue
         if current is None:
             create.append(
                 Observation(
@@ -551,7 +576,8 @@ def indicator_aggregate(*, indicator: Indicator, channel: str = "service") -> in
     with transaction.atomic():
         bulk_insert(create)
         Observation.objects.bulk_update(update, ["value", "coverage"], batch_size=2000)
-    return len(create) + len(update)
+        Observation.objects.filter(pk__in=drop).delete()
+    return len(create) + len(update) + len(drop)
 
 
 # Precomputed results ----------------------------------------------------------------------
@@ -561,7 +587,7 @@ def _series_frame(indicator_ids: Sequence[int]) -> pd.DataFrame:
     rows = Observation.objects.filter(indicator_id__in=indicator_ids, breakdown="").values_list(
         "indicator_id", "territory_id", "year", "value"
     )
-    return pd.DataFrame(list(rows), columns=["indicator", "territory", "year", "value"])
+    return _finite(pd.DataFrame(list(rows), columns=["indicator", "territory", "year", "value"]))
 
 
 def _targets(indicator: Indicator, territories: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -583,8 +609,10 @@ def _none(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and not np.isfinite(value)) else value
 
 
+@transaction.atomic
 def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str, int]:
-    """Recompute aggregates, assessments, projections and Mission composites."""
+    """Recompute aggregates, assessments, projections and Mission composites, all or nothing:
+    when any step fails, the results stored before stay as they were."""
     indicators = list(
         Indicator.objects.filter(
             **({"code__in": codes} if codes is not None else {})

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from .errors import RowError
+from .limits import FRAMEWORK_ROWS_LIMIT, YAML_BYTES_LIMIT, YEAR_MAX, YEAR_MIN
 from .tabular import (
     Row,
     TableReadError,
@@ -29,6 +30,7 @@ from .tabular import (
     write_xlsx,
     xlsx_sheet_names,
 )
+from .yamlsafe import StrictLoader
 
 STATUSES = ("confirmed", "partial", "missing", "illustrative")
 LINK_KINDS = ("contributes_to", "corresponds_to", "part_of")
@@ -114,8 +116,9 @@ class ExistingFramework:
 # ---------------------------------------------------------------- YAML
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping as '__line__'."""
+class _LineLoader(StrictLoader):
+    """The strict loader (no aliases, bounded nesting) that remembers the line of every
+    mapping as '__line__'."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
@@ -139,15 +142,25 @@ def _date(value: Any, row: int, name: str, errors: list[RowError]) -> dt.date | 
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):
-        return value
+        if YEAR_MIN <= value.year <= YEAR_MAX:
+            return value
+        errors.append(RowError(row, name, f"year outside {YEAR_MIN}-{YEAR_MAX}", str(value)))
+        return None
     text = _text(value)
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if not YEAR_MIN <= day.year <= YEAR_MAX:
+            errors.append(RowError(row, name, f"year outside {YEAR_MIN}-{YEAR_MAX}", text))
+            return None
+        return day
     errors.append(RowError(row, name, "not a date (use YYYY-MM-DD)", text))
     return None
+
+
+ORDER_LIMIT = 1_000_000
 
 
 def _int(value: Any, row: int, name: str, errors: list[RowError]) -> int:
@@ -159,8 +172,8 @@ def _int(value: Any, row: int, name: str, errors: list[RowError]) -> int:
     except ValueError:
         errors.append(RowError(row, name, "not a whole number", text))
         return 0
-    if number < 0:
-        errors.append(RowError(row, name, "must not be negative", text))
+    if not 0 <= number <= ORDER_LIMIT:
+        errors.append(RowError(row, name, f"must be between 0 and {ORDER_LIMIT:,}", text))
         return 0
     return number
 
@@ -244,6 +257,10 @@ def _nodes_from_yaml(
 
 def read_yaml(data: bytes) -> tuple[FrameworkDocument, list[RowError]]:
     errors: list[RowError] = []
+    if len(data) > YAML_BYTES_LIMIT:
+        return FrameworkDocument(), [
+            RowError(0, "file", f"larger than {YAML_BYTES_LIMIT // 1024**2} MB of YAML")
+        ]
     try:
         loaded = yaml.load(data.decode("utf-8-sig"), Loader=_LineLoader)
     except UnicodeDecodeError:
@@ -327,7 +344,7 @@ def _nodes_from_rows(rows: list[Row], errors: list[RowError]) -> list[NodeRow]:
 def read_csv_document(data: bytes) -> tuple[FrameworkDocument, list[RowError]]:
     errors: list[RowError] = []
     try:
-        rows = list(read_csv(data))
+        rows = list(read_csv(data, rows_limit=FRAMEWORK_ROWS_LIMIT))
     except TableReadError as exc:
         return FrameworkDocument(), [exc.error]
     nodes = _nodes_from_rows(rows, errors)
@@ -338,7 +355,9 @@ def read_xlsx_document(data: bytes) -> tuple[FrameworkDocument, list[RowError]]:
     errors: list[RowError] = []
     try:
         sheets = xlsx_sheet_names(data)
-        rows = list(read_xlsx(data, "nodes" if "nodes" in sheets else None))
+        rows = list(
+            read_xlsx(data, "nodes" if "nodes" in sheets else None, rows_limit=FRAMEWORK_ROWS_LIMIT)
+        )
         document = FrameworkDocument(nodes=_nodes_from_rows(rows, errors))
         if "framework" in sheets:
             meta: dict[str, Any] = {}

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RowError
+from .limits import number_parse, year_problem
 from .tabular import Row, TableReadError, read_table
 
 FORMATS = (
@@ -72,21 +73,17 @@ def detect_format(data: bytes, filename: str) -> str:
     return "tidy"
 
 
-def _number(text: str) -> float | None:
+def _number(text: str) -> tuple[float | None, str | None]:
     """A number written 1234.5, 1234,5, 1.234,5, 1,234.5 or 1.234.567 (never guessed from a
-    single ambiguous separator: 13.315 is thirteen point three)."""
+    single ambiguous separator: 13.315 is thirteen point three), within the shared limits;
+    or the reason it is refused."""
     cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
     if "," in cleaned and "." in cleaned:
         thousands = "." if cleaned.rindex(",") > cleaned.rindex(".") else ","
         cleaned = cleaned.replace(thousands, "")
     elif cleaned.count(".") > 1 and re.fullmatch(r"-?\d{1,3}(\.\d{3})+", cleaned):
         cleaned = cleaned.replace(".", "")
-    cleaned = cleaned.replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+    return number_parse(cleaned.replace(",", "."))
 
 
 def _year(text: str) -> int | None:
@@ -139,11 +136,14 @@ class RecordBuilder:
         if year is None:
             self.error(row, year_field, "not a year (YYYY; only annual data)", year_text)
             ok = False
+        elif problem := year_problem(year):
+            self.error(row, year_field, problem, year_text)
+            ok = False
         if not value_text.strip():
             return  # an empty cell is a missing value, not an observation
-        value = _number(value_text)
-        if value is None:
-            self.error(row, value_field, "not a number", value_text)
+        value, problem = _number(value_text)
+        if problem:
+            self.error(row, value_field, problem, value_text)
             ok = False
         if ok and year is not None and value is not None:
             self.result.records.append(
@@ -308,60 +308,95 @@ def read_sdmx_ml(data: bytes, filename: str, *, indicator: str | None = None) ->
     return builder.result
 
 
-def _category_codes(dimension: dict[str, Any], size: int) -> list[str]:
-    index = dimension.get("category", {}).get("index")
+def _category_codes(dimension: Any, size: int) -> list[str]:
+    """The category codes of a dimension in position order; ValueError when the index is
+    not a list or a mapping of distinct positions 0..size-1."""
+    category = dimension.get("category", {}) if isinstance(dimension, dict) else None
+    if not isinstance(category, dict):
+        raise ValueError("a dimension has no category")
+    index = category.get("index")
     if isinstance(index, list):
-        return [str(code) for code in index]
-    if isinstance(index, dict):
+        codes = [str(code) for code in index]
+    elif isinstance(index, dict):
         codes = [""] * len(index)
         for code, position in index.items():
-            codes[int(position)] = str(code)
-        return codes
-    labels = dimension.get("category", {}).get("label", {})
-    if size == 1 and len(labels) == 1:
-        return [str(next(iter(labels)))]
-    raise ValueError("a dimension has no category index")
+            if not isinstance(position, int) or not 0 <= position < len(index):
+                raise ValueError(f"category {code!r} has position {position!r}")
+            codes[position] = str(code)
+        if len(set(index.values())) < len(index):
+            raise ValueError("two categories share a position")
+    else:
+        labels = category.get("label", {})
+        if size == 1 and isinstance(labels, dict) and len(labels) == 1:
+            return [str(next(iter(labels)))]
+        raise ValueError("a dimension has no category index")
+    if len(codes) != size:
+        raise ValueError(f"a dimension lists {len(codes)} categories for size {size}")
+    return codes
+
+
+def _json_load(data: bytes) -> tuple[Any, str | None]:
+    """A JSON document, or why it cannot be read (broken, not UTF-8, or nested too deep)."""
+    try:
+        return json.load(io.BytesIO(data)), None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return None, f"not readable JSON ({exc})"
+    except RecursionError:
+        return None, "the JSON is nested too deeply"
 
 
 def read_json_stat(data: bytes, filename: str, *, indicator: str | None = None) -> ReadResult:
     """JSON-stat 2.0 dataset (as Eurostat serves it); rows are positions in the value array."""
     builder = RecordBuilder("json-stat", indicator)
-    try:
-        document = json.load(io.BytesIO(data))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        builder.error(0, "file", f"not readable JSON ({exc})")
+    document, problem = _json_load(data)
+    if problem:
+        builder.error(0, "file", problem)
         return builder.result
     if not isinstance(document, dict) or document.get("class", "dataset") != "dataset":
         builder.error(0, "class", "not a JSON-stat 2.0 dataset")
         return builder.result
     try:
-        ids: list[str] = list(document["id"])
+        ids: list[str] = [str(name) for name in document["id"]]
         sizes: list[int] = [int(s) for s in document["size"]]
+        if len(ids) != len(sizes) or any(size < 1 for size in sizes):
+            raise ValueError(f"{len(ids)} dimensions for sizes {sizes[:10]}")
         dimensions = document["dimension"]
         codes = [
             _category_codes(dimensions[name], size) for name, size in zip(ids, sizes, strict=True)
         ]
     except (KeyError, TypeError, ValueError) as exc:
-        builder.error(0, "dimension", f"incomplete dataset structure ({exc})")
+        builder.error(0, "dimension", f"incomplete or inconsistent dataset structure ({exc})")
         return builder.result
     role = document.get("role", {})
-    geo = next(iter(role.get("geo", [])), None) or next(
+    role = role if isinstance(role, dict) else {}
+    geo = next(iter(role.get("geo") or []), None) or next(
         (n for n in ids if n.lower() in TERRITORY_DIMENSIONS), None
     )
-    time = next(iter(role.get("time", [])), None) or next(
+    time = next(iter(role.get("time") or []), None) or next(
         (n for n in ids if n.lower() in TIME_DIMENSIONS), None
     )
-    if geo is None or time is None:
+    if geo not in ids or time not in ids:
         builder.error(0, "dimension", "needs a geo and a time dimension")
         return builder.result
     values = document.get("value", [])
+    if not isinstance(values, list | dict):
+        builder.error(0, "value", "the values are neither a list nor a mapping")
+        return builder.result
     statuses = document.get("status", {})
     total = math.prod(sizes)
+    if isinstance(values, list) and len(values) > total:
+        builder.error(0, "value", f"{len(values)} values for a dataset of size {total}")
+        return builder.result
     cells = values.items() if isinstance(values, dict) else enumerate(values)
     strides = [math.prod(sizes[i + 1 :]) for i in range(len(sizes))]
     varying = [i for i, n in enumerate(ids) if n not in (geo, time) and sizes[i] > 1]
+    g, t = ids.index(geo), ids.index(time)
     for position_raw, value in cells:
-        position = int(position_raw)
+        try:
+            position = int(position_raw)
+        except ValueError:
+            builder.error(0, "value", "a value's key is not a position", str(position_raw)[:50])
+            continue
         if value is None:
             continue
         if not 0 <= position < total:
@@ -371,14 +406,15 @@ def read_json_stat(data: bytes, filename: str, *, indicator: str | None = None) 
         status = (
             statuses if isinstance(statuses, str) else
             statuses.get(str(position), "") if isinstance(statuses, dict) else
-            (statuses[position] if position < len(statuses) else "") or ""
+            (statuses[position] if isinstance(statuses, list) and position < len(statuses)
+             else "") or ""
         )  # fmt: skip
         builder.add(
             row=position + 1,
             indicator="",
-            territory=codes[ids.index(geo)][picks[ids.index(geo)]],
-            year_text=codes[ids.index(time)][picks[ids.index(time)]],
-            value_text=str(value),
+            territory=codes[g][picks[g]],
+            year_text=codes[t][picks[t]],
+            value_text=str(value) if isinstance(value, int | float | str) else "?",
             year_field=time,
             value_field="value",
             breakdown=breakdown_key((ids[i], codes[i][picks[i]]) for i in varying),

@@ -20,16 +20,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from .errors import RowError
+from .limits import AMOUNT_LIMIT, PROJECT_ROWS_LIMIT, YEAR_MAX, YEAR_MIN, amount_parse
 from .tabular import Row, TableReadError, read_csv, require_columns
 
 MULTI = ":::"
 #: How publishers write "not available" in an amount or date cell.
 NOT_AVAILABLE = {"n/d", "n.d.", "nd", "n/a"}
 #: Amounts are stored with 16 digits, 2 of them decimals.
-AMOUNT_LIMIT = Decimal(10) ** 14
+
 CUP = re.compile(r"^[A-Z0-9]{15}$")
 OC_COLUMNS = [
     "COD_LOCALE_PROGETTO", "CUP", "OC_TITOLO_PROGETTO", "OC_SINTESI_PROGETTO",
@@ -113,19 +114,9 @@ class _Rows:
             text = text.replace(".", "").replace(",", ".")  # 1.234,56
         elif self.italian and ITALIAN_THOUSANDS.match(text):
             text = text.replace(".", "")  # 40.000
-        text = text.replace(",", ".")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            self.error(row, column, "not an amount", row.get(column))
-            return None
-        if not value.is_finite():
-            self.error(row, column, "not a finite amount", row.get(column))
-            return None
-        if abs(value) >= AMOUNT_LIMIT:
-            self.error(
-                row, column, "too large (at most 99,999,999,999,999.99 euro)", row.get(column)
-            )
+        value, problem = amount_parse(text.replace(",", "."))
+        if value is None:
+            self.error(row, column, problem or "not an amount", row.get(column))
             return None
         if value < 0:
             self.error(row, column, "negative amount", row.get(column))
@@ -137,9 +128,13 @@ class _Rows:
             return None
         for pattern in ("%Y%m%d", "%Y-%m-%d", "%d/%m/%Y"):
             try:
-                return dt.datetime.strptime(text[:10], pattern).date()
+                day = dt.datetime.strptime(text[:10], pattern).date()
             except ValueError:
                 continue
+            if not YEAR_MIN <= day.year <= YEAR_MAX:
+                self.error(row, column, f"year outside {YEAR_MIN}-{YEAR_MAX}", text)
+                return None
+            return day
         self.error(row, column, "not a date (YYYYMMDD, YYYY-MM-DD or DD/MM/YYYY)", text)
         return None
 
@@ -159,7 +154,7 @@ def _comune_code(text: str) -> str:
 
 def _read(data: bytes, filename: str, errors: list[RowError]) -> list[Row]:
     try:
-        return list(read_csv(data))
+        return list(read_csv(data, rows_limit=PROJECT_ROWS_LIMIT))
     except TableReadError as exc:
         errors.append(RowError(exc.error.row, f"{filename}: {exc.error.field}", exc.error.message))
         return []
@@ -385,6 +380,9 @@ def read_regis(
                 first.funding[source] = first.funding.get(source, Decimal(0)) + amount
             if total is not None:
                 first.total_funding = (first.total_funding or Decimal(0)) + total
+            if max([first.total_funding or 0, *first.funding.values()]) >= AMOUNT_LIMIT:
+                check.error(row, p["total"], "the CUP's rows add up to more than the "
+                            "largest amount stored (10^14 euro)", cup)  # fmt: skip
             continue
         by_cup[cup] = len(records)
         records.append(

@@ -5,14 +5,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import RowError
+from .limits import ROWS_LIMIT
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 CSV_SUFFIXES = {".csv", ".txt"}
+#: A workbook is refused before it is opened when its parts would expand beyond this many
+#: bytes, or when one part expands more than XLSX_RATIO times (a "zip bomb").
+XLSX_EXPANDED_LIMIT = 400 * 1024 * 1024
+XLSX_RATIO = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +52,7 @@ def _normalise_header(name: str) -> str:
     return name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
 
 
-def read_csv(data: bytes) -> Iterator[Row]:
+def read_csv(data: bytes, *, rows_limit: int = ROWS_LIMIT) -> Iterator[Row]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -57,6 +63,7 @@ def read_csv(data: bytes) -> Iterator[Row]:
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
+    count = 0
     for record in reader:
         line = reader.line_num
         if header is None:
@@ -70,15 +77,65 @@ def read_csv(data: bytes) -> Iterator[Row]:
                 raise TableReadError(
                     RowError(line, "columns", f"{len(record)} values for {len(header)} columns")
                 )
+        count += 1
+        _rows_check(count, rows_limit)
         values = {name: (record[i] if i < len(record) else "") for i, name in enumerate(header)}
         yield Row(line, values)
     if header is None:
         raise TableReadError(RowError(0, "header", "the file is empty"))
 
 
-def read_xlsx(data: bytes, sheet: str | None = None) -> Iterator[Row]:
+def xlsx_check(data: bytes) -> None:
+    """Refuse a file that is not a zip archive, or whose declared contents would expand
+    beyond the limits, before any part of it is decompressed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TableReadError(
+            RowError(0, "file", "not an Excel workbook (.xlsx files are zip archives)")
+        ) from exc
+    expanded = sum(part.file_size for part in parts)
+    if expanded > XLSX_EXPANDED_LIMIT:
+        raise TableReadError(
+            RowError(
+                0,
+                "file",
+                f"the workbook would expand to {expanded / 1024**2:,.0f} MB "
+                f"(at most {XLSX_EXPANDED_LIMIT // 1024**2} MB)",
+            )
+        )
+    for part in parts:
+        if part.file_size > 1024**2 and part.file_size > XLSX_RATIO * max(part.compress_size, 1):
+            raise TableReadError(
+                RowError(
+                    0,
+                    "file",
+                    f"the workbook's part {part.filename[:80]} expands "
+                    f"{part.file_size // max(part.compress_size, 1):,} times "
+                    f"(at most {XLSX_RATIO}): refused as a possible zip bomb",
+                )
+            )
+
+
+def _rows_check(count: int, limit: int) -> None:
+    if count > limit:
+        raise TableReadError(
+            RowError(
+                0,
+                "file",
+                f"more than {limit:,} data rows: split the file (the limit bounds the time "
+                "and memory of one import)",
+            )
+        )
+
+
+def read_xlsx(
+    data: bytes, sheet: str | None = None, *, rows_limit: int = ROWS_LIMIT
+) -> Iterator[Row]:
     from openpyxl import load_workbook
 
+    xlsx_check(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
@@ -87,6 +144,7 @@ def read_xlsx(data: bytes, sheet: str | None = None) -> Iterator[Row]:
         raise TableReadError(RowError(0, "sheet", f"no sheet named '{sheet}'"))
     worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
     header: list[str] | None = None
+    count = 0
     for index, record in enumerate(worksheet.iter_rows(values_only=True), start=1):
         cells = [_cell_text(value) for value in record]
         if header is None:
@@ -94,6 +152,8 @@ def read_xlsx(data: bytes, sheet: str | None = None) -> Iterator[Row]:
             continue
         if not any(cells):
             continue
+        count += 1
+        _rows_check(count, rows_limit)
         yield Row(
             index,
             {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name},
@@ -106,19 +166,24 @@ def read_xlsx(data: bytes, sheet: str | None = None) -> Iterator[Row]:
 def xlsx_sheet_names(data: bytes) -> list[str]:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    xlsx_check(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise TableReadError(RowError(0, "file", f"not a readable Excel workbook ({exc})")) from exc
     names = list(workbook.sheetnames)
     workbook.close()
     return names
 
 
-def read_table(data: bytes, filename: str) -> list[Row]:
-    """Rows of a CSV or Excel file, chosen by the file name's suffix."""
+def read_table(data: bytes, filename: str, *, rows_limit: int = ROWS_LIMIT) -> list[Row]:
+    """Rows of a CSV or Excel file, chosen by the file name's suffix; TableReadError beyond
+    `rows_limit` data rows."""
     suffix = Path(filename).suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        return list(read_xlsx(data))
+        return list(read_xlsx(data, rows_limit=rows_limit))
     if suffix in CSV_SUFFIXES:
-        return list(read_csv(data))
+        return list(read_csv(data, rows_limit=rows_limit))
     raise TableReadError(
         RowError(0, "file", f"unsupported file type '{suffix or filename}': use .csv or .xlsx")
     )

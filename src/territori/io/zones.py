@@ -91,6 +91,9 @@ def plan_zone_memberships(
 ) -> ZonePlan:
     """What an import of `rows` would do. `comuni`: code -> name; `existing`: code -> periods."""
     plan = ZonePlan()
+    if not rows:
+        plan.errors.append(RowError(0, "file", "no data rows (the file has only a header)"))
+        return plan
     if rows:
         missing = [name for name in REQUIRED_COLUMNS if name not in rows[0].values]
         if missing:
@@ -149,21 +152,21 @@ def plan_zone_memberships(
         code: [Period(p.zone, p.valid_from, p.valid_to, p.membership_id) for p in periods]
         for code, periods in existing.items()
     }
-    first_row: dict[tuple[str, dt.date | None], int] = {}
+    first_row: dict[tuple[str, dt.date | None], tuple[int, int]] = {}
     parsed.sort(key=lambda item: (item[1], item[3] or dt.date.min, item[0].line))
     for row, code, zone, valid_from in parsed:
         key = (code, valid_from)
         if key in first_row:
-            plan.errors.append(
-                RowError(
-                    row.line,
-                    "zona",
-                    f"comune in two zones at once: {comuni[code]} is also given from the same date at row {first_row[key]}",
-                    str(zone),
-                )
+            line, other_zone = first_row[key]
+            reason = (
+                f"duplicate row: the same comune, zona and date as row {line}"
+                if other_zone == zone
+                else f"comune in two zones at once: {comuni[code]} is also given from the "
+                f"same date at row {line}"
             )
+            plan.errors.append(RowError(row.line, "zona", reason, str(zone)))
             continue
-        first_row[key] = row.line
+        first_row[key] = (row.line, zone)
         periods = state.setdefault(code, [])
         if any(p.zone == zone and p.covers(valid_from) for p in periods):
             plan.unchanged.append((row.line, code, zone))

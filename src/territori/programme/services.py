@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -18,10 +18,20 @@ from django.db import transaction
 from territori.core.audit import AuditBatch
 from territori.frameworks.models import Node
 from territori.io.errors import InputValidationError, RowError
+from territori.io.limits import (
+    MONTHS_LIMIT,
+    PROGRAMME_ACTIONS_LIMIT,
+    YAML_BYTES_LIMIT,
+    amount_parse,
+    year_problem,
+)
+from territori.io.yamlsafe import strict_load
 
 from .models import COST_ITEMS, Action, Output, Programme
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+#: The digits of the programme's amount columns (see `Action`).
+AMOUNT_DIGITS = 12
 
 
 def _month(value: Any, where: str, field: str, errors: list[RowError], row: int) -> dt.date | None:
@@ -30,44 +40,76 @@ def _month(value: Any, where: str, field: str, errors: list[RowError], row: int)
     if not match or not 1 <= int(match.group(2)) <= 12:
         errors.append(RowError(row, field, f"{where}: not a month (YYYY-MM)", text))
         return None
+    if problem := year_problem(int(match.group(1))):
+        errors.append(RowError(row, field, f"{where}: {problem}", text))
+        return None
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def _amount(value: Any, where: str, field: str, errors: list[RowError], row: int) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        errors.append(RowError(row, field, f"{where}: not an amount in euro", str(value)))
+    """An amount within the programme's columns (12 digits, 2 decimals); 0 with an error."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        errors.append(RowError(row, field, f"{where}: not an amount in euro", str(value)[:50]))
+        return Decimal(0)
+    amount, problem = amount_parse(str(value), digits=AMOUNT_DIGITS)
+    if amount is None:
+        errors.append(RowError(row, field, f"{where}: {problem}", str(value)[:50]))
         return Decimal(0)
     if amount < 0:
         errors.append(RowError(row, field, f"{where}: negative amount", str(value)))
     return amount
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value in (None, "") else [value]
+
+
+def _mapping(proposal: dict[str, Any], key: str, errors: list[RowError]) -> dict[str, Any]:
+    value = proposal.get(key) or {}
+    if isinstance(value, dict):
+        return value
+    errors.append(RowError(0, key, "not a mapping", str(value)[:50]))
+    return {}
+
+
 def programme_parse(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]], list[RowError]]:
     """The programme's fields and its actions, or every problem (row = action's position)."""
     errors: list[RowError] = []
+    if len(data) > YAML_BYTES_LIMIT:
+        return {}, [], [RowError(0, "file", f"larger than {YAML_BYTES_LIMIT // 1024**2} MB")]
     try:
-        document = yaml.safe_load(data.decode("utf-8-sig"))
+        document = strict_load(data.decode("utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         return {}, [], [RowError(0, "file", f"not a readable YAML file ({exc})")]
     proposal = document.get("proposal") if isinstance(document, dict) else None
     if not isinstance(proposal, dict):
         return {}, [], [RowError(0, "proposal", "the file has no 'proposal' section")]
-    months = proposal.get("months") or {}
+    months = _mapping(proposal, "months", errors)
     start = _month(months.get("M1", ""), "programme", "months.M1", errors, 0)
     duration = proposal.get("duration_months")
-    if not isinstance(duration, int) or duration < 1:
+    if isinstance(duration, bool) or not isinstance(duration, int) or duration < 1:
         errors.append(RowError(0, "duration_months", "not a whole number of months", str(duration)))
         duration = 0
+    elif duration > MONTHS_LIMIT:
+        errors.append(
+            RowError(0, "duration_months", f"longer than {MONTHS_LIMIT} months", str(duration))
+        )
+        duration = 0
     totals = proposal.get("totals") or {}
-    categories = proposal.get("categories") or {}
-    subcategories = proposal.get("subcategories") or {}
+    categories = _mapping(proposal, "categories", errors)
+    subcategories = _mapping(proposal, "subcategories", errors)
     actions: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     items = proposal.get("actions")
     if not isinstance(items, list) or not items:
         errors.append(RowError(0, "actions", "the proposal lists no actions"))
+        items = []
+    elif len(items) > PROGRAMME_ACTIONS_LIMIT:
+        errors.append(
+            RowError(
+                0, "actions", f"more than {PROGRAMME_ACTIONS_LIMIT:,} actions", str(len(items))
+            )
+        )
         items = []
     for row, item in enumerate(items, start=1):
         if not isinstance(item, dict):
@@ -121,7 +163,7 @@ def programme_parse(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]], 
             "code": code, "title": str(item.get("title", "")).strip(), "start": first, "end": last,
             "category": str(categories.get(code.split(".")[0], "")),
             "subcategory": str(subcategories.get(subcategory, "")),
-            "outputs": [str(o) for o in item.get("outputs") or []],
+            "outputs": [str(o) for o in _list(item.get("outputs"))],
             **{k: amounts[k] for k in (*COST_ITEMS, "cm", "mase")},
         })  # fmt: skip
     expected = {
@@ -130,8 +172,14 @@ def programme_parse(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]], 
         "regione_cm": sum((a["cm"] for a in actions), Decimal(0)),
         **{k: sum((a[k] for a in actions), Decimal(0)) for k in COST_ITEMS},
     }  # fmt: skip
+    if not isinstance(totals, dict):
+        errors.append(RowError(0, "totals", "not a mapping of totals", str(totals)[:50]))
+        totals = {}
     for key, value in expected.items():
-        if key in totals and Decimal(str(totals[key])) != value:
+        if key not in totals:
+            continue
+        stated = _amount(totals[key], "programme", f"totals.{key}", errors, 0)
+        if stated != value:
             errors.append(
                 RowError(0, f"totals.{key}", f"the actions add up to {value}, not {totals[key]}")
             )

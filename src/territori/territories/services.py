@@ -18,6 +18,7 @@ from territori.core.text import fold
 from territori.io import geopop
 from territori.io.errors import InputValidationError, RowError
 from territori.io.geo import boundaries_checksum, build_topology
+from territori.io.limits import ZONE_ROWS_LIMIT
 from territori.io.tabular import TableReadError, read_table
 from territori.io.zones import Period, ZonePlan, plan_zone_memberships
 
@@ -154,7 +155,7 @@ def _zone_context() -> tuple[dict[str, str], dict[int, Territory], dict[str, lis
 def zone_memberships_plan(*, data: bytes, filename: str) -> ZonePlan:
     """What importing the file would do, with every problem; nothing is written."""
     try:
-        rows = read_table(data, filename)
+        rows = read_table(data, filename, rows_limit=ZONE_ROWS_LIMIT)
     except TableReadError as exc:
         return ZonePlan(errors=[exc.error])
     comuni, zones, existing = _zone_context()

@@ -5,7 +5,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from territori.core.management.commands._util import read_input_file, validation_error
+from territori.core.management.commands._util import (
+    read_input_file,
+    refresh_report,
+    validation_error,
+)
 from territori.indicators.services import istat_wide_indicators_create, observations_import
 from territori.io.errors import InputValidationError
 from territori.io.observations import FORMATS
@@ -81,3 +85,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  skipped, not a known territory: {name!r} (first at row {row})")
         for change in outcome.changes[:10]:
             self.stdout.write(f"  {change['observation']}: was {change['before']}")
+        if outcome.batch is not None:
+            refresh_report(self, outcome.batch.pk)

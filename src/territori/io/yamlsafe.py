@@ -1,0 +1,43 @@
+"""A YAML loader for files from outside: safe tags only, no aliases, bounded nesting.
+
+Aliases are refused outright (a "billion laughs" file expands a few kilobytes of anchors
+into gigabytes); none of our layouts needs them. Nesting deeper than `DEPTH_LIMIT` is
+refused before the constructor recurses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+DEPTH_LIMIT = 40
+
+
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader without aliases and with a nesting limit."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not accepted", event.start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > DEPTH_LIMIT:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested more than {DEPTH_LIMIT} levels deep",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def strict_load(text: str) -> Any:
+    return yaml.load(text, Loader=StrictLoader)
