@@ -16,14 +16,23 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Query, Router, Schema, Status, Swagger
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.renderers import JSONRenderer
 
 from territori.api.auth import TokenAuth, throttles
 from territori.atlas.models import Network, Organisation, Project
 from territori.coherence.models import AgreedScore, Matrix
+from territori.core import jsonsafe
 from territori.frameworks.models import Framework, Node
 from territori.indicators.models import Assessment, CompositeValue, Indicator, Observation
 from territori.participation.models import Contribution, Meeting, Process
 from territori.territories.models import Territory
+
+
+class FiniteJSONRenderer(JSONRenderer):
+    """JSON with NaN and infinities written as null, so every answer is valid JSON."""
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return jsonsafe.dumps(data, cls=self.encoder_class)
 
 
 class AccessibleSwagger(Swagger):
@@ -45,6 +54,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
     throttle=throttles(settings),
+    renderer=FiniteJSONRenderer(),
 )
 MAX_CSV_ROWS = 200_000
 _DETAIL = {"application/json": {"schema": {"type": "object", "properties": {"detail": {}}}}}

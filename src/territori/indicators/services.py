@@ -31,6 +31,7 @@ from territori.io.limits import (
     REJECTED_KEPT_BYTES,
     VALUE_LIMIT,
     value_problem,
+    year_problem,
 )
 from territori.io.observations import ObservationRecord, read_observations
 from territori.territories.models import Membership, Territory, valid_on
@@ -596,6 +597,8 @@ def _targets(indicator: Indicator, territories: pd.Series) -> tuple[np.ndarray, 
     years = np.full(len(territories), np.nan)
     targets = sorted(indicator.targets.all(), key=lambda t: (t.territory_id is not None, -t.year))
     for target in targets:  # general targets first, territory ones override; latest year last
+        if value_problem(target.value) or year_problem(target.year):
+            continue  # a stored target beyond the limits is not used
         mask = (
             np.ones(len(territories), dtype=bool)
             if target.territory_id is None
@@ -603,6 +606,11 @@ def _targets(indicator: Indicator, territories: pd.Series) -> tuple[np.ndarray, 
         )
         values[mask], years[mask] = target.value, target.year
     return values, years
+
+
+def _within(value: float | None) -> float | None:
+    """A stored setting (a natural limit) if within the limits, else None (not used)."""
+    return None if value is None or value_problem(value) else value
 
 
 def _none(value: Any) -> Any:
@@ -637,7 +645,7 @@ def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str
             eurostat_assess(panel.values, panel.years, polarity=d, target=target, target_year=target_year, window="long"),
             eurostat_assess(panel.values, panel.years, polarity=d, target=target, target_year=target_year, window="short"),
             *(istat_assess(panel.values, panel.years, polarity=d, window=w) for w in ("full", "previous", "ten_years")),
-            opensdg_assess(panel.values, panel.years, polarity=d, target=target, target_year=target_year, limit=indicator.natural_limit),
+            opensdg_assess(panel.values, panel.years, polarity=d, target=target, target_year=target_year, limit=_within(indicator.natural_limit)),
         ]  # fmt: skip
         for result in results:
             for i, territory_id in enumerate(territories):

@@ -18,9 +18,11 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 #: Absolute bound of an indicator value, target or natural limit. A stored value this large
 #: still sums over every comune of Italy without overflowing a double.
 VALUE_LIMIT = 1e15
-#: Euro amounts are stored with 16 digits, 2 of them decimals: below 10^14.
+#: Euro amounts are stored with 16 digits, 2 of them decimals, but accepted only below 10^13
+#: euro: SQLite hands decimals back through a 15-significant-digit float, and a value above
+#: that no longer fits the column when read (ten thousand billion euro is beyond any project).
 AMOUNT_DIGITS, AMOUNT_DECIMALS = 16, 2
-AMOUNT_LIMIT = Decimal(10) ** (AMOUNT_DIGITS - AMOUNT_DECIMALS)
+AMOUNT_LIMIT = Decimal(10) ** 13
 #: Longest programme (months) and longest project or action (years) accepted.
 MONTHS_LIMIT = 600
 #: Data rows a single file of observations may hold; larger files are refused while read.
@@ -69,7 +71,7 @@ def year_problem(year: int) -> str | None:
 def amount_parse(text: str, *, digits: int = AMOUNT_DIGITS) -> tuple[Decimal | None, str | None]:
     """A euro amount written with a point as decimal separator, or the reason it is refused;
     `digits` is the column's precision (two of them decimals)."""
-    limit = Decimal(10) ** (digits - AMOUNT_DECIMALS)
+    limit = min(Decimal(10) ** (digits - AMOUNT_DECIMALS), AMOUNT_LIMIT)
     try:
         value = Decimal(text.strip())
     except (InvalidOperation, ValueError):

@@ -382,7 +382,7 @@ def read_regis(
                 first.total_funding = (first.total_funding or Decimal(0)) + total
             if max([first.total_funding or 0, *first.funding.values()]) >= AMOUNT_LIMIT:
                 check.error(row, p["total"], "the CUP's rows add up to more than the "
-                            "largest amount stored (10^14 euro)", cup)  # fmt: skip
+                            "largest amount accepted (10^13 euro)", cup)  # fmt: skip
             continue
         by_cup[cup] = len(records)
         records.append(

@@ -9,7 +9,6 @@ failed logins) is deleted.
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from typing import Any
 from typing import Any as Account  # a user of django.contrib.auth (or AnonymousUser)
@@ -17,6 +16,8 @@ from typing import Any as Account  # a user of django.contrib.auth (or Anonymous
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+
+from territori.core import jsonsafe
 
 from .models import (
     ConsentRecord,
@@ -138,7 +139,7 @@ def participant_archive(user: Account) -> bytes:
     data = participant_data(user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
+        archive.writestr("data.json", jsonsafe.dumps(data, ensure_ascii=False, indent=2))
         for contribution in Contribution.objects.filter(author=user).prefetch_related(
             "attachments"
         ):

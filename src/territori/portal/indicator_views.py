@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from territori.core import jsonsafe
 from territori.indicators import comparisons as cmp
 from territori.indicators import selectors as ind
 from territori.indicators.models import Assessment, Indicator
@@ -289,7 +288,8 @@ def indicator_data(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
             "observations": [dict(zip(DATA_HEADER, row, strict=True)) for row in rows],
         }  # fmt: skip
         response = HttpResponse(
-            json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8"
+            jsonsafe.dumps(body, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
         )
     else:
         raise Http404(_("Unknown format"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.db.models import Count
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag
 
+from territori.core import jsonsafe
 from territori.core.models import DataStatus
 from territori.frameworks import selectors as fw
 from territori.frameworks.models import Framework, Node
@@ -345,7 +345,7 @@ def topology(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def chart_json(chart: dict[str, Any]) -> str:
-    return json.dumps(chart["spec"])
+    return jsonsafe.dumps(chart["spec"])
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from typing import Any
 
 from django.db.models import Max, QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from territori.core import jsonsafe
 
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 CC_BY_4_NAMES = {"cc by 4.0", "cc-by-4.0", "cc-by 4.0", "creative commons by 4.0", CC_BY_4}
@@ -493,7 +494,7 @@ def dataset_csv(dataset: Dataset) -> Iterator[str]:
 def dataset_json(dataset: Dataset) -> bytes:
     names = [column.name for column in dataset.columns]
     records = [dict(zip(names, row, strict=True)) for row in _public_rows(dataset)]
-    return json.dumps(
+    return jsonsafe.dumps(
         {"dataset": dataset.key, "licence": dataset.licence, "records": records},
         ensure_ascii=False,
         separators=(",", ":"),

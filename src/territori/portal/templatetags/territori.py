@@ -5,12 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from territori.core import jsonsafe
 from territori.portal.charts import sparkline_points
 
 register = template.Library()
+
+
+@register.filter
+def finite_json_script(value: Any, element_id: str) -> str:
+    """Django's json_script, with NaN and infinities written as null (valid JSON)."""
+    return json_script(jsonsafe.finite(value), element_id)
+
 
 GAP_LABELS = {
     "on_track": gettext_noop("on track"),
