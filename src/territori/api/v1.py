@@ -10,6 +10,7 @@ import io
 from typing import Any, Literal
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -57,6 +58,18 @@ api = NinjaAPI(
     renderer=FiniteJSONRenderer(),
 )
 MAX_CSV_ROWS = 200_000
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api.create_response(
+        request,
+        {"detail": f"the request body is larger than the API's limit of {limit:,} bytes"},
+        status=413,
+    )
+
+
 _DETAIL = {"application/json": {"schema": {"type": "object", "properties": {"detail": {}}}}}
 #: Errors every operation may answer: a missing object, invalid parameters.
 #: Error answers every operation documents. Integer codes, like django-ninja's own, so the two

@@ -212,6 +212,13 @@ def _batch_build(
     )
 
 
+def _reject(batch: ImportBatch, data: bytes) -> None:
+    """Mark a batch rejected, keeping its file whole only up to REJECTED_KEPT_BYTES."""
+    batch.state = ImportBatch.State.REJECTED
+    if len(data) > REJECTED_KEPT_BYTES:
+        batch.original, batch.original_truncated = data[:REJECTED_HEAD_BYTES], True
+
+
 def _options(
     file_format: str | None, indicator: str | None, skip_unknown_territories: bool
 ) -> dict[str, Any]:
@@ -279,9 +286,7 @@ def observations_import(
     )
     if outcome.errors:
         if keep_rejected:
-            batch.state = ImportBatch.State.REJECTED
-            if len(data) > REJECTED_KEPT_BYTES:
-                batch.original, batch.original_truncated = data[:REJECTED_HEAD_BYTES], True
+            _reject(batch, data)
             batch.save()
             outcome.batch = batch
         return outcome
@@ -368,7 +373,10 @@ def observations_preview(
         options=_options(file_format, indicator, skip_unknown_territories),
         outcome=outcome,
     )
-    batch.state = ImportBatch.State.REJECTED if outcome.errors else ImportBatch.State.PREVIEWED
+    if outcome.errors:
+        _reject(batch, data)
+    else:
+        batch.state = ImportBatch.State.PREVIEWED
     batch.save()
     outcome.batch = batch
     return outcome

@@ -193,6 +193,9 @@ NINJA_PAGINATION_MAX_LIMIT = 1000
 #: Requests per minute allowed to one address (anonymous) and to one API token.
 TERRITORI_API_RATE_ANON = os.environ.get("TERRITORI_API_RATE_ANON", "600/m")
 TERRITORI_API_RATE_TOKEN = os.environ.get("TERRITORI_API_RATE_TOKEN", "1200/m")
+#: The largest request body read into memory (the API's file imports, form posts without
+#: files); beyond it the API answers 413 with a JSON error naming the limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Participation ---------------------------------------------------------------------------
 #: Registrations of meetings that ended more than this many days ago are deleted by
