@@ -156,8 +156,8 @@ def test_other_importers_refuse_files_beyond_their_row_limit(
 def test_projects_refuse_files_beyond_their_row_limit(tmp_path: Path) -> None:
     source = (HOSTILE / "opencoesione-1e14.csv").read_text().splitlines()
     path = tmp_path / "progetti.csv"
-    path.write_text(source[0] + "\n" + (source[1] + "\n") * 50_001)
-    _refused(["import_projects", "--opencoesione", str(path)], "more than 50,000 data rows")
+    path.write_text(source[0] + "\n" + (source[1] + "\n") * 30_001)
+    _refused(["import_projects", "--opencoesione", str(path)], "more than 30,000 data rows")
 
 
 def test_long_error_lists_are_summarised_by_kind(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ Importing the same file again changes nothing.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -162,6 +163,14 @@ def _import(
             for f in Funding.objects.filter(project__code__in=codes)
         }
         bodies = _implementing_bodies([r for r, _p in wanted], audit)
+        places_of: dict[int, dict[int, float]] = defaultdict(dict)
+        for (project_id, territory_id), share in current_places.items():
+            places_of[project_id][territory_id] = share
+        funding_of: dict[int, dict[str, Decimal]] = defaultdict(dict)
+        for (project_id, funding_source), amount in current_funding.items():
+            funding_of[project_id][funding_source] = amount
+        new: list[tuple[Project, ProjectRecord, dict[int, float]]] = []
+        relink: list[tuple[Project, ProjectRecord, dict[int, float]]] = []
         for record, places in wanted:
             code = _code(record)
             values = {name: getattr(record, name) for name in FIELDS} | {"source": source}
@@ -169,33 +178,48 @@ def _import(
                 values["implementing_body_id"] = bodies[record.implementing_body_code]
             project = existing.get(code)
             if project is None:
-                project = Project.objects.create(code=code, **values)
-                audit.created(project)
-                report.created += 1
-                changed_links = True
+                new.append((Project(code=code, **values), record, places))
+                continue
+            changed = audit.update_fields(project, values)
+            changed_links = places_of[project.pk] != places or funding_of[project.pk] != {
+                k: Decimal(v) for k, v in record.funding.items()
+            }
+            if changed or changed_links:
+                report.updated += 1
             else:
-                changed = audit.update_fields(project, values)
-                old_places = {t: s for (p, t), s in current_places.items() if p == project.pk}
-                old_funding = {s: a for (p, s), a in current_funding.items() if p == project.pk}
-                changed_links = old_places != places or old_funding != {
-                    k: Decimal(v) for k, v in record.funding.items()
-                }
-                if changed or changed_links:
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
+                report.unchanged += 1
             if changed_links:
-                Place.objects.filter(project=project).delete()
-                Funding.objects.filter(project=project).delete()
-                for instance in [
-                    *Place.objects.bulk_create(
-                        Place(project=project, territory_id=t, share=s) for t, s in places.items()
-                    ),
-                    *Funding.objects.bulk_create(
-                        Funding(project=project, source=k, amount=v)
-                        for k, v in record.funding.items()
-                    ),
-                ]:
-                    audit.created(instance)
+                relink.append((project, record, places))
+        # new projects in bulk (their search entries are written below, in this transaction)
+        created = Project.objects.bulk_create([p for p, _r, _pl in new], batch_size=1000)
+        for project in created:
+            audit.created(project)
+        report.created = len(created)
+        stale = [p.pk for p, _r, _pl in relink]
+        Place.objects.filter(project_id__in=stale).delete()
+        Funding.objects.filter(project_id__in=stale).delete()
+        links = [*new, *relink]
+        for instance in [
+            *Place.objects.bulk_create(
+                (
+                    Place(project=project, territory_id=t, share=share)
+                    for project, _r, places in links
+                    for t, share in places.items()
+                ),
+                batch_size=2000,
+            ),
+            *Funding.objects.bulk_create(
+                (
+                    Funding(project=project, source=k, amount=v)
+                    for project, record, _pl in links
+                    for k, v in record.funding.items()
+                ),
+                batch_size=2000,
+            ),
+        ]:
+            audit.created(instance)
+        from territori.publication.search import search_reindex
+
+        search_reindex(Project._meta.label, [p.pk for p in created])
         audit.save()
     return report

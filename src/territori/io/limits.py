@@ -29,7 +29,7 @@ MONTHS_LIMIT = 600
 ROWS_LIMIT = 200_000
 #: The same bound for the other importers, whose rows cost more to validate and write.
 FRAMEWORK_ROWS_LIMIT = 20_000  # nodes (and links) of one framework file
-PROJECT_ROWS_LIMIT = 50_000  # rows of one OpenCoesione / ReGiS file
+PROJECT_ROWS_LIMIT = 30_000  # rows of one OpenCoesione / ReGiS file
 ATLAS_ROWS_LIMIT = 20_000  # organisations, networks or memberships
 ZONE_ROWS_LIMIT = 20_000  # comuni of a zone list (Italy has under 8,000)
 PROGRAMME_ACTIONS_LIMIT = 2_000
