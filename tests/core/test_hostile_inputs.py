@@ -253,3 +253,37 @@ def test_api_answers_a_body_beyond_the_limit_with_413_naming_it(client: Any, set
     assert response.json() == {
         "detail": "the request body is larger than the API's limit of 1,024 bytes"
     }
+
+
+# --- Exports that cannot attack their readers ------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://example.org","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"]
+
+
+def test_csv_and_xlsx_exports_neutralise_formulas(client: Any) -> None:
+    import csv
+
+    from openpyxl import load_workbook
+
+    from territori.participation.models import Contribution
+
+    exported = client.get("/partecipa/contributi/esporta.csv").content.decode()
+    first_id = int(next(csv.reader(io.StringIO(exported.splitlines()[1])))[0])
+    Contribution.objects.filter(pk=first_id).update(title=FORMULAS[0], body=FORMULAS[1])
+    rows = list(
+        csv.reader(io.StringIO(client.get("/partecipa/contributi/esporta.csv").content.decode()))
+    )
+    row = next(r for r in rows[1:] if int(r[0]) == first_id)
+    assert "'" + FORMULAS[0] in row and "'" + FORMULAS[1] in row
+    book = load_workbook(io.BytesIO(client.get("/partecipa/contributi/esporta.xlsx").content))
+    cells = [c for r in book.active.iter_rows() for c in r if c.value in FORMULAS]
+    assert cells and all(c.data_type == "s" for c in cells), [(c.value, c.data_type) for c in cells]
+
+
+def test_csv_cell_keeps_numbers_and_escapes_formula_text() -> None:
+    from territori.io.tabular import csv_cell
+
+    assert [csv_cell(v) for v in FORMULAS] == ["'" + v for v in FORMULAS]
+    assert [csv_cell(v) for v in ("-12.5", "+3", -4, 1.5, None, "\tx", "\rx", "ok")] == [
+        "-12.5", "+3", -4, 1.5, "", "'\tx", "'\rx", "ok",
+    ]  # fmt: skip

@@ -25,6 +25,7 @@ from territori.coherence.models import AgreedScore, Matrix
 from territori.core import jsonsafe
 from territori.frameworks.models import Framework, Node
 from territori.indicators.models import Assessment, CompositeValue, Indicator, Observation
+from territori.io.tabular import csv_cell
 from territori.participation.models import Contribution, Meeting, Process
 from territori.territories.models import Territory
 
@@ -320,7 +321,7 @@ def observation_csv(request: HttpRequest, filters: Query[ObservationFilters]) ->
     for count, row in enumerate(rows.iterator(chunk_size=5000), start=1):
         if count > MAX_CSV_ROWS:
             raise HttpError(422, f"more than {MAX_CSV_ROWS} rows: add filters")
-        writer.writerow(row)
+        writer.writerow([csv_cell(value) for value in row])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="observations.csv"'
     return response

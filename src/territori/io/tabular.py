@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import RowError
 from .limits import ROWS_LIMIT
@@ -199,6 +201,38 @@ def require_columns(
     ]
 
 
+#: A spreadsheet reads a CSV cell starting with one of these as a formula (or a DDE call).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*(?:[eE][+-]?\d+)?")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell that no spreadsheet runs: text starting like a formula gets a leading
+    apostrophe (OWASP's advice); numbers, and text that is only a number, are left alone."""
+    if value is None:
+        return ""
+    formula = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+    if formula and not _PLAIN_NUMBER.fullmatch(str(value)):
+        return "'" + str(value)
+    return value
+
+
+def xlsx_cells(sheet: Any, row: Iterable[object]) -> list[object]:
+    """A row for `sheet.append` in which text starting with "=" stays text: openpyxl would
+    otherwise store it as a live formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells: list[object] = []
+    for value in row:
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            cells.append(cell)
+        else:
+            cells.append(value)
+    return cells
+
+
 def write_xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
     """A workbook with one sheet per entry; the first row of each is its header (bold)."""
     from openpyxl import Workbook
@@ -210,7 +244,7 @@ def write_xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
     for name, rows in sheets.items():
         worksheet = workbook.create_sheet(title=name)
         for row in rows:
-            worksheet.append(row)
+            worksheet.append(xlsx_cells(worksheet, row))
         for cell in worksheet[1] if rows else []:
             cell.font = Font(bold=True)
         worksheet.freeze_panes = "A2"
@@ -222,7 +256,7 @@ def write_xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
 def write_csv(header: list[str], rows: list[list[object]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([csv_cell(name) for name in header])
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([csv_cell(value) for value in row])
     return buffer.getvalue().encode("utf-8")

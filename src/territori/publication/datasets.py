@@ -20,6 +20,7 @@ from django.db.models import Max, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from territori.core import jsonsafe
+from territori.io.tabular import csv_cell, xlsx_cells
 
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 CC_BY_4_NAMES = {"cc by 4.0", "cc-by-4.0", "cc-by 4.0", "creative commons by 4.0", CC_BY_4}
@@ -487,7 +488,7 @@ def dataset_csv(dataset: Dataset) -> Iterator[str]:
     writer.writerow([column.name for column in dataset.columns])
     yield flush()
     for row in _public_rows(dataset):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([csv_cell(value) for value in row])
         yield flush()
 
 
@@ -508,7 +509,7 @@ def dataset_xlsx(dataset: Dataset) -> bytes:
     sheet = book.create_sheet(dataset.key[:31])
     sheet.append([column.name for column in dataset.columns])
     for row in _public_rows(dataset):
-        sheet.append(row)
+        sheet.append(xlsx_cells(sheet, row))
     columns = book.create_sheet("dizionario")
     columns.append(["column", "type", "description_it", "description_en"])
     for column in dataset.columns:
@@ -539,7 +540,7 @@ def bulk_zip(catalogue_jsonld: str) -> bytes:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["dataset", "column", "type", "description_it", "description_en"])
-        writer.writerows(data_dictionary_rows())
+        writer.writerows([csv_cell(v) for v in row] for row in data_dictionary_rows())
         archive.writestr("dizionario-dati.csv", buffer.getvalue())
         archive.writestr("catalogo.jsonld", catalogue_jsonld)
         lines = [
