@@ -237,6 +237,9 @@ def test_login_lock_out_after_repeated_failures(client: Any) -> None:
         "/account/accedi/", {"username": "locked@example.org", "password": "x-Secret-123"}
     )
     assert response.status_code == 200 and "_auth_user_id" not in client.session  # locked
+    assert "Troppi tentativi falliti" in response.content.decode()  # and told so
+    # refused attempts do not extend the lock
+    assert LoginFailure.objects.filter(username="locked@example.org").count() == 5
     LoginFailure.objects.update(at=timezone.now() - dt.timedelta(minutes=16))
     response = client.post(
         "/account/accedi/", {"username": "locked@example.org", "password": "x-Secret-123"}
@@ -499,3 +502,91 @@ def test_minutes_are_sanitised_on_save() -> None:
     assert "<script" not in meeting.minutes and "onclick" not in meeting.minutes
     assert "javascript:" not in meeting.minutes and "<img" not in meeting.minutes
     assert "<h2>Esiti</h2>" in meeting.minutes and 'href="https://example.org"' in meeting.minutes
+
+
+def _login(client: Any, username: str, password: str, ip: str) -> Any:
+    return client.post(
+        "/account/accedi/", {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_failures_from_elsewhere_slow_an_account_down_but_never_lock_its_owner_out() -> None:
+    from django.test import Client
+
+    make_user("target")
+    attacker, owner = Client(), Client()
+    for i in range(8):  # spread over eight addresses: none reaches the per-address limit
+        LoginFailure.objects.create(
+            username="target@example.org", ip=f"203.0.113.{i}",
+            at=timezone.now() - dt.timedelta(seconds=40),
+        )  # fmt: skip
+    # 8 failures, 3 beyond the limit: a delay of 2^3 = 8 s since the latest, long passed
+    assert _login(owner, "target@example.org", "x-Secret-123", "198.51.100.7").status_code == 302
+    for i in range(8):
+        LoginFailure.objects.create(username="target@example.org", ip=f"203.0.113.{i}")
+    response = _login(attacker, "target@example.org", "x-Secret-123", "192.0.2.1")
+    assert response.status_code == 200 and "_auth_user_id" not in attacker.session
+    assert "Riprova tra" in response.content.decode()  # delayed, and told for how long
+    LoginFailure.objects.update(at=timezone.now() - dt.timedelta(seconds=20))
+    assert _login(owner, "target@example.org", "x-Secret-123", "198.51.100.7").status_code == 302
+
+
+def test_lock_is_per_address_and_covers_staff_accounts() -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    User.objects.create_user("staff@example.org", password="x-Secret-123", is_staff=True)
+    for _ in range(5):
+        _login(Client(), "staff@example.org", "wrong", "192.0.2.9")
+    state = services.login_lock_state("staff@example.org", "192.0.2.9")
+    assert state.address and 890 <= state.wait <= 900
+    assert _login(Client(), "staff@example.org", "x-Secret-123", "192.0.2.9").status_code == 200
+    # the same account from another address: five failures cost a 1 s delay, no lock
+    other = services.login_lock_state("staff@example.org", "198.51.100.1")
+    assert not other.address and other.wait <= 1
+    LoginFailure.objects.update(at=timezone.now() - dt.timedelta(seconds=2))
+    assert _login(Client(), "staff@example.org", "x-Secret-123", "198.51.100.1").status_code == 302
+
+
+def test_failed_logins_are_purged_after_the_retention_period() -> None:
+    from django.core.management import call_command
+
+    old = LoginFailure.objects.create(username="a@example.org", ip="192.0.2.1")
+    LoginFailure.objects.filter(pk=old.pk).update(at=timezone.now() - dt.timedelta(days=31))
+    recent = LoginFailure.objects.create(username="a@example.org", ip="192.0.2.1")
+    out = io.StringIO()
+    call_command("purge_login_failures", stdout=out)
+    assert "1 failed-login record(s) deleted" in out.getvalue()
+    assert list(LoginFailure.objects.filter(username="a@example.org")) == [recent]
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "remote", "expected"),
+    [
+        (0, "6.6.6.6", "10.0.0.2", "10.0.0.2"),  # no proxy: the header is the client's word
+        (1, "6.6.6.6, 198.51.100.4", "10.0.0.2", "198.51.100.4"),  # nginx appended the client
+        (1, "198.51.100.4", "10.0.0.2", "198.51.100.4"),
+        (2, "6.6.6.6, 198.51.100.4, 10.0.0.5", "10.0.0.2", "198.51.100.4"),
+        (1, "not-an-address", "10.0.0.2", "10.0.0.2"),
+        (1, "", "10.0.0.2", "10.0.0.2"),
+    ],
+)
+def test_client_address_trusts_only_the_configured_proxies(
+    settings: Any, proxies: int, forwarded: str, remote: str, expected: str
+) -> None:
+    from django.test import RequestFactory
+
+    from territori.core.ratelimit import client_ip
+
+    settings.TERRITORI_TRUSTED_PROXIES = proxies
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
+    assert client_ip(request) == expected
+
+
+def test_login_without_next_lands_on_the_account_page(client: Any) -> None:
+    make_user("lands")
+    response = client.post(
+        "/account/accedi/", {"username": "lands@example.org", "password": "x-Secret-123"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/account/"
+    assert client.get(response["Location"]).status_code == 200

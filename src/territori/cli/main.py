@@ -9,7 +9,7 @@ territori fetch-istat FLOW KEY      territori worker
 territori import-atlas FILE [--kind organisations|networks|memberships]
 territori import-projects --opencoesione FILE | --regis PROGETTI LOCALIZZAZIONE
 territori import-pnrr-mapping FILE
-territori purge-registrations [--days N]
+territori purge-registrations [--days N]   territori purge-login-failures [--days N]
 territori build-report YEAR         territori search-rebuild
 territori assess | composite | project | coherence-metrics FILE ...   (no database needed)
 territori <any Django command> ...
@@ -53,6 +53,10 @@ COMMANDS = {
     "purge-registrations": (
         "purge_registrations",
         "Delete registrations of past meetings after the retention period (--days)",
+    ),
+    "purge-login-failures": (
+        "purge_login_failures",
+        "Delete failed-login records after the retention period (--days)",
     ),
     "build-report": ("build_report", "Build a monitoring report now (HTML and PDF): YEAR"),
     "search-rebuild": ("search_rebuild", "Rebuild the site search index"),

@@ -1,7 +1,9 @@
 """Lock-out after repeated failed logins, for every login form (the portal's and the admin's).
 
-The backend refuses a locked account name before checking the password; the signal
-handlers record failures and clear them after a successful login.
+The backend refuses an attempt the lock-out policy stops (`login_lock_state`: by account and
+address, with a progressive delay) before checking the password; the signal handlers record
+real failures (not refused attempts, which would only extend the lock) and clear them after
+a successful login.
 """
 
 from __future__ import annotations
@@ -25,10 +27,14 @@ class LockoutBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> Any:
-        from .services import login_locked
+        from .services import login_lock_state
 
-        if username and login_locked(username):
-            raise PermissionDenied("locked out")  # stops the other backends too
+        if username:
+            lock = login_lock_state(username, client_ip(request) if request else None)
+            if lock.refused:
+                if request is not None:
+                    request.territori_login_lock = lock  # type: ignore[attr-defined]
+                raise PermissionDenied("locked out")  # stops the other backends too
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
@@ -39,6 +45,8 @@ def _record_failure(
     from .services import login_failure_record
 
     username = credentials.get("username")
+    if request is not None and getattr(request, "territori_login_lock", None) is not None:
+        return  # refused before the password was checked: not a new failure
     if username:
         login_failure_record(str(username), client_ip(request) if request else None)
 

@@ -119,11 +119,32 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         "invalid_login": _(
-            "Wrong email or password. After several failed attempts the account is locked "
-            "for a few minutes."
+            "Wrong email or password. After several failed attempts from the same address "
+            "the account is locked there for a few minutes."
         ),
         "inactive": _("This account is inactive."),
     }
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            lock = getattr(self.request, "territori_login_lock", None)
+            if lock is None:
+                raise
+        minutes = max(1, round(lock.wait / 60))
+        if lock.address:
+            message = _(
+                "Too many failed attempts for this account from this address: it is locked "
+                "here for %(minutes)s minute(s). Wait, or ask the site's staff for help if you "
+                "no longer know your password. Nobody else is locked out by this."
+            ) % {"minutes": minutes}
+        else:
+            message = _(
+                "There have been many failed attempts on this account, from several places: "
+                "for safety each attempt now waits. Try again in %(seconds)s second(s)."
+            ) % {"seconds": lock.wait}
+        raise forms.ValidationError(message, code="locked")
 
 
 class ContributionForm(HoneypotMixin):

@@ -131,12 +131,53 @@ def is_verified_participant(user: Account) -> bool:
     return bool(participant and participant.verified) or bool(getattr(user, "is_staff", False))
 
 
-def login_locked(username: str, *, now: dt.datetime | None = None) -> bool:
-    """Too many failed logins for this name in the lock-out window."""
+@dataclass(frozen=True)
+class LoginLock:
+    """Why an attempt on an account is refused before its password is checked.
+
+    `address`: this address failed too often for this account (locked for `wait` seconds);
+    otherwise `wait` > 0 is the progressive delay that failures from all addresses impose.
+    """
+
+    address: bool = False
+    wait: int = 0
+
+    @property
+    def refused(self) -> bool:
+        return self.address or self.wait > 0
+
+
+def login_lock_state(username: str, ip: str | None, *, now: dt.datetime | None = None) -> LoginLock:
+    """The lock-out policy: by account and address together, so nobody can lock someone
+    else out by failing on purpose from elsewhere.
+
+    - From one address, TERRITORI_LOGIN_FAILURES failures within the window lock that
+      address out of that account until the window has passed.
+    - From all addresses together, each failure beyond that number doubles a delay (1 s,
+      2 s, 4 s … up to TERRITORI_LOGIN_DELAY_MAX) counted from the latest failure: a guesser
+      spread over many addresses is slowed down, while the owner, from their own address,
+      still gets in with the right password after at most that delay.
+    """
     now = now or timezone.now()
     since = now - dt.timedelta(minutes=settings.TERRITORI_LOGIN_LOCKOUT_MINUTES)
-    failures = LoginFailure.objects.filter(username=username.strip().lower(), at__gte=since)
-    return failures.count() >= settings.TERRITORI_LOGIN_FAILURES
+    failures = list(
+        LoginFailure.objects.filter(username=username.strip().lower()[:150], at__gte=since)
+        .order_by("at")
+        .values_list("ip", "at")
+    )
+    limit = settings.TERRITORI_LOGIN_FAILURES
+    mine = [at for address, at in failures if ip and address == ip]
+    if len(mine) >= limit:
+        window = dt.timedelta(minutes=settings.TERRITORI_LOGIN_LOCKOUT_MINUTES)
+        return LoginLock(
+            address=True, wait=max(1, int((mine[-limit] + window - now).total_seconds()))
+        )
+    beyond = len(failures) - limit
+    if beyond < 0:
+        return LoginLock()
+    delay = min(2**beyond, settings.TERRITORI_LOGIN_DELAY_MAX)
+    left = delay - (now - failures[-1][1]).total_seconds()
+    return LoginLock(wait=int(left) + 1) if left > 0 else LoginLock()
 
 
 def login_failure_record(username: str, ip: str | None) -> None:
@@ -145,6 +186,14 @@ def login_failure_record(username: str, ip: str | None) -> None:
 
 def login_failures_clear(username: str) -> None:
     LoginFailure.objects.filter(username=username.strip().lower()).delete()
+
+
+def login_failures_purge(*, days: int | None = None, now: dt.datetime | None = None) -> int:
+    """Delete failed-login records older than the retention period; returns how many."""
+    days = settings.TERRITORI_LOGIN_FAILURE_RETENTION_DAYS if days is None else days
+    before = (now or timezone.now()) - dt.timedelta(days=days)
+    deleted, _ = LoginFailure.objects.filter(at__lt=before).delete()
+    return deleted
 
 
 def public_name(user: Account) -> str:

@@ -142,6 +142,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
 LOGIN_URL = "participation:login"
+#: After logging in without a `next`, people land on their account page.
+LOGIN_REDIRECT_URL = "participation:account"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -205,6 +207,20 @@ TERRITORI_REGISTRATION_RETENTION_DAYS = int(
 )
 #: The public address used in emails (confirmation links, unsubscribe links).
 TERRITORI_BASE_URL = os.environ.get("TERRITORI_BASE_URL", "http://127.0.0.1:8000")
-#: Failed logins allowed per account name in LOGIN_LOCKOUT_MINUTES before it is locked.
+#: Failed logins allowed for one account from one address in LOGIN_LOCKOUT_MINUTES before
+#: that address is locked out of that account; beyond the same number from all addresses
+#: together, every attempt on the account waits a delay that doubles with each failure (up
+#: to LOGIN_DELAY_MAX seconds). See participation/services.py, login_lock_state.
 TERRITORI_LOGIN_FAILURES = int(os.environ.get("TERRITORI_LOGIN_FAILURES", "5"))
 TERRITORI_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("TERRITORI_LOGIN_LOCKOUT_MINUTES", "15"))
+TERRITORI_LOGIN_DELAY_MAX = int(os.environ.get("TERRITORI_LOGIN_DELAY_MAX", "300"))
+#: Failed-login records are deleted after this many days (`territori purge-login-failures`,
+#: also run by `territori purge-registrations`).
+TERRITORI_LOGIN_FAILURE_RETENTION_DAYS = int(
+    os.environ.get("TERRITORI_LOGIN_FAILURE_RETENTION_DAYS", "30")
+)
+#: Reverse proxies in front of the server that append the client's address to
+#: X-Forwarded-For (nginx with proxy_add_x_forwarded_for: 1). 0 = the header is ignored.
+#: Rate limits, the login lock-out and the API's throttles all read the address this way.
+TERRITORI_TRUSTED_PROXIES = int(os.environ.get("TERRITORI_TRUSTED_PROXIES", "0"))
+NINJA_NUM_PROXIES = TERRITORI_TRUSTED_PROXIES
