@@ -590,3 +590,85 @@ def test_login_without_next_lands_on_the_account_page(client: Any) -> None:
     )
     assert response.status_code == 302 and response["Location"] == "/account/"
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_deleting_an_account_frees_its_place_and_anonymises_the_audit_log(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from territori.core.models import AuditEntry
+
+    leaving, waiting = make_user("leaving-seat"), make_user("waiting-seat")
+    meeting = make_meeting(capacity=1, code="seat")
+    services.meeting_register(meeting, leaving)
+    queued = services.meeting_register(meeting, waiting)
+    assert queued.status == Registration.Status.WAITING
+    contribution = services.contribution_submit(
+        user=leaving, process=open_process(), kind="proposal", title="Proposta di Mario",
+        body="Testo personale",
+    )  # fmt: skip
+    staff = get_user_model().objects.create_user("moderator-seat", is_staff=True)
+    services.contribution_answer(contribution, status="accepted", answer="Grazie", actor=staff)
+    entries = AuditEntry.objects.filter(
+        model="participation.contribution", object_id=str(contribution.pk)
+    )
+    assert "Proposta di Mario" in json.dumps(
+        [e.before for e in entries] + [e.object_repr for e in entries]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.participant_delete(leaving)
+    queued.refresh_from_db()
+    assert queued.status == Registration.Status.CONFIRMED  # moved up, as on a cancellation
+    assert any("seat" in str(m.body) or m.to == ["waiting-seat@example.org"] for m in mail.outbox)
+    text = json.dumps(
+        [[e.before, e.after, e.object_repr] for e in entries.all()], ensure_ascii=False
+    )
+    assert "Proposta di Mario" not in text and "Testo personale" not in text
+    assert "leaving-seat" not in text
+    assert entries.exists() and all(e.before.get("status") for e in entries.all())  # kept
+
+
+def test_sign_up_does_not_reveal_whether_an_address_is_registered(
+    client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    make_user("known")
+    form = {
+        "display_name": "Qualcuno", "password1": "y-Another-456", "password2": "y-Another-456",
+        "consent": "on",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        new = client.post("/account/registrati/", {**form, "email": "fresh@example.org"})
+        known = client.post("/account/registrati/", {**form, "email": "Known@example.org"})
+    assert new.status_code == known.status_code == 200
+    strip = lambda r, e: r.content.decode().replace(e, "")  # noqa: E731
+    assert strip(new, "fresh@example.org") == strip(known, "Known@example.org")
+    assert [m.to for m in mail.outbox] == [["fresh@example.org"], ["known@example.org"]]
+    assert "Esiste già un account" in mail.outbox[1].subject
+    assert get_user_model().objects.filter(username__iexact="known@example.org").count() == 1
+
+
+def test_read_only_data_directory_gives_a_maintenance_page_and_a_failing_health_check(
+    client: Any, settings: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    import errno
+
+    from territori.core import middleware
+
+    settings.VAR_DIR = tmp_path
+    assert client.get("/salute/").status_code == 200
+    monkeypatch.setattr(middleware.os, "access", lambda path, mode: False)
+    health = client.get("/salute/")
+    assert health.status_code == 503 and "read-only" in health.json()["problem"]
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    from territori.participation import views
+
+    monkeypatch.setattr(views, "contribution_support", refuse)
+    user = make_user("reader")
+    client.force_login(user)
+    contribution = Contribution.objects.filter(hidden_at__isnull=True).first()
+    assert contribution is not None
+    response = client.post(f"/partecipa/contributi/{contribution.pk}/sostieni/")
+    assert response.status_code == 503 and response["Retry-After"] == "300"
+    assert "Temporaneamente non disponibile" in response.content.decode()

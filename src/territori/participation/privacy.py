@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from territori.core import jsonsafe
+from territori.core.models import AuditEntry
 
 from .models import (
     ConsentRecord,
@@ -151,10 +152,56 @@ def participant_archive(user: Account) -> bytes:
     return buffer.getvalue()
 
 
+#: Fields of a contribution that name or quote its author, blanked in its audit entries.
+AUDIT_PERSONAL_FIELDS = {
+    "author_id": None,
+    "author_name": REMOVED_PARTICIPANT,
+    "title": "",
+    "body": "",
+}
+
+
+def audit_anonymise(contribution_ids: list[str]) -> int:
+    """Remove the author's name and the text from the audit entries of these contributions
+    (their status, moderation and dates stay); returns the entries changed."""
+    entries = list(
+        AuditEntry.objects.filter(
+            model="participation.contribution", object_id__in=contribution_ids
+        )
+    )
+    for entry in entries:
+        entry.object_repr = f"{REMOVED_PARTICIPANT} #{entry.object_id}"
+        for side in ("before", "after"):
+            data = getattr(entry, side)
+            if isinstance(data, dict):
+                setattr(entry, side, {
+                    key: AUDIT_PERSONAL_FIELDS[key] if key in AUDIT_PERSONAL_FIELDS and value else value
+                    for key, value in data.items()
+                })  # fmt: skip
+    AuditEntry.objects.bulk_update(entries, ["object_repr", "before", "after"])
+    return len(entries)
+
+
 @transaction.atomic
 def participant_delete(user: Account) -> dict[str, int]:
-    """Delete the account; public contributions stay under "partecipante rimosso"."""
+    """Delete the account; public contributions stay under "partecipante rimosso".
+
+    A confirmed place at a meeting still to come is cancelled first, so the first person
+    waiting moves up as when someone cancels; the audit log keeps what changed, but not who
+    wrote it nor the text they wrote.
+    """
+    from .services import registration_cancel
+
     email = str(getattr(user, "email", ""))
+    for registration in Registration.objects.filter(
+        user=user, status=Registration.Status.CONFIRMED
+    ).select_related("meeting"):
+        if not registration.meeting.is_past():
+            registration_cancel(registration)
+    contribution_ids = [
+        str(pk) for pk in Contribution.objects.filter(author=user).values_list("pk", flat=True)
+    ]
+    audit_anonymise(contribution_ids)
     counts = {
         "contributions_anonymised": Contribution.objects.filter(author=user).update(
             author=None, author_name=REMOVED_PARTICIPANT

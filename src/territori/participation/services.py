@@ -81,11 +81,18 @@ def email_normalise(email: str) -> str:
 
 
 @transaction.atomic
-def participant_sign_up(*, email: str, password: str, display_name: str) -> Account:
-    """A participant account (email as user name), its consent, and the verification email."""
+def participant_sign_up(*, email: str, password: str, display_name: str) -> Account | None:
+    """A participant account (email as user name), its consent, and the verification email.
+
+    When the address already has an account nothing is created and its owner gets an email
+    saying so (None is returned): the page answers the same either way, so sign-up never
+    tells a stranger whether an address is registered.
+    """
     email = email_normalise(email)
-    if User.objects.filter(username__iexact=email).exists():
-        raise ParticipationError(_("An account with this email already exists."), "email")
+    existing = User.objects.filter(username__iexact=email).first()
+    if existing is not None:
+        transaction.on_commit(lambda: already_registered_email_send(existing))
+        return None
     user = User.objects.create_user(username=email, email=email, password=password)
     Participant.objects.create(user=user, display_name=display_name.strip())
     consent_record(ConsentRecord.Purpose.ACCOUNT, user=user)
@@ -105,6 +112,13 @@ def verification_email_send(user: Account) -> None:
         body,
         to=[user.email],
     ).send()
+
+
+def already_registered_email_send(user: Account) -> None:
+    link = absolute_url(reverse("participation:login"))
+    body = render_to_string("participation/email/already_registered.txt", {"login": link})
+    if user.email:
+        EmailMessage(_("An account with this address already exists"), body, to=[user.email]).send()
 
 
 def email_verify(token: str) -> Account:

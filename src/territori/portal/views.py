@@ -349,6 +349,12 @@ def chart_json(chart: dict[str, Any]) -> str:
 
 
 def health(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers and the data directory takes writes; 503 saying why."""
+    from territori.core.middleware import data_dir_problem
+
+    problem = data_dir_problem()
+    if problem is not None:
+        return JsonResponse({"status": "error", "problem": problem}, status=503)
     return JsonResponse(
         {"status": "ok", "frameworks": Framework.objects.aggregate(n=Count("id"))["n"]}
     )
