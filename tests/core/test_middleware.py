@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -31,3 +33,33 @@ def test_nul_characters_are_refused_without_touching_the_database(
 
 def test_ordinary_requests_pass(client) -> None:
     assert client.get("/api/v1/comparisons/scorecards/201?grouping=bes").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/", "/indicatori/UBB/", "/api/v1/docs", "/api/v1/frameworks/", "/salute/"]
+)
+def test_every_answer_carries_the_security_policies(client: Any, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/", "/indicatori/UBB/", "/coerenza/", "/atlante/progetti/pnrr-c81f22003040001/"]
+)
+def test_pages_have_no_inline_scripts_or_style_attributes(client: Any, url: str) -> None:
+    import re
+
+    html = client.get(url).content.decode()
+    inline_scripts = [
+        tag for tag in re.findall(r"<script\b[^>]*>", html)
+        if "src=" not in tag and 'type="application/json"' not in tag
+    ]  # fmt: skip
+    assert not inline_scripts
+    assert not re.search(r"<[^>]+\sstyle=", html) and "<style" not in html

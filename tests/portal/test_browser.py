@@ -74,14 +74,25 @@ def page(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             ],
         )
         context = browser.new_context(viewport={"width": 1280, "height": 900})
-        yield context.new_page()
+        opened = context.new_page()
+        refused: list[str] = []  # the Content-Security-Policy must never have to refuse
+
+        def on_console(message: Any) -> None:
+            if "Content Security Policy" in message.text:
+                refused.append(f"{opened.url}: {message.text}")
+
+        opened.on("console", on_console)
+        yield opened
         browser.close()
+        assert not refused, refused
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     axe = Path(settings.NODE_MODULES_DIR) / "axe-core" / "axe.min.js"
     assert axe.exists(), "run npm ci (axe-core is a dev dependency)"
-    page.add_script_tag(content=axe.read_text())
+    page.evaluate(
+        axe.read_text()
+    )  # through the debugger protocol: the page's CSP allows no inline script
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
     )

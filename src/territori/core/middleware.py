@@ -106,3 +106,26 @@ class StorageFailureMiddleware:
             response = HttpResponse(body, status=503)
         response["Retry-After"] = "300"
         return response
+
+
+class SecurityHeadersMiddleware:
+    """The Content-Security-Policy and Permissions-Policy of every answer (settings
+    TERRITORI_CONTENT_SECURITY_POLICY and TERRITORI_PERMISSIONS_POLICY).
+
+    The policy allows scripts and styles from the site only: no inline scripts or styles,
+    no eval (charts use Vega's expression interpreter), no frames of the site elsewhere.
+    Django 6.0 brings its own CSP middleware; until then this is the whole of it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = settings.TERRITORI_CONTENT_SECURITY_POLICY
+        self.permissions = settings.TERRITORI_PERMISSIONS_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Content-Security-Policy", self.policy)
+        if self.permissions:
+            response.headers.setdefault("Permissions-Policy", self.permissions)
+        return response

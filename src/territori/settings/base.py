@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "territori.core.middleware.SecurityHeadersMiddleware",
     "territori.core.middleware.RefuseNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +68,18 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "territori.core.middleware.StorageFailureMiddleware",
 ]
+
+#: Sent with every answer (core.middleware.SecurityHeadersMiddleware). Scripts and styles from
+#: the site only, no inline code, no eval; images may be data:/blob: URLs (chart downloads).
+TERRITORI_CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'",
+    "img-src 'self' data: blob:", "font-src 'self' data:", "connect-src 'self'",
+    "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+])  # fmt: skip
+TERRITORI_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 ROOT_URLCONF = "territori.urls"
 WSGI_APPLICATION = "territori.wsgi.application"

@@ -11,6 +11,11 @@
     var spec = JSON.parse(source.textContent);
     vegaEmbed(element, spec, {
       renderer: "svg",
+      // No eval (the expression interpreter) and no injected <style> elements: the site's
+      // Content-Security-Policy allows neither; the styles come from vega-embed.css.
+      ast: true,
+      defaultStyle: false,
+      tooltip: { disableDefaultStyle: true },
       actions: { export: true, source: false, compiled: false, editor: false },
       i18n: labels,
       formatLocale: lang.indexOf("en") === 0 ? undefined : { decimal: ",", thousands: ".", grouping: [3], currency: ["", " €"] }
