@@ -287,3 +287,85 @@ def test_csv_cell_keeps_numbers_and_escapes_formula_text() -> None:
     assert [csv_cell(v) for v in ("-12.5", "+3", -4, 1.5, None, "\tx", "\rx", "ok")] == [
         "-12.5", "+3", -4, 1.5, "", "'\tx", "'\rx", "ok",
     ]  # fmt: skip
+
+
+def test_deeply_nested_yaml_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("framework: " + "[" * 5_000 + "]" * 5_000 + "\n")
+    _refused(["import_framework", str(path)], "nested more than 40 levels deep")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["import_atlas", str(HOSTILE / "not-a-zip.xlsx")], "not an Excel workbook"),
+        (["import_framework", str(HOSTILE / "not-a-zip.xlsx")], "not an Excel workbook"),
+        (["import_zones", str(HOSTILE / "not-a-zip.xlsx")], "not an Excel workbook"),
+        (["import_pnrr_mapping", str(HOSTILE / "not-a-zip.xlsx")], "not an Excel workbook"),
+        (["import_pnrr_mapping", str(HOSTILE / "pnrr-mapping-header-only.csv")], "no data rows"),
+        (_indicators("obs-header-only.csv"), "no data rows"),
+        (
+            ["import_projects", "--opencoesione", str(HOSTILE / "opencoesione-header-only.csv")],
+            "no data rows",
+        ),
+        (["import_framework", str(HOSTILE / "framework-header-only.csv")], "no data rows"),
+        (["import_atlas", str(HOSTILE / "organizzazioni-header-only.csv")], "no data rows"),
+    ],
+    ids=[
+        "atlas",
+        "framework",
+        "zones",
+        "pnrr-mapping",
+        "pnrr-mapping-empty",
+        "observations-empty",
+        "projects-empty",
+        "framework-empty",
+        "atlas-empty",
+    ],
+)
+def test_every_importer_refuses_a_broken_workbook_or_an_empty_file(
+    args: list[str], expected: str
+) -> None:
+    _refused(args, expected)
+
+
+def test_staff_page_shows_the_reason_for_a_hostile_json_stat(client: Any) -> None:
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("analyst-jsonstat", is_staff=True)
+    user.groups.add(Group.objects.get(name="analyst"))
+    client.force_login(user)
+    before = _counts()
+    response = client.post(
+        "/staff/indicatori/importa/",
+        {
+            "file": _upload("x.json", (HOSTILE / "jsonstat-index-out-of-range.json").read_bytes()),
+            "indicator": "UBB",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "category &#x27;001272&#x27; has position 7" in response.content.decode()
+    assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    ("model", "fields", "message"),
+    [
+        ("observation", {"value": float("inf")}, "Non è un numero finito"),
+        ("observation", {"value": 1e308}, "Fuori dall'intervallo accettato"),
+        ("observation", {"year": 0}, "Anno fuori dall'intervallo 1900-2100"),
+        ("project", {"total_funding": __import__("decimal").Decimal("99999999999999.99")}, "10^13"),
+    ],
+)
+def test_staff_forms_apply_the_same_limits(
+    model: str, fields: dict[str, Any], message: str
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    instance: Any = (Observation if model == "observation" else Project).objects.first()
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    with pytest.raises(ValidationError) as raised:
+        instance.full_clean()
+    assert message in str(raised.value), str(raised.value)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from territori.core.models import DataStatus
 from territori.frameworks.models import Node
+from territori.io.limits import validate_amount
 from territori.territories.models import Territory
 
 
@@ -182,13 +183,28 @@ class Project(models.Model):
         related_name="projects",
     )
     total_funding = models.DecimalField(
-        _("total funding"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("total funding"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_amount],
     )
     commitments = models.DecimalField(
-        _("commitments"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("commitments"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_amount],
     )
     payments = models.DecimalField(
-        _("payments"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("payments"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_amount],
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.UNKNOWN
@@ -233,7 +249,9 @@ class Funding(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding")
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    amount = models.DecimalField(_("amount (euro)"), max_digits=16, decimal_places=2)
+    amount = models.DecimalField(
+        _("amount (euro)"), max_digits=16, decimal_places=2, validators=[validate_amount]
+    )
 
     class Meta:
         verbose_name = _("funding")

@@ -21,7 +21,7 @@ from django.db import transaction
 from territori.core.audit import Actor, AuditBatch
 from territori.core.text import fold
 from territori.frameworks.models import Node
-from territori.io.errors import RowError
+from territori.io.errors import NO_ROWS, RowError
 from territori.io.limits import ATLAS_ROWS_LIMIT
 from territori.io.tabular import (
     EXCEL_SUFFIXES,
@@ -156,7 +156,10 @@ def _read(
                     )
                 ]
             kind = guess
-        return {kind: list(read_csv(data, rows_limit=ATLAS_ROWS_LIMIT))}, []
+        rows = list(read_csv(data, rows_limit=ATLAS_ROWS_LIMIT))
+        if not rows:
+            return {}, [RowError(0, "file", NO_ROWS)]
+        return {kind: rows}, []
     except TableReadError as exc:
         return {}, [exc.error]
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+#: The one answer to a file with a header and nothing under it, whatever the importer.
+NO_ROWS = "no data rows (the file has only a header)"
+
 
 @dataclass(frozen=True, slots=True)
 class RowError:

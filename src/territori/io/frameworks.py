@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .errors import RowError
+from .errors import NO_ROWS, RowError
 from .limits import FRAMEWORK_ROWS_LIMIT, YAML_BYTES_LIMIT, YEAR_MAX, YEAR_MIN
 from .tabular import (
     Row,
@@ -347,6 +347,8 @@ def read_csv_document(data: bytes) -> tuple[FrameworkDocument, list[RowError]]:
         rows = list(read_csv(data, rows_limit=FRAMEWORK_ROWS_LIMIT))
     except TableReadError as exc:
         return FrameworkDocument(), [exc.error]
+    if not rows:
+        return FrameworkDocument(), [RowError(0, "file", NO_ROWS)]
     nodes = _nodes_from_rows(rows, errors)
     return FrameworkDocument(nodes=nodes), errors
 

@@ -104,3 +104,11 @@ def validate_year(value: int | None) -> None:
             params={"min": YEAR_MIN, "max": YEAR_MAX},
             code="range",
         )
+
+
+def validate_amount(value: Decimal | None) -> None:
+    """Model validator of euro amounts (the admin's project and funding forms)."""
+    if value is not None and (not value.is_finite() or abs(value) >= AMOUNT_LIMIT):
+        raise ValidationError(
+            _("Not an amount below %(limit)s euro."), params={"limit": "10^13"}, code="range"
+        )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import RowError
+from .errors import NO_ROWS, RowError
 from .limits import number_parse, year_problem
 from .tabular import Row, TableReadError, read_table
 
@@ -447,7 +447,10 @@ def read_observations(
         result = ReadResult(chosen)
         result.errors.append(RowError(0, "format", f"unknown format '{chosen}': use {FORMATS}"))
         return result
-    return readers[chosen](data, filename, indicator=indicator)
+    result = readers[chosen](data, filename, indicator=indicator)
+    if not result.records and not result.errors:
+        result.errors.append(RowError(0, "file", f"{NO_ROWS}, or only empty values"))
+    return result
 
 
 def tidy_template() -> bytes:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .errors import RowError
+from .errors import NO_ROWS, RowError
 from .tabular import TableReadError, read_table
 
 MEASURE = re.compile(r"^M\d+C\d+(?:I|R)\d+(?:\.\d+)*$")
@@ -35,7 +35,7 @@ def read_pnrr_mapping(data: bytes, filename: str) -> tuple[list[MappedMeasure], 
     except TableReadError as exc:
         return [], [exc.error]
     if not rows:
-        return [], [RowError(0, "file", "the file has no rows")]
+        return [], [RowError(0, "file", NO_ROWS)]
     for column, shown in REQUIRED.items():
         if column not in rows[0].values:
             errors.append(RowError(1, shown, "required column is missing"))

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .errors import RowError
+from .errors import NO_ROWS, RowError
 from .limits import AMOUNT_LIMIT, PROJECT_ROWS_LIMIT, YEAR_MAX, YEAR_MIN, amount_parse
 from .tabular import Row, TableReadError, read_csv, require_columns
 
@@ -173,7 +173,7 @@ def read_opencoesione(data: bytes, filename: str) -> tuple[list[ProjectRecord], 
     errors: list[RowError] = []
     rows = _read(data, filename, errors)
     if errors or not rows:
-        return [], errors or [RowError(0, filename, "the file has no rows")]
+        return [], errors or [RowError(0, filename, NO_ROWS)]
     present = _raw_columns(rows)
     missing = require_columns(rows, [c.lower() for c in OC_REQUIRED], {c.lower() for c in present})
     if missing:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from territori.core.text import fold
 
-from .errors import RowError
+from .errors import NO_ROWS, RowError
 from .tabular import Row
 
 REQUIRED_COLUMNS = ["comune", "zona"]
@@ -92,7 +92,7 @@ def plan_zone_memberships(
     """What an import of `rows` would do. `comuni`: code -> name; `existing`: code -> periods."""
     plan = ZonePlan()
     if not rows:
-        plan.errors.append(RowError(0, "file", "no data rows (the file has only a header)"))
+        plan.errors.append(RowError(0, "file", NO_ROWS))
         return plan
     if rows:
         missing = [name for name in REQUIRED_COLUMNS if name not in rows[0].values]
