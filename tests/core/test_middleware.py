@@ -63,3 +63,19 @@ def test_pages_have_no_inline_scripts_or_style_attributes(client: Any, url: str)
     ]  # fmt: skip
     assert not inline_scripts
     assert not re.search(r"<[^>]+\sstyle=", html) and "<style" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", [b'{"text": "a\\u0000b"}', b'{"text": "a\x00b"}'])
+def test_nul_in_a_json_body_is_refused_before_the_database(client: Any, body: bytes) -> None:
+    from tests.api.test_api import make_token
+
+    _token, key = make_token(["write-atlas"], role="editor")
+    response = client.post(
+        "/api/v1/atlas/projects/pnrr-c81f22003040001/updates",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert response.status_code == 422
+    assert "NUL" in response.json()["detail"]
