@@ -25,7 +25,7 @@ MESSAGE = "NUL characters (0x00) are not accepted in addresses, parameters or JS
 def _nul_in_json_body(request: HttpRequest) -> bool:
     """A NUL (raw or escaped as \\u0000) in the JSON body of an API call: the API's text fields
     would carry it to the database."""
-    if not request.path_info.startswith("/api/") or "json" not in request.content_type:
+    if not request.path_info.startswith("/api/") or "json" not in (request.content_type or ""):
         return False
     try:
         body = request.body

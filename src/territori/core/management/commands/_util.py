@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from territori.io.errors import InputValidationError, errors_summarise
 from territori.io.limits import ERRORS_PER_KIND
@@ -39,3 +41,27 @@ def refresh_report(command: BaseCommand, batch_id: int) -> None:
         )
     if batch.refresh_state == RefreshState.PENDING:
         command.stdout.write("  recomputation of aggregates and results queued (territori worker)")
+
+
+class RetentionPurgeCommand(BaseCommand):
+    """A command that deletes personal records older than a retention period (--days, by
+    default the setting `retention_setting`), through `purge(days=...)`."""
+
+    retention_setting = ""
+    #: What was done, with {deleted} and {days}.
+    report = ""
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--days", type=int, default=None)
+
+    def purge(self, *, days: int) -> int:
+        raise NotImplementedError
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        days = options["days"]
+        if days is None:
+            days = getattr(settings, self.retention_setting)
+        if days < 0:
+            raise CommandError(f"--days: must be 0 or more, not {days}")
+        deleted = self.purge(days=days)
+        self.stdout.write(self.report.format(deleted=deleted, days=days))
