@@ -74,6 +74,17 @@ CASES: list[tuple[list[str], str]] = [
         "too large (at most 9,999,999,999.99 euro)",
     ),
     (["import_zones", str(HOSTILE / "zones-duplicate-row.csv")], "row 3, field 'zona': duplicate"),
+    (_indicators("obs-nul.csv"), "row 2, field 'file': a NUL character (0x00)"),
+    (_indicators("jsonstat-nul-code.json"), "a NUL character (0x00 or \\u0000)"),
+    (
+        ["import_framework", str(HOSTILE / "framework-title-too-long.csv")],
+        "row 2, field 'title_it': longer than 500 characters (600)",
+    ),
+    (["import_framework", str(HOSTILE / "framework-nul-escape.yaml")], "a NUL character"),
+    (
+        ["import_projects", "--opencoesione", str(HOSTILE / "opencoesione-title-too-long.csv")],
+        "row 2, field 'title': longer than",
+    ),
     (["import_zones", str(HOSTILE / "zones-header-only.csv")], "no data rows"),
     (
         ["import_projects", "--opencoesione", str(HOSTILE / "opencoesione-1e308.csv")],

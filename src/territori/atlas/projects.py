@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from territori.core.audit import Actor, AuditBatch
 from territori.core.text import fold
 from territori.io.errors import RowError
+from territori.io.limits import text_problems
 from territori.io.projects import ProjectRecord, read_opencoesione, read_regis
 from territori.territories.models import Territory
 
@@ -137,6 +138,13 @@ def _import(
     channel: str, dry_run: bool,
 ) -> ProjectImportReport:  # fmt: skip
     report = ProjectImportReport(errors=list(errors))
+    for record in records:
+        values = {name: getattr(record, name) for name in FIELDS} | {"code": _code(record)}
+        report.errors += text_problems(Project, values, row=record.line)
+        report.errors += text_problems(
+            Organisation, {"name": record.implementing_body_name}, row=record.line,
+            label="implementing body ",
+        )  # fmt: skip
     if report.errors:
         return report
     comuni = dict(Territory.objects.filter(kind=Territory.Kind.COMUNE).values_list("code", "id"))

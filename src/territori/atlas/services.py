@@ -22,7 +22,7 @@ from territori.core.audit import Actor, AuditBatch
 from territori.core.text import fold
 from territori.frameworks.models import Node
 from territori.io.errors import NO_ROWS, RowError
-from territori.io.limits import ATLAS_ROWS_LIMIT
+from territori.io.limits import ATLAS_ROWS_LIMIT, text_problems
 from territori.io.tabular import (
     EXCEL_SUFFIXES,
     Row,
@@ -235,10 +235,14 @@ def atlas_import(
                     check.error(row, "sito", "not a web address (https://...)", site)
             seat = comune(check, row, "comune", row.get("comune")) if row.get("comune") else None
             organisation_codes.add(code)
-            plans["organisations"].append({
+            plan: dict[str, Any] = {
                 "code": code, "name": row.get("nome"), "kind": kind_value, "fiscal_code": fiscal,
                 "ipa_code": row.get("codice_ipa"), "territory": seat, "website": site,
-            })  # fmt: skip
+            }  # fmt: skip
+            report.errors += text_problems(
+                Organisation, plan, row=row.line, label="organizzazioni: "
+            )
+            plans["organisations"].append(plan)
     if "networks" in tables:
         check, seen = _Checker("networks", report.errors), dict[Any, int]()
         for row in tables["networks"]:
@@ -263,11 +267,13 @@ def atlas_import(
                         check.error(row, column, f"not a node of {framework}", node_code)
                     linked.append(node)
             network_codes.add(code)
-            plans["networks"].append({
+            plan = {
                 "code": code, "name": row.get("nome"), "kind": kind_value,
                 "description": row.get("descrizione"), "lead": lead, "start": start, "end": end,
                 "sources": row.get("fonti"), "areas": areas, "nodes": linked,
-            })  # fmt: skip
+            }  # fmt: skip
+            report.errors += text_problems(Network, plan, row=row.line, label="reti: ")
+            plans["networks"].append(plan)
     if "memberships" in tables:
         check, seen = _Checker("memberships", report.errors), dict[Any, int]()
         for row in tables["memberships"]:

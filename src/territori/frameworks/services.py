@@ -20,6 +20,7 @@ from territori.io.frameworks import (
     read_framework_file,
     validate_document,
 )
+from territori.io.limits import text_problems
 
 from .models import Framework, Link, Node
 
@@ -107,7 +108,17 @@ def _node_values(row: NodeRow) -> dict[str, Any]:
 
 def framework_document_validate(*, document: FrameworkDocument) -> list[Any]:
     """Every problem of a document against the current database (nothing is written)."""
-    return validate_document(document, _existing(set()))
+    errors = validate_document(document, _existing(set()))
+    for meta in document.frameworks:
+        values = {"code": meta.code, **_framework_values(meta)}
+        errors += text_problems(Framework, values, row=meta.row, label="framework.")
+    for row in document.nodes:
+        errors += text_problems(Node, {"code": row.code, **_node_values(row)}, row=row.row)
+    for link in document.links:
+        errors += text_problems(
+            Link, {"note": link.note, "reference": link.reference}, row=link.row
+        )
+    return errors
 
 
 @transaction.atomic

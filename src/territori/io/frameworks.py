@@ -30,7 +30,7 @@ from .tabular import (
     write_xlsx,
     xlsx_sheet_names,
 )
-from .yamlsafe import StrictLoader
+from .yamlsafe import StrictLoader, contains_nul
 
 STATUSES = ("confirmed", "partial", "missing", "illustrative")
 LINK_KINDS = ("contributes_to", "corresponds_to", "part_of")
@@ -274,6 +274,10 @@ def read_yaml(data: bytes) -> tuple[FrameworkDocument, list[RowError]]:
     if not isinstance(loaded, Mapping):
         return FrameworkDocument(), [
             RowError(0, "file", "expected a mapping with 'framework', 'nodes', 'links'")
+        ]
+    if contains_nul(loaded):
+        return FrameworkDocument(), [
+            RowError(0, "yaml", "a NUL character (written \\0) in a value")
         ]
     document = FrameworkDocument()
     framework_code = ""

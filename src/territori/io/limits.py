@@ -8,10 +8,14 @@ refused with the same reason wherever it comes from. `docs/operations.md` lists 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .errors import RowError
 
 #: Years of observations, targets, programme months and project dates.
 YEAR_MIN, YEAR_MAX = 1900, 2100
@@ -112,3 +116,30 @@ def validate_amount(value: Decimal | None) -> None:
         raise ValidationError(
             _("Not an amount below %(limit)s euro."), params={"limit": "10^13"}, code="range"
         )
+
+
+def text_problems(
+    model: Any, values: Mapping[str, Any], *, row: int, label: str = ""
+) -> list[RowError]:
+    """Text values that the model's columns cannot hold: longer than the column (PostgreSQL
+    refuses them, SQLite would keep them whole) or holding a NUL character."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    problems = []
+    for name, value in values.items():
+        if not isinstance(value, str):
+            continue
+        try:
+            limit = getattr(model._meta.get_field(name), "max_length", None)
+        except FieldDoesNotExist:
+            continue
+        if "\x00" in value:
+            problems.append(RowError(row, f"{label}{name}", "a NUL character (0x00)"))
+        elif limit and len(value) > limit:
+            problems.append(
+                RowError(
+                    row, f"{label}{name}", f"longer than {limit} characters ({len(value):,})",
+                    value[:50],
+                )
+            )  # fmt: skip
+    return problems

@@ -30,6 +30,8 @@ TERRITORY_DIMENSIONS = ("ref_area", "itter107", "geo", "geocode")
 TIME_DIMENSIONS = ("time_period", "time", "year")
 #: SDMX / Eurostat observation status codes → our flags.
 STATUS_FLAGS = {"p": "provisional", "e": "estimated", "b": "break_in_series"}
+#: The longest disaggregation key stored (Observation.breakdown).
+BREAKDOWN_LENGTH = 200
 IGNORED_TIDY = {"year", "value", "geocode", "indicator", "obs_status", "flags", "unit_measure"}
 
 
@@ -126,6 +128,10 @@ class RecordBuilder:
     ) -> None:
         indicator = indicator.strip() or self.indicator
         ok = True
+        if len(breakdown) > BREAKDOWN_LENGTH:
+            self.error(row, "breakdown", f"the disaggregation is longer than {BREAKDOWN_LENGTH} "
+                       "characters", breakdown[:50])  # fmt: skip
+            ok = False
         if not indicator:
             self.error(row, "indicator", "no indicator code (add a column or choose the indicator)")
             ok = False
@@ -336,7 +342,10 @@ def _category_codes(dimension: Any, size: int) -> list[str]:
 
 
 def _json_load(data: bytes) -> tuple[Any, str | None]:
-    """A JSON document, or why it cannot be read (broken, not UTF-8, or nested too deep)."""
+    """A JSON document, or why it cannot be read (broken, not UTF-8, nested too deep, or
+    holding NUL characters, which no code or label can contain)."""
+    if b"\x00" in data or b"\\u0000" in data:
+        return None, "a NUL character (0x00 or \\u0000) in the document"
     try:
         return json.load(io.BytesIO(data)), None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

@@ -61,6 +61,11 @@ def read_csv(data: bytes, *, rows_limit: int = ROWS_LIMIT) -> Iterator[Row]:
         raise TableReadError(
             RowError(0, "encoding", f"the file is not UTF-8 text (byte {exc.start})")
         ) from exc
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise TableReadError(
+            RowError(line, "file", "a NUL character (0x00): not a text file, or a damaged one")
+        )
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

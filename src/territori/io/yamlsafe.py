@@ -40,4 +40,18 @@ class StrictLoader(yaml.SafeLoader):
 
 
 def strict_load(text: str) -> Any:
-    return yaml.load(text, Loader=StrictLoader)
+    """The document, or yaml.YAMLError (also for a NUL written as the escape "\\0")."""
+    document = yaml.load(text, Loader=StrictLoader)
+    if contains_nul(document):
+        raise yaml.YAMLError("a NUL character (written \\0) in a value")
+    return document
+
+
+def contains_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(contains_nul(item) for item in value)
+    return False

@@ -23,6 +23,7 @@ from territori.io.limits import (
     PROGRAMME_ACTIONS_LIMIT,
     YAML_BYTES_LIMIT,
     amount_parse,
+    text_problems,
     year_problem,
 )
 from territori.io.yamlsafe import strict_load
@@ -158,6 +159,11 @@ def programme_parse(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]], 
                         row, "start", f"{where}: outside the programme's months M1-M{duration}"
                     )
                 )
+        errors += text_problems(
+            Action, {"code": code, "title": str(item.get("title", ""))}, row=row
+        )
+        for output in _list(item.get("outputs")):
+            errors += text_problems(Output, {"title": str(output)}, row=row, label="outputs.")
         subcategory = ".".join(code.split(".")[:2])
         actions.append({
             "code": code, "title": str(item.get("title", "")).strip(), "start": first, "end": last,
@@ -198,6 +204,12 @@ def programme_load(
 ) -> tuple[int, int]:
     """Create or update the programme and its actions; returns (created, updated) actions."""
     fields, actions, errors = programme_parse(data)
+    errors = (
+        text_problems(
+            Programme, {"code": code, "title_it": title_it, "title_en": title_en}, row=0, label="--"
+        )
+        + errors
+    )
     if errors:
         raise InputValidationError(errors)
     created = updated = 0
