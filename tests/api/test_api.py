@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, settings
 from territori.coherence.models import Matrix
 from territori.indicators.models import Observation
 from territori.participation.models import Contribution
+from tests.api.tokens import make_token
 
 from ..conftest import count_queries
 
@@ -152,20 +153,6 @@ def test_query_counts_do_not_grow(client: Client, url: str) -> None:
 
 
 # --- Write API: tokens, scopes, rate limits ---------------------------------------------------
-
-
-def make_token(scopes: list[str], *, role: str = "analyst", staff: bool = True) -> tuple[Any, str]:
-    from django.contrib.auth.models import Group, User
-
-    from territori.api.models import ApiToken
-
-    user = User.objects.create_user(f"api-{'-'.join(scopes)}-{role}-{staff}", is_staff=staff)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    token = ApiToken(name="test", user=user, scopes=scopes)
-    key = token.issue()
-    token.save()
-    return token, key
 
 
 IMPORT = "/api/v1/indicators/observations/import?format=tidy&indicator=UBB"

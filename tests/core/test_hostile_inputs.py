@@ -20,6 +20,7 @@ from territori.frameworks.models import Framework, Node
 from territori.indicators.models import ImportBatch, Observation
 from territori.programme.models import Action, Programme
 from territori.territories.models import Membership
+from tests.api.tokens import make_token
 
 pytestmark = pytest.mark.django_db
 
@@ -220,8 +221,6 @@ def _upload(name: str, data: bytes) -> Any:
     ],
 )
 def test_api_answers_422_with_the_reason(client: Any, name: str, expected: str) -> None:
-    from tests.api.test_api import make_token
-
     _token, key = make_token(["write-indicators"])
     before = _counts()
     response = client.post(
@@ -236,8 +235,6 @@ def test_api_answers_422_with_the_reason(client: Any, name: str, expected: str) 
 
 
 def test_api_answers_deep_json_with_422(client: Any) -> None:
-    from tests.api.test_api import make_token
-
     _token, key = make_token(["write-indicators"])
     response = client.post(
         "/api/v1/indicators/observations/import?format=json-stat&indicator=UBB",
@@ -250,8 +247,6 @@ def test_api_answers_deep_json_with_422(client: Any) -> None:
 
 
 def test_api_answers_a_body_beyond_the_limit_with_413_naming_it(client: Any, settings: Any) -> None:
-    from tests.api.test_api import make_token
-
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     _token, key = make_token(["write-indicators"])
     response = client.post(

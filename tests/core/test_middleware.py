@@ -65,17 +65,37 @@ def test_pages_have_no_inline_scripts_or_style_attributes(client: Any, url: str)
     assert not re.search(r"<[^>]+\sstyle=", html) and "<style" not in html
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("body", [b'{"text": "a\\u0000b"}', b'{"text": "a\x00b"}'])
+@pytest.mark.parametrize(
+    "body", [b'{"text": "a\\u0000b"}', b'{"text": "a\x00b"}'], ids=["escaped", "raw"]
+)
 def test_nul_in_a_json_body_is_refused_before_the_database(client: Any, body: bytes) -> None:
-    from tests.api.test_api import make_token
-
-    _token, key = make_token(["write-atlas"], role="editor")
-    response = client.post(
-        "/api/v1/atlas/projects/pnrr-c81f22003040001/updates",
-        body,
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {key}"},
-    )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            "/api/v1/atlas/projects/pnrr-c81f22003040001/updates",
+            body,
+            content_type="application/json",
+            headers={"Authorization": "Bearer ter_whatever"},
+        )
     assert response.status_code == 422
     assert "NUL" in response.json()["detail"]
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/indicatori/UBB/?anno=99999999999999999999", 200),
+        ("/indicatori/UBB/?anno=%D9%A2%D9%A0%D9%A2%D9%A3", 200),  # Arabic-Indic digits
+        ("/indicatori/UBB/dati.csv?anno=0", 200),
+        ("/indicatori/UBB/?territorio=" + "9" * 500, 200),
+        ("/confronti/10AMB017/?anno=99999", 200),
+        ("/api/v1/indicators/observations?limit=1e308", 422),
+        ("/api/v1/indicators/observations?offset=99999999999999999999", 422),
+        ("/api/v1/indicators/observations?year_from=99999999999", 422),
+    ],
+)
+def test_hostile_query_parameters_get_an_answer_not_an_error(
+    client: Any, url: str, status: int
+) -> None:
+    assert client.get(url).status_code == status

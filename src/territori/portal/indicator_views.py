@@ -12,6 +12,7 @@ from territori.core import jsonsafe
 from territori.indicators import comparisons as cmp
 from territori.indicators import selectors as ind
 from territori.indicators.models import Assessment, Indicator
+from territori.io.limits import year_problem
 from territori.io.tabular import write_csv, write_xlsx
 from territori.territories.models import Territory
 from territori.territories.services import COMUNI_TOPOLOGY
@@ -23,6 +24,14 @@ DATA_HEADER = [
     "indicatore", "territorio", "codice_territorio", "tipo_territorio", "anno", "disaggregazione",
     "valore", "provvisorio", "stimato", "interruzione_serie", "copertura_popolazione",
 ]  # fmt: skip
+
+
+def _year(text: str) -> int | None:
+    """The ?anno= parameter: a year within the accepted range, else none chosen."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        return None
+    return None if year_problem(int(text)) else int(text)
 
 
 def assessment_sentence(assessment: Assessment | None, indicator: Indicator) -> str:
@@ -142,7 +151,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     page = ind.indicator_page(
         indicator=indicator,
         chosen_code=chosen if chosen not in ind.reference_codes() else "",
-        year=int(year_text) if year_text.isdigit() else None,
+        year=_year(year_text),
     )
     names = {code: t.display_name for code, t in page.territories.items()}
     rows = [
@@ -251,7 +260,7 @@ def indicator_data(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     observations = ind.indicator_observations(
         indicator=indicator,
         codes=codes,
-        year=int(year_text) if year_text.isdigit() else None,
+        year=_year(year_text),
         kind=level,
     )
     rows: list[list[object]] = [
