@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import BaseCommand, CommandError, call_command
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
+from territori.core.management.commands._util import refresh_report
 from territori.indicators.management.commands import fetch_istat
 from territori.indicators.models import Assessment, ImportBatch, Indicator, Observation
 from territori.io.istat import IstatClient
@@ -114,3 +115,44 @@ def test_worker_runs_the_recomputation_queued_by_an_import(
     assert Assessment.objects.filter(
         indicator=indicator, territory__code="001272", method="eurostat"
     ).exists()
+
+
+def test_a_failed_recomputation_fails_the_import_and_keeps_the_previous_results(
+    tmp_path, monkeypatch, client, django_capture_on_commit_callbacks
+) -> None:
+    from django.contrib.auth.models import User
+
+    from territori.indicators import services
+
+    def results() -> list[tuple[object, ...]]:
+        return sorted(
+            Assessment.objects.filter(indicator__code="UBB").values_list(
+                "territory_id", "method", "window", "score"
+            )
+        )
+
+    before = results()
+    assert before
+
+    def broken(**kwargs: object) -> dict[str, int]:
+        raise RuntimeError("the analytics went wrong")
+
+    monkeypatch.setattr(services, "indicator_results_refresh", broken)
+    path = tmp_path / "indicator_UBB.csv"
+    path.write_text("Year,GeoCode,Value\n2031,001272,66.5\n")
+    # Inside the test's transaction the recomputation runs when this block ends (on the
+    # command line it runs at the import's commit, before the command reports).
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_indicators", str(path), stdout=io.StringIO())
+    batch = ImportBatch.objects.filter(state="applied").latest("pk")
+    assert batch.refresh_state == "failed" and "analytics went wrong" in batch.refresh_error
+    with pytest.raises(CommandError) as raised:
+        refresh_report(BaseCommand(stdout=io.StringIO()), batch.pk)
+    message = str(raised.value)
+    assert "recomputing aggregates and results failed (RuntimeError: the analytics" in message
+    assert "the results stored before are unchanged" in message
+    assert results() == before  # the stored results are those from before the import
+    staff = User.objects.create_superuser("refresh-admin", password="x-Secret-123")
+    client.force_login(staff)
+    page = client.get(f"/staff/indicatori/importa/{batch.pk}/").content.decode()
+    assert "il ricalcolo di aggregati, valutazioni e proiezioni non è riuscito" in page

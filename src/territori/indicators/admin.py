@@ -46,12 +46,14 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "filename",
         "file_format",
         "state",
+        "refresh_state",
         "actor",
         "created_at",
         "created",
         "updated",
+        "error_count",
     ]
-    list_filter = ["state", "file_format", "channel"]
+    list_filter = ["state", "refresh_state", "file_format", "channel"]
     exclude = ["original"]
     readonly_fields = [f.name for f in ImportBatch._meta.fields if f.name != "original"]
 
