@@ -3,6 +3,8 @@ projects and initiatives (OpenCoesione, PNRR, regional, own) with funding and pl
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,13 @@ from territori.core.models import DataStatus
 from territori.frameworks.models import Node
 from territori.io.limits import validate_amount
 from territori.territories.models import Territory
+
+
+def amount_field(label: Any, **options: Any) -> models.DecimalField:
+    """A euro amount: 16 digits, 2 decimals, within the accepted limit (io/limits.py)."""
+    return models.DecimalField(
+        label, max_digits=16, decimal_places=2, validators=[validate_amount], **options
+    )
 
 
 class Organisation(models.Model):
@@ -182,30 +191,9 @@ class Project(models.Model):
         on_delete=models.SET_NULL,
         related_name="projects",
     )
-    total_funding = models.DecimalField(
-        _("total funding"),
-        max_digits=16,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[validate_amount],
-    )
-    commitments = models.DecimalField(
-        _("commitments"),
-        max_digits=16,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[validate_amount],
-    )
-    payments = models.DecimalField(
-        _("payments"),
-        max_digits=16,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[validate_amount],
-    )
+    total_funding = amount_field(_("total funding"), null=True, blank=True)
+    commitments = amount_field(_("commitments"), null=True, blank=True)
+    payments = amount_field(_("payments"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.UNKNOWN
     )
@@ -249,9 +237,7 @@ class Funding(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding")
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    amount = models.DecimalField(
-        _("amount (euro)"), max_digits=16, decimal_places=2, validators=[validate_amount]
-    )
+    amount = amount_field(_("amount (euro)"))
 
     class Meta:
         verbose_name = _("funding")
