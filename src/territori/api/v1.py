@@ -7,7 +7,7 @@ contributions are never served."""
 import csv
 import datetime as dt
 import io
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -18,6 +18,7 @@ from ninja import Field, NinjaAPI, Query, Router, Schema, Status, Swagger
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.renderers import JSONRenderer
+from pydantic import AfterValidator
 
 from territori.api.auth import TokenAuth, throttles
 from territori.atlas.models import Network, Organisation, Project
@@ -52,13 +53,24 @@ api = NinjaAPI(
         "Open data of the Sustainable Development Agenda of the Metropolitan City of Turin: "
         "frameworks, territories, indicators and observations, assessments, composites, "
         "published coherence matrices, the atlas and participation. Lists take `limit` "
-        "(at most 1000) and `offset`. Licences: see each indicator's `licence`."
+        "(at most 1000) and `offset`. Licences: see each indicator's `licence`. Text in "
+        "parameters and bodies may not contain NUL characters (422)."
     ),
     urls_namespace="api-v1",
     throttle=throttles(settings),
     renderer=FiniteJSONRenderer(),
 )
 MAX_CSV_ROWS = 200_000
+
+
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("NUL characters (0x00) are not accepted")
+    return text
+
+
+#: Text sent to the API: never a NUL character, which PostgreSQL refuses in text columns.
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 @api.exception_handler(RequestDataTooBig)
@@ -559,9 +571,9 @@ def project_list(request: HttpRequest, origin: str | None = None, comune: str | 
 
 
 class ProjectUpdateIn(Schema):
-    text: str = Field(..., min_length=1, max_length=5000)
+    text: Text = Field(..., min_length=1, max_length=5000)
     progress: int | None = Field(None, ge=0, le=100)
-    milestone: str = Field("", max_length=300)
+    milestone: Text = Field("", max_length=300)
     milestone_due: dt.date | None = None
 
 
@@ -739,8 +751,10 @@ def contribution_list(
 
 
 class AnswerIn(Schema):
-    status: str = Field(description="received, evaluating, accepted, incorporated or rejected")
-    answer: str = Field("", max_length=20000, description="Official answer (needed for a decision)")
+    status: Text = Field(description="received, evaluating, accepted, incorporated or rejected")
+    answer: Text = Field(
+        "", max_length=20000, description="Official answer (needed for a decision)"
+    )
 
 
 class AnswerOut(Schema):
