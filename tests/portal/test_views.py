@@ -78,7 +78,7 @@ def test_every_page_renders_with_queries_that_do_not_grow_with_the_data(client):
     grow_the_data()
     after = {url: count_queries(client, url) for url in PAGES}
     assert after == before
-    assert max(before.values()) <= 12, before
+    assert max(before.values()) <= 13, before  # the header reads who runs the site (one query)
 
 
 def test_home_shows_mas_missions_and_counts(client):

@@ -89,4 +89,4 @@ def test_infographic_page_combines_the_missions_indicators(client: Client) -> No
 
 def test_infographic_pages_use_few_queries(client: Client) -> None:
     assert count_queries(client, "/infografiche/") <= 6
-    assert count_queries(client, MISSION) <= 16
+    assert count_queries(client, MISSION) <= 17

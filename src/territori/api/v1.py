@@ -50,7 +50,7 @@ api = NinjaAPI(
     title="Territori API",
     version="1",
     description=(
-        "Open data of the Sustainable Development Agenda of the Metropolitan City of Turin: "
+        "Open data of a metropolitan Sustainable Development Agenda: "
         "frameworks, territories, indicators and observations, assessments, composites, "
         "published coherence matrices, the atlas and participation. Lists take `limit` "
         "(at most 1000) and `offset`. Licences: see each indicator's `licence`. Text in "

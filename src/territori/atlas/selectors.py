@@ -18,9 +18,11 @@ from territori.analytics.networks import (
     project_memberships,
 )
 from territori.frameworks.models import Node
+from territori.frameworks.selectors import site_frameworks
 from territori.indicators.selectors import POPULATION_INDICATOR
 from territori.territories.models import Membership as ZoneMembership
 from territori.territories.models import Territory, valid_on
+from territori.territories.selectors import home_zones
 
 from .models import Membership, Network, NetworkArea, Organisation, Place, Project
 
@@ -43,17 +45,45 @@ def _zone_of_comuni() -> dict[int, Territory]:
     }
 
 
+@dataclass(frozen=True)
+class AtlasFilterOptions:
+    """The choices of the atlas's filters: the agenda's Missions and the plan's axes (by role),
+    the zone omogenee, funding origins and project statuses."""
+
+    missions: list[Node]
+    axes: list[Node]
+    zones: list[Territory]
+    origins: list[tuple[str, Any]]
+    statuses: list[tuple[str, Any]]
+
+
+def atlas_filter_options() -> AtlasFilterOptions:
+    """Three queries."""
+    site = site_frameworks()
+    return AtlasFilterOptions(
+        missions=list(Node.objects.filter(site.mission_filter()).order_by("order", "code")),
+        axes=list(Node.objects.filter(site.axis_filter()).order_by("order", "code")),
+        zones=list(home_zones().order_by("code")),
+        origins=list(Project.Origin.choices),
+        statuses=list(Project.Status.choices),
+    )
+
+
 def _served(queryset: QuerySet[Any], filters: AtlasFilters) -> QuerySet[Any]:
-    """Projects or networks serving the chosen Mission and PSM axis (or a strategy under it)."""
+    """Projects or networks serving the chosen Mission of the agenda and axis of the plan (the
+    axis or any node under it)."""
+    if not (filters.mission or filters.axis):
+        return queryset
+    site = site_frameworks()
     if filters.mission:
-        queryset = queryset.filter(
-            nodes__framework__code="amsvs-torino", nodes__code=filters.mission
-        )
+        queryset = queryset.filter(nodes__framework=site.agenda, nodes__code=filters.mission)
     if filters.axis:
-        queryset = queryset.filter(
-            Q(nodes__framework__code="psm-2024-2026")
-            & (Q(nodes__code=filters.axis) | Q(nodes__code__startswith=f"{filters.axis}."))
+        under_axis = Node.objects.filter(framework=site.plan).filter(
+            Q(code=filters.axis)
+            | Q(parent__code=filters.axis)
+            | Q(parent__parent__code=filters.axis)
         )
+        queryset = queryset.filter(nodes__in=under_axis)
     return queryset
 
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from territori.core.audit import Actor, AuditBatch
 from territori.core.text import fold
 from territori.frameworks.models import Node
+from territori.frameworks.selectors import site_frameworks
 from territori.io.errors import NO_ROWS, RowError
 from territori.io.limits import ATLAS_ROWS_LIMIT, text_problems
 from territori.io.tabular import (
@@ -80,6 +81,13 @@ class AtlasImportReport:
     @property
     def changes(self) -> int:
         return sum(self.created.values()) + sum(self.updated.values())
+
+
+def _no_node(column: str, framework: str) -> str:
+    if not framework:
+        role = "agenda" if column == "missioni" else "plan"
+        return f"no framework has the role {role}: load the {role} before linking networks to it"
+    return f"not a node of {framework}"
 
 
 def _choice(text: str, values: list[str], words: dict[str, str]) -> str | None:
@@ -189,10 +197,13 @@ def atlas_import(
         for t in Territory.objects.filter(kind=Territory.Kind.COMUNE).only("id", "code", "name")
     }
     by_name = {fold(t.name): t for t in comuni.values()}
+    frameworks = site_frameworks()
+    #: The workbook's "missioni" name nodes of the agenda, its "strategie" nodes of the plan.
+    node_columns = {"missioni": frameworks.agenda_code, "strategie": frameworks.plan_code}
     nodes = {
         (n.framework.code, n.code): n
         for n in Node.objects.filter(
-            framework__code__in=["amsvs-torino", "psm-2024-2026"]
+            framework__code__in=[code for code in node_columns.values() if code]
         ).select_related("framework")
     }
     organisation_codes = set(Organisation.objects.values_list("code", flat=True))
@@ -260,11 +271,11 @@ def atlas_import(
                 check.error(row, "fine", "ends before it starts", row.get("fine"))
             areas = [comune(check, row, "comuni", c) for c in SPLIT.split(row.get("comuni")) if c]
             linked = []
-            for column, framework in (("missioni", "amsvs-torino"), ("strategie", "psm-2024-2026")):
+            for column, framework in node_columns.items():
                 for node_code in (c for c in SPLIT.split(row.get(column)) if c):
                     node = nodes.get((framework, node_code))
                     if node is None:
-                        check.error(row, column, f"not a node of {framework}", node_code)
+                        check.error(row, column, _no_node(column, framework), node_code)
                     linked.append(node)
             network_codes.add(code)
             plan = {

@@ -11,7 +11,7 @@ from .services import node_search_text
 
 @admin.register(Framework)
 class FrameworkAdmin(AuditedAdmin):
-    list_display = ["code", "short_name", "name_it", "version", "valid_from", "valid_to", "status"]
+    list_display = ["code", "short_name", "name_it", "role", "version", "valid_from", "status"]
     list_filter = ["status"]
     search_fields = ["code", "name_it", "name_en", "short_name"]
 

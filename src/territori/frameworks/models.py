@@ -19,6 +19,19 @@ def pick_language(italian: str, english: str) -> str:
     return italian
 
 
+#: The UN Sustainable Development Goals: the same framework for every city.
+SDG_FRAMEWORK = "sdg"
+
+
+class FrameworkRole(models.TextChoices):
+    """What a framework is to the site: the portal finds its agenda and plan by role, never by code."""
+
+    AGENDA = "agenda", _("the metropolitan agenda")
+    PLAN = "plan", _("the strategic plan")
+    NATIONAL = "national", _("the national strategy")
+    REGIONAL = "regional", _("the regional strategy")
+
+
 class Framework(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_it = models.CharField(_("name (Italian)"), max_length=300)
@@ -40,11 +53,27 @@ class Framework(models.Model):
     )
     source = models.TextField(_("source"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=FrameworkRole.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "What this framework is to the site (at most one framework per role): the agenda's "
+            "Missions and the plan's axes are found through it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("framework")
         verbose_name_plural = _("frameworks")
         ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role"], condition=~models.Q(role=""), name="framework_unique_role"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.short_name or self.code
@@ -69,6 +98,22 @@ class Framework(models.Model):
 
     def level_codes(self) -> list[str]:
         return [str(item.get("code")) for item in self.levels or []]
+
+    @property
+    def goal_level(self) -> str:
+        """The level that carries the framework's goals: the agenda's Missions, the plan's
+        strategies. The second level when the first groups them (MAS → Missione,
+        Asse → Strategia), the only one otherwise."""
+        codes = self.level_codes()
+        if not codes:
+            return ""
+        return codes[1] if len(codes) > 1 else codes[0]
+
+    @property
+    def top_level(self) -> str:
+        """The framework's first level (the agenda's macro-areas, the plan's axes)."""
+        codes = self.level_codes()
+        return codes[0] if codes else ""
 
     def get_absolute_url(self) -> str:
         return reverse("portal:framework", kwargs={"code": self.code})
@@ -132,6 +177,13 @@ class Node(models.Model):
     @property
     def description(self) -> str:
         return pick_language(self.description_it, self.description_en)
+
+    @property
+    def is_mission(self) -> bool:
+        """A goal of the site's agenda (a Mission of the AMSvS)."""
+        return (
+            self.framework.role == FrameworkRole.AGENDA and self.level == self.framework.goal_level
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("portal:node", kwargs={"framework": self.framework.code, "code": self.code})

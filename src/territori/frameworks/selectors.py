@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -10,7 +11,72 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from territori.core.text import fold
 from territori.io.frameworks import FrameworkDocument, FrameworkMeta, LinkRow, NodeRow
 
-from .models import Framework, Link, Node
+from .models import Framework, FrameworkRole, Link, Node
+
+
+@dataclass(frozen=True)
+class SiteFrameworks:
+    """The frameworks the site runs, found by their role (one query): the portal never names a
+    framework by code, so another metropolitan city loads its own agenda and plan and the pages
+    follow."""
+
+    agenda: Framework | None = None
+    plan: Framework | None = None
+    national: Framework | None = None
+    regional: Framework | None = None
+
+    @property
+    def agenda_code(self) -> str:
+        return self.agenda.code if self.agenda else ""
+
+    @property
+    def plan_code(self) -> str:
+        return self.plan.code if self.plan else ""
+
+    def mission_filter(self) -> Q:
+        """The agenda's Missions (its goal level); matches nothing without an agenda."""
+        if self.agenda is None:
+            return Q(pk__in=[])
+        return Q(framework=self.agenda, level=self.agenda.goal_level)
+
+    def axis_filter(self) -> Q:
+        """The plan's axes (its first level); matches nothing without a plan."""
+        if self.plan is None:
+            return Q(pk__in=[])
+        return Q(framework=self.plan, level=self.plan.top_level)
+
+    def tag_filter(self) -> Q:
+        """What contributions and meetings are tagged with: the agenda's Missions and the plan's
+        axes and strategies."""
+        condition = self.mission_filter()
+        if self.plan is not None:
+            condition |= Q(
+                framework=self.plan, level__in=[self.plan.top_level, self.plan.goal_level]
+            )
+        return condition
+
+
+def site_frameworks(*, frameworks: Iterable[Framework] | None = None) -> SiteFrameworks:
+    """The agenda, plan and strategies by role: one query, none when the caller already holds
+    every framework."""
+    if frameworks is None:
+        frameworks = Framework.objects.exclude(role="")
+    by_role = {fw.role: fw for fw in frameworks if fw.role}
+    return SiteFrameworks(
+        agenda=by_role.get(FrameworkRole.AGENDA),
+        plan=by_role.get(FrameworkRole.PLAN),
+        national=by_role.get(FrameworkRole.NATIONAL),
+        regional=by_role.get(FrameworkRole.REGIONAL),
+    )
+
+
+def agenda_groups(*, site: SiteFrameworks | None = None) -> list[Node]:
+    """The agenda's first level (the macro-areas) with their Missions prefetched (2 queries);
+    empty when no framework has the role of agenda."""
+    agenda = (site or site_frameworks()).agenda
+    if agenda is None:
+        return []
+    return list(nodes_with_children(framework_code=agenda.code, level=agenda.top_level))
 
 
 def framework_list() -> QuerySet[Framework]:

@@ -22,7 +22,7 @@ from territori.io.frameworks import (
 )
 from territori.io.limits import text_problems
 
-from .models import Framework, Link, Node
+from .models import SDG_FRAMEWORK, Framework, Link, Node
 
 
 @dataclass(slots=True)
@@ -37,6 +37,8 @@ class ImportReport:
     links_unchanged: int = 0
     #: Nodes in the database that the file did not mention (kept, never deleted by an import).
     nodes_not_in_file: list[str] = field(default_factory=list)
+    #: Roles the file gave to one of its frameworks, taken from another ("agenda: a → b").
+    roles_moved: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -76,7 +78,10 @@ def _apply(instance: Any, values: dict[str, Any]) -> bool:
 
 
 def _framework_values(meta: FrameworkMeta) -> dict[str, Any]:
-    return {
+    """The framework's fields from a file. The role only when the file gives one: a file without
+    it leaves the role set in the back office."""
+    values: dict[str, Any] = {"role": meta.role} if meta.role else {}
+    return values | {
         "name_it": meta.name_it,
         "name_en": meta.name_en,
         "short_name": meta.short_name,
@@ -138,6 +143,7 @@ def framework_document_import(
 
     frameworks = {fw.code: fw for fw in Framework.objects.select_for_update()}
     for meta in document.frameworks:
+        _release_role(meta, frameworks, report, audit)
         framework = frameworks.get(meta.code)
         if framework is None:
             framework = Framework.objects.create(code=meta.code, **_framework_values(meta))
@@ -206,6 +212,21 @@ def framework_document_import(
     return report
 
 
+def _release_role(
+    meta: FrameworkMeta, frameworks: dict[str, Framework], report: ImportReport, audit: AuditBatch
+) -> None:
+    """A role is held by one framework: a new plan edition takes the role from the old one."""
+    if not meta.role:
+        return
+    for holder in frameworks.values():
+        if holder.role == meta.role and holder.code != meta.code:
+            before = snapshot(holder)
+            holder.role = ""
+            holder.save(update_fields=["role"])
+            audit.updated(holder, before)
+            report.roles_moved.append(f"{meta.role}: {holder.code} → {meta.code}")
+
+
 def _import_links(rows: list[LinkRow], report: ImportReport, audit: AuditBatch) -> None:
     if not rows:
         return
@@ -266,7 +287,6 @@ def framework_file_import(
 # The official PNRR → SNSvS / SDG mapping ------------------------------------------------------
 
 PNRR_FRAMEWORK = "pnrr"
-SDG_FRAMEWORK = "sdg"
 PNRR_MAPPING_SOURCE = "Mappatura PNRR – SNSvS – Agenda 2030 (v2), catalogo open data Italia Domani"
 
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from territori.core.models import DataStatus
-from territori.frameworks.models import Node
+from territori.frameworks.models import SDG_FRAMEWORK, Node
+from territori.frameworks.selectors import SiteFrameworks, site_frameworks
 from territori.territories.models import Territory
 from territori.territories.selectors import home_territory_code
 
@@ -56,10 +57,11 @@ class CatalogueFilters:
 def indicator_catalogue(*, filters: CatalogueFilters) -> list[Indicator]:
     """Indicators matching the filters, with nodes, levels and CMTo assessments (4 queries)."""
     queryset = Indicator.objects.prefetch_related(_nodes_prefetch()).order_by("order", "code")
+    site = site_frameworks() if filters.mission or filters.axis else SiteFrameworks()
     for framework, code in (
-        ("amsvs-torino", filters.mission),
-        ("psm-2024-2026", filters.axis),
-        ("sdg", filters.sdg),
+        (site.agenda_code, filters.mission),
+        (site.plan_code, filters.axis),
+        (SDG_FRAMEWORK, filters.sdg),
     ):
         if code:
             queryset = queryset.filter(nodes__framework__code=framework, nodes__code=code)
@@ -98,11 +100,17 @@ def indicator_catalogue(*, filters: CatalogueFilters) -> list[Indicator]:
 
 
 def catalogue_filter_options() -> dict[str, list[Node]]:
-    nodes = Node.objects.filter(indicators__isnull=False).select_related("framework").distinct()
-    options: dict[str, list[Node]] = defaultdict(list)
-    for node in nodes.order_by("framework__order", "code"):
-        options[node.framework.code].append(node)
-    return dict(options)
+    """The nodes indicators are filed under, by filter: "agenda", "plan" and "sdg" (2 queries)."""
+    site = site_frameworks()
+    filter_of = {site.agenda_code: "agenda", site.plan_code: "plan", SDG_FRAMEWORK: "sdg"}
+    filter_of.pop("", None)
+    nodes = Node.objects.filter(
+        indicators__isnull=False, framework__code__in=list(filter_of)
+    ).select_related("framework")
+    options: dict[str, list[Node]] = {key: [] for key in ("agenda", "plan", "sdg")}
+    for node in nodes.distinct().order_by("framework__order", "code"):
+        options[filter_of[node.framework.code]].append(node)
+    return options
 
 
 def indicator_get(*, code: str) -> Indicator:

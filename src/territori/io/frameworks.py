@@ -33,6 +33,8 @@ from .tabular import (
 from .yamlsafe import StrictLoader, contains_nul
 
 STATUSES = ("confirmed", "partial", "missing", "illustrative")
+#: What a framework is to the site (the model's FrameworkRole): at most one framework each.
+ROLES = ("agenda", "plan", "national", "regional")
 LINK_KINDS = ("contributes_to", "corresponds_to", "part_of")
 NODE_COLUMNS = ["framework", "code", "parent_code", "level", "title_it", "title_en", "description"]
 OPTIONAL_NODE_COLUMNS = ["description_en", "order", "status", "source"]
@@ -49,6 +51,7 @@ FRAMEWORK_FIELDS = [
     "status",
     "source",
     "order",
+    "role",
 ]
 
 
@@ -67,6 +70,7 @@ class FrameworkMeta:
     status: str = "confirmed"
     source: str = ""
     order: int = 0
+    role: str = ""
     row: int = 0
 
 
@@ -214,6 +218,7 @@ def _meta_from_mapping(data: Mapping[str, Any], errors: list[RowError]) -> Frame
         status=_text(data.get("status")) or "confirmed",
         source=_text(data.get("source")),
         order=_int(data.get("order"), row, "order", errors),
+        role=_text(data.get("role")),
         row=row,
     )
     return meta
@@ -425,11 +430,21 @@ def validate_document(
             errors.append(
                 RowError(meta.row, "status", f"must be one of {', '.join(STATUSES)}", meta.status)
             )
+        if meta.role and meta.role not in ROLES:
+            errors.append(
+                RowError(meta.row, "role", f"must be empty or one of {', '.join(ROLES)}", meta.role)
+            )
         if meta.valid_from and meta.valid_to and meta.valid_to < meta.valid_from:
             errors.append(
                 RowError(meta.row, "valid_to", "ends before it starts", meta.valid_to.isoformat())
             )
         metas[meta.code] = meta
+    roles = [meta.role for meta in document.frameworks if meta.role]
+    for meta in document.frameworks:
+        if meta.role and roles.count(meta.role) > 1:
+            errors.append(
+                RowError(meta.row, "role", "another framework in the file has this role", meta.role)
+            )
 
     # Parent map per framework: database first, the file overrides.
     parents: dict[str, dict[str, str]] = {code: dict(fw.parents) for code, fw in existing.items()}

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from territori.territories.selectors import site_owner
+
 from .models import ConsentRecord
 
-VERSION = "2026-11"
+VERSION = "2026-12"
 
 
 def consent_text(purpose: str) -> str:
     texts = {
         ConsentRecord.Purpose.ACCOUNT: _(
-            "I agree that the Metropolitan City of Turin keeps my email address and public "
-            "name to manage my participation in the Agenda's processes. I can download my data "
-            "and delete my account at any time from my account page."
-        ),
+            "I agree that the body that runs this site (%(owner)s) keeps my email address and "
+            "public name to manage my participation in the Agenda's processes. I can download "
+            "my data and delete my account at any time from my account page."
+        )
+        % {"owner": site_owner().name},
         ConsentRecord.Purpose.CONTRIBUTION: _(
             "I agree that this contribution, its attachments and my public name are published "
             "on this site and used in the Agenda's process. I have not included other people's "

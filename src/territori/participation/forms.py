@@ -7,30 +7,29 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from territori.frameworks.models import Node
+from territori.frameworks.selectors import site_frameworks
 from territori.territories.models import Territory
+from territori.territories.selectors import home_zones
 
 from .models import Contribution, Report
 
-#: Tags offered to contributions and newsletter preferences: PSM axes and strategies, Missions.
-TAG_FRAMEWORKS = Q(framework__code="psm-2024-2026", level__in=["asse", "strategia"]) | Q(
-    framework__code="amsvs-torino", level="missione"
-)
-
 
 def tag_nodes() -> QuerySet[Node]:
+    """Tags offered to contributions and newsletter preferences: the agenda's Missions, the
+    plan's axes and strategies (found by role)."""
     return (
-        Node.objects.filter(TAG_FRAMEWORKS)
+        Node.objects.filter(site_frameworks().tag_filter())
         .select_related("framework")
         .order_by("framework__order", "order", "code")
     )
 
 
 def zones() -> QuerySet[Territory]:
-    return Territory.objects.filter(kind=Territory.Kind.ZONA).order_by("number")
+    return home_zones()
 
 
 class NodeChoice(forms.ModelMultipleChoiceField):

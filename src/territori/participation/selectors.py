@@ -9,7 +9,7 @@ from typing import Any as Account  # a user of django.contrib.auth (or Anonymous
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from territori.frameworks.models import Node
+from territori.frameworks.models import FrameworkRole, Node
 from territori.territories.models import Territory
 
 from .models import Body, BodyMember, Contribution, Meeting, Process, Registration, Report
@@ -45,7 +45,9 @@ def meeting_list(filters: Mapping[str, str]) -> QuerySet[Meeting]:
     if filters.get("zona"):
         meetings = meetings.filter(zone__code=filters["zona"])
     if filters.get("missione"):
-        meetings = meetings.filter(nodes__code=filters["missione"]).distinct()
+        meetings = meetings.filter(
+            nodes__framework__role=FrameworkRole.AGENDA, nodes__code=filters["missione"]
+        ).distinct()
     return meetings
 
 

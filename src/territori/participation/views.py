@@ -23,6 +23,7 @@ from territori.core.ratelimit import client_ip, rate_limited
 from territori.portal.charts import bar_chart_counts, points_map
 from territori.portal.downloads import table_response
 from territori.portal.views import _chart
+from territori.territories.selectors import home_zones
 from territori.territories.services import COMUNI_TOPOLOGY
 
 from . import questionnaires as qs
@@ -220,7 +221,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "now": now,
         "kinds": Meeting.Kind.choices,
         "processes": list(Process.objects.all()),
-        "zones": list(selectors.Territory.objects.filter(kind="zona").order_by("number")),
+        "zones": list(home_zones()),
         "filters": request.GET,
         "map": _chart(
             points_map(

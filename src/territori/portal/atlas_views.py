@@ -22,6 +22,7 @@ from territori.atlas.models import Network, Organisation, Project
 from territori.atlas.services import project_update_add
 from territori.core.models import DataStatus
 from territori.frameworks.models import Node
+from territori.frameworks.selectors import site_frameworks
 from territori.io.tabular import write_csv
 from territori.territories.models import Territory
 from territori.territories.services import COMUNI_TOPOLOGY
@@ -98,17 +99,7 @@ def atlas_home(request: HttpRequest) -> HttpResponse:
         "projects": projects,
         "project_count": atlas.filtered_projects(filters).count(),
         "networks": networks,
-        "missions": Node.objects.filter(framework__code="amsvs-torino", level="missione").order_by(
-            "order", "code"
-        ),
-        "axes": Node.objects.filter(framework__code="psm-2024-2026", level="asse").order_by(
-            "order", "code"
-        ),
-        "zones": Territory.objects.filter(kind=Territory.Kind.ZONA)
-        .order_by("code")
-        .defer("boundary", "search_text"),
-        "origins": Project.Origin.choices,
-        "statuses": Project.Status.choices,
+        "options": atlas.atlas_filter_options(),
         "data_url": data_url,
         "projects_url": reverse("portal:atlas_projects_csv") + (f"?{query}" if query else ""),
     }
@@ -290,10 +281,14 @@ def _layout(result: atlas.MissionOrganisation) -> tuple[list[dict[str, Any]], li
     return nodes, ties
 
 
+def _agenda_node(code: str) -> Node:
+    """A node of the site's agenda (found by role), or 404."""
+    agenda = site_frameworks().agenda
+    return get_object_or_404(Node.objects.select_related("framework"), framework=agenda, code=code)
+
+
 def mission_atlas(request: HttpRequest, code: str) -> HttpResponse:
-    node = get_object_or_404(
-        Node.objects.select_related("framework"), framework__code="amsvs-torino", code=code
-    )
+    node = _agenda_node(code)
     result = atlas.mission_organisation(node)
     csv_url = reverse("portal:mission_atlas_csv", kwargs={"code": code})
     nodes, ties = _layout(result)
@@ -321,7 +316,7 @@ def mission_atlas(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def mission_atlas_csv(request: HttpRequest, code: str) -> HttpResponse:
-    node = get_object_or_404(Node, framework__code="amsvs-torino", code=code)
+    node = _agenda_node(code)
     result = atlas.mission_organisation(node)
     header = ["organizzazione", "tipo", "legami", "legami_pesati", "intermediazione", "vincolo",
               "dimensione_efficace", "comunita", "coordinatore_tipo", "itinerante_tipo",

@@ -100,8 +100,12 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
 class NewsFeed(Feed):
     """The news as RSS 2.0 (and, subclassed, Atom 1.0), in the language of the address."""
 
-    title = gettext_lazy("Metropolitan Agenda for Sustainable Development of Turin: news")
-    description = gettext_lazy("News of the Agenda of the Metropolitan City of Turin")
+    description = gettext_lazy("News of the Sustainable Development Agenda")
+
+    def title(self) -> str:
+        from territori.territories.selectors import site_owner
+
+        return _("%(owner)s · Sustainable Development Agenda: news") % {"owner": site_owner().name}
 
     def link(self) -> str:
         from django.urls import reverse
@@ -174,10 +178,11 @@ def catalogue_document(request: HttpRequest, fmt: str) -> HttpResponse:
 def bulk_download(request: HttpRequest) -> FileResponse:
     import io
 
+    from territori.frameworks.selectors import site_frameworks
+
     archive = datasets.bulk_zip(catalogue.catalogue_jsonld())
-    return FileResponse(
-        io.BytesIO(archive), as_attachment=True, filename="dati-aperti-amsvs-torino.zip"
-    )
+    name = site_frameworks().agenda_code or "territori"
+    return FileResponse(io.BytesIO(archive), as_attachment=True, filename=f"dati-aperti-{name}.zip")
 
 
 def site_search(request: HttpRequest) -> HttpResponse:
@@ -194,13 +199,11 @@ def site_search(request: HttpRequest) -> HttpResponse:
 
 # --- Infographics -----------------------------------------------------------------------------
 
-AGENDA = "amsvs-torino"
-
 
 def infographics(request: HttpRequest) -> HttpResponse:
     from territori.frameworks import selectors as fw
 
-    mas = list(fw.nodes_with_children(framework_code=AGENDA, level="mas"))
+    mas = fw.agenda_groups()
     return render(request, "portal/infographics.html", {"mas_list": mas, "sizes": cards.SIZES})
 
 

@@ -22,9 +22,6 @@ from territori.territories.models import Territory, Topology
 from territori.territories.selectors import home_territory_code
 from territori.territories.services import COMUNI_TOPOLOGY
 
-AGENDA = "amsvs-torino"
-PLAN = "psm-2024-2026"
-
 
 def chart_block(spec: dict[str, Any], *, chart_id: str, csv_url: str, title: str) -> dict[str, Any]:
     """What `_chart.html` draws: the spec, its caption and the link to its data."""
@@ -41,12 +38,13 @@ _chart = chart_block
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    mas = list(fw.nodes_with_children(framework_code=AGENDA, level="mas"))
-    missions = [child for item in mas for child in item.children.all()]
     frameworks = list(fw.framework_list())
+    site = fw.site_frameworks(frameworks=frameworks)
+    mas = fw.agenda_groups(site=site)
+    missions = [child for item in mas for child in item.children.all()]
     context = {
-        "agenda": next((f for f in frameworks if f.code == AGENDA), None),
-        "plan": next((f for f in frameworks if f.code == PLAN), None),
+        "agenda": site.agenda,
+        "plan": site.plan,
         "mas_list": mas,
         "mission_count": len(missions),
         "missions_confirmed": sum(1 for m in missions if m.status == DataStatus.CONFIRMED),

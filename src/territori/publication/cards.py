@@ -21,7 +21,7 @@ from territori.frameworks.models import Node
 from territori.indicators import selectors as ind
 from territori.indicators.models import Indicator
 from territori.portal import charts
-from territori.territories.selectors import home_territory_code
+from territori.territories.selectors import home_territory_code, site_owner
 
 from .render import PRINT_FONT, spec_svg, static_spec, svg_png
 
@@ -43,6 +43,7 @@ class CardContent:
     title: str
     value: str  # "12,3 %"
     value_note: str  # "Città metropolitana di Torino, 2023"
+    owner: str  # who runs the site: "Città metropolitana di Torino"
     status: str  # assessment in words
     status_css: str
     sentence: str
@@ -163,9 +164,7 @@ def card_svg(content: CardContent, size: str) -> str:
     parts.append(
         _text(pad, footer_y - 12, _lines(source, int((width - 2 * pad) / (20 * 0.55)), 1), 20, GREY)
     )
-    parts.append(
-        _text(pad, footer_y + 18, [f"Città metropolitana di Torino · {content.url}"], 20, GREY)
-    )
+    parts.append(_text(pad, footer_y + 18, [f"{content.owner} · {content.url}"], 20, GREY))
     label = f"{content.kicker}: {content.title}. {content.value} ({content.value_note}). {content.status}."
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -194,15 +193,13 @@ def indicator_card(indicator: Indicator) -> CardContent:
 
     item = ind.indicators_with_badges(indicators=[indicator])[0]
     css, words = ind.status_label(item.long.status if item.long else "not_assessable")
-    rows = [
-        {"territory": _("Metropolitan City of Turin"), "year": y, "value": v}
-        for y, v in item.values
-    ]
+    owner = site_owner().name
+    rows = [{"territory": owner, "year": y, "value": v} for y, v in item.values]
     if item.values:
         year, value = item.values[-1]
         shown, note = (
             _format(value, indicator.decimals, indicator.unit),
-            _("Metropolitan City of Turin, %(year)s") % {"year": year},
+            f"{owner}, {year}",
         )
     else:
         shown, note = "–", _("no value yet")
@@ -222,6 +219,7 @@ def indicator_card(indicator: Indicator) -> CardContent:
         source=indicator.source or _("not recorded"),
         licence=indicator.licence or _("not recorded"),
         url=_absolute(indicator.get_absolute_url()),
+        owner=owner,
     )
 
 
@@ -259,4 +257,5 @@ def mission_card(node: Node) -> CardContent:
         source=_("indicators of the Agenda's monitoring system"),
         licence=", ".join(sources) or _("not recorded"),
         url=_absolute(node.get_absolute_url()),
+        owner=site_owner().name,
     )

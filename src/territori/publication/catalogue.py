@@ -16,6 +16,9 @@ from django.utils import timezone
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
+from territori.frameworks.selectors import site_frameworks
+from territori.territories.selectors import SiteOwner, site_owner
+
 from .datasets import CC_BY_4, DATASETS, Dataset
 
 DCATAPIT = Namespace("http://dati.gov.it/onto/dcatapit#")
@@ -27,18 +30,19 @@ LANGUAGE = Namespace(EU + "language/")
 FREQUENCY = Namespace(EU + "frequency/")
 LICENCE_TYPE = URIRef("http://purl.org/adms/licencetype/Attribution")
 FORMATS = {"csv": ("CSV", "text/csv"), "xlsx": ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), "json": ("JSON", "application/json")}  # fmt: skip
-PUBLISHER_NAME = "Città metropolitana di Torino"
 
 
 def _absolute(path: str) -> URIRef:
     return URIRef(settings.TERRITORI_BASE_URL.rstrip("/") + path)
 
 
-def _publisher(graph: Graph) -> URIRef:
+def _publisher(graph: Graph, owner: SiteOwner) -> URIRef:
     agent = _absolute("/dati/#editore")
     graph.add((agent, RDF.type, DCATAPIT.Agent))
     graph.add((agent, RDF.type, FOAF.Agent))
-    graph.add((agent, FOAF.name, Literal(PUBLISHER_NAME, lang="it")))
+    graph.add((agent, FOAF.name, Literal(owner.name_it, lang="it")))
+    if owner.name_en:
+        graph.add((agent, FOAF.name, Literal(owner.name_en, lang="en")))
     ipa = getattr(settings, "TERRITORI_PUBLISHER_IPA", "")
     if ipa:
         graph.add((agent, DCTERMS.identifier, Literal(ipa)))
@@ -86,7 +90,9 @@ def catalogue_graph(*, today: date | None = None) -> Graph:
     graph.bind("foaf", FOAF)
     graph.bind("vcard", VCARD)
     catalogue = _absolute(reverse("portal:catalogue", kwargs={"fmt": "jsonld"}))
-    publisher = _publisher(graph)
+    owner = site_owner()
+    agenda_code = site_frameworks().agenda_code or "territori"
+    publisher = _publisher(graph, owner)
     contact = _contact(graph)
     graph.add((catalogue, RDF.type, DCATAPIT.Catalog))
     graph.add((catalogue, RDF.type, DCAT.Catalog))
@@ -109,7 +115,8 @@ def catalogue_graph(*, today: date | None = None) -> Graph:
             catalogue,
             DCTERMS.description,
             Literal(
-                "Indicatori, valutazioni, progetti, reti, matrici di coerenza e incontri dell'Agenda della Città metropolitana di Torino.",
+                "Indicatori, valutazioni, progetti, reti, matrici di coerenza e incontri "
+                f"dell'Agenda per lo sviluppo sostenibile ({owner.name_it}).",
                 lang="it",
             ),
         )
@@ -119,7 +126,8 @@ def catalogue_graph(*, today: date | None = None) -> Graph:
             catalogue,
             DCTERMS.description,
             Literal(
-                "Indicators, assessments, projects, networks, coherence matrices and meetings of the Agenda of the Metropolitan City of Turin.",
+                "Indicators, assessments, projects, networks, coherence matrices and meetings "
+                f"of the Sustainable Development Agenda ({owner.name_en or owner.name_it}).",
                 lang="en",
             ),
         )
@@ -134,7 +142,7 @@ def catalogue_graph(*, today: date | None = None) -> Graph:
         graph.add((catalogue, DCAT.dataset, node))
         graph.add((node, RDF.type, DCATAPIT.Dataset))
         graph.add((node, RDF.type, DCAT.Dataset))
-        identifier = getattr(settings, "TERRITORI_PUBLISHER_IPA", "") or "amsvs-torino"
+        identifier = getattr(settings, "TERRITORI_PUBLISHER_IPA", "") or agenda_code
         graph.add((node, DCTERMS.identifier, Literal(f"{identifier}:{dataset.key}")))
         graph.add((node, DCTERMS.title, Literal(dataset.title_it, lang="it")))
         graph.add((node, DCTERMS.title, Literal(dataset.title_en, lang="en")))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from territori.core import jsonsafe
 from territori.io.tabular import csv_cell, xlsx_cells
+from territori.territories.selectors import site_owner
 
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 CC_BY_4_NAMES = {"cc by 4.0", "cc-by-4.0", "cc-by 4.0", "creative commons by 4.0", CC_BY_4}
@@ -544,7 +545,7 @@ def bulk_zip(catalogue_jsonld: str) -> bytes:
         archive.writestr("dizionario-dati.csv", buffer.getvalue())
         archive.writestr("catalogo.jsonld", catalogue_jsonld)
         lines = [
-            "Agenda metropolitana per lo sviluppo sostenibile - Città metropolitana di Torino",
+            f"Agenda metropolitana per lo sviluppo sostenibile - {site_owner().name_it}",
             "Open data / Dati aperti",
             "",
         ]

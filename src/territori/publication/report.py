@@ -34,6 +34,7 @@ from territori.indicators.models import Indicator, Observation
 from territori.portal import charts
 from territori.territories import selectors as terr
 from territori.territories.models import Territory
+from territori.territories.selectors import site_owner
 from territori.territories.services import COMUNI_TOPOLOGY
 
 from .models import Report, ReportFigure
@@ -48,7 +49,6 @@ from .render import (
 
 logger = logging.getLogger(__name__)
 
-AGENDA = "amsvs-torino"
 LANGUAGES = ("it", "en")
 CHART_WIDTH, CHART_HEIGHT = 440, 170
 MAP_WIDTH, MAP_HEIGHT = 300, 300
@@ -287,7 +287,7 @@ def report_content(
     referred to by digest (`FIGURE_SCHEME`); their bytes are in `cache.figures`."""
     names = _reference_names()
     commentary = {c.node_id: c for c in report.commentaries.all()}
-    mas_nodes = list(fw.nodes_with_children(framework_code=AGENDA, level="mas"))
+    mas_nodes = fw.agenda_groups()
     missions = [mission for mas in mas_nodes for mission in mas.children.all()]
     cache = cache or BuildCache()
     all_indicators: dict[int, Indicator] = {}
@@ -392,7 +392,7 @@ def report_pdf(report: Report, body: str, language: str, figures: dict[str, byte
 
     document = render_to_string(
         "publication/report_print.html",
-        {"report": report, "body": body, "LANGUAGE_CODE": language},
+        {"report": report, "body": body, "LANGUAGE_CODE": language, "site_owner": site_owner()},
     )
     html = HTML(
         string=document,
@@ -428,7 +428,7 @@ def report_build(report_id: int) -> Report:
     _set_progress(report, 0, _("Starting"), state=Report.State.RUNNING)
     try:
         # the Missions are the macro-areas' children, as report_content walks them
-        missions = Node.objects.filter(framework__code=AGENDA, parent__level="mas").count() or 1
+        missions = Node.objects.filter(fw.site_frameworks().mission_filter()).count() or 1
         bodies: dict[str, str] = {}
         pdfs: dict[str, bytes] = {}
         cache = BuildCache()

@@ -188,6 +188,8 @@ TERRITORI_SITE_NAME = os.environ.get("TERRITORI_SITE_NAME", "Territori")
 # The territory whose agenda this site runs (ISTAT code of the metropolitan city: Torino 201,
 # Genova 210, Milano 215 ...): its zone, comuni and values are the "home" of every page.
 TERRITORI_HOME_TERRITORY = os.environ.get("TERRITORI_HOME_TERRITORY", "201")
+# The website of the institution that runs the agenda, linked from every page's header.
+TERRITORI_OWNER_URL = os.environ.get("TERRITORI_OWNER_URL", "")
 
 # Background tasks (django-tasks): "database" queues them for `territori worker`;
 # "immediate" runs them at once (tests, the local demo served by ./run).

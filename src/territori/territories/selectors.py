@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from territori.core.text import fold
 
@@ -61,6 +62,31 @@ def home_territory_code() -> str:
     return str(settings.TERRITORI_HOME_TERRITORY)
 
 
+@dataclass(frozen=True)
+class SiteOwner:
+    """Who runs the site: the home territory's institution (e.g. "Città metropolitana di
+    Torino"), with its website from the setting TERRITORI_OWNER_URL."""
+
+    name_it: str
+    name_en: str
+    website: str = ""
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "it").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_it
+
+
+def site_owner() -> SiteOwner:
+    """The home territory's names (one query); the site's name when it is not loaded."""
+    names = (
+        Territory.objects.filter(code=home_territory_code()).values_list("name", "name_en").first()
+    )
+    name_it, name_en = names or (settings.TERRITORI_SITE_NAME, "")
+    return SiteOwner(name_it=name_it, name_en=name_en, website=settings.TERRITORI_OWNER_URL)
+
+
 def home_territory_id() -> int | None:
     return Territory.objects.filter(code=home_territory_code()).values_list("id", flat=True).first()
 
@@ -81,14 +107,23 @@ def territories_by_kind(*, kind: str) -> QuerySet[Territory]:
     )
 
 
+def home_zones() -> QuerySet[Territory]:
+    """The zone omogenee of the home territory (the metropolitan city the site runs), by number;
+    another city's zones in the same database are not this site's."""
+    return (
+        Territory.objects.filter(kind=Territory.Kind.ZONA, parent__code=home_territory_code())
+        .defer("boundary", "search_text")
+        .order_by("number")
+    )
+
+
 def zones_with_counts(*, day: dt.date | None = None) -> QuerySet[Territory]:
-    """Zone omogenee with the number of comuni that belong to each on a day."""
+    """The home territory's zone omogenee with the number of comuni in each on a day."""
     day = day or today()
     member_filter = Q(member_links__valid_from__isnull=True) | Q(member_links__valid_from__lte=day)
     member_filter &= Q(member_links__valid_to__isnull=True) | Q(member_links__valid_to__gte=day)
     return (
-        Territory.objects.filter(kind=Territory.Kind.ZONA)
-        .defer("boundary", "search_text")
+        home_zones()
         .annotate(member_count=Count("member_links", filter=member_filter))
         .order_by("number")
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import json_script
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -27,6 +28,16 @@ GAP_LABELS = {
     "off_track": gettext_noop("off track"),
     "achieved": gettext_noop("achieved"),
 }
+
+
+@register.filter
+def css_string(value: Any) -> str:
+    """A quoted CSS string for `content:` in a print style sheet: letters, digits and spaces as
+    they are, anything else as a CSS escape (no quote or `</style>` can break out)."""
+    escaped = "".join(
+        char if char.isalnum() or char == " " else f"\\{ord(char):06x}" for char in str(value)
+    )
+    return mark_safe(f'"{escaped}"')
 
 
 @register.filter

@@ -44,3 +44,5 @@ class Command(BaseCommand):
                 f"{len(report.nodes_not_in_file)} node(s) in the database are not in the file and were kept: "
                 + ", ".join(report.nodes_not_in_file[:20])
             )
+        for moved in report.roles_moved:
+            self.stdout.write(f"role moved ({moved})")
