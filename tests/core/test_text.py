@@ -1,4 +1,4 @@
-from territori.core.text import fold
+from territori.io.text import fold
 
 
 def test_fold_removes_accents_case_and_punctuation():

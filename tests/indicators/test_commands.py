@@ -9,8 +9,8 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from territori.core.management.commands._util import refresh_report
 from territori.indicators.management.commands import fetch_istat
+from territori.indicators.management.commands.import_indicators import refresh_report
 from territori.indicators.models import Assessment, ImportBatch, Indicator, Observation
 from territori.io.istat import IstatClient
 from tests.io.test_istat import Clock, Replay

@@ -13,7 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from .panel import FloatArray, IntArray, first_valid_index, last_valid_index, take
-from .trends import _as_array, cagr
+from .trends import as_array, cagr
 
 METHODS = ("cagr", "linear")
 GAP_STATUSES = ("", "on_track", "partial", "off_track", "achieved")
@@ -134,7 +134,7 @@ def project(
     if method not in METHODS:
         raise ValueError(f"unknown projection method '{method}': use cagr or linear")
     n = values.shape[0]
-    target_v = _as_array(target, n)
+    target_v = as_array(target, n)
     mask = _window_mask(values, window)
     start, end = first_valid_index(mask), last_valid_index(mask)
     masked = np.where(mask, values, np.nan)

@@ -111,7 +111,7 @@ class Assessment:
         )
 
 
-def _as_array(value: FloatArray | float | None, n: int) -> FloatArray:
+def as_array(value: FloatArray | float | None, n: int) -> FloatArray:
     if value is None:
         return np.full(n, np.nan)
     array = np.asarray(value, dtype=np.float64)
@@ -209,8 +209,8 @@ def eurostat_assess(
     if window not in EUROSTAT_WINDOWS:
         raise ValueError(f"unknown Eurostat window '{window}': use long or short")
     n = values.shape[0]
-    d = _as_array(polarity, n)
-    target_v, target_y = _as_array(target, n), _as_array(target_year, n)
+    d = as_array(polarity, n)
+    target_v, target_y = as_array(target, n), as_array(target_year, n)
     back, min_span = EUROSTAT_WINDOWS[window]
     start, end, reason = _window(values, years, back, min_span)
     y0, y1 = take(values, start), take(values, end)
@@ -271,7 +271,7 @@ def istat_assess(
     if window not in ISTAT_WINDOWS:
         raise ValueError(f"unknown ISTAT window '{window}': use one of {ISTAT_WINDOWS}")
     n = values.shape[0]
-    d = _as_array(polarity, n)
+    d = as_array(polarity, n)
     if window == "full":
         start, end, reason = _window(values, years, None, 1)
     else:
@@ -366,9 +366,9 @@ def opensdg_assess(
 ) -> Assessment:
     """sdg-build's ProgressMeasure (methods.md §4): score in [-5, 5] and status."""
     n = values.shape[0]
-    d = _as_array(polarity, n)
-    target_v, target_y = _as_array(target, n), _as_array(target_year, n)
-    limits = _as_array(limit, n)
+    d = as_array(polarity, n)
+    target_v, target_y = as_array(target, n), as_array(target_year, n)
+    limits = as_array(limit, n)
     has = np.isfinite(values)
     end = last_valid_index(has)
     base_column = int(np.clip(base_year - years[0], 0, None)) if years.size else 0

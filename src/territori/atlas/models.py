@@ -10,8 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from territori.core.models import DataStatus
+from territori.core.validators import validate_amount
 from territori.frameworks.models import Node
-from territori.io.limits import validate_amount
 from territori.territories.models import Territory
 
 

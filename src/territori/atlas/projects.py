@@ -16,10 +16,11 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from territori.core.audit import Actor, AuditBatch
-from territori.core.text import fold
+from territori.core.signals import bulk_created
+from territori.core.validators import text_problems
 from territori.io.errors import RowError
-from territori.io.limits import text_problems
 from territori.io.projects import ProjectRecord, read_opencoesione, read_regis
+from territori.io.text import fold
 from territori.territories.models import Territory
 
 from .models import Funding, Organisation, Place, Project
@@ -226,8 +227,6 @@ def _import(
             ),
         ]:
             audit.created(instance)
-        from territori.publication.search import search_reindex
-
-        search_reindex(Project._meta.label, [p.pk for p in created])
+        bulk_created.send(sender=Project, pks=[p.pk for p in created])
         audit.save()
     return report

@@ -19,11 +19,11 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from territori.core.audit import Actor, AuditBatch
-from territori.core.text import fold
+from territori.core.validators import text_problems
 from territori.frameworks.models import Node
 from territori.frameworks.selectors import site_frameworks
 from territori.io.errors import NO_ROWS, RowError
-from territori.io.limits import ATLAS_ROWS_LIMIT, text_problems
+from territori.io.limits import ATLAS_ROWS_LIMIT
 from territori.io.tabular import (
     EXCEL_SUFFIXES,
     Row,
@@ -33,6 +33,7 @@ from territori.io.tabular import (
     require_columns,
     xlsx_sheet_names,
 )
+from territori.io.text import fold
 from territori.territories.models import Territory
 
 from .models import Membership, Network, NetworkArea, Organisation

@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from territori.atlas.models import Organisation
 from territori.core.models import DataStatus
-from territori.core.text import fold
 from territori.frameworks.models import Node
+from territori.io.text import fold
 from territori.territories.models import Territory
 
 ROME = ZoneInfo("Europe/Rome")

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from territori.core.text import fold
 from territori.io.frameworks import FrameworkDocument, FrameworkMeta, LinkRow, NodeRow
+from territori.io.text import fold
 
 from .models import Framework, FrameworkRole, Link, Node
 

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from territori.core.audit import Actor, AuditBatch, snapshot
 from territori.core.models import DataStatus
-from territori.core.text import fold
+from territori.core.validators import text_problems
 from territori.io.errors import InputValidationError, RowError
 from territori.io.frameworks import (
     ExistingFramework,
@@ -20,7 +20,7 @@ from territori.io.frameworks import (
     read_framework_file,
     validate_document,
 )
-from territori.io.limits import text_problems
+from territori.io.text import fold
 
 from .models import SDG_FRAMEWORK, Framework, Link, Node
 

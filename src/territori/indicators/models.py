@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from territori.core.models import DataStatus
+from territori.core.validators import validate_value, validate_year
 from territori.frameworks.models import Node, pick_language
-from territori.io.limits import validate_value, validate_year
 from territori.territories.models import Territory
 
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from territori.core.text import fold
+from territori.io.text import fold
 
 from .errors import RowError
 from .observations import ReadResult, RecordBuilder, breakdown_key

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from territori.core.text import fold
+from territori.io.text import fold
 
 from .errors import NO_ROWS, RowError
 from .tabular import Row

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .consent import consent_text
+from .decorators import rate_limit
 from .forms import DeleteAccountForm, LoginForm, SignUpForm
 from .models import ConsentRecord, Contribution, Registration, Subscriber
 from .privacy import participant_archive, participant_delete
@@ -25,7 +26,6 @@ from .services import (
     participant_sign_up,
     verification_email_send,
 )
-from .views import rate_limit
 
 
 @rate_limit("signup", limit=5, period=3600)

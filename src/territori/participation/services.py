@@ -596,7 +596,7 @@ STOPWORDS = frozenset(
 
 
 def _terms(text: str) -> set[str]:
-    from territori.core.text import fold
+    from territori.io.text import fold
 
     words = "".join(c if c.isalnum() else " " for c in fold(text)).split()
     return {w for w in words if len(w) > 2 and w not in STOPWORDS}

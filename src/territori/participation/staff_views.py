@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from territori.portal.downloads import table_response
+from territori.presentation.downloads import table_response
 
 from . import selectors
 from .forms import AnswerForm, CheckInForm, HideForm

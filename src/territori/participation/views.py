@@ -3,8 +3,6 @@ the newsletter. Staff pages (moderation, check-in, exports) are in staff_views."
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,16 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from territori.core.models import DataStatus
-from territori.core.ratelimit import client_ip, rate_limited
-from territori.portal.charts import bar_chart_counts, points_map
-from territori.portal.downloads import table_response
-from territori.portal.views import _chart
+from territori.presentation.charts import bar_chart_counts, chart_block
+from territori.presentation.downloads import table_response
+from territori.presentation.maps import points_map
 from territori.territories.selectors import home_zones
 from territori.territories.services import COMUNI_TOPOLOGY
 
 from . import questionnaires as qs
 from . import selectors
 from .consent import consent_text
+from .decorators import rate_limit
 from .forms import ContributionForm, RegistrationForm, ReportForm, SubscribeForm
 from .models import (
     Body,
@@ -60,36 +58,6 @@ from .services import (
     registration_cancel,
     similar_contributions,
 )
-
-
-def rate_limit(
-    scope: str, *, limit: int, period: int, per_user: bool = False
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Answer 429 with a page saying when to retry, for POSTs over the limit."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method == "POST":
-                key = (
-                    f"user:{request.user.pk}"
-                    if per_user and request.user.is_authenticated
-                    else f"ip:{client_ip(request)}"
-                )
-                if rate_limited(scope, key, limit=limit, period=period):
-                    response = render(
-                        request,
-                        "participation/too_many.html",
-                        {"minutes": max(1, period // 60)},
-                        status=429,
-                    )
-                    response["Retry-After"] = str(period)
-                    return response
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _private_file(stored: Any) -> FileResponse:
@@ -223,7 +191,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "processes": list(Process.objects.all()),
         "zones": list(home_zones()),
         "filters": request.GET,
-        "map": _chart(
+        "map": chart_block(
             points_map(
                 topology_url=reverse("portal:topology", kwargs={"key": COMUNI_TOPOLOGY}),
                 points=points,
@@ -379,7 +347,7 @@ def contribution_list(request: HttpRequest) -> HttpResponse:
         "processes": list(Process.objects.all()),
         "kinds": Contribution.Kind.choices,
         "export_query": export_query,
-        "status_chart": _chart(
+        "status_chart": chart_block(
             bar_chart_counts(
                 rows=[{"label": str(label), "count": n} for _v, label, n in listing.by_status],
                 description=_("Contributions by status of their evaluation."),
@@ -626,7 +594,7 @@ def questionnaire_results(request: HttpRequest, code: str) -> HttpResponse:
     charts = {}
     for result in results:
         if result.counts:
-            charts[result.question.pk] = _chart(
+            charts[result.question.pk] = chart_block(
                 bar_chart_counts(
                     rows=[{"label": label, "count": n} for label, n in result.counts],
                     description=_("Answers to the question: %(q)s") % {"q": result.question.text},

@@ -24,11 +24,10 @@ from territori.core.models import DataStatus
 from territori.frameworks.models import Node
 from territori.frameworks.selectors import site_frameworks
 from territori.io.tabular import write_csv
+from territori.presentation.charts import chart_block, organisation_network
+from territori.presentation.maps import choropleth, comuni_map
 from territori.territories.models import Territory
 from territori.territories.services import COMUNI_TOPOLOGY
-
-from .charts import choropleth, comuni_map, organisation_network
-from .views import _chart
 
 PROJECT_HEADER = ["codice", "cup", "titolo", "origine", "stato", "finanziamento_totale", "impegni",
                   "pagamenti", "avanzamento", "comuni"]  # fmt: skip
@@ -49,7 +48,7 @@ def atlas_home(request: HttpRequest) -> HttpResponse:
     data_url = reverse("portal:atlas_comuni_csv") + (f"?{query}" if query else "")
     topology = reverse("portal:topology", kwargs={"key": COMUNI_TOPOLOGY})
     charts = {
-        "funding": _chart(
+        "funding": chart_block(
             choropleth(
                 topology_url=topology,
                 values=[
@@ -71,7 +70,7 @@ def atlas_home(request: HttpRequest) -> HttpResponse:
             csv_url=data_url,
             title=_("Funding per inhabitant (committed, else assigned)"),
         ),
-        "networks": _chart(
+        "networks": chart_block(
             choropleth(
                 topology_url=topology,
                 values=[
@@ -149,7 +148,7 @@ def atlas_projects_csv(request: HttpRequest) -> HttpResponse:
 def _area_map(
     territories: list[Territory], chart_id: str, title: str, csv_url: str
 ) -> dict[str, Any]:
-    return _chart(
+    return chart_block(
         comuni_map(
             topology_url=reverse("portal:topology", kwargs={"key": COMUNI_TOPOLOGY}),
             description=title,
@@ -298,7 +297,7 @@ def mission_atlas(request: HttpRequest, code: str) -> HttpResponse:
         ),
     }
     if nodes:
-        charts["network"] = _chart(
+        charts["network"] = chart_block(
             organisation_network(
                 nodes=nodes, ties=ties,
                 description=_("Organisations linked when they share a network of the Mission; colour and shape give the community."),

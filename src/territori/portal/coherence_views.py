@@ -18,10 +18,14 @@ from territori.coherence.models import Axis, Matrix, ScoreDocument
 from territori.coherence.services import can_coordinate, can_score, can_view
 from territori.frameworks.models import Node
 from territori.io.tabular import write_csv
-
-from .charts import coherence_heatmap, coverage_chart, influence_scatter, signed_network
-from .pdf import pdf_response
-from .views import _chart
+from territori.presentation.charts import (
+    chart_block,
+    coherence_heatmap,
+    coverage_chart,
+    influence_scatter,
+    signed_network,
+)
+from territori.presentation.pdf import pdf_response
 
 QUADRANT_LABELS = {
     "determinant": gettext_noop("determinant (drives the others)"),
@@ -100,7 +104,7 @@ def matrix_detail(request: HttpRequest, code: str) -> HttpResponse:
         if c.value is not None
     ]  # fmt: skip
     charts: dict[str, Any] = {
-        "heatmap": _chart(
+        "heatmap": chart_block(
             coherence_heatmap(
                 cells=heat_cells,
                 rows=row_labels,
@@ -146,7 +150,7 @@ def matrix_detail(request: HttpRequest, code: str) -> HttpResponse:
             record["quadrant_label"] = _(QUADRANT_LABELS[str(record["quadrant"])])
         context["square"] = metrics
         context["ranked"] = sorted(records, key=lambda r: -float(r["net"]))
-        charts["scatter"] = _chart(
+        charts["scatter"] = chart_block(
             influence_scatter(
                 points=records,
                 description=_(
@@ -169,7 +173,7 @@ def matrix_detail(request: HttpRequest, code: str) -> HttpResponse:
                 "sign": _("positive") if c.value > 0 else _("negative"),
                 "source": source, "target": target,
             })  # fmt: skip
-        charts["network"] = _chart(
+        charts["network"] = chart_block(
             signed_network(
                 nodes=[
                     {"node": code, "title": titles[code], "x": x, "y": y}
@@ -202,7 +206,7 @@ def matrix_detail(request: HttpRequest, code: str) -> HttpResponse:
                 }
             )
             bars.append({"column": col.node, "title": titles[col.node], "kind": _("conflicts"), "value": col.negative})  # fmt: skip
-        charts["coverage"] = _chart(
+        charts["coverage"] = chart_block(
             coverage_chart(
                 bars=bars,
                 columns=column_labels,

@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 from territori.indicators import comparisons as cmp
 from territori.indicators import selectors as ind
 from territori.indicators.models import Indicator
+from territori.presentation.charts import bump_chart, chart_block, ranked_bars, series_chart
+from territori.presentation.downloads import table_response
+from territori.presentation.maps import choropleth
 from territori.territories.models import Territory
 from territori.territories.selectors import home_territory_code
 from territori.territories.services import PROVINCES_TOPOLOGY
-
-from .charts import bump_chart, choropleth, ranked_bars, series_chart
-from .downloads import table_response
-from .views import chart_block
 
 TABLES = ("classifica", "ranghi", "serie")
 

@@ -5,20 +5,24 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from territori.core import jsonsafe
 from territori.indicators import comparisons as cmp
 from territori.indicators import selectors as ind
-from territori.indicators.models import Assessment, Indicator
+from territori.indicators.models import Indicator
 from territori.io.limits import year_problem
 from territori.io.tabular import write_csv, write_xlsx
+from territori.presentation.assessments import (
+    METHOD_COLUMNS,
+    assessment_badge,
+    method_cell,
+    method_headers,
+)
+from territori.presentation.charts import chart_block, series_chart
+from territori.presentation.maps import choropleth
 from territori.territories.models import Territory
 from territori.territories.services import COMUNI_TOPOLOGY
-
-from .charts import choropleth, series_chart
-from .views import _chart
 
 DATA_HEADER = [
     "indicatore", "territorio", "codice_territorio", "tipo_territorio", "anno", "disaggregazione",
@@ -34,83 +38,6 @@ def _year(text: str) -> int | None:
     return None if year_problem(int(text)) else int(text)
 
 
-def assessment_sentence(assessment: Assessment | None, indicator: Indicator) -> str:
-    """A plain-language sentence for a Eurostat assessment."""
-    if assessment is None:
-        return _("No assessment yet.")
-    period = f"{assessment.start_year}–{assessment.end_year}"
-    if assessment.status == "not_assessable":
-        return _("Not assessable: %(reason)s.") % {"reason": _(assessment.reason or "no data")}
-    rate = number_format(round((assessment.cagr or 0) * 100, 1), decimal_pos=1, use_l10n=True)
-    moved = (assessment.cagr or 0) * indicator.polarity >= 0
-    text = (
-        _(
-            "In %(period)s the indicator moved in the desired direction by %(rate)s %% a year on average."
-        )
-        if moved
-        else _(
-            "In %(period)s the indicator moved away from the desired direction by %(rate)s %% a year on average."
-        )
-    ) % {"period": period, "rate": rate.lstrip("-")}
-    if assessment.status == "target_met":
-        return text + " " + _("The target is already met.")
-    if assessment.ratio is not None:
-        share = number_format(round(assessment.ratio * 100), decimal_pos=0, use_l10n=True)
-        return (
-            text
-            + " "
-            + _("That is %(share)s %% of the pace needed to reach the target.") % {"share": share}
-        )
-    return text
-
-
-def _badge(assessment: Assessment | None, indicator: Indicator, window: str) -> dict[str, str]:
-    css, label = ind.status_label(assessment.status if assessment else "not_assessable")
-    return {
-        "css": css,
-        "label": label,
-        "window": _("short term") if window == "short" else _("long term"),
-        "sentence": assessment_sentence(assessment, indicator),
-    }
-
-
-METHOD_COLUMNS = (
-    ("eurostat", "long"),
-    ("eurostat", "short"),
-    ("istat", "full"),
-    ("istat", "previous"),
-    ("istat", "ten_years"),
-    ("opensdg", "full"),
-)
-
-
-def method_headers() -> list[str]:
-    return [
-        _("Eurostat, long term"),
-        _("Eurostat, short term"),
-        _("ISTAT, whole series"),
-        _("ISTAT, on the previous year"),
-        _("ISTAT, on ten years before"),
-        _("Open SDG score (−5 to +5)"),
-    ]
-
-
-def _method_cell(assessment: Assessment | None) -> dict[str, str]:
-    """One cell of the table of methods: status, period and the figure it rests on."""
-    css, label = ind.status_label(assessment.status if assessment else "not_assessable")
-    cell = {"css": css, "label": label, "period": "", "figure": ""}
-    if assessment is None or assessment.status == "not_assessable":
-        return cell
-    if assessment.start_year and assessment.end_year:
-        cell["period"] = f"{assessment.start_year}–{assessment.end_year}"
-    if assessment.method == "opensdg" and assessment.score is not None:
-        cell["figure"] = number_format(round(assessment.score, 2), decimal_pos=2, use_l10n=True)
-    elif assessment.cagr is not None:
-        rate = number_format(round(assessment.cagr * 100, 2), decimal_pos=2, use_l10n=True)
-        cell["figure"] = _("%(rate)s %% a year") % {"rate": rate}
-    return cell
-
-
 def indicator_list(request: HttpRequest) -> HttpResponse:
     filters = ind.CatalogueFilters(
         mission=request.GET.get("missione", "")[:20],
@@ -123,8 +50,8 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     )
     indicators = ind.indicator_catalogue(filters=filters)
     for indicator in indicators:
-        indicator.badge_long = _badge(indicator.badges.get("long"), indicator, "long")  # type: ignore[attr-defined]
-        indicator.badge_short = _badge(indicator.badges.get("short"), indicator, "short")  # type: ignore[attr-defined]
+        indicator.badge_long = assessment_badge(indicator.badges.get("long"), indicator, "long")  # type: ignore[attr-defined]
+        indicator.badge_short = assessment_badge(indicator.badges.get("short"), indicator, "short")  # type: ignore[attr-defined]
     return render(
         request,
         "portal/indicator_list.html",
@@ -178,7 +105,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     data_url = reverse("portal:indicator_data", kwargs={"code": indicator.code, "fmt": "csv"})
     codes = ",".join(page.territories)
     charts = {
-        "series": _chart(
+        "series": chart_block(
             series_chart(
                 rows=rows,
                 description=_(
@@ -195,7 +122,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         )
     }
     if page.map_values:
-        charts["map"] = _chart(
+        charts["map"] = chart_block(
             choropleth(
                 topology_url=reverse("portal:topology", kwargs={"key": COMUNI_TOPOLOGY}),
                 values=[
@@ -221,13 +148,17 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         series_table.append((year, cells))
     badges = {
         code: [
-            _badge(page.assessments.get(code, {}).get(("eurostat", "long")), indicator, "long"),
-            _badge(page.assessments.get(code, {}).get(("eurostat", "short")), indicator, "short"),
+            assessment_badge(
+                page.assessments.get(code, {}).get(("eurostat", "long")), indicator, "long"
+            ),
+            assessment_badge(
+                page.assessments.get(code, {}).get(("eurostat", "short")), indicator, "short"
+            ),
         ]
         for code in page.series
     }
     method_rows = [
-        (names[code], [_method_cell(page.assessments.get(code, {}).get(k)) for k in METHOD_COLUMNS])
+        (names[code], [method_cell(page.assessments.get(code, {}).get(k)) for k in METHOD_COLUMNS])
         for code in page.series
     ]
     context = {

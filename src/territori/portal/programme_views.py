@@ -12,12 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from territori.io.tabular import write_csv, write_xlsx
+from territori.presentation.charts import chart_block, gantt_chart, spending_chart
+from territori.presentation.pdf import pdf_response
 from territori.programme.models import Expense, Programme
 from territori.programme.selectors import Overview, programme_overview
-
-from .charts import gantt_chart, spending_chart
-from .pdf import pdf_response
-from .views import _chart
 
 DATA_HEADER = [
     "azione", "titolo", "inizio", "fine", "mese_inizio", "mese_fine", "personale_interno",
@@ -69,7 +67,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
         "overview": overview,
         "data_url": data_url,
         "charts": {
-            "gantt": _chart(
+            "gantt": chart_block(
                 gantt_chart(
                     bars=bars,
                     order=[r.action.code for r in overview.rows],
@@ -82,7 +80,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
                 csv_url=data_url,
                 title=_("Timeline (M1 = %(month)s)") % {"month": programme.start.strftime("%m/%Y")},
             ),
-            "spending": _chart(
+            "spending": chart_block(
                 spending_chart(
                     rows=spending,
                     order=[r.action.code for r in overview.rows],

@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from territori.core.richtext import render_markdown
+from territori.presentation.charts import sparkline_points
+from territori.presentation.downloads import XLSX_TYPE
 from territori.publication import cards, catalogue, datasets
 from territori.publication.models import Page, Report, ReportFigure
 from territori.publication.render import FIGURE_REFERENCE
 from territori.publication.search import KINDS, search
-
-from .charts import sparkline_points
-from .downloads import XLSX_TYPE
 
 REPORT_PERMISSION = "publication.change_report"
 HEAVY_FIELDS = ("html_it", "html_en", "pdf_it", "pdf_en")
@@ -219,9 +218,8 @@ def _mission(framework: str, code: str) -> Any:
 
 def mission_infographic(request: HttpRequest, framework: str, code: str) -> HttpResponse:
     from territori.indicators import selectors as ind
-
-    from .indicator_views import _badge
-    from .views import _node_monitoring
+    from territori.presentation.assessments import assessment_badge
+    from territori.presentation.monitoring import node_monitoring
 
     node = _mission(framework, code)
     items = ind.node_indicators(node=node)
@@ -232,7 +230,7 @@ def mission_infographic(request: HttpRequest, framework: str, code: str) -> Http
             {
                 "item": item,
                 "latest": latest,
-                "badge": _badge(item.long, item.indicator, "long"),
+                "badge": assessment_badge(item.long, item.indicator, "long"),
                 "points": sparkline_points([value for _year, value in item.values]),
             }
         )
@@ -242,7 +240,7 @@ def mission_infographic(request: HttpRequest, framework: str, code: str) -> Http
         "sizes": cards.SIZES,
         "card": cards.mission_card(node),
     }
-    context |= _node_monitoring(node)
+    context |= node_monitoring(node)
     return render(request, "portal/infographic_mission.html", context)
 
 
@@ -262,9 +260,13 @@ def _card_response(content: cards.CardContent, size: str, fmt: str, name: str) -
 
 
 def indicator_card(request: HttpRequest, code: str, size: str, fmt: str) -> HttpResponse:
-    from .indicator_views import _get_indicator
+    from territori.indicators.models import Indicator
+    from territori.indicators.selectors import indicator_get
 
-    indicator = _get_indicator(code)
+    try:
+        indicator = indicator_get(code=code)
+    except Indicator.DoesNotExist as exc:
+        raise Http404(_("No such indicator")) from exc
     return _card_response(cards.indicator_card(indicator), size, fmt, f"indicatore-{code}")
 
 

@@ -17,24 +17,12 @@ from territori.core.models import DataStatus
 from territori.frameworks import selectors as fw
 from territori.frameworks.models import Framework, Node
 from territori.io.tabular import write_csv
+from territori.presentation.charts import chart_block
+from territori.presentation.monitoring import node_monitoring
 from territori.territories import selectors as terr
 from territori.territories.models import Territory, Topology
 from territori.territories.selectors import home_territory_code
 from territori.territories.services import COMUNI_TOPOLOGY
-
-
-def chart_block(spec: dict[str, Any], *, chart_id: str, csv_url: str, title: str) -> dict[str, Any]:
-    """What `_chart.html` draws: the spec, its caption and the link to its data."""
-    return {
-        "id": chart_id,
-        "spec_id": f"{chart_id}-spec",
-        "spec": spec,
-        "csv_url": csv_url,
-        "title": title,
-    }
-
-
-_chart = chart_block
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -108,60 +96,8 @@ def node_detail(request: HttpRequest, framework: str, code: str) -> HttpResponse
         "budget": (node.attributes or {}).get("budget_eur"),
         "outputs": (node.attributes or {}).get("outputs", []),
     }
-    context |= _node_monitoring(node)
+    context |= node_monitoring(node)
     return render(request, "portal/node_detail.html", context)
-
-
-def _node_monitoring(node: Node) -> dict[str, Any]:
-    """A node's indicators with badges and sparklines, and its composite index over time."""
-    from territori.indicators import selectors as ind
-
-    from .charts import series_chart
-    from .indicator_views import _badge
-
-    items = ind.node_indicators(node=node)
-    for item in items:
-        item.badges = [  # type: ignore[attr-defined]
-            _badge(item.long, item.indicator, "long"),
-            _badge(item.short, item.indicator, "short"),
-        ]
-    composite = ind.node_composite(node=node)
-    chart = None
-    if composite:
-        names = {
-            t.code: t.display_name
-            for t in Territory.objects.filter(code__in=list(composite)).only(
-                "code", "name", "name_en"
-            )
-        }
-        rows = [
-            {"territory": names.get(code, code), "year": year, "value": round(value, 2)}
-            for code, values in composite.items()
-            for year, value in values
-        ]
-        chart = _chart(
-            series_chart(
-                rows=rows,
-                description=_("Composite index (AMPI) of the indicators of %(code)s over time.")
-                % {"code": node.code},
-                unit=_("metropolitan city in the base year = 100"),
-            ),
-            chart_id="chart-composite",
-            csv_url=reverse(
-                "portal:node_composite_csv",
-                kwargs={"framework": node.framework.code, "code": node.code},
-            ),
-            title=_("Composite index (AMPI)"),
-        )
-    years = sorted({year for values in composite.values() for year, _v in values})
-    table = [(year, [dict(values).get(year) for values in composite.values()]) for year in years]
-    return {
-        "monitoring": items,
-        "composite_chart": chart,
-        "composite_codes": list(composite),
-        "composite_table": table,
-        "has_illustrative_indicators": any(i.indicator.is_illustrative for i in items),
-    }
 
 
 def node_composite_csv(request: HttpRequest, framework: str, code: str) -> HttpResponse:
@@ -192,7 +128,7 @@ def territory_list(request: HttpRequest) -> HttpResponse:
     zones = list(terr.zones_with_counts())
     rows = terr.comuni_table()
     highlight = {row.code: f"{row.zona.number} {row.zona.name}" for row in rows if row.zona}
-    map_chart = _chart(
+    map_chart = chart_block(
         _map_spec(
             description=_("Map of the comuni of the metropolitan city, coloured by zona omogenea."),
             highlight=highlight,
@@ -215,7 +151,7 @@ def territory_list(request: HttpRequest) -> HttpResponse:
 
 
 def _map_spec(**kwargs: Any) -> dict[str, Any]:
-    from .charts import comuni_map
+    from territori.presentation.maps import comuni_map
 
     return comuni_map(
         topology_url=reverse("portal:topology", kwargs={"key": COMUNI_TOPOLOGY}), **kwargs
@@ -248,7 +184,7 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
             ),
             None,
         )
-        context["chart"] = _chart(
+        context["chart"] = chart_block(
             _map_spec(
                 description=_("Map: %(name)s within the metropolitan city.")
                 % {"name": territory.name},
@@ -265,7 +201,7 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
         context["members"] = members
         codes = [m.member.code for m in members]
         if codes:
-            context["chart"] = _chart(
+            context["chart"] = chart_block(
                 _map_spec(
                     description=_("Map of the %(count)d comuni of %(name)s.")
                     % {"count": len(codes), "name": territory.name},
@@ -282,7 +218,7 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
         rows = terr.comuni_table()
         context["table"] = rows
         context["zones"] = list(terr.zones_with_counts())
-        context["chart"] = _chart(
+        context["chart"] = chart_block(
             _map_spec(
                 description=_(
                     "Map of the comuni of the metropolitan city, coloured by zona omogenea."

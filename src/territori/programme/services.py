@@ -16,6 +16,7 @@ import yaml
 from django.db import transaction
 
 from territori.core.audit import AuditBatch
+from territori.core.validators import text_problems
 from territori.frameworks.models import Node
 from territori.io.errors import InputValidationError, RowError
 from territori.io.limits import (
@@ -23,7 +24,6 @@ from territori.io.limits import (
     PROGRAMME_ACTIONS_LIMIT,
     YAML_BYTES_LIMIT,
     amount_parse,
-    text_problems,
     year_problem,
 )
 from territori.io.yamlsafe import strict_load

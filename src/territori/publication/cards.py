@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from territori.frameworks.models import Node
 from territori.indicators import selectors as ind
 from territori.indicators.models import Indicator
-from territori.portal import charts
+from territori.presentation import charts
 from territori.territories.selectors import home_territory_code, site_owner
 
 from .render import PRINT_FONT, spec_svg, static_spec, svg_png
@@ -189,7 +189,7 @@ def _absolute(path: str) -> str:
 
 
 def indicator_card(indicator: Indicator) -> CardContent:
-    from territori.portal.indicator_views import assessment_sentence
+    from territori.presentation.assessments import assessment_sentence
 
     item = ind.indicators_with_badges(indicators=[indicator])[0]
     css, words = ind.status_label(item.long.status if item.long else "not_assessable")

@@ -31,7 +31,8 @@ from territori.frameworks import selectors as fw
 from territori.frameworks.models import Node
 from territori.indicators import selectors as ind
 from territori.indicators.models import Indicator, Observation
-from territori.portal import charts
+from territori.presentation import charts
+from territori.presentation.maps import choropleth
 from territori.territories import selectors as terr
 from territori.territories.models import Territory
 from territori.territories.selectors import site_owner
@@ -191,7 +192,7 @@ def _mission_map(section: MissionSection, items: list[Any], maps: BuildCache) ->
     key = (indicator.pk, translation.get_language() or "it")
     if key not in maps.svg:
         url = "topology"
-        spec = charts.choropleth(
+        spec = choropleth(
             topology_url=url,
             values=rows,
             description=caption,
@@ -217,7 +218,7 @@ def _indicator_section(
     names: dict[str, str],
     cache: BuildCache,
 ) -> IndicatorSection:
-    from territori.portal.indicator_views import assessment_sentence
+    from territori.presentation.assessments import assessment_sentence
 
     indicator = item.indicator
     rows = [

@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from territori.core.text import fold
+from territori.core.signals import bulk_created
+from territori.io.text import fold
 
 from . import search_backends
 from .models import SearchEntry
@@ -229,7 +230,13 @@ def search_paused() -> Iterator[None]:
         _pending.paused = previous
 
 
+def _bulk_created(sender: type[models.Model], pks: list[Any], **kwargs: Any) -> None:
+    if sender._meta.label in SOURCE_OF_MODEL and not getattr(_pending, "paused", False):
+        search_reindex(sender._meta.label, pks)
+
+
 def connect_signals() -> None:
+    bulk_created.connect(_bulk_created, dispatch_uid="search-bulk-created")
     for source in SOURCES:
         model = apps.get_model(source.model)
         uid = f"search-{source.model}"

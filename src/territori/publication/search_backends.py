@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import connection
 
-from territori.core.text import fold
+from territori.io.text import fold
 
 #: Words of at least one letter or digit; everything else (quotes, operators) is dropped,
 #: so no query can be a syntax error in either engine.

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from territori.core.text import fold
+from territori.io.text import fold
 
 from .models import Membership, Territory, TerritoryAlias, Topology, valid_on
 
@@ -85,6 +85,12 @@ def site_owner() -> SiteOwner:
     )
     name_it, name_en = names or (settings.TERRITORI_SITE_NAME, "")
     return SiteOwner(name_it=name_it, name_en=name_en, website=settings.TERRITORI_OWNER_URL)
+
+
+def territory_display_names(*, codes: list[str]) -> dict[str, str]:
+    """Code to name in the active language (one query)."""
+    territories = Territory.objects.filter(code__in=codes).only("code", "name", "name_en")
+    return {t.code: t.display_name for t in territories}
 
 
 def home_territory_id() -> int | None:

@@ -14,12 +14,12 @@ from typing import Any
 from django.db import transaction
 
 from territori.core.audit import Actor, AuditBatch, snapshot
-from territori.core.text import fold
 from territori.io import geopop
 from territori.io.errors import InputValidationError, RowError
 from territori.io.geo import boundaries_checksum, build_topology
 from territori.io.limits import ZONE_ROWS_LIMIT
 from territori.io.tabular import TableReadError, read_table
+from territori.io.text import fold
 from territori.io.zones import Period, ZonePlan, plan_zone_memberships
 
 from .models import Membership, Territory, TerritoryAlias, Topology

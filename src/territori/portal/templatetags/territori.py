@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from territori.core import jsonsafe
-from territori.portal.charts import sparkline_points
+from territori.presentation.charts import sparkline_points
 
 register = template.Library()
 

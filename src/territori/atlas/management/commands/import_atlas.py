@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from territori.atlas.services import KINDS, atlas_import
-from territori.core.management.commands._util import validation_error
+from territori.core.commands import validation_error
 from territori.io.errors import InputValidationError
 
 

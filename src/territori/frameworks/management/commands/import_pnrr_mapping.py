@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from territori.core.management.commands._util import read_input_file, validation_error
+from territori.core.commands import read_input_file, validation_error
 from territori.frameworks.services import pnrr_mapping_import
 from territori.io.errors import InputValidationError
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from territori.core.management.commands._util import validation_error
+from territori.core.commands import validation_error
 from territori.indicators.services import observations_import
 from territori.io.errors import InputValidationError
 from territori.io.istat import BASE_URL, IstatClient, IstatError

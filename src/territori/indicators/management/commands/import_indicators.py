@@ -3,13 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from territori.core.management.commands._util import (
-    read_input_file,
-    refresh_report,
-    validation_error,
-)
+from territori.core.commands import read_input_file, validation_error
+from territori.indicators.models import ImportBatch, RefreshState
 from territori.indicators.services import istat_wide_indicators_create, observations_import
 from territori.io.errors import InputValidationError
 from territori.io.observations import FORMATS
@@ -87,3 +84,17 @@ class Command(BaseCommand):
             self.stdout.write(f"  {change['observation']}: was {change['before']}")
         if outcome.batch is not None:
             refresh_report(self, outcome.batch.pk)
+
+
+def refresh_report(command: BaseCommand, batch_id: int) -> None:
+    """Say how the recomputation that an import queued went; a failure is a failed command
+    (exit 1), since the stored results no longer follow the observations."""
+    batch = ImportBatch.objects.only("refresh_state", "refresh_error").get(pk=batch_id)
+    if batch.refresh_state == RefreshState.FAILED:
+        raise CommandError(
+            f"batch #{batch_id}: the observations were written, but recomputing aggregates and "
+            f"results failed ({batch.refresh_error}); the results stored before are unchanged. "
+            "Fix the cause and run `territori refresh-indicators`."
+        )
+    if batch.refresh_state == RefreshState.PENDING:
+        command.stdout.write("  recomputation of aggregates and results queued (territori worker)")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from territori.core.management.commands._util import RetentionPurgeCommand
+from territori.core.commands import RetentionPurgeCommand
 from territori.participation.services import registrations_purge
 
 

@@ -1,4 +1,8 @@
-"""Vega-Lite specifications built in Python: one spec serves the page and (later) print."""
+"""Vega-Lite specifications built in Python: one spec serves the page, the report and the cards.
+
+Pure presentation: specs are dicts, the chart block is what `_chart.html` draws. No views, no
+queries.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+
+
 #: Colour-blind-safe categorical palette (Okabe-Ito) for up to 8 groups, then Tableau 20.
 ZONE_COLOURS = [
     "#0066cc",
@@ -25,13 +31,13 @@ ZONE_COLOURS = [
 ]
 
 
-def _natural(label: str) -> tuple[int, str]:
+def natural_order(label: str) -> tuple[int, str]:
     """Sort "2 Ovest" before "10 Chivassese"."""
     head = label.split(" ", 1)[0]
     return (int(head), label) if head.isdigit() else (10**6, label)
 
 
-def _base(description: str, height: int) -> dict[str, Any]:
+def base_spec(description: str, height: int) -> dict[str, Any]:
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "description": description,
@@ -40,54 +46,6 @@ def _base(description: str, height: int) -> dict[str, Any]:
         "autosize": {"type": "fit", "contains": "padding"},
         "config": {"view": {"stroke": None}, "font": "Titillium Web, Geneva, Tahoma, sans-serif"},
     }
-
-
-def comuni_map(
-    *,
-    topology_url: str,
-    description: str,
-    highlight: dict[str, str] | None = None,
-    only: list[str] | None = None,
-    legend_title: str = "",
-    height: int = 420,
-) -> dict[str, Any]:
-    """Map of the comuni from the cached TopoJSON.
-
-    `highlight` maps comune codes to a category (a zona, "selected"...), drawn in colour with
-    a legend; the others are grey. `only` restricts the map to some comuni (a zona's members).
-    """
-    spec = _base(description, height)
-    spec["data"] = {"url": topology_url, "format": {"type": "topojson", "feature": "comuni"}}
-    spec["projection"] = {"type": "mercator"}
-    transforms: list[dict[str, Any]] = []
-    if only is not None:
-        transforms.append({"filter": {"field": "properties.code", "oneOf": sorted(only)}})
-    categories = highlight or {}
-    other = _("other comuni")
-    transforms.append(
-        {
-            "calculate": f"{json.dumps(categories)}[datum.properties.code] || {json.dumps(other)}",
-            "as": "category",
-        }
-    )
-    spec["transform"] = transforms
-    names = sorted(set(categories.values()), key=_natural)
-    domain = [*names, other] if categories else [other]
-    spec["mark"] = {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4}
-    spec["encoding"] = {
-        "color": {
-            "field": "category",
-            "type": "nominal",
-            "title": legend_title or _("Group"),
-            "scale": {"domain": domain, "range": [*ZONE_COLOURS[: len(names)], "#d9dadb"]},
-            "legend": {"orient": "bottom", "columns": 3} if categories else None,
-        },
-        "tooltip": [
-            {"field": "properties.name", "type": "nominal", "title": _("Comune")},
-            {"field": "category", "type": "nominal", "title": legend_title or _("Group")},
-        ],
-    }
-    return spec
 
 
 SERIES_COLOURS = ["#0066cc", "#d55e00", "#009e73", "#cc79a7"]
@@ -110,7 +68,7 @@ def series_chart(
 ) -> dict[str, Any]:
     """Lines by territory (rows: territory, year, value), target points and a projection band
     (band: territory, year, value, lower, upper) drawn dashed with its interval shaded."""
-    spec = _base(description, height)
+    spec = base_spec(description, height)
     names = list(dict.fromkeys(row["territory"] for row in rows))
     colour = {
         "field": "territory",
@@ -187,65 +145,9 @@ def series_chart(
     return spec
 
 
-def choropleth(
-    *,
-    topology_url: str,
-    values: list[dict[str, Any]],
-    description: str,
-    legend_title: str,
-    reverse: bool = False,
-    height: int = 420,
-    feature: str = "comuni",
-    name_title: str = "",
-) -> dict[str, Any]:
-    """Areas coloured by a value (values: code, name, value); areas without data in grey.
-
-    `feature` is the TopoJSON object (the comuni of CMTo, or the provinces of Italy)."""
-    spec = _base(description, height)
-    spec["projection"] = {"type": "mercator"}
-    source = {"url": topology_url, "format": {"type": "topojson", "feature": feature}}
-    lookup = {
-        "lookup": "properties.code",
-        "from": {"data": {"values": values}, "key": "code", "fields": ["value"]},
-    }
-    spec["layer"] = [
-        {
-            "data": source,
-            "mark": {
-                "type": "geoshape",
-                "fill": "#d9dadb",
-                "stroke": "#ffffff",
-                "strokeWidth": 0.4,
-                "aria": False,  # decorative background (comuni without data)
-            },
-        },
-        {
-            "data": source,
-            "transform": [lookup, {"filter": "isValid(datum.value)"}],
-            "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4},
-            "encoding": {
-                "color": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "title": legend_title,
-                    "scale": {"scheme": "blues", "reverse": reverse},
-                    "legend": {"orient": "bottom", "gradientLength": 260},
-                },
-                "tooltip": [
-                    {
-                        "field": "properties.name",
-                        "type": "nominal",
-                        "title": name_title or _("Comune"),
-                    },
-                    {"field": "value", "type": "quantitative", "title": legend_title},
-                ],
-            },
-        },
-    ]
-    return spec
-
-
 HOME_COLOUR = "#0066cc"
+
+
 PEER_COLOUR = "#a6a6a6"
 
 
@@ -254,7 +156,7 @@ def ranked_bars(
 ) -> dict[str, Any]:
     """Horizontal bars of territories in rank order (rows: territory, value, rank), the home
     territory in blue and the others grey."""
-    spec = _base(description, height)
+    spec = base_spec(description, height)
     spec["data"] = {"values": rows}
     spec["mark"] = {"type": "bar"}
     value_title = f"{_('Value')} ({unit})" if unit else _("Value")
@@ -284,7 +186,7 @@ def bump_chart(
 ) -> dict[str, Any]:
     """Rank over time (rows: territory, year, rank; 1 at the top), one line per territory,
     the home territory drawn thick in blue and labelled."""
-    spec = _base(description, height)
+    spec = base_spec(description, height)
     spec["data"] = {"values": rows}
     x = {"field": "year", "type": "quantitative", "title": _("Year"), "axis": {"format": "d"}}
     y = {
@@ -355,7 +257,7 @@ def coherence_heatmap(
 ) -> dict[str, Any]:
     """The matrix as coloured cells with the score written in each (cells: row, column,
     score, row_title, column_title); empty cells are not scored."""
-    spec = _base(description, max(160, 26 * len(rows)))
+    spec = base_spec(description, max(160, 26 * len(rows)))
     x = {"field": "column", "type": "ordinal", "sort": columns, "title": _("Column"),
          "axis": {"labelAngle": -45}}  # fmt: skip
     y = {"field": "row", "type": "ordinal", "sort": rows, "title": _("Row")}
@@ -399,7 +301,7 @@ def coherence_heatmap(
 def influence_scatter(*, points: list[dict[str, Any]], description: str) -> dict[str, Any]:
     """MICMAC motricity (y) against dependence (x), with the means as quadrant lines
     (points: node, title, motricity, dependence, quadrant)."""
-    spec = _base(description, 360)
+    spec = base_spec(description, 360)
     n = len(points) or 1
     mean_m = sum(p["motricity"] for p in points) / n
     mean_d = sum(p["dependence"] for p in points) / n
@@ -434,7 +336,7 @@ def signed_network(
     """Nodes on a circle (nodes: node, title, x, y); an edge per non-zero score (edges: x, y,
     x2, y2, score, sign, source, target): blue solid when positive, red dashed when negative,
     thicker when stronger."""
-    spec = _base(description, 460)
+    spec = base_spec(description, 460)
     hidden = {"axis": None, "scale": {"domain": [-1.3, 1.3]}}
     spec["layer"] = [
         {"data": {"values": edges},
@@ -474,7 +376,7 @@ def coverage_chart(
 ) -> dict[str, Any]:
     """Per column (Mission) the sum of positive contributions above zero and of conflicts
     below (bars: column, title, kind, value)."""
-    spec = _base(description, 300)
+    spec = base_spec(description, 300)
     spec["data"] = {"values": bars}
     spec["mark"] = {"type": "bar"}
     spec["encoding"] = {
@@ -498,7 +400,7 @@ def gantt_chart(
 ) -> dict[str, Any]:
     """One bar per action from its first month to the end of its last (bars: action, title,
     start, end, months), and a rule at today's date."""
-    spec = _base(description, max(160, 24 * len(bars)))
+    spec = base_spec(description, max(160, 24 * len(bars)))
     y = {"field": "action", "type": "ordinal", "sort": order, "title": _("Action")}
     spec["layer"] = [
         {"data": {"values": bars}, "mark": {"type": "bar", "color": "#0066cc", "cornerRadius": 2},
@@ -522,7 +424,7 @@ def spending_chart(
     *, rows: list[dict[str, Any]], order: list[str], description: str
 ) -> dict[str, Any]:
     """Budget and spending side by side for each action (rows: action, kind, value)."""
-    spec = _base(description, 300)
+    spec = base_spec(description, 300)
     spec["data"] = {"values": rows}
     spec["mark"] = {"type": "bar"}
     spec["encoding"] = {
@@ -543,7 +445,7 @@ def organisation_network(
 ) -> dict[str, Any]:
     """Organisations placed by a force layout (nodes: code, name, x, y, community, degree) and
     linked by shared memberships (ties: x, y, x2, y2, weight)."""
-    spec = _base(description, 480)
+    spec = base_spec(description, 480)
     hidden = {"axis": None, "scale": {"zero": False}}
     spec["layer"] = [
         {"data": {"values": ties}, "mark": {"type": "rule", "color": "#9a9a9a"},
@@ -567,52 +469,11 @@ def organisation_network(
     return spec
 
 
-def points_map(
-    *, topology_url: str, points: list[dict[str, Any]], description: str, height: int = 420
-) -> dict[str, Any]:
-    """Places (points: latitude, longitude, label, kind) over the comuni in grey."""
-    spec = _base(description, height)
-    spec["projection"] = {"type": "mercator"}
-    spec["layer"] = [
-        {
-            "data": {"url": topology_url, "format": {"type": "topojson", "feature": "comuni"}},
-            "mark": {
-                "type": "geoshape",
-                "fill": "#e8e9ea",
-                "stroke": "#ffffff",
-                "strokeWidth": 0.4,
-                "aria": False,
-            },
-        },
-        {
-            "data": {"values": points},
-            "mark": {"type": "circle", "size": 120, "opacity": 0.9, "stroke": "#ffffff"},
-            "encoding": {
-                "longitude": {"field": "longitude", "type": "quantitative"},
-                "latitude": {"field": "latitude", "type": "quantitative"},
-                "color": {
-                    "field": "kind",
-                    "type": "nominal",
-                    "title": _("Type"),
-                    "scale": {"range": ZONE_COLOURS},
-                    "legend": {"orient": "bottom", "columns": 3},
-                },
-                "tooltip": [
-                    {"field": "label", "type": "nominal", "title": _("Meeting")},
-                    {"field": "when", "type": "nominal", "title": _("When")},
-                    {"field": "place", "type": "nominal", "title": _("Place")},
-                ],
-            },
-        },
-    ]
-    return spec
-
-
 def bar_chart_counts(
     *, rows: list[dict[str, Any]], description: str, x_title: str, height: int | None = None
 ) -> dict[str, Any]:
     """Horizontal bars of counts (rows: label, count), in the given order."""
-    spec = _base(description, height or max(80, 28 * len(rows)))
+    spec = base_spec(description, height or max(80, 28 * len(rows)))
     spec["data"] = {"values": rows}
     spec["mark"] = {"type": "bar", "color": "#0066cc"}
     spec["encoding"] = {
@@ -629,3 +490,15 @@ def bar_chart_counts(
         ],
     }
     return spec
+
+
+def chart_block(spec: dict[str, Any], *, chart_id: str, csv_url: str, title: str) -> dict[str, Any]:
+    """What `_chart.html` draws: the spec, its caption and the link to its data (the chart's
+    table and download)."""
+    return {
+        "id": chart_id,
+        "spec_id": f"{chart_id}-spec",
+        "spec": spec,
+        "csv_url": csv_url,
+        "title": title,
+    }

@@ -1,4 +1,5 @@
-"""Shared helpers for the product's management commands."""
+"""Shared helpers for the product's management commands (the commands are in each app's
+`management/commands`)."""
 
 from __future__ import annotations
 
@@ -25,22 +26,6 @@ def validation_error(path: str, error: InputValidationError) -> CommandError:
     lines = [f"{path}: {len(error.errors):,} problem(s), nothing was written:"]
     lines += [f"  - {item}" for item in errors_summarise(error.errors, per_kind=ERRORS_PER_KIND)]
     return CommandError("\n".join(lines))
-
-
-def refresh_report(command: BaseCommand, batch_id: int) -> None:
-    """Say how the recomputation that an import queued went; a failure is a failed command
-    (exit 1), since the stored results no longer follow the observations."""
-    from territori.indicators.models import ImportBatch, RefreshState
-
-    batch = ImportBatch.objects.only("refresh_state", "refresh_error").get(pk=batch_id)
-    if batch.refresh_state == RefreshState.FAILED:
-        raise CommandError(
-            f"batch #{batch_id}: the observations were written, but recomputing aggregates and "
-            f"results failed ({batch.refresh_error}); the results stored before are unchanged. "
-            "Fix the cause and run `territori refresh-indicators`."
-        )
-    if batch.refresh_state == RefreshState.PENDING:
-        command.stdout.write("  recomputation of aggregates and results queued (territori worker)")
 
 
 class RetentionPurgeCommand(BaseCommand):
