@@ -17,6 +17,7 @@ from territori.analytics.networks import (
     network_metrics,
     project_memberships,
 )
+from territori.core.rows import RowList
 from territori.frameworks.models import Node
 from territori.frameworks.selectors import site_frameworks
 from territori.indicators.selectors import POPULATION_INDICATOR
@@ -301,3 +302,36 @@ def zona_totals(rows: list[ComuneFigures]) -> dict[str, float]:
         totals["projects"] += row.projects
         totals["committed"] += float(row.committed)
     return dict(totals)
+
+
+# --- Plain rows for the API ------------------------------------------------------------------
+
+
+def project_rows(*, origin: str | None = None, comune: str | None = None) -> RowList:
+    rows = Project.objects.order_by("code")
+    if origin:
+        rows = rows.filter(origin=origin)
+    if comune:
+        rows = rows.filter(places__territory__code=comune).distinct()
+    names = (
+        "code", "cup", "title", "origin", "status", "total_funding", "commitments", "payments",
+        "progress", "data_status",
+    )  # fmt: skip
+    return RowList(rows.values_list(*names), names)
+
+
+def network_rows(*, kind: str | None = None) -> RowList:
+    rows = Network.objects.order_by("code")
+    if kind:
+        rows = rows.filter(kind=kind)
+    names = ("code", "name", "kind", "lead", "start", "end", "status")
+    fields = ("code", "name", "kind", "lead__code", "start", "end", "status")
+    return RowList(rows.values_list(*fields), names)
+
+
+def organisation_rows(*, kind: str | None = None) -> RowList:
+    rows = Organisation.objects.order_by("code")
+    if kind:
+        rows = rows.filter(kind=kind)
+    names = ("code", "name", "kind", "seat", "status")
+    return RowList(rows.values_list("code", "name", "kind", "territory__code", "status"), names)

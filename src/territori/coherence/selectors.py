@@ -17,6 +17,7 @@ from territori.analytics.coherence import (
     square_metrics,
 )
 from territori.core.models import AuditEntry
+from territori.core.rows import Row, RowList
 from territori.frameworks.models import Link, Node
 
 from .models import AgreedScore, Axis, Matrix, MatrixNode, Score, ScoreDocument
@@ -278,3 +279,34 @@ def matrix_progress(matrices: list[Matrix]) -> dict[int, tuple[int, int]]:
         }
         result[matrix.pk] = (len(inside), total)
     return result
+
+
+# --- Plain rows for the API (published matrices only) ----------------------------------------
+
+
+def published_matrices() -> QuerySet[Matrix]:
+    return Matrix.objects.filter(status=Matrix.Status.PUBLISHED)
+
+
+def published_matrix_rows() -> list[Row]:
+    rows = (
+        published_matrices()
+        .order_by("code")
+        .values(
+            "code", "title_it", "title_en", "analysis", "direction", "data_status", "published_at"
+        )
+    )
+    return [dict(row) for row in rows]
+
+
+def agreed_score_rows(*, matrix: Matrix) -> RowList:
+    """The agreed scores of a matrix, by row and column code."""
+    names = ("row_framework", "row", "column_framework", "column", "score")
+    values = (
+        AgreedScore.objects.filter(matrix=matrix)
+        .order_by("row__code", "column__code")
+        .values_list(
+            "row__framework__code", "row__code", "column__framework__code", "column__code", "score"
+        )
+    )
+    return RowList(values, names)

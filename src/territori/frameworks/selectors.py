@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from territori.core.rows import Row, RowList
 from territori.io.frameworks import FrameworkDocument, FrameworkMeta, LinkRow, NodeRow
 from territori.io.text import fold
 
@@ -255,3 +256,23 @@ def framework_document(*, code: str) -> FrameworkDocument:
         )
     ]
     return FrameworkDocument(frameworks=[meta], nodes=nodes, links=links)
+
+
+# --- Plain rows for the API ------------------------------------------------------------------
+
+
+def framework_rows() -> list[Row]:
+    rows = Framework.objects.order_by("order", "code").values(
+        "code", "short_name", "name_it", "name_en", "version", "status", "role"
+    )
+    return [dict(row) for row in rows]
+
+
+def node_rows(*, framework: Framework, level: str | None = None) -> RowList:
+    """A framework's nodes in tree order, optionally of one level."""
+    nodes = Node.objects.filter(framework=framework).order_by("depth", "order", "code")
+    if level:
+        nodes = nodes.filter(level=level)
+    names = ("code", "level", "parent", "title_it", "title_en", "status")
+    rows = nodes.values_list("code", "level", "parent__code", "title_it", "title_en", "status")
+    return RowList(rows, names, post=lambda item: {**item, "framework": framework.code})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from territori.core.models import DataStatus
+from territori.core.rows import Row, RowList
 from territori.frameworks.models import SDG_FRAMEWORK, Node
 from territori.frameworks.selectors import SiteFrameworks, site_frameworks
 from territori.territories.models import Territory
@@ -343,3 +344,84 @@ REASON_WORDS = (
 def status_label(status: str) -> tuple[str, str]:
     css, text = STATUS_LABELS.get(status, ("secondary", status))
     return css, _(text)
+
+
+# --- Plain rows for the API and downloads ---------------------------------------------------
+
+OBSERVATION_COLUMNS = (
+    ("indicator", "indicator__code"), ("territory", "territory__code"),
+    ("level", "territory__kind"), ("year", "year"), ("breakdown", "breakdown"),
+    ("value", "value"), ("provisional", "provisional"), ("estimated", "estimated"),
+)  # fmt: skip
+
+
+INDICATOR_FIELDS = (
+    "code", "category", "name_it", "name_en", "unit", "polarity", "source", "licence", "status",
+)  # fmt: skip
+
+
+def indicator_rows() -> list[Row]:
+    rows = Indicator.objects.order_by("order", "code").values(*INDICATOR_FIELDS)
+    return [dict(row) for row in rows]
+
+
+def observation_rows(
+    *,
+    indicator: str | None = None,
+    territory: str | None = None,
+    level: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+) -> RowList:
+    """Observations by indicator, territory, year and breakdown, filtered by codes, level and
+    years (plain rows: codes, never ids)."""
+    rows = Observation.objects.order_by("indicator__code", "territory__code", "year", "breakdown")
+    if indicator:
+        rows = rows.filter(indicator__code=indicator)
+    if territory:
+        rows = rows.filter(territory__code=territory)
+    if level:
+        rows = rows.filter(territory__kind=level)
+    if year_from:
+        rows = rows.filter(year__gte=year_from)
+    if year_to:
+        rows = rows.filter(year__lte=year_to)
+    names = tuple(name for name, _field in OBSERVATION_COLUMNS)
+    return RowList(rows.values_list(*(f for _name, f in OBSERVATION_COLUMNS)), names)
+
+
+def assessment_rows(*, indicator: str | None = None, territory: str | None = None) -> RowList:
+    rows = Assessment.objects.order_by("indicator__code", "territory__code", "method", "window")
+    if indicator:
+        rows = rows.filter(indicator__code=indicator)
+    if territory:
+        rows = rows.filter(territory__code=territory)
+    names = (
+        "indicator", "territory", "method", "window", "start_year", "end_year", "cagr",
+        "required_cagr", "score", "status",
+    )  # fmt: skip
+    return RowList(rows.values_list("indicator__code", "territory__code", *names[2:]), names)
+
+
+def composite_rows(
+    *, node: str | None = None, territory: str | None = None, method: str | None = None
+) -> RowList:
+    """Composite values; `node` is "framework:code" or a code in any framework."""
+    rows = CompositeValue.objects.order_by(
+        "node__framework__code", "node__code", "territory__code", "year", "method"
+    )
+    if node:
+        framework, _sep, code = node.rpartition(":")
+        rows = rows.filter(node__code=code)
+        if framework:
+            rows = rows.filter(node__framework__code=framework)
+    if territory:
+        rows = rows.filter(territory__code=territory)
+    if method:
+        rows = rows.filter(method=method)
+    names = ("framework", "node", "territory", "year", "method", "value", "indicators")
+    values = rows.values_list(
+        "node__framework__code", "node__code", "territory__code", "year", "method", "value",
+        "indicators",
+    )  # fmt: skip
+    return RowList(values, names)

@@ -9,6 +9,7 @@ from typing import Any as Account  # a user of django.contrib.auth (or Anonymous
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from territori.core.rows import Row, RowList
 from territori.frameworks.models import FrameworkRole, Node
 from territori.territories.models import Territory
 
@@ -221,3 +222,54 @@ def body_detail(code: str) -> Body:
         )
         .get(code=code)
     )
+
+
+# --- Plain rows for the API (public data only: no authors, no hidden contributions) ----------
+
+
+def process_rows() -> list[Row]:
+    rows = Process.objects.order_by("code").values(
+        "code", "title_it", "title_en", "status", "data_status"
+    )
+    return [dict(row) for row in rows]
+
+
+def meeting_rows(*, process: str | None = None, kind: str | None = None) -> RowList:
+    rows = Meeting.objects.order_by("starts_at", "code")
+    if process:
+        rows = rows.filter(process__code=process)
+    if kind:
+        rows = rows.filter(kind=kind)
+    names = (
+        "code", "kind", "title_it", "title_en", "process", "starts_at", "ends_at", "time_known",
+        "place_name", "comune", "zone", "online_url", "cancelled", "minutes_published",
+        "data_status",
+    )  # fmt: skip
+    values = rows.values_list(
+        "code", "kind", "title_it", "title_en", "process__code", "starts_at", "ends_at",
+        "time_known", "place_name", "comune__code", "zone__code", "online_url", "cancelled",
+        "minutes_published_at", "data_status",
+    )  # fmt: skip
+    return RowList(
+        values,
+        names,
+        post=lambda item: {**item, "minutes_published": item["minutes_published"] is not None},
+    )
+
+
+def contribution_rows(*, process: str | None = None, status: str | None = None) -> RowList:
+    """Public contributions, newest first; their authors are never in the rows."""
+    rows = Contribution.objects.filter(hidden_at__isnull=True).order_by("-created_at", "-id")
+    if process:
+        rows = rows.filter(process__code=process)
+    if status:
+        rows = rows.filter(status=status)
+    names = (
+        "id", "process", "kind", "title", "body", "status", "answer", "zone", "supports",
+        "submitted", "data_status",
+    )  # fmt: skip
+    values = rows.values_list(
+        "id", "process__code", "kind", "title", "body", "status", "answer", "zone__code",
+        "support_count", "created_at", "data_status",
+    )  # fmt: skip
+    return RowList(values, names)

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from territori.core.rows import RowList
 from territori.io.text import fold
 
 from .models import Membership, Territory, TerritoryAlias, Topology, valid_on
@@ -208,3 +209,12 @@ def territory_counts() -> dict[str, int]:
     return dict(
         Territory.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
     )
+
+
+def territory_rows(*, kind: str | None = None) -> RowList:
+    """Territories by kind and code, optionally of one kind (plain rows)."""
+    rows = Territory.objects.order_by("kind", "code")
+    if kind:
+        rows = rows.filter(kind=kind)
+    names = ("code", "kind", "name", "number", "parent")
+    return RowList(rows.values_list("code", "kind", "name", "number", "parent__code"), names)

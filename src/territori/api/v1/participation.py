@@ -1,0 +1,133 @@
+"""/api/v1/participation: processes, meetings and public contributions (never their authors),
+and official answers written with a token."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from territori.api.auth import TokenAuth
+from territori.participation import selectors
+from territori.participation.models import Contribution
+
+from .base import ERRORS, Page, Text, token_errors
+
+
+class ProcessOut(Schema):
+    code: str
+    title_it: str
+    title_en: str
+    status: str
+    data_status: str
+
+
+class MeetingOut(Schema):
+    code: str
+    kind: str
+    title_it: str
+    title_en: str
+    process: str | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    time_known: bool
+    place_name: str
+    comune: str | None
+    zone: str | None
+    online_url: str
+    cancelled: bool
+    minutes_published: bool
+    data_status: str
+
+
+class ContributionOut(Schema):
+    id: int
+    process: str
+    kind: str
+    title: str
+    body: str
+    status: str
+    answer: str
+    zone: str | None
+    supports: int
+    submitted: dt.datetime
+    data_status: str
+
+
+class MeetingFilters(FilterSchema):
+    process: str | None = None
+    kind: str | None = None
+
+
+class ContributionFilters(FilterSchema):
+    process: str | None = None
+    status: str | None = None
+
+
+router = Router(tags=["participation"])
+
+
+@router.get("/processes", response=list[ProcessOut], openapi_extra=ERRORS)
+def process_list(request: HttpRequest) -> Any:
+    return selectors.process_rows()
+
+
+@router.get("/meetings", response=list[MeetingOut], openapi_extra=ERRORS)
+@paginate(Page)
+def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
+    return selectors.meeting_rows(**filters.model_dump())
+
+
+@router.get("/contributions", response=list[ContributionOut], openapi_extra=ERRORS)
+@paginate(Page)
+def contribution_list(request: HttpRequest, filters: Query[ContributionFilters]) -> Any:
+    """Public contributions (hidden ones are left out); authors are not published."""
+    return selectors.contribution_rows(**filters.model_dump())
+
+
+class AnswerIn(Schema):
+    status: Text = Field(description="received, evaluating, accepted, incorporated or rejected")
+    answer: Text = Field(
+        "", max_length=20000, description="Official answer (needed for a decision)"
+    )
+
+
+class AnswerOut(Schema):
+    id: int
+    status: str
+    answer: str
+    answered: dt.datetime | None
+
+
+@router.post(
+    "/contributions/{pk}/answer",
+    response={200: AnswerOut, 401: dict[str, Any]},
+    auth=TokenAuth("write-participation", "participation.change_contribution"),
+    openapi_extra={"responses": token_errors("write-participation")},
+)
+def contribution_answer_create(request: HttpRequest, pk: int, payload: AnswerIn) -> Any:
+    """Move a public contribution along the workflow with the official answer, as moderators
+    do in the back office; audited under the token's user. A decision without an answer is
+    refused (422, naming the field)."""
+    from territori.participation.services import ParticipationError, contribution_answer
+
+    contribution = get_object_or_404(Contribution.objects.filter(hidden_at__isnull=True), pk=pk)
+    try:
+        contribution_answer(
+            contribution,
+            status=payload.status,
+            answer=payload.answer,
+            actor=request.auth.user,  # type: ignore[attr-defined]
+            channel="api",
+        )
+    except ParticipationError as exc:
+        raise HttpError(422, f"{exc.field}: {exc}") from exc
+    return {
+        "id": contribution.pk,
+        "status": contribution.status,
+        "answer": contribution.answer,
+        "answered": contribution.answered_at,
+    }
