@@ -15,8 +15,7 @@ from django.core import mail
 from django.utils import timezone
 
 from territori.io.ical import Event, calendar, fold
-from territori.participation import newsletter, privacy, services
-from territori.participation import questionnaires as qs
+from territori.participation import privacy, selectors, services
 from territori.participation.models import (
     ConsentRecord,
     Contribution,
@@ -28,6 +27,8 @@ from territori.participation.models import (
     Registration,
     Subscriber,
 )
+from territori.participation.services import newsletter
+from territori.participation.services import questionnaires as qs
 
 pytestmark = pytest.mark.django_db
 
@@ -182,13 +183,13 @@ def test_attachments_are_checked_by_content_and_nothing_is_written_on_error() ->
 
 
 def test_similar_contributions_rank_shared_distinctive_words_first() -> None:
-    found = services.similar_contributions(
+    found = selectors.similar_contributions(
         "comunità energetiche per i comuni piccoli", process=open_process()
     )
     titles = [c.title for c, _score in found]
     assert titles[0] == "Sportello unico per le comunità energetiche"
     assert "Comunità energetiche nelle scuole" in titles[:3]
-    assert services.similar_contributions("il la di per", process=open_process()) == []
+    assert selectors.similar_contributions("il la di per", process=open_process()) == []
 
 
 def test_workflow_answers_supports_and_moderation() -> None:

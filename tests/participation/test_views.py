@@ -353,7 +353,7 @@ def grow() -> None:
     for organisation in Organisation.objects.filter(code__startswith="demo-org-")[:5]:
         BodyMember.objects.get_or_create(body=body, organisation=organisation)
     from territori.participation.models import Questionnaire
-    from territori.participation.questionnaires import response_submit, response_validate
+    from territori.participation.services.questionnaires import response_submit, response_validate
 
     questionnaire = Questionnaire.objects.get(code="demo-priorita")
     questions = list(questionnaire.questions.all())

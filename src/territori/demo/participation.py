@@ -349,7 +349,7 @@ def _illustrative(today: dt.date) -> int:
         ProcessPhase,
         Support,
     )
-    from territori.participation.newsletter import issue_compose
+    from territori.participation.services.newsletter import issue_compose
 
     rng = random.Random(2026)
     users = []

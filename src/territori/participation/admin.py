@@ -220,7 +220,7 @@ class NewsletterIssueAdmin(AuditedAdmin):
 
     @admin.action(description=_("Send the selected issues (through the task queue)"))
     def queue_for_sending(self, request: HttpRequest, queryset: QuerySet[NewsletterIssue]) -> None:
-        from .newsletter import issue_queue
+        from .services.newsletter import issue_queue
 
         for issue in queryset:
             try:

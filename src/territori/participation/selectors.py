@@ -9,6 +9,7 @@ from typing import Any as Account  # a user of django.contrib.auth (or Anonymous
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from territori.analytics.similarity import most_similar
 from territori.core.rows import Row, RowList
 from territori.frameworks.models import FrameworkRole, Node
 from territori.territories.models import Territory
@@ -273,3 +274,21 @@ def contribution_rows(*, process: str | None = None, status: str | None = None) 
         "support_count", "created_at", "data_status",
     )  # fmt: skip
     return RowList(values, names)
+
+
+def similar_contributions(
+    text: str, *, process: Process | None = None, limit: int = 5
+) -> list[tuple[Contribution, float]]:
+    """Public contributions that share the most distinctive words with `text` (tf-idf weights;
+    the title counts twice). Reads at most the 5,000 newest of the process."""
+    candidates = Contribution.objects.filter(hidden_at__isnull=True)
+    if process is not None:
+        candidates = candidates.filter(process=process)
+    rows = {
+        row.pk: row
+        for row in candidates.only("id", "title", "body", "status", "process_id").order_by("-id")[
+            :5000
+        ]
+    }
+    documents = [(pk, f"{row.title} {row.title} {row.body}") for pk, row in rows.items()]
+    return [(rows[int(str(pk))], score) for pk, score in most_similar(text, documents, limit=limit)]

@@ -7,6 +7,6 @@ from django_tasks import task
 
 @task()
 def newsletter_send_task(issue_id: int) -> int:
-    from .newsletter import issue_send
+    from .services.newsletter import issue_send
 
     return issue_send(issue_id)

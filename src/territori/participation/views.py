@@ -23,7 +23,6 @@ from territori.presentation.maps import points_map
 from territori.territories.selectors import home_zones
 from territori.territories.services import COMUNI_TOPOLOGY
 
-from . import questionnaires as qs
 from . import selectors
 from .consent import consent_text
 from .decorators import rate_limit
@@ -42,7 +41,6 @@ from .models import (
     Registration,
     Support,
 )
-from .newsletter import localise, subscribe, subscription_confirm, unsubscribe
 from .services import (
     ParticipationError,
     Upload,
@@ -56,8 +54,9 @@ from .services import (
     meeting_register,
     meetings_ical,
     registration_cancel,
-    similar_contributions,
 )
+from .services import questionnaires as qs
+from .services.newsletter import localise, subscribe, subscription_confirm, unsubscribe
 
 
 def _private_file(stored: Any) -> FileResponse:
@@ -431,7 +430,7 @@ def contribution_new(request: HttpRequest, code: str) -> HttpResponse:
         "verified": verified,
         "form": form,
         "consent_text": consent_text(ConsentRecord.Purpose.CONTRIBUTION),
-        "similar": similar_contributions(
+        "similar": selectors.similar_contributions(
             f"{request.POST.get('title', '')} {request.POST.get('body', '')}", process=process
         )
         if request.method == "POST"
@@ -448,7 +447,7 @@ def contribution_similar(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "participation/_similar.html",
-        {"similar": similar_contributions(text, process=process)},
+        {"similar": selectors.similar_contributions(text, process=process)},
     )
 
 

@@ -24,8 +24,8 @@ from territori.frameworks.models import Node
 from territori.territories.models import Territory
 from territori.territories.selectors import home_territory_code
 
-from .models import ConsentRecord, Contribution, Meeting, NewsletterIssue, Subscriber
-from .services import ParticipationError, absolute_url, consent_record, email_normalise
+from ..models import ConsentRecord, Contribution, Meeting, NewsletterIssue, Subscriber
+from .common import ParticipationError, absolute_url, consent_record, email_normalise
 
 UPCOMING_DAYS = 75
 
@@ -222,7 +222,7 @@ def localise(content: dict[str, Any], language: str) -> dict[str, Any]:
 @transaction.atomic
 def issue_queue(issue: NewsletterIssue, *, now: dt.datetime | None = None) -> None:
     """Freeze the content and queue the sending (django-tasks)."""
-    from .tasks import newsletter_send_task
+    from ..tasks import newsletter_send_task
 
     issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
     if issue.status != NewsletterIssue.Status.DRAFT:

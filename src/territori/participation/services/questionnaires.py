@@ -8,19 +8,23 @@ gives them) plus uploaded files. Field names: the question's code, with `__other
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from typing import Any as Account  # a user of django.contrib.auth (or AnonymousUser)
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Answer, ConsentRecord, Question, Questionnaire, QuestionnaireResponse
-from .services import ParticipationError, Upload, check_uploads, consent_record, respondent_key
+from ..models import Answer, ConsentRecord, Question, Questionnaire, QuestionnaireResponse
+from .common import ParticipationError, consent_record
+from .contributions import Upload, check_uploads
 
 OTHER = "__other__"
 NOT_SHOWN = "n/a"
@@ -370,3 +374,9 @@ def _width(q: Question) -> int:
     if q.kind == Question.Kind.RANKING:
         return len(q.options)
     return 1
+
+
+def respondent_key(questionnaire_id: int, user_id: int) -> str:
+    """HMAC of the account for this questionnaire: one response each, no way back to the user."""
+    message = f"questionnaire:{questionnaire_id}:user:{user_id}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()

@@ -1,0 +1,46 @@
+"""Participation: processes and their phases, standing bodies (Forum Missioni, Cabina di
+regia), meetings with registrations, online contributions, questionnaires, the newsletter,
+participants' accounts, the stakeholder registry and consent records.
+
+Organisations come from the atlas: bodies are made of organisations, never of named people.
+Files are kept in the private storage (outside the web root) and served by views that check
+who is asking.
+"""
+
+from .accounts import ConsentRecord, ContactPoint, LoginFailure, Participant
+from .base import StoredFile, data_status_field, private_storage
+from .contributions import Contribution, ContributionAttachment, Report, Support
+from .meetings import AgendaItem, Meeting, MeetingDocument, Registration
+from .newsletter import NewsletterBlock, NewsletterIssue, Subscriber
+from .processes import Body, BodyDocument, BodyMember, Process, ProcessPhase
+from .questionnaires import Answer, Question, Questionnaire, QuestionnaireResponse
+
+__all__ = [
+    "AgendaItem",
+    "Answer",
+    "Body",
+    "BodyDocument",
+    "BodyMember",
+    "ConsentRecord",
+    "ContactPoint",
+    "Contribution",
+    "ContributionAttachment",
+    "LoginFailure",
+    "Meeting",
+    "MeetingDocument",
+    "NewsletterBlock",
+    "NewsletterIssue",
+    "Participant",
+    "Process",
+    "ProcessPhase",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireResponse",
+    "Registration",
+    "Report",
+    "StoredFile",
+    "Subscriber",
+    "Support",
+    "data_status_field",
+    "private_storage",
+]

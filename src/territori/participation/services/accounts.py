@@ -1,0 +1,162 @@
+"""Participants' accounts: sign-up with a verified address, sign-in lock-out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any as Account  # a user of django.contrib.auth (or AnonymousUser)
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import (
+    ConsentRecord,
+    LoginFailure,
+    Participant,
+)
+from .common import ParticipationError, absolute_url, consent_record, email_normalise
+
+User = get_user_model()
+
+
+VERIFY_SALT = "territori.participation.verify"
+
+
+VERIFY_MAX_AGE = 3 * 24 * 3600
+
+
+@transaction.atomic
+def participant_sign_up(*, email: str, password: str, display_name: str) -> Account | None:
+    """A participant account (email as user name), its consent, and the verification email.
+
+    When the address already has an account nothing is created and its owner gets an email
+    saying so (None is returned): the page answers the same either way, so sign-up never
+    tells a stranger whether an address is registered.
+    """
+    email = email_normalise(email)
+    existing = User.objects.filter(username__iexact=email).first()
+    if existing is not None:
+        transaction.on_commit(lambda: already_registered_email_send(existing))
+        return None
+    user = User.objects.create_user(username=email, email=email, password=password)
+    Participant.objects.create(user=user, display_name=display_name.strip())
+    consent_record(ConsentRecord.Purpose.ACCOUNT, user=user)
+    transaction.on_commit(lambda: verification_email_send(user))
+    return user
+
+
+def verification_token(user: Account) -> str:
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
+
+
+def verification_email_send(user: Account) -> None:
+    link = absolute_url(reverse("participation:verify", args=[verification_token(user)]))
+    body = render_to_string("participation/email/verify.txt", {"link": link, "user": user})
+    EmailMessage(
+        _("Confirm your email address"),
+        body,
+        to=[user.email],
+    ).send()
+
+
+def already_registered_email_send(user: Account) -> None:
+    link = absolute_url(reverse("participation:login"))
+    body = render_to_string("participation/email/already_registered.txt", {"login": link})
+    if user.email:
+        EmailMessage(_("An account with this address already exists"), body, to=[user.email]).send()
+
+
+def email_verify(token: str) -> Account:
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ParticipationError(_("The link has expired: ask for a new one.")) from exc
+    except signing.BadSignature as exc:
+        raise ParticipationError(_("The link is not valid.")) from exc
+    user = User.objects.filter(pk=data["u"], email=data["e"]).select_related("participant").first()
+    if user is None or not hasattr(user, "participant"):
+        raise ParticipationError(_("The link is not valid."))
+    participant = user.participant
+    if participant.email_verified_at is None:
+        participant.email_verified_at = timezone.now()
+        participant.save(update_fields=["email_verified_at"])
+    return user
+
+
+def is_verified_participant(user: Account) -> bool:
+    if not user.is_authenticated:
+        return False
+    participant = getattr(user, "participant", None)
+    return bool(participant and participant.verified) or bool(getattr(user, "is_staff", False))
+
+
+@dataclass(frozen=True)
+class LoginLock:
+    """Why an attempt on an account is refused before its password is checked.
+
+    `address`: this address failed too often for this account (locked for `wait` seconds);
+    otherwise `wait` > 0 is the progressive delay that failures from all addresses impose.
+    """
+
+    address: bool = False
+    wait: int = 0
+
+    @property
+    def refused(self) -> bool:
+        return self.address or self.wait > 0
+
+
+def login_lock_state(username: str, ip: str | None, *, now: dt.datetime | None = None) -> LoginLock:
+    """The lock-out policy: by account and address together, so nobody can lock someone
+    else out by failing on purpose from elsewhere.
+
+    - From one address, TERRITORI_LOGIN_FAILURES failures within the window lock that
+      address out of that account until the window has passed.
+    - From all addresses together, each failure beyond that number doubles a delay (1 s,
+      2 s, 4 s … up to TERRITORI_LOGIN_DELAY_MAX) counted from the latest failure: a guesser
+      spread over many addresses is slowed down, while the owner, from their own address,
+      still gets in with the right password after at most that delay.
+    """
+    now = now or timezone.now()
+    since = now - dt.timedelta(minutes=settings.TERRITORI_LOGIN_LOCKOUT_MINUTES)
+    failures = list(
+        LoginFailure.objects.filter(username=username.strip().lower()[:150], at__gte=since)
+        .order_by("at")
+        .values_list("ip", "at")
+    )
+    limit = settings.TERRITORI_LOGIN_FAILURES
+    mine = [at for address, at in failures if ip and address == ip]
+    if len(mine) >= limit:
+        window = dt.timedelta(minutes=settings.TERRITORI_LOGIN_LOCKOUT_MINUTES)
+        return LoginLock(
+            address=True, wait=max(1, int((mine[-limit] + window - now).total_seconds()))
+        )
+    beyond = len(failures) - limit
+    if beyond < 0:
+        return LoginLock()
+    delay = min(2**beyond, settings.TERRITORI_LOGIN_DELAY_MAX)
+    left = delay - (now - failures[-1][1]).total_seconds()
+    return LoginLock(wait=int(left) + 1) if left > 0 else LoginLock()
+
+
+def login_failure_record(username: str, ip: str | None) -> None:
+    LoginFailure.objects.create(username=username.strip().lower()[:150], ip=ip or None)
+
+
+def login_failures_clear(username: str) -> None:
+    LoginFailure.objects.filter(username=username.strip().lower()).delete()
+
+
+def login_failures_purge(*, days: int | None = None, now: dt.datetime | None = None) -> int:
+    """Delete failed-login records older than the retention period; returns how many."""
+    days = settings.TERRITORI_LOGIN_FAILURE_RETENTION_DAYS if days is None else days
+    before = (now or timezone.now()) - dt.timedelta(days=days)
+    deleted, _ = LoginFailure.objects.filter(at__lt=before).delete()
+    return deleted

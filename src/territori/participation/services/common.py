@@ -1,0 +1,43 @@
+"""What the participation services share: errors, addresses, consent records, public names."""
+
+from __future__ import annotations
+
+from typing import Any as Account  # a user of django.contrib.auth (or AnonymousUser)
+
+from django.conf import settings
+
+from ..consent import VERSION, consent_text
+from ..models import (
+    ConsentRecord,
+)
+
+REMOVED_PARTICIPANT = "partecipante rimosso"
+
+
+class ParticipationError(Exception):
+    """A request the rules refuse; the message says why, for the person who asked."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def absolute_url(path: str) -> str:
+    return settings.TERRITORI_BASE_URL.rstrip("/") + path
+
+
+def consent_record(purpose: str, *, user: Account | None = None, email: str = "") -> ConsentRecord:
+    return ConsentRecord.objects.create(
+        user=user, email=email, purpose=purpose, text_version=VERSION, text=consent_text(purpose)
+    )
+
+
+def email_normalise(email: str) -> str:
+    return email.strip().lower()
+
+
+def public_name(user: Account) -> str:
+    participant = getattr(user, "participant", None)
+    if participant is not None:
+        return str(participant.display_name)
+    return str(user.get_username()).split("@")[0]

@@ -1,0 +1,249 @@
+"""Contributions: submission with attachments, answers, supports, reports, moderation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any as Account  # a user of django.contrib.auth (or AnonymousUser)
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from territori.core.audit import audit_record, snapshot
+from territori.frameworks.models import Node
+from territori.io.uploads import (
+    DOCUMENT_KINDS,
+    MAX_DOCUMENT_BYTES,
+    check_document,
+    sniff_document,
+)
+from territori.territories.models import Territory
+
+from ..models import (
+    ConsentRecord,
+    Contribution,
+    ContributionAttachment,
+    Process,
+    Report,
+    Support,
+)
+from .accounts import is_verified_participant
+from .common import ParticipationError, consent_record, public_name
+from .processes import contributions_open
+
+MAX_ATTACHMENTS = 5
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+def check_uploads(
+    files: Sequence[Upload], *, field: str = "attachments"
+) -> list[tuple[Upload, str]]:
+    """(upload, media type) for each file, or ParticipationError naming the first bad one."""
+    if len(files) > MAX_ATTACHMENTS:
+        raise ParticipationError(_("At most %(n)d attachments.") % {"n": MAX_ATTACHMENTS}, field)
+    checked = []
+    for upload in files:
+        name = upload.name.replace("\\", "/").rsplit("/", 1)[-1]
+        if not name or len(name) > 150 or name.startswith("."):
+            raise ParticipationError(
+                _("%(name)s: the file name is not acceptable.") % {"name": name}, field
+            )
+        media_type, problem = check_document(name, upload.data, field=field)
+        if problem is not None:
+            raise ParticipationError(_upload_problem(name, upload.data), field)
+        checked.append((Upload(name, upload.data), media_type))
+    return checked
+
+
+def _upload_problem(name: str, data: bytes) -> str:
+    """The reason check_document refused a file, in the participant's language."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        return _("%(name)s: larger than 10 MB (%(size).1f MB)") % {
+            "name": name,
+            "size": len(data) / 1024 / 1024,
+        }
+    if not data:
+        return _("%(name)s: the file is empty") % {"name": name}
+    kind = sniff_document(data)
+    if kind is None:
+        return _(
+            "%(name)s: not a PDF, DOCX, ODT, XLSX, ODS, PNG or JPG document (by its content)"
+        ) % {"name": name}
+    return _("%(name)s: the content is %(kind)s but the name does not end in %(suffixes)s") % {
+        "name": name,
+        "kind": kind.upper(),
+        "suffixes": ", ".join(sorted(DOCUMENT_KINDS[kind][1])),
+    }
+
+
+def _store(instance: ContributionAttachment, upload: Upload, media_type: str) -> None:
+    instance.original_name = upload.name
+    instance.media_type = media_type
+    instance.size = len(upload.data)
+    suffix = upload.name.rsplit(".", 1)[-1].lower()
+    instance.file.save(f"{secrets.token_hex(12)}.{suffix}", ContentFile(upload.data), save=False)
+
+
+def contribution_submit(
+    *,
+    user: Account,
+    process: Process,
+    kind: str,
+    title: str,
+    body: str,
+    nodes: Sequence[Node] = (),
+    zone: Territory | None = None,
+    files: Sequence[Upload] = (),
+    today: dt.date | None = None,
+) -> Contribution:
+    """A verified participant's contribution to a process's open phase, with its consent."""
+    if not is_verified_participant(user):
+        raise ParticipationError(_("Confirm your email address before contributing."))
+    phase = contributions_open(process, today)
+    if phase is None:
+        raise ParticipationError(_("This process is not accepting contributions now."))
+    if kind not in Contribution.Kind.values:
+        raise ParticipationError(_("Unknown type of contribution."), "kind")
+    if not title.strip():
+        raise ParticipationError(_("The title is required."), "title")
+    if not body.strip():
+        raise ParticipationError(_("The text is required."), "body")
+    if kind == Contribution.Kind.DOCUMENT and not files:
+        raise ParticipationError(
+            _("A document contribution needs at least one attachment."), "attachments"
+        )
+    checked = check_uploads(files)
+    stored: list[ContributionAttachment] = []
+    try:
+        with transaction.atomic():
+            contribution = Contribution.objects.create(
+                process=process,
+                phase=phase,
+                author=user,
+                author_name=public_name(user),
+                kind=kind,
+                title=title.strip(),
+                body=body.strip(),
+                zone=zone,
+            )
+            contribution.nodes.set(nodes)
+            for upload, media_type in checked:
+                attachment = ContributionAttachment(contribution=contribution)
+                _store(attachment, upload, media_type)
+                stored.append(attachment)
+                attachment.save()
+            consent_record(ConsentRecord.Purpose.CONTRIBUTION, user=user)
+    except Exception:
+        for attachment in stored:  # files are not transactional: remove what was written
+            attachment.file.delete(save=False)
+        raise
+    return contribution
+
+
+#: Short words that say nothing about the subject (Italian and English).
+ANSWERED = {
+    Contribution.Status.ACCEPTED,
+    Contribution.Status.INCORPORATED,
+    Contribution.Status.REJECTED,
+}
+
+
+@transaction.atomic
+def contribution_answer(
+    contribution: Contribution, *, status: str, answer: str, actor: Account, channel: str = "web"
+) -> Contribution:
+    """Move a contribution along the workflow; a decision needs an official answer."""
+    if status not in Contribution.Status.values:
+        raise ParticipationError(_("Unknown status."), "status")
+    if status in ANSWERED and not answer.strip():
+        raise ParticipationError(
+            _("Accepting, incorporating or not accepting needs an official answer."), "answer"
+        )
+    before = snapshot(contribution)
+    contribution.status = status
+    contribution.answer = answer.strip()
+    if status in ANSWERED and contribution.answered_at is None:
+        contribution.answered_at = timezone.now()
+    contribution.save(update_fields=["status", "answer", "answered_at"])
+    audit_record(
+        instance=contribution, action="update", actor=actor, channel=channel, before=before
+    )
+    return contribution
+
+
+def contribution_support(contribution: Contribution, user: Account) -> bool:
+    """Support once; returns False when this person already supports it."""
+    if contribution.is_hidden:
+        raise ParticipationError(_("This contribution is hidden."))
+    try:
+        with transaction.atomic():
+            Support.objects.create(contribution=contribution, user=user)
+            Contribution.objects.filter(pk=contribution.pk).update(
+                support_count=F("support_count") + 1
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def contribution_unsupport(contribution: Contribution, user: Account) -> bool:
+    deleted, _counts = Support.objects.filter(contribution=contribution, user=user).delete()
+    if deleted:
+        Contribution.objects.filter(pk=contribution.pk).update(support_count=F("support_count") - 1)
+    return bool(deleted)
+
+
+def contribution_report(
+    contribution: Contribution, user: Account, *, reason: str, details: str = ""
+) -> Report:
+    if reason not in Report.Reason.values:
+        raise ParticipationError(_("Choose a reason."), "reason")
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                contribution=contribution, user=user, reason=reason, details=details.strip()[:500]
+            )
+    except IntegrityError as exc:
+        raise ParticipationError(_("You have already reported this contribution.")) from exc
+
+
+@transaction.atomic
+def contribution_hide(contribution: Contribution, *, reason: str, actor: Account) -> None:
+    if not reason.strip():
+        raise ParticipationError(_("Say why the contribution is hidden."), "reason")
+    before = snapshot(contribution)
+    contribution.hidden_at = timezone.now()
+    contribution.hidden_reason = reason.strip()[:300]
+    contribution.save(update_fields=["hidden_at", "hidden_reason"])
+    contribution.reports.filter(outcome=Report.Outcome.OPEN).update(
+        outcome=Report.Outcome.HIDDEN, decided_at=timezone.now()
+    )
+    audit_record(
+        instance=contribution, action="update", actor=actor, channel="moderation", before=before
+    )
+
+
+@transaction.atomic
+def contribution_restore(contribution: Contribution, *, actor: Account) -> None:
+    """Show again (or keep visible): open reports are closed as 'kept'."""
+    before = snapshot(contribution)
+    contribution.hidden_at = None
+    contribution.hidden_reason = ""
+    contribution.save(update_fields=["hidden_at", "hidden_reason"])
+    contribution.reports.filter(outcome=Report.Outcome.OPEN).update(
+        outcome=Report.Outcome.KEPT, decided_at=timezone.now()
+    )
+    audit_record(
+        instance=contribution, action="update", actor=actor, channel="moderation", before=before
+    )
