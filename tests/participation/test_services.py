@@ -663,7 +663,7 @@ def test_read_only_data_directory_gives_a_maintenance_page_and_a_failing_health_
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise OSError(errno.EROFS, "Read-only file system")
 
-    from territori.participation import views
+    from territori.participation.views import contributions as views
 
     monkeypatch.setattr(views, "contribution_support", refuse)
     user = make_user("reader")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +15,20 @@ from territori.core.rows import Row, RowList
 from territori.frameworks.models import FrameworkRole, Node
 from territori.territories.models import Territory
 
-from .models import Body, BodyMember, Contribution, Meeting, Process, Registration, Report
+from .models import (
+    Body,
+    BodyMember,
+    ConsentRecord,
+    Contribution,
+    Meeting,
+    NewsletterIssue,
+    Process,
+    Questionnaire,
+    Registration,
+    Report,
+    Subscriber,
+    Support,
+)
 
 
 def is_moderator(user: Account) -> bool:
@@ -292,3 +306,103 @@ def similar_contributions(
     }
     documents = [(pk, f"{row.title} {row.title} {row.body}") for pk, row in rows.items()]
     return [(rows[int(str(pk))], score) for pk, score in most_similar(text, documents, limit=limit)]
+
+
+# --- Reads of the public pages ---------------------------------------------------------------
+
+
+@dataclass
+class ParticipationHome:
+    processes: list[Process]
+    bodies: list[Body]
+    upcoming: list[Meeting]
+    recent: list[Meeting]
+    questionnaires: list[Questionnaire]
+
+
+def participation_home(*, now: dt.datetime, shown: int = 6) -> ParticipationHome:
+    """Processes, bodies, the next and the last meetings, the newest questionnaires (5 queries)."""
+    return ParticipationHome(
+        processes=list(process_list()),
+        bodies=list(Body.objects.all()),
+        upcoming=list(
+            Meeting.objects.filter(ends_at__gte=now)
+            .select_related("zone", "comune")
+            .order_by("starts_at")[:shown]
+        ),
+        recent=list(
+            Meeting.objects.filter(ends_at__lt=now)
+            .select_related("zone")
+            .order_by("-starts_at")[:shown]
+        ),
+        questionnaires=list(Questionnaire.objects.order_by("-opens_at")[:5]),
+    )
+
+
+def process_choices() -> list[Process]:
+    """Every process, for the filters of the lists."""
+    return list(Process.objects.all())
+
+
+def process_page(*, code: str) -> Process:
+    return Process.objects.prefetch_related("phases", "nodes__framework", "zones").get(code=code)
+
+
+def registration_of(*, meeting: Meeting, user: Account) -> Registration | None:
+    """The user's registration to a meeting, if any."""
+    if not user.is_authenticated:
+        return None
+    return Registration.objects.filter(meeting=meeting, user=user).first()
+
+
+def is_registered(*, meeting: Meeting, user: Account) -> bool:
+    """A confirmed registration (who may open the meeting's private documents)."""
+    return bool(
+        user.is_authenticated
+        and Registration.objects.filter(
+            meeting=meeting, user=user, status=Registration.Status.CONFIRMED
+        ).exists()
+    )
+
+
+def has_supported(*, contribution: Contribution, user: Account) -> bool:
+    return bool(
+        user.is_authenticated
+        and Support.objects.filter(contribution=contribution, user=user).exists()
+    )
+
+
+def sent_issues() -> list[NewsletterIssue]:
+    return list(NewsletterIssue.objects.filter(status=NewsletterIssue.Status.SENT))
+
+
+@dataclass
+class AccountPage:
+    """What the account page shows a person of their own data."""
+
+    contributions: list[Contribution]
+    registrations: list[Registration]
+    consents: list[ConsentRecord]
+    subscriber: Subscriber | None
+
+
+def account_page(*, user: Account) -> AccountPage:
+    return AccountPage(
+        contributions=list(
+            Contribution.objects.filter(author=user)
+            .select_related("process")
+            .order_by("-created_at")
+        ),
+        registrations=list(
+            Registration.objects.filter(user=user)
+            .select_related("meeting")
+            .order_by("-meeting__starts_at")
+        ),
+        consents=list(ConsentRecord.objects.filter(user=user).order_by("-given_at")),
+        subscriber=Subscriber.objects.filter(email=user.email).first(),
+    )
+
+
+def meeting_registrations(*, meeting: Meeting) -> QuerySet[Registration]:
+    """A meeting's registrations with their participants (staff export)."""
+    return Registration.objects.filter(meeting=meeting).select_related("user__participant")

@@ -1,16 +1,16 @@
 from django.urls import path
 
-from . import staff_views
+from .views import staff
 
 app_name = "participation_staff"
 
 urlpatterns = [
-    path("moderazione/", staff_views.moderation_queue, name="moderation"),
-    path("contributi/<int:pk>/", staff_views.contribution_moderate, name="contribution"),
-    path("incontri/<slug:code>/accoglienza/", staff_views.check_in, name="check_in"),
+    path("moderazione/", staff.moderation_queue, name="moderation"),
+    path("contributi/<int:pk>/", staff.contribution_moderate, name="contribution"),
+    path("incontri/<slug:code>/accoglienza/", staff.check_in, name="check_in"),
     path(
         "incontri/<slug:code>/iscrizioni.<str:fmt>",
-        staff_views.registrations_export,
+        staff.registrations_export,
         name="registrations",
     ),
 ]

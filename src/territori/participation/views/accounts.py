@@ -15,12 +15,13 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .consent import consent_text
-from .decorators import rate_limit
-from .forms import DeleteAccountForm, LoginForm, SignUpForm
-from .models import ConsentRecord, Contribution, Registration, Subscriber
-from .privacy import participant_archive, participant_delete
-from .services import (
+from .. import selectors
+from ..consent import consent_text
+from ..decorators import rate_limit
+from ..forms import DeleteAccountForm, LoginForm, SignUpForm
+from ..models import ConsentRecord
+from ..privacy import participant_archive, participant_delete
+from ..services import (
     ParticipationError,
     email_verify,
     participant_sign_up,
@@ -100,20 +101,13 @@ def log_out(request: HttpRequest) -> HttpResponse:
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    page = selectors.account_page(user=user)
     context = {
         "participant": getattr(user, "participant", None),
-        "contributions": list(
-            Contribution.objects.filter(author=user)
-            .select_related("process")
-            .order_by("-created_at")
-        ),
-        "registrations": list(
-            Registration.objects.filter(user=user)
-            .select_related("meeting")
-            .order_by("-meeting__starts_at")
-        ),
-        "consents": list(ConsentRecord.objects.filter(user=user).order_by("-given_at")),
-        "subscriber": Subscriber.objects.filter(email=user.email).first(),
+        "contributions": page.contributions,
+        "registrations": page.registrations,
+        "consents": page.consents,
+        "subscriber": page.subscriber,
         "delete_form": DeleteAccountForm(),
     }
     return render(request, "participation/account.html", context)

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from territori.presentation.downloads import table_response
 
-from . import selectors
-from .forms import AnswerForm, CheckInForm, HideForm
-from .models import Contribution, Meeting, Registration
-from .services import (
+from .. import selectors
+from ..forms import AnswerForm, CheckInForm, HideForm
+from ..models import Contribution, Meeting
+from ..services import (
     ParticipationError,
     contribution_answer,
     contribution_hide,
@@ -114,7 +114,7 @@ REGISTRATION_HEADER = [
 @permission_required(MANAGE_REGISTRATIONS, raise_exception=True)
 def registrations_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting, code=code)
-    registrations = Registration.objects.filter(meeting=meeting).select_related("user__participant")
+    registrations = selectors.meeting_registrations(meeting=meeting)
     rows = [
         [r.code, r.status, r.user.email,
          getattr(getattr(r.user, "participant", None), "display_name", ""), r.organisation_name,
