@@ -11,9 +11,9 @@ from territori.indicators.services import (
     indicator_aggregate,
     observations_import,
     observations_preview,
-    territory_codes_resolve,
 )
 from territori.territories.models import Territory
+from territori.territories.selectors import territory_codes_resolve
 
 pytestmark = pytest.mark.django_db
 
@@ -155,10 +155,10 @@ def test_disparity_is_stored_per_level_and_year_with_the_closest_population() ->
     import numpy as np
 
     from territori.indicators.models import DisparityValue
-    from territori.indicators.services import _nearest_year
+    from territori.indicators.services.results import nearest_year
 
-    assert _nearest_year(np.array([2022, 2023]), 2010) == 2022
-    assert _nearest_year(np.array([2022, 2024]), 2023) == 2022  # a tie goes to the earlier
+    assert nearest_year(np.array([2022, 2023]), 2010) == 2022
+    assert nearest_year(np.array([2022, 2024]), 2023) == 2022  # a tie goes to the earlier
     rows = DisparityValue.objects.filter(indicator__code="UBB")
     comuni = rows.get(level="comune", year=2024)
     assert (

@@ -9,9 +9,7 @@ by organisation, network and start date). Importing the same file again changes 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,54 +20,29 @@ from territori.core.audit import Actor, AuditBatch
 from territori.core.validators import text_problems
 from territori.frameworks.models import Node
 from territori.frameworks.selectors import site_frameworks
-from territori.io.errors import NO_ROWS, RowError
-from territori.io.limits import ATLAS_ROWS_LIMIT
+from territori.io.atlas import (
+    CODE,
+    FISCAL_CODE,
+    KINDS,
+    NETWORK_WORDS,
+    ORGANISATION_WORDS,
+    REQUIRED,
+    ROLE_WORDS,
+    SHEETS,
+    SPLIT,
+    choice,
+    parse_date,
+    read_atlas_tables,
+)
+from territori.io.errors import RowError
 from territori.io.tabular import (
-    EXCEL_SUFFIXES,
     Row,
-    TableReadError,
-    read_csv,
-    read_xlsx,
     require_columns,
-    xlsx_sheet_names,
 )
 from territori.io.text import fold
 from territori.territories.models import Territory
 
 from .models import Membership, Network, NetworkArea, Organisation
-
-KINDS = ("organisations", "networks", "memberships")
-SHEETS = {"organisations": "organizzazioni", "networks": "reti", "memberships": "adesioni"}
-COLUMNS = {
-    "organisations": ["codice", "nome", "tipo", "codice_fiscale", "codice_ipa", "comune", "sito"],
-    "networks": ["codice", "nome", "tipo", "descrizione", "capofila", "inizio", "fine", "comuni",
-                 "missioni", "strategie", "fonti"],
-    "memberships": ["organizzazione", "rete", "ruolo", "dal", "al"],
-}  # fmt: skip
-REQUIRED = {
-    "organisations": ["codice", "nome", "tipo"],
-    "networks": ["codice", "nome", "tipo"],
-    "memberships": ["organizzazione", "rete"],
-}
-ORGANISATION_WORDS = {
-    "ente pubblico": "public_body", "comune": "comune", "impresa": "company",
-    "associazione di categoria": "trade_association", "sindacato": "union",
-    "universita o centro di ricerca": "university", "universita": "university",
-    "centro di ricerca": "university", "terzo settore": "third_sector",
-    "fondazione": "foundation", "museo": "museum", "scuola o agenzia formativa": "school",
-    "scuola": "school", "agenzia formativa": "school", "altro": "other",
-}  # fmt: skip
-NETWORK_WORDS = {
-    "green community": "green_community", "gal": "gal", "gruppo di azione locale": "gal",
-    "contratto di fiume": "river_contract", "contratto di lago": "river_contract",
-    "contratto di fiume o lago": "river_contract", "distretto": "district",
-    "unione di comuni": "union_of_comuni", "consorzio": "consortium",
-    "partenariato": "partnership", "altro": "other",
-}  # fmt: skip
-ROLE_WORDS = {"capofila": "lead", "partner": "partner", "membro": "member", "aderente": "member"}
-CODE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-FISCAL_CODE = re.compile(r"^(\d{11}|[A-Z0-9]{16})$")
-SPLIT = re.compile(r"[\s,;]+")
 
 
 @dataclass
@@ -91,22 +64,6 @@ def _no_node(column: str, framework: str) -> str:
     return f"not a node of {framework}"
 
 
-def _choice(text: str, values: list[str], words: dict[str, str]) -> str | None:
-    key = fold(text).strip()
-    if key in values:
-        return key
-    return words.get(key)
-
-
-def _date(text: str) -> dt.date | str | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return "bad"
-
-
 class _Checker:
     """Validates rows of one kind, collecting RowErrors named `sheet: column`."""
 
@@ -118,7 +75,7 @@ class _Checker:
         self.errors.append(RowError(row.line, f"{self.sheet}: {column}", message, value))
 
     def date(self, row: Row, column: str) -> dt.date | None:
-        value = _date(row.get(column))
+        value = parse_date(row.get(column))
         if value == "bad":
             self.error(row, column, "not a date (YYYY-MM-DD)", row.get(column))
             return None
@@ -140,39 +97,6 @@ class _Checker:
         return True
 
 
-def _read(
-    data: bytes, filename: str, kind: str | None
-) -> tuple[dict[str, list[Row]], list[RowError]]:
-    suffix = Path(filename).suffix.lower()
-    try:
-        if suffix in EXCEL_SUFFIXES:
-            names = xlsx_sheet_names(data)
-            tables = {
-                k: list(read_xlsx(data, SHEETS[k], rows_limit=ATLAS_ROWS_LIMIT))
-                for k in KINDS
-                if SHEETS[k] in names
-            }
-            if not tables:
-                sheets = ", ".join(SHEETS.values())
-                return {}, [RowError(0, "file", f"the workbook has none of the sheets {sheets}")]
-            return tables, []
-        if kind not in KINDS:
-            guess = next((k for k in KINDS if SHEETS[k] in Path(filename).stem.lower()), None)
-            if guess is None:
-                return {}, [
-                    RowError(
-                        0, "file", "say what the CSV holds: organisations, networks or memberships"
-                    )
-                ]
-            kind = guess
-        rows = list(read_csv(data, rows_limit=ATLAS_ROWS_LIMIT))
-        if not rows:
-            return {}, [RowError(0, "file", NO_ROWS)]
-        return {kind: rows}, []
-    except TableReadError as exc:
-        return {}, [exc.error]
-
-
 def atlas_import(
     *,
     data: bytes,
@@ -183,7 +107,7 @@ def atlas_import(
     dry_run: bool = False,
 ) -> AtlasImportReport:
     report = AtlasImportReport()
-    tables, report.errors = _read(data, filename, kind)
+    tables, report.errors = read_atlas_tables(data, filename, kind)
     if report.errors:
         return report
     for name, rows in tables.items():
@@ -223,7 +147,7 @@ def atlas_import(
             code = check.code(row, seen)
             if code is None:
                 continue
-            kind_value = _choice(row.get("tipo"), Organisation.Kind.values, ORGANISATION_WORDS)
+            kind_value = choice(row.get("tipo"), Organisation.Kind.values, ORGANISATION_WORDS)
             if kind_value is None:
                 check.error(row, "tipo", "unknown type of organisation", row.get("tipo"))
             if not row.get("nome"):
@@ -261,7 +185,7 @@ def atlas_import(
             code = check.code(row, seen)
             if code is None:
                 continue
-            kind_value = _choice(row.get("tipo"), Network.Kind.values, NETWORK_WORDS)
+            kind_value = choice(row.get("tipo"), Network.Kind.values, NETWORK_WORDS)
             if kind_value is None:
                 check.error(row, "tipo", "unknown type of network", row.get("tipo"))
             lead = row.get("capofila").lower()
@@ -294,7 +218,7 @@ def atlas_import(
                 check.error(row, "organizzazione", "unknown organisation code", organisation)
             if network not in network_codes:
                 check.error(row, "rete", "unknown network code", network)
-            role = _choice(row.get("ruolo") or "membro", Membership.Role.values, ROLE_WORDS)
+            role = choice(row.get("ruolo") or "membro", Membership.Role.values, ROLE_WORDS)
             if role is None:
                 check.error(row, "ruolo", "use capofila, partner or membro", row.get("ruolo"))
             start, end = check.date(row, "dal"), check.date(row, "al")
@@ -374,31 +298,6 @@ def _write(
             existing.get(key),
         )  # fmt: skip
     audit.save()
-
-
-def atlas_template_xlsx() -> bytes:
-    """The workbook `atlas_import` reads: the three sheets with their columns, an example row
-    each (to delete), and a guide with the accepted types and roles."""
-    from territori.io.tabular import write_xlsx
-
-    examples = {
-        "organisations": ["esempio-ente", "Ente di esempio (da cancellare)", "ente pubblico",
-                          "", "", "001272", "https://example.org"],
-        "networks": ["esempio-rete", "Rete di esempio (da cancellare)", "green community", "",
-                     "esempio-ente", "2024-01-01", "", "001272 001191", "1.2", "1.1", ""],
-        "memberships": ["esempio-ente", "esempio-rete", "capofila", "2024-01-01", ""],
-    }  # fmt: skip
-    guide: list[list[object]] = [["foglio", "colonna", "valori accettati"]]
-    guide += [["organizzazioni", "tipo", ", ".join(sorted(ORGANISATION_WORDS))],
-              ["reti", "tipo", ", ".join(sorted(NETWORK_WORDS))],
-              ["adesioni", "ruolo", ", ".join(sorted(ROLE_WORDS))],
-              ["tutti", "date", "AAAA-MM-GG"],
-              ["reti", "comuni", "codici ISTAT o nomi, separati da spazio, virgola o punto e virgola"]]  # fmt: skip
-    sheets: dict[str, list[list[object]]] = {
-        SHEETS[kind]: [list[object](COLUMNS[kind]), list[object](examples[kind])] for kind in KINDS
-    }
-    sheets["guida"] = guide
-    return write_xlsx(sheets)
 
 
 @transaction.atomic

@@ -106,7 +106,7 @@ def atlas_home(request: HttpRequest) -> HttpResponse:
 
 
 def atlas_template(request: HttpRequest) -> HttpResponse:
-    from territori.atlas.services import atlas_template_xlsx
+    from territori.io.atlas import atlas_template_xlsx
 
     response = HttpResponse(
         atlas_template_xlsx(),

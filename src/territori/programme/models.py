@@ -11,9 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from territori.core.models import DataStatus
 from territori.frameworks.models import Node, pick_language
 
-COST_ITEMS = ("personale_interno", "acquisto_servizi", "spese_generali")
-FUNDERS = ("mase", "cm")
-
 
 class Programme(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)

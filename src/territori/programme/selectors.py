@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Sum
 
-from .models import COST_ITEMS, Action, Expense, Output, Programme
+from territori.io.programme import COST_ITEMS
+
+from .models import Action, Expense, Output, Programme
 
 
 @dataclass

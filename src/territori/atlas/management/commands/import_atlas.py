@@ -5,8 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from territori.atlas.services import KINDS, atlas_import
+from territori.atlas.services import atlas_import
 from territori.core.commands import validation_error
+from territori.io.atlas import KINDS
 from territori.io.errors import InputValidationError
 
 

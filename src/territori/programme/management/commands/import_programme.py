@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from territori.core.commands import validation_error
 from territori.io.errors import InputValidationError
-from territori.programme.services import programme_load, programme_parse
+from territori.io.programme import programme_parse
+from territori.programme.services import programme_load
 
 
 class Command(BaseCommand):
