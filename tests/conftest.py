@@ -84,7 +84,14 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         uses_database = item.get_closest_marker("django_db") is not None or any(
             name in getattr(item, "fixturenames", ())
-            for name in ("db", "transactional_db", "client", "admin_client", "live_server", "demo_data")
+            for name in (
+                "db",
+                "transactional_db",
+                "client",
+                "admin_client",
+                "live_server",
+                "demo_data",
+            )
         )
         item.add_marker(pytest.mark.database if uses_database else pytest.mark.unit)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -63,7 +63,7 @@ def sparkline(values: list[tuple[int, float]]) -> str:
 @register.filter
 def score_word(value: float | None) -> str:
     """The seven-point scale's word for a (rounded) score."""
-    from territori.portal.coherence_views import score_word as word
+    from territori.presentation.coherence import score_word as word
 
     return word(value)
 

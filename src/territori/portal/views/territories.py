@@ -1,10 +1,9 @@
-"""Public pages. Thin: parse the request, call selectors, render."""
+"""Territories: the list, a territory's page with its map and indicators, the comuni table, the maps' TopoJSON."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,114 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag
 
-from territori.core import jsonsafe
-from territori.core.models import DataStatus
-from territori.frameworks import selectors as fw
-from territori.frameworks.models import Framework, Node
 from territori.io.tabular import write_csv
 from territori.presentation.charts import chart_block
-from territori.presentation.monitoring import node_monitoring
 from territori.territories import selectors as terr
 from territori.territories.models import Territory, Topology
 from territori.territories.selectors import home_territory_code
 from territori.territories.services import COMUNI_TOPOLOGY
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    frameworks = list(fw.framework_list())
-    site = fw.site_frameworks(frameworks=frameworks)
-    mas = fw.agenda_groups(site=site)
-    missions = [child for item in mas for child in item.children.all()]
-    context = {
-        "agenda": site.agenda,
-        "plan": site.plan,
-        "mas_list": mas,
-        "mission_count": len(missions),
-        "missions_confirmed": sum(1 for m in missions if m.status == DataStatus.CONFIRMED),
-        "frameworks": frameworks,
-        "territory_counts": terr.territory_counts(),
-        "zones": list(terr.zones_with_counts()),
-        "peers": _peer_summary(),
-    }
-    return render(request, "portal/home.html", context)
-
-
-def _peer_summary() -> dict[str, Any] | None:
-    """The home territory among the metropolitan cities: its best and worst ranks."""
-    from territori.indicators.comparisons import scorecard
-
-    home = Territory.objects.filter(code=home_territory_code()).defer("boundary").first()
-    if home is None:
-        return None
-    items = [i for g in scorecard(territory=home).groups for i in g.items if i.rank]
-    unique = list({i.indicator.pk: i for i in items}.values())
-    if not unique:
-        return None
-    ranked = sorted(unique, key=lambda i: ((i.rank or 0) / max(i.count, 1), i.indicator.order))
-    return {
-        "territory": home,
-        "count": len(unique),
-        "top": sum(1 for i in unique if i.tercile == 1),
-        "bottom": sum(1 for i in unique if i.tercile == 3),
-        "best": ranked[:3],
-        "worst": ranked[-3:][::-1],
-    }
-
-
-def framework_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/framework_list.html", {"frameworks": fw.framework_list()})
-
-
-def framework_detail(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        framework = fw.framework_get(code=code)
-    except Framework.DoesNotExist as exc:
-        raise Http404(_("No such framework")) from exc
-    tree = fw.framework_tree(framework=framework)
-    return render(request, "portal/framework_detail.html", {"framework": framework, "tree": tree})
-
-
-def node_detail(request: HttpRequest, framework: str, code: str) -> HttpResponse:
-    try:
-        node = fw.node_get(framework_code=framework, code=code)
-    except Node.DoesNotExist as exc:
-        raise Http404(_("No such node")) from exc
-    links = fw.node_links(node=node)
-    context = {
-        "node": node,
-        "framework": node.framework,
-        "ancestors": fw.node_ancestors(node=node),
-        "level_label": node.framework.level_label(node.level),
-        "children": fw.node_children(node=node),
-        "links": links,
-        "has_illustrative": any(item.link.status == DataStatus.ILLUSTRATIVE for item in links),
-        "budget": (node.attributes or {}).get("budget_eur"),
-        "outputs": (node.attributes or {}).get("outputs", []),
-    }
-    context |= node_monitoring(node)
-    return render(request, "portal/node_detail.html", context)
-
-
-def node_composite_csv(request: HttpRequest, framework: str, code: str) -> HttpResponse:
-    from territori.indicators import selectors as ind
-
-    try:
-        node = fw.node_get(framework_code=framework, code=code)
-    except Node.DoesNotExist as exc:
-        raise Http404(_("No such node")) from exc
-    labels = {"ampi": "AMPI-", "minmax": "min-max", "zscore": "z-score"}
-    rows = [
-        [territory, year, value, label]
-        for method, label in labels.items()
-        for territory, values in ind.node_composite(node=node, method=method).items()
-        for year, value in values
-    ]
-    response = HttpResponse(
-        write_csv(["territorio", "anno", "valore", "metodo"], rows),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="composito-{framework}-{code}.csv"'
-    return response
 
 
 def territory_list(request: HttpRequest) -> HttpResponse:
@@ -276,19 +173,3 @@ def topology(request: HttpRequest, key: str) -> HttpResponse:
     except Topology.DoesNotExist as exc:
         raise Http404(_("No such map")) from exc
     return JsonResponse(item.data, json_dumps_params={"separators": (",", ":")})
-
-
-def chart_json(chart: dict[str, Any]) -> str:
-    return jsonsafe.dumps(chart["spec"])
-
-
-def health(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers and the data directory takes writes; 503 saying why."""
-    from territori.core.middleware import data_dir_problem
-
-    problem = data_dir_problem()
-    if problem is not None:
-        return JsonResponse({"status": "error", "problem": problem}, status=503)
-    return JsonResponse(
-        {"status": "ok", "frameworks": Framework.objects.aggregate(n=Count("id"))["n"]}
-    )

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from territori.analytics.coherence import RectangularMetrics, SquareMetrics
 from territori.coherence import selectors as coh
@@ -25,33 +24,13 @@ from territori.presentation.charts import (
     influence_scatter,
     signed_network,
 )
+from territori.presentation.coherence import QUADRANT_LABELS, SCORE_WORDS
 from territori.presentation.pdf import pdf_response
 
-QUADRANT_LABELS = {
-    "determinant": gettext_noop("determinant (drives the others)"),
-    "relay": gettext_noop("relay (drives and depends)"),
-    "result": gettext_noop("result (depends on the others)"),
-    "autonomous": gettext_noop("autonomous (loosely connected)"),
-}
-SCORE_WORDS = {
-    3: gettext_noop("indivisible"),
-    2: gettext_noop("reinforcing"),
-    1: gettext_noop("enabling"),
-    0: gettext_noop("consistent"),
-    -1: gettext_noop("constraining"),
-    -2: gettext_noop("counteracting"),
-    -3: gettext_noop("cancelling"),
-}
 CELL_HEADER = [
     "matrice", "riga", "titolo_riga", "colonna", "titolo_colonna", "valore", "concordato",
     "mediana_valutatori", "scarto", "disaccordo", "valutatori",
 ]  # fmt: skip
-
-
-def score_word(value: float | None) -> str:
-    if value is None:
-        return ""
-    return _(SCORE_WORDS[max(-3, min(3, round(value)))])
 
 
 def _visible_matrix(request: HttpRequest, code: str) -> Matrix:

@@ -1,0 +1,69 @@
+"""The home page and the health check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from territori.core.models import DataStatus
+from territori.frameworks import selectors as fw
+from territori.frameworks.models import Framework
+from territori.territories import selectors as terr
+from territori.territories.models import Territory
+from territori.territories.selectors import home_territory_code
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    frameworks = list(fw.framework_list())
+    site = fw.site_frameworks(frameworks=frameworks)
+    mas = fw.agenda_groups(site=site)
+    missions = [child for item in mas for child in item.children.all()]
+    context = {
+        "agenda": site.agenda,
+        "plan": site.plan,
+        "mas_list": mas,
+        "mission_count": len(missions),
+        "missions_confirmed": sum(1 for m in missions if m.status == DataStatus.CONFIRMED),
+        "frameworks": frameworks,
+        "territory_counts": terr.territory_counts(),
+        "zones": list(terr.zones_with_counts()),
+        "peers": _peer_summary(),
+    }
+    return render(request, "portal/home.html", context)
+
+
+def _peer_summary() -> dict[str, Any] | None:
+    """The home territory among the metropolitan cities: its best and worst ranks."""
+    from territori.indicators.comparisons import scorecard
+
+    home = Territory.objects.filter(code=home_territory_code()).defer("boundary").first()
+    if home is None:
+        return None
+    items = [i for g in scorecard(territory=home).groups for i in g.items if i.rank]
+    unique = list({i.indicator.pk: i for i in items}.values())
+    if not unique:
+        return None
+    ranked = sorted(unique, key=lambda i: ((i.rank or 0) / max(i.count, 1), i.indicator.order))
+    return {
+        "territory": home,
+        "count": len(unique),
+        "top": sum(1 for i in unique if i.tercile == 1),
+        "bottom": sum(1 for i in unique if i.tercile == 3),
+        "best": ranked[:3],
+        "worst": ranked[-3:][::-1],
+    }
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers and the data directory takes writes; 503 saying why."""
+    from territori.core.middleware import data_dir_problem
+
+    problem = data_dir_problem()
+    if problem is not None:
+        return JsonResponse({"status": "error", "problem": problem}, status=503)
+    return JsonResponse(
+        {"status": "ok", "frameworks": Framework.objects.aggregate(n=Count("id"))["n"]}
+    )
