@@ -76,7 +76,7 @@ def test_capacity_waiting_list_and_promotion_on_cancel(
     meeting = make_meeting(capacity=2)
     users = [make_user(f"p{i}") for i in range(4)]
     with django_capture_on_commit_callbacks(execute=True):
-        regs = [services.meeting_register(meeting, u) for u in users]
+        regs = [services.meeting_register(meeting=meeting, user=u) for u in users]
     assert [r.status for r in regs] == ["confirmed", "confirmed", "waiting", "waiting"]
     assert len({r.code for r in regs}) == 4
     # the confirmed get an iCal attachment; the waiting list a plain notice
@@ -85,10 +85,10 @@ def test_capacity_waiting_list_and_promotion_on_cancel(
     assert "BEGIN:VEVENT" in confirmed_mail.attachments[0][1]
     assert not next(m for m in mail.outbox if m.to == [users[2].email]).attachments
     with pytest.raises(services.ParticipationError):
-        services.meeting_register(meeting, users[0])
+        services.meeting_register(meeting=meeting, user=users[0])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = services.registration_cancel(regs[0])
+        promoted = services.registration_cancel(registration=regs[0])
     assert promoted is not None and promoted.pk == regs[2].pk
     statuses = dict(Registration.objects.filter(meeting=meeting).values_list("user_id", "status"))
     assert statuses == {
@@ -99,7 +99,7 @@ def test_capacity_waiting_list_and_promotion_on_cancel(
     }
     assert mail.outbox[0].to == [users[2].email] and mail.outbox[0].attachments
     # registering again after cancelling reuses the row and joins the queue's end
-    again = services.meeting_register(meeting, users[0])
+    again = services.meeting_register(meeting=meeting, user=users[0])
     assert again.pk == regs[0].pk and again.status == "waiting"
 
 
@@ -109,33 +109,33 @@ def test_registration_closed_when_past_or_not_required() -> None:
     past.starts_at = timezone.now() - dt.timedelta(hours=1)
     past.save()
     with pytest.raises(services.ParticipationError, match="closed"):
-        services.meeting_register(past, user)
+        services.meeting_register(meeting=past, user=user)
     free = make_meeting(code="free", capacity=None)
     free.registration_required = False
     free.save()
     with pytest.raises(services.ParticipationError, match="closed"):
-        services.meeting_register(free, user)
+        services.meeting_register(meeting=free, user=user)
 
 
 def test_check_in_by_code() -> None:
     meeting = make_meeting(capacity=1)
     first, second = make_user("a"), make_user("b")
-    ok = services.meeting_register(meeting, first)
-    waiting = services.meeting_register(meeting, second)
+    ok = services.meeting_register(meeting=meeting, user=first)
+    waiting = services.meeting_register(meeting=meeting, user=second)
     with pytest.raises(services.ParticipationError, match="No registration"):
-        services.registration_check_in(meeting, "ZZZZZZZZ")
+        services.registration_check_in(meeting=meeting, code="ZZZZZZZZ")
     with pytest.raises(services.ParticipationError, match="not confirmed"):
-        services.registration_check_in(meeting, waiting.code)
-    checked = services.registration_check_in(meeting, " " + ok.code.lower() + " ")
+        services.registration_check_in(meeting=meeting, code=waiting.code)
+    checked = services.registration_check_in(meeting=meeting, code=" " + ok.code.lower() + " ")
     assert checked.checked_in_at is not None
     with pytest.raises(services.ParticipationError, match="already checked in"):
-        services.registration_check_in(meeting, ok.code)
+        services.registration_check_in(meeting=meeting, code=ok.code)
 
 
 def test_purge_keeps_the_attendance_count() -> None:
     meeting = make_meeting(capacity=None, code="old")
-    reg = services.meeting_register(meeting, make_user("old"))
-    services.registration_check_in(meeting, reg.code)
+    reg = services.meeting_register(meeting=meeting, user=make_user("old"))
+    services.registration_check_in(meeting=meeting, code=reg.code)
     Meeting.objects.filter(pk=meeting.pk).update(
         starts_at=timezone.now() - dt.timedelta(days=400),
         ends_at=timezone.now() - dt.timedelta(days=400),
@@ -198,25 +198,29 @@ def test_workflow_answers_supports_and_moderation() -> None:
         user=author, process=open_process(), kind="proposal", title="Idea", body="Testo"
     )
     with pytest.raises(services.ParticipationError, match="official answer"):
-        services.contribution_answer(contribution, status="accepted", answer=" ", actor=moderator)
+        services.contribution_answer(
+            contribution=contribution, status="accepted", answer=" ", actor=moderator
+        )
     services.contribution_answer(
-        contribution, status="accepted", answer="Accolta.", actor=moderator
+        contribution=contribution, status="accepted", answer="Accolta.", actor=moderator
     )
     contribution.refresh_from_db()
     assert contribution.status == "accepted" and contribution.answered_at is not None
-    assert services.contribution_support(contribution, fan) is True
-    assert services.contribution_support(contribution, fan) is False  # one per person
+    assert services.contribution_support(contribution=contribution, user=fan) is True
+    assert (
+        services.contribution_support(contribution=contribution, user=fan) is False
+    )  # one per person
     contribution.refresh_from_db()
     assert contribution.support_count == 1
-    services.contribution_report(contribution, fan, reason="spam")
+    services.contribution_report(contribution=contribution, user=fan, reason="spam")
     with pytest.raises(services.ParticipationError, match="already reported"):
-        services.contribution_report(contribution, fan, reason="spam")
-    services.contribution_hide(contribution, reason="Pubblicità", actor=moderator)
+        services.contribution_report(contribution=contribution, user=fan, reason="spam")
+    services.contribution_hide(contribution=contribution, reason="Pubblicità", actor=moderator)
     contribution.refresh_from_db()
     assert contribution.is_hidden and contribution.reports.get().outcome == "hidden"
     with pytest.raises(services.ParticipationError, match="hidden"):
-        services.contribution_support(contribution, author)
-    services.contribution_restore(contribution, actor=moderator)
+        services.contribution_support(contribution=contribution, user=author)
+    services.contribution_restore(contribution=contribution, actor=moderator)
     contribution.refresh_from_db()
     assert not contribution.is_hidden
     from territori.core.models import AuditEntry
@@ -260,20 +264,20 @@ def demo_questions() -> tuple[Questionnaire, list[Question]]:
 def test_skip_logic_ignores_hidden_questions_and_requires_shown_ones() -> None:
     _q, questions = demo_questions()
     raw = {"ruolo": ["Impresa"], "coinvolto": ["No"], "temi": ["Energia"], "soddisfazione": ["9"]}
-    result = qs.response_validate(questions, raw)
+    result = qs.response_validate(questions=questions, raw=raw)
     assert result.errors == {}
     codes = {q.pk: q.code for q in questions}
     assert {codes[k] for k in result.values} == {"ruolo", "coinvolto"}  # the rest was skipped
     raw["coinvolto"] = ["Sì"]
-    result = qs.response_validate(questions, raw)
+    result = qs.response_validate(questions=questions, raw=raw)
     assert result.errors == {"soddisfazione": "Choose a value from 1 to 5."}
 
 
 def test_validation_names_each_problem() -> None:
     _q, questions = demo_questions()
     result = qs.response_validate(
-        questions,
-        {
+        questions=questions,
+        raw={
             "ruolo": ["__other__"],
             "coinvolto": ["Forse"],
             "importanza__1": ["Tanto"],
@@ -295,12 +299,12 @@ def test_one_response_per_person_and_export_columns() -> None:
         "ruolo": ["Impresa", ], "coinvolto": ["Sì"], "temi": ["Energia", "Digitale"],
         "soddisfazione": ["4"], "ordine__1": ["2"], "ordine__2": ["1"], "ordine__3": ["4"], "ordine__4": ["3"],
     }  # fmt: skip
-    valid = qs.response_validate(questions, raw)
-    response = qs.response_submit(questionnaire, user, valid)
+    valid = qs.response_validate(questions=questions, raw=raw)
+    response = qs.response_submit(questionnaire=questionnaire, user=user, validated=valid)
     assert response.user is None  # anonymous questionnaire: not linked to the account
     with pytest.raises(services.ParticipationError, match="already answered"):
-        qs.response_submit(questionnaire, user, valid)
-    header, rows = qs.export_table(questionnaire)
+        qs.response_submit(questionnaire=questionnaire, user=user, validated=valid)
+    header, rows = qs.export_table(questionnaire=questionnaire)
     assert header[:2] == ["risposta", "inviata"]
     assert "temi: Energia" in header and "ruolo: altro (testo)" in header
     assert "ordine: Digitale (posizione)" in header
@@ -323,7 +327,7 @@ def test_one_response_per_person_and_export_columns() -> None:
 
 def test_results_count_what_was_shown_and_answered() -> None:
     questionnaire, _questions = demo_questions()
-    results = {r.question.code: r for r in qs.questionnaire_results(questionnaire)}
+    results = {r.question.code: r for r in qs.questionnaire_results(questionnaire=questionnaire)}
     total = questionnaire.responses.count()
     assert results["ruolo"].shown_to == total
     involved = results["coinvolto"].counts[0][1]  # "Sì"
@@ -352,7 +356,7 @@ def test_double_opt_in_personalised_issue_and_one_click_unsubscribe(
         subscriber = newsletter.subscribe(email=" Reader@Example.org ", zones=[zone])
     assert subscriber.email == "reader@example.org" and not subscriber.active
     assert subscriber.token in mail.outbox[0].body
-    newsletter.subscription_confirm(subscriber.token)
+    newsletter.subscription_confirm(token=subscriber.token)
     subscriber.refresh_from_db()
     assert subscriber.active
     unconfirmed = Subscriber.objects.create(email="later@example.org", token="t-later")
@@ -376,7 +380,7 @@ def test_double_opt_in_personalised_issue_and_one_click_unsubscribe(
         zone=Territory.objects.get(kind="zona", number=4),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        newsletter.issue_queue(issue)
+        newsletter.issue_queue(issue=issue)
     issue.refresh_from_db()
     assert issue.status == "sent" and issue.recipients == 1
     [message] = mail.outbox
@@ -384,12 +388,12 @@ def test_double_opt_in_personalised_issue_and_one_click_unsubscribe(
     assert "Nella zona" in message.body and "Altrove" not in message.body  # personalised
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert subscriber.token in message.extra_headers["List-Unsubscribe"]
-    newsletter.unsubscribe(subscriber.token)
+    newsletter.unsubscribe(token=subscriber.token)
     subscriber.refresh_from_db()
     assert not subscriber.active
     assert ConsentRecord.objects.get(email="reader@example.org").withdrawn_at is not None
     with pytest.raises(services.ParticipationError, match="already"):
-        newsletter.issue_queue(issue)
+        newsletter.issue_queue(issue=issue)
 
 
 # --- Privacy ---------------------------------------------------------------------------------------
@@ -403,8 +407,8 @@ def test_export_and_delete_keep_public_contributions_anonymised() -> None:
     )  # fmt: skip
     other = Contribution.objects.exclude(author=user).first()
     assert other is not None
-    services.contribution_support(other, user)
-    registration = services.meeting_register(make_meeting(code="privacy"), user)
+    services.contribution_support(contribution=other, user=user)
+    registration = services.meeting_register(meeting=make_meeting(code="privacy"), user=user)
     archive = zipfile.ZipFile(io.BytesIO(privacy.participant_archive(user)))
     data = json.loads(archive.read("data.json"))
     assert data["account"]["email"] == "leaving@example.org"
@@ -539,11 +543,11 @@ def test_lock_is_per_address_and_covers_staff_accounts() -> None:
     User.objects.create_user("staff@example.org", password="x-Secret-123", is_staff=True)
     for _ in range(5):
         _login(Client(), "staff@example.org", "wrong", "192.0.2.9")
-    state = services.login_lock_state("staff@example.org", "192.0.2.9")
+    state = services.login_lock_state(username="staff@example.org", ip="192.0.2.9")
     assert state.address and 890 <= state.wait <= 900
     assert _login(Client(), "staff@example.org", "x-Secret-123", "192.0.2.9").status_code == 200
     # the same account from another address: five failures cost a 1 s delay, no lock
-    other = services.login_lock_state("staff@example.org", "198.51.100.1")
+    other = services.login_lock_state(username="staff@example.org", ip="198.51.100.1")
     assert not other.address and other.wait <= 1
     LoginFailure.objects.update(at=timezone.now() - dt.timedelta(seconds=2))
     assert _login(Client(), "staff@example.org", "x-Secret-123", "198.51.100.1").status_code == 302
@@ -600,15 +604,17 @@ def test_deleting_an_account_frees_its_place_and_anonymises_the_audit_log(
 
     leaving, waiting = make_user("leaving-seat"), make_user("waiting-seat")
     meeting = make_meeting(capacity=1, code="seat")
-    services.meeting_register(meeting, leaving)
-    queued = services.meeting_register(meeting, waiting)
+    services.meeting_register(meeting=meeting, user=leaving)
+    queued = services.meeting_register(meeting=meeting, user=waiting)
     assert queued.status == Registration.Status.WAITING
     contribution = services.contribution_submit(
         user=leaving, process=open_process(), kind="proposal", title="Proposta di Mario",
         body="Testo personale",
     )  # fmt: skip
     staff = get_user_model().objects.create_user("moderator-seat", is_staff=True)
-    services.contribution_answer(contribution, status="accepted", answer="Grazie", actor=staff)
+    services.contribution_answer(
+        contribution=contribution, status="accepted", answer="Grazie", actor=staff
+    )
     entries = AuditEntry.objects.filter(
         model="participation.contribution", object_id=str(contribution.pk)
     )

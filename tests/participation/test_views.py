@@ -341,12 +341,14 @@ def grow() -> None:
             user=authors[n % 3], process=process, kind="document", title=f"Crescita {n}",
             body="Testo", nodes=nodes, files=[services.Upload("a.pdf", PDF)],
         )  # fmt: skip
-        services.contribution_report(contribution, authors[(n + 1) % 3], reason="spam")
-        services.contribution_support(contribution, authors[(n + 2) % 3])
+        services.contribution_report(
+            contribution=contribution, user=authors[(n + 1) % 3], reason="spam"
+        )
+        services.contribution_support(contribution=contribution, user=authors[(n + 2) % 3])
     for n in range(4):
         meeting = make_meeting(code=f"grow-{n}", process=process, zone=process.zones.first())
         meeting.nodes.set(nodes)
-        services.meeting_register(meeting, authors[n % 3])
+        services.meeting_register(meeting=meeting, user=authors[n % 3])
     body = Body.objects.get(code="forum-missioni")
     from territori.atlas.models import Organisation
 
@@ -359,10 +361,11 @@ def grow() -> None:
     questions = list(questionnaire.questions.all())
     for author in authors:
         response_submit(
-            questionnaire,
-            author,
-            response_validate(
-                questions, {"ruolo": ["Impresa"], "coinvolto": ["Sì"], "temi": ["Energia"]}
+            questionnaire=questionnaire,
+            user=author,
+            validated=response_validate(
+                questions=questions,
+                raw={"ruolo": ["Impresa"], "coinvolto": ["Sì"], "temi": ["Energia"]},
             ),
         )
 
@@ -395,7 +398,9 @@ def test_staff_and_account_lists_query_counts(client: Client, url: str) -> None:
     user = login_as(client, ADMINISTRATOR)
     first = Contribution.objects.first()
     assert first is not None
-    services.contribution_report(first, user, reason="other")  # the queue is not empty
+    services.contribution_report(
+        contribution=first, user=user, reason="other"
+    )  # the queue is not empty
     before = count_queries(client, url)
     grow()
     process = Process.objects.get(code="demo-laboratori-forum")
@@ -404,5 +409,5 @@ def test_staff_and_account_lists_query_counts(client: Client, url: str) -> None:
         services.contribution_submit(
             user=user, process=process, kind="proposal", title=f"Mio {n}", body="T"
         )
-        services.meeting_register(make_meeting(code=f"mine-{n}"), user)
+        services.meeting_register(meeting=make_meeting(code=f"mine-{n}"), user=user)
     assert count_queries(client, url) == before

@@ -205,7 +205,7 @@ def test_hidden_contributions_leave_the_index(django_capture_on_commit_callbacks
         contribution.save()
     assert _urls("tapiro") == [f"/partecipa/contributi/{contribution.pk}/"]
     with django_capture_on_commit_callbacks(execute=True):
-        contribution_hide(contribution, reason="fuori tema", actor=None)  # type: ignore[arg-type]
+        contribution_hide(contribution=contribution, reason="fuori tema", actor=None)  # type: ignore[arg-type]
     assert _urls("tapiro") == []
 
 

@@ -105,7 +105,7 @@ class Grid:
 def matrix_grid(*, matrix: Matrix, user: User | None = None) -> Grid:
     """Every cell with its assessors' scores (and their documents), the agreed score and the
     user's own (5 queries)."""
-    axes = matrix_axes(matrix)
+    axes = matrix_axes(matrix=matrix)
     cells = {
         (row.pk, column.pk): Cell(row=row, column=column)
         for row in axes.rows
@@ -190,7 +190,9 @@ def node_sheet(*, node: Node, user: User) -> Sheet:
     matrix_ids = list(
         MatrixNode.objects.filter(node=node).values_list("matrix_id", flat=True).distinct()
     )
-    matrices = [m for m in Matrix.objects.filter(pk__in=matrix_ids) if can_view(user, m)]
+    matrices = [
+        m for m in Matrix.objects.filter(pk__in=matrix_ids) if can_view(user=user, matrix=m)
+    ]
     contributions: list[SheetLine] = []
     conflicts: list[SheetLine] = []
     neutral = 0

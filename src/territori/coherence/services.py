@@ -50,7 +50,7 @@ class NotAllowed(Exception):
 # Permissions -----------------------------------------------------------------------------
 
 
-def can_view(user: User, matrix: Matrix) -> bool:
+def can_view(*, user: User, matrix: Matrix) -> bool:
     if matrix.status == Matrix.Status.PUBLISHED:
         return True
     if not user.is_authenticated:
@@ -62,7 +62,7 @@ def can_view(user: User, matrix: Matrix) -> bool:
     )
 
 
-def can_score(user: User, matrix: Matrix) -> bool:
+def can_score(*, user: User, matrix: Matrix) -> bool:
     """Only the matrix's assessors score it, and only until it is published."""
     return (
         user.is_authenticated
@@ -71,7 +71,7 @@ def can_score(user: User, matrix: Matrix) -> bool:
     )
 
 
-def can_coordinate(user: User, matrix: Matrix) -> bool:
+def can_coordinate(*, user: User, matrix: Matrix) -> bool:
     """The coordinator (owner) or whoever may change matrices records agreed scores."""
     return bool(
         user.is_authenticated
@@ -108,7 +108,7 @@ class Axes:
         return node.code if unique else f"{node.framework.code}:{node.code}"
 
 
-def matrix_axes(matrix: Matrix) -> Axes:
+def matrix_axes(*, matrix: Matrix) -> Axes:
     rows: list[Node] = []
     columns: list[Node] = []
     for item in (
@@ -180,9 +180,9 @@ def score_save(
     `expected_version` is the version the editor loaded (None for a cell it saw unscored):
     if the stored score has moved on, EditConflict is raised and nothing is written.
     """
-    if not can_score(assessor, matrix):
+    if not can_score(user=assessor, matrix=matrix):
         raise NotAllowed("only the matrix's assessors may score it, and not once published")
-    _check_cell(matrix_axes(matrix), row, column)
+    _check_cell(matrix_axes(matrix=matrix), row, column)
     value = _check_score(score)
     if confidence not in Confidence.values:
         raise InputValidationError(
@@ -250,7 +250,7 @@ def score_save(
 def score_clear(
     *, matrix: Matrix, row: Node, column: Node, assessor: Any, expected_version: int
 ) -> None:
-    if not can_score(assessor, matrix):
+    if not can_score(user=assessor, matrix=matrix):
         raise NotAllowed("only the matrix's assessors may score it, and not once published")
     current = (
         Score.objects.select_for_update()
@@ -278,9 +278,9 @@ def agreed_save(
     expected_version: int | None,
 ) -> AgreedScore:
     """Record the cell's agreed score (the coordinator, after the discussion)."""
-    if not can_coordinate(coordinator, matrix):
+    if not can_coordinate(user=coordinator, matrix=matrix):
         raise NotAllowed("only the matrix's coordinator records agreed scores")
-    _check_cell(matrix_axes(matrix), row, column)
+    _check_cell(matrix_axes(matrix=matrix), row, column)
     value = _check_score(score)
     current = (
         AgreedScore.objects.select_for_update()
@@ -343,7 +343,7 @@ def matrix_export_xlsx(*, matrix: Matrix, assessor: Any | None = None) -> bytes:
 
     The first sheet, "punteggi", is the one `matrix_import` reads back.
     """
-    axes = matrix_axes(matrix)
+    axes = matrix_axes(matrix=matrix)
     mine = {
         (s.row_id, s.column_id): s
         for s in Score.objects.filter(matrix=matrix, assessor=assessor)
@@ -444,13 +444,13 @@ def matrix_import(
     row and column); then all scores are written in one transaction. Blank scores are
     skipped: they leave an existing score as it is.
     """
-    if not can_score(assessor, matrix):
+    if not can_score(user=assessor, matrix=matrix):
         raise NotAllowed("only the matrix's assessors may score it, and not once published")
     try:
         table = read_table(data, filename)
     except TableReadError as exc:
         return ImportOutcome(errors=[exc.error])
-    axes = matrix_axes(matrix)
+    axes = matrix_axes(matrix=matrix)
     parsed, outcome = _parse_rows(matrix, axes, table)
     if outcome.errors or dry_run:
         return outcome

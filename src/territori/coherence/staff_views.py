@@ -49,8 +49,11 @@ FILTERS = {
 
 def _matrix_for(request: HttpRequest, code: str) -> Matrix:
     matrix = get_object_or_404(Matrix, code=code)
-    if not (can_score(request.user, matrix) or can_coordinate(request.user, matrix)):
-        if can_view(request.user, matrix) and matrix.status == Matrix.Status.PUBLISHED:
+    if not (
+        can_score(user=request.user, matrix=matrix)
+        or can_coordinate(user=request.user, matrix=matrix)
+    ):
+        if can_view(user=request.user, matrix=matrix) and matrix.status == Matrix.Status.PUBLISHED:
             raise PermissionDenied(_("A published matrix can no longer be scored."))
         raise PermissionDenied(_("Only the matrix's assessors and coordinator use its grid."))
     return matrix
@@ -181,8 +184,8 @@ def grid(request: HttpRequest, code: str) -> HttpResponse:
         "filters": FILTERS,
         "filter": filter_name,
         "mine_count": mine_count,
-        "can_score": can_score(request.user, matrix),
-        "can_coordinate": can_coordinate(request.user, matrix),
+        "can_score": can_score(user=request.user, matrix=matrix),
+        "can_coordinate": can_coordinate(user=request.user, matrix=matrix),
         "scale": SCORE_CHOICES,
         "confidences": Confidence.choices,
         "submitted": submitted if submitted.get("action") != "agree" else {},

@@ -595,7 +595,7 @@ def _illustrative(today: dt.date) -> int:
             data_status=DataStatus.ILLUSTRATIVE,
         )  # fmt: skip
         NewsletterBlock.objects.create(issue=issue, position=1, heading_it=heading, text_it=text)
-        issue.content = issue_compose(issue, now=_at(sent, 9))
+        issue.content = issue_compose(issue=issue, now=_at(sent, 9))
         issue.status = NewsletterIssue.Status.SENT
         issue.sent_at = _at(sent, 9)
         issue.save()

@@ -45,7 +45,7 @@ class CheckedFileForm(forms.ModelForm):
         uploaded.seek(0)
         try:
             [(checked, media_type)] = check_uploads(
-                [Upload(uploaded.name or "", data)], field="file"
+                files=[Upload(uploaded.name or "", data)], field="file"
             )
         except ParticipationError as exc:
             raise forms.ValidationError(str(exc)) from exc
@@ -224,7 +224,7 @@ class NewsletterIssueAdmin(AuditedAdmin):
 
         for issue in queryset:
             try:
-                issue_queue(issue)
+                issue_queue(issue=issue)
             except ParticipationError as exc:
                 self.message_user(request, f"{issue}: {exc}", messages.ERROR)
             else:

@@ -30,7 +30,7 @@ class LockoutBackend(ModelBackend):
         from .services import login_lock_state
 
         if username:
-            lock = login_lock_state(username, client_ip(request) if request else None)
+            lock = login_lock_state(username=username, ip=client_ip(request) if request else None)
             if lock.refused:
                 if request is not None:
                     request.territori_login_lock = lock  # type: ignore[attr-defined]
@@ -48,11 +48,11 @@ def _record_failure(
     if request is not None and getattr(request, "territori_login_lock", None) is not None:
         return  # refused before the password was checked: not a new failure
     if username:
-        login_failure_record(str(username), client_ip(request) if request else None)
+        login_failure_record(username=str(username), ip=client_ip(request) if request else None)
 
 
 @receiver(user_logged_in)
 def _clear_failures(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     from .services import login_failures_clear
 
-    login_failures_clear(user.get_username())
+    login_failures_clear(username=user.get_username())

@@ -197,7 +197,7 @@ def participant_delete(user: Account) -> dict[str, int]:
         user=user, status=Registration.Status.CONFIRMED
     ).select_related("meeting"):
         if not registration.meeting.is_past():
-            registration_cancel(registration)
+            registration_cancel(registration=registration)
     contribution_ids = [
         str(pk) for pk in Contribution.objects.filter(author=user).values_list("pk", flat=True)
     ]

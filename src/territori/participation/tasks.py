@@ -9,4 +9,4 @@ from django_tasks import task
 def newsletter_send_task(issue_id: int) -> int:
     from .services.newsletter import issue_send
 
-    return issue_send(issue_id)
+    return issue_send(issue_id=issue_id)

@@ -117,7 +117,7 @@ def contribution_answer_create(request: HttpRequest, pk: int, payload: AnswerIn)
     contribution = get_object_or_404(Contribution.objects.filter(hidden_at__isnull=True), pk=pk)
     try:
         contribution_answer(
-            contribution,
+            contribution=contribution,
             status=payload.status,
             answer=payload.answer,
             actor=request.auth.user,  # type: ignore[attr-defined]

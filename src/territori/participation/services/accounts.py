@@ -43,21 +43,21 @@ def participant_sign_up(*, email: str, password: str, display_name: str) -> Acco
     email = email_normalise(email)
     existing = User.objects.filter(username__iexact=email).first()
     if existing is not None:
-        transaction.on_commit(lambda: already_registered_email_send(existing))
+        transaction.on_commit(lambda: already_registered_email_send(user=existing))
         return None
     user = User.objects.create_user(username=email, email=email, password=password)
     Participant.objects.create(user=user, display_name=display_name.strip())
-    consent_record(ConsentRecord.Purpose.ACCOUNT, user=user)
-    transaction.on_commit(lambda: verification_email_send(user))
+    consent_record(purpose=ConsentRecord.Purpose.ACCOUNT, user=user)
+    transaction.on_commit(lambda: verification_email_send(user=user))
     return user
 
 
-def verification_token(user: Account) -> str:
+def verification_token(*, user: Account) -> str:
     return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
 
 
-def verification_email_send(user: Account) -> None:
-    link = absolute_url(reverse("participation:verify", args=[verification_token(user)]))
+def verification_email_send(*, user: Account) -> None:
+    link = absolute_url(reverse("participation:verify", args=[verification_token(user=user)]))
     body = render_to_string("participation/email/verify.txt", {"link": link, "user": user})
     EmailMessage(
         _("Confirm your email address"),
@@ -66,14 +66,14 @@ def verification_email_send(user: Account) -> None:
     ).send()
 
 
-def already_registered_email_send(user: Account) -> None:
+def already_registered_email_send(*, user: Account) -> None:
     link = absolute_url(reverse("participation:login"))
     body = render_to_string("participation/email/already_registered.txt", {"login": link})
     if user.email:
         EmailMessage(_("An account with this address already exists"), body, to=[user.email]).send()
 
 
-def email_verify(token: str) -> Account:
+def email_verify(*, token: str) -> Account:
     try:
         data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
     except signing.SignatureExpired as exc:
@@ -90,7 +90,7 @@ def email_verify(token: str) -> Account:
     return user
 
 
-def is_verified_participant(user: Account) -> bool:
+def is_verified_participant(*, user: Account) -> bool:
     if not user.is_authenticated:
         return False
     participant = getattr(user, "participant", None)
@@ -113,7 +113,7 @@ class LoginLock:
         return self.address or self.wait > 0
 
 
-def login_lock_state(username: str, ip: str | None, *, now: dt.datetime | None = None) -> LoginLock:
+def login_lock_state(*, username: str, ip: str | None, now: dt.datetime | None = None) -> LoginLock:
     """The lock-out policy: by account and address together, so nobody can lock someone
     else out by failing on purpose from elsewhere.
 
@@ -146,11 +146,11 @@ def login_lock_state(username: str, ip: str | None, *, now: dt.datetime | None =
     return LoginLock(wait=int(left) + 1) if left > 0 else LoginLock()
 
 
-def login_failure_record(username: str, ip: str | None) -> None:
+def login_failure_record(*, username: str, ip: str | None) -> None:
     LoginFailure.objects.create(username=username.strip().lower()[:150], ip=ip or None)
 
 
-def login_failures_clear(username: str) -> None:
+def login_failures_clear(*, username: str) -> None:
     LoginFailure.objects.filter(username=username.strip().lower()).delete()
 
 

@@ -26,7 +26,7 @@ def absolute_url(path: str) -> str:
     return settings.TERRITORI_BASE_URL.rstrip("/") + path
 
 
-def consent_record(purpose: str, *, user: Account | None = None, email: str = "") -> ConsentRecord:
+def consent_record(*, purpose: str, user: Account | None = None, email: str = "") -> ConsentRecord:
     return ConsentRecord.objects.create(
         user=user, email=email, purpose=purpose, text_version=VERSION, text=consent_text(purpose)
     )
@@ -36,7 +36,7 @@ def email_normalise(email: str) -> str:
     return email.strip().lower()
 
 
-def public_name(user: Account) -> str:
+def public_name(*, user: Account) -> str:
     participant = getattr(user, "participant", None)
     if participant is not None:
         return str(participant.display_name)

@@ -46,7 +46,7 @@ class Upload:
 
 
 def check_uploads(
-    files: Sequence[Upload], *, field: str = "attachments"
+    *, files: Sequence[Upload], field: str = "attachments"
 ) -> list[tuple[Upload, str]]:
     """(upload, media type) for each file, or ParticipationError naming the first bad one."""
     if len(files) > MAX_ATTACHMENTS:
@@ -107,9 +107,9 @@ def contribution_submit(
     today: dt.date | None = None,
 ) -> Contribution:
     """A verified participant's contribution to a process's open phase, with its consent."""
-    if not is_verified_participant(user):
+    if not is_verified_participant(user=user):
         raise ParticipationError(_("Confirm your email address before contributing."))
-    phase = contributions_open(process, today)
+    phase = contributions_open(process=process, today=today)
     if phase is None:
         raise ParticipationError(_("This process is not accepting contributions now."))
     if kind not in Contribution.Kind.values:
@@ -122,7 +122,7 @@ def contribution_submit(
         raise ParticipationError(
             _("A document contribution needs at least one attachment."), "attachments"
         )
-    checked = check_uploads(files)
+    checked = check_uploads(files=files)
     stored: list[ContributionAttachment] = []
     try:
         with transaction.atomic():
@@ -130,7 +130,7 @@ def contribution_submit(
                 process=process,
                 phase=phase,
                 author=user,
-                author_name=public_name(user),
+                author_name=public_name(user=user),
                 kind=kind,
                 title=title.strip(),
                 body=body.strip(),
@@ -142,7 +142,7 @@ def contribution_submit(
                 _store(attachment, upload, media_type)
                 stored.append(attachment)
                 attachment.save()
-            consent_record(ConsentRecord.Purpose.CONTRIBUTION, user=user)
+            consent_record(purpose=ConsentRecord.Purpose.CONTRIBUTION, user=user)
     except Exception:
         for attachment in stored:  # files are not transactional: remove what was written
             attachment.file.delete(save=False)
@@ -160,7 +160,7 @@ ANSWERED = {
 
 @transaction.atomic
 def contribution_answer(
-    contribution: Contribution, *, status: str, answer: str, actor: Account, channel: str = "web"
+    *, contribution: Contribution, status: str, answer: str, actor: Account, channel: str = "web"
 ) -> Contribution:
     """Move a contribution along the workflow; a decision needs an official answer."""
     if status not in Contribution.Status.values:
@@ -181,7 +181,7 @@ def contribution_answer(
     return contribution
 
 
-def contribution_support(contribution: Contribution, user: Account) -> bool:
+def contribution_support(*, contribution: Contribution, user: Account) -> bool:
     """Support once; returns False when this person already supports it."""
     if contribution.is_hidden:
         raise ParticipationError(_("This contribution is hidden."))
@@ -197,7 +197,7 @@ def contribution_support(contribution: Contribution, user: Account) -> bool:
 
 
 @transaction.atomic
-def contribution_unsupport(contribution: Contribution, user: Account) -> bool:
+def contribution_unsupport(*, contribution: Contribution, user: Account) -> bool:
     deleted, _counts = Support.objects.filter(contribution=contribution, user=user).delete()
     if deleted:
         Contribution.objects.filter(pk=contribution.pk).update(support_count=F("support_count") - 1)
@@ -205,7 +205,7 @@ def contribution_unsupport(contribution: Contribution, user: Account) -> bool:
 
 
 def contribution_report(
-    contribution: Contribution, user: Account, *, reason: str, details: str = ""
+    *, contribution: Contribution, user: Account, reason: str, details: str = ""
 ) -> Report:
     if reason not in Report.Reason.values:
         raise ParticipationError(_("Choose a reason."), "reason")
@@ -219,7 +219,7 @@ def contribution_report(
 
 
 @transaction.atomic
-def contribution_hide(contribution: Contribution, *, reason: str, actor: Account) -> None:
+def contribution_hide(*, contribution: Contribution, reason: str, actor: Account) -> None:
     if not reason.strip():
         raise ParticipationError(_("Say why the contribution is hidden."), "reason")
     before = snapshot(contribution)
@@ -235,7 +235,7 @@ def contribution_hide(contribution: Contribution, *, reason: str, actor: Account
 
 
 @transaction.atomic
-def contribution_restore(contribution: Contribution, *, actor: Account) -> None:
+def contribution_restore(*, contribution: Contribution, actor: Account) -> None:
     """Show again (or keep visible): open reports are closed as 'kept'."""
     before = snapshot(contribution)
     contribution.hidden_at = None

@@ -32,9 +32,9 @@ def _registration_code() -> str:
 
 @transaction.atomic
 def meeting_register(
+    *,
     meeting: Meeting,
     user: Account,
-    *,
     organisation_name: str = "",
     needs: str = "",
     now: dt.datetime | None = None,
@@ -62,13 +62,13 @@ def meeting_register(
     registration.created_at = timezone.now()
     registration.cancelled_at = None
     registration.save()
-    consent_record(ConsentRecord.Purpose.REGISTRATION, user=user)
-    transaction.on_commit(lambda: registration_email_send(registration))
+    consent_record(purpose=ConsentRecord.Purpose.REGISTRATION, user=user)
+    transaction.on_commit(lambda: registration_email_send(registration=registration))
     return registration
 
 
 @transaction.atomic
-def registration_cancel(registration: Registration) -> Registration | None:
+def registration_cancel(*, registration: Registration) -> Registration | None:
     """Cancel; a freed place goes to the first on the waiting list, who is told by email."""
     meeting = Meeting.objects.select_for_update().get(pk=registration.meeting_id)
     registration.refresh_from_db()
@@ -89,11 +89,11 @@ def registration_cancel(registration: Registration) -> Registration | None:
             promoted.status = Registration.Status.CONFIRMED
             promoted.save(update_fields=["status"])
             promotion = promoted
-            transaction.on_commit(lambda: registration_email_send(promotion))
+            transaction.on_commit(lambda: registration_email_send(registration=promotion))
     return promoted
 
 
-def registration_check_in(meeting: Meeting, code: str) -> Registration:
+def registration_check_in(*, meeting: Meeting, code: str) -> Registration:
     code = code.strip().upper().replace(" ", "")
     registration = (
         Registration.objects.filter(meeting=meeting, code=code).select_related("user").first()
@@ -147,11 +147,11 @@ def meeting_event(meeting: Meeting) -> Event:
     )
 
 
-def meetings_ical(meetings: Iterable[Meeting], *, name: str) -> str:
+def meetings_ical(*, meetings: Iterable[Meeting], name: str) -> str:
     return calendar((meeting_event(m) for m in meetings), name=name, stamp=timezone.now())
 
 
-def registration_email_send(registration: Registration) -> None:
+def registration_email_send(*, registration: Registration) -> None:
     meeting = Meeting.objects.select_related("comune").get(pk=registration.meeting_id)
     user = registration.user
     context = {
@@ -169,7 +169,7 @@ def registration_email_send(registration: Registration) -> None:
             subject = _("Waiting list: %(title)s") % {"title": meeting.title}
     message = EmailMessage(subject, body, to=[user.email])
     if registration.status == Registration.Status.CONFIRMED:
-        ics = meetings_ical([meeting], name=meeting.title)
+        ics = meetings_ical(meetings=[meeting], name=meeting.title)
         message.attach(f"{meeting.code}.ics", ics, "text/calendar; charset=utf-8; method=PUBLISH")
     message.send()
 

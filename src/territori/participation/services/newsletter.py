@@ -55,13 +55,13 @@ def subscribe(
         subscriber.save()
         subscriber.nodes.set(nodes)
         subscriber.zones.set(zones)
-        consent_record(ConsentRecord.Purpose.NEWSLETTER, email=email)
+        consent_record(purpose=ConsentRecord.Purpose.NEWSLETTER, email=email)
         if subscriber.confirmed_at is None:
-            transaction.on_commit(lambda: confirmation_email_send(subscriber))
+            transaction.on_commit(lambda: confirmation_email_send(subscriber=subscriber))
     return subscriber
 
 
-def confirmation_email_send(subscriber: Subscriber) -> None:
+def confirmation_email_send(*, subscriber: Subscriber) -> None:
     link = absolute_url(reverse("participation:newsletter_confirm", args=[subscriber.token]))
     with translation.override(subscriber.language):
         body = render_to_string("participation/email/newsletter_confirm.txt", {"link": link})
@@ -69,7 +69,7 @@ def confirmation_email_send(subscriber: Subscriber) -> None:
     EmailMultiAlternatives(subject, body, to=[subscriber.email]).send()
 
 
-def subscription_confirm(token: str) -> Subscriber:
+def subscription_confirm(*, token: str) -> Subscriber:
     subscriber = Subscriber.objects.filter(token=token).first()
     if subscriber is None or subscriber.unsubscribed_at is not None:
         raise ParticipationError(_("The link is not valid."))
@@ -79,7 +79,7 @@ def subscription_confirm(token: str) -> Subscriber:
     return subscriber
 
 
-def unsubscribe(token: str) -> Subscriber:
+def unsubscribe(*, token: str) -> Subscriber:
     subscriber = Subscriber.objects.filter(token=token).first()
     if subscriber is None:
         raise ParticipationError(_("The link is not valid."))
@@ -101,7 +101,7 @@ def _tags(nodes: Sequence[Node], zone_id: int | None) -> dict[str, list[int]]:
     return {"nodes": [n.pk for n in nodes], "zones": [zone_id] if zone_id else []}
 
 
-def issue_compose(issue: NewsletterIssue, *, now: dt.datetime | None = None) -> dict[str, Any]:
+def issue_compose(*, issue: NewsletterIssue, now: dt.datetime | None = None) -> dict[str, Any]:
     """The issue's content in both languages, with tags for personalisation (JSON-safe)."""
     from territori.indicators.models import Assessment
     from territori.indicators.selectors import status_label
@@ -220,21 +220,21 @@ def localise(content: dict[str, Any], language: str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def issue_queue(issue: NewsletterIssue, *, now: dt.datetime | None = None) -> None:
+def issue_queue(*, issue: NewsletterIssue, now: dt.datetime | None = None) -> None:
     """Freeze the content and queue the sending (django-tasks)."""
     from ..tasks import newsletter_send_task
 
     issue = NewsletterIssue.objects.select_for_update().get(pk=issue.pk)
     if issue.status != NewsletterIssue.Status.DRAFT:
         raise ParticipationError(_("This issue has already been sent or queued."))
-    issue.content = issue_compose(issue, now=now)
+    issue.content = issue_compose(issue=issue, now=now)
     issue.status = NewsletterIssue.Status.QUEUED
     issue.save(update_fields=["content", "status"])
     issue_id = issue.pk
     transaction.on_commit(lambda: newsletter_send_task.enqueue(issue_id))
 
 
-def issue_send(issue_id: int) -> int:
+def issue_send(*, issue_id: int) -> int:
     """Send a queued issue to every active subscriber; returns how many emails went out."""
     issue = NewsletterIssue.objects.get(pk=issue_id)
     if issue.status == NewsletterIssue.Status.SENT:
@@ -247,7 +247,7 @@ def issue_send(issue_id: int) -> int:
     sent = 0
     with get_connection() as connection:
         for subscriber in subscribers:
-            message = issue_message(issue, subscriber)
+            message = issue_message(issue=issue, subscriber=subscriber)
             message.connection = connection
             message.send()
             sent += 1
@@ -258,7 +258,7 @@ def issue_send(issue_id: int) -> int:
     return sent
 
 
-def issue_message(issue: NewsletterIssue, subscriber: Subscriber) -> EmailMultiAlternatives:
+def issue_message(*, issue: NewsletterIssue, subscriber: Subscriber) -> EmailMultiAlternatives:
     language = subscriber.language if subscriber.language in ("it", "en") else "it"
     content = localise(
         personalise(

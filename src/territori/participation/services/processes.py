@@ -12,7 +12,7 @@ from ..models import (
 )
 
 
-def current_phase(process: Process, today: dt.date | None = None) -> ProcessPhase | None:
+def current_phase(*, process: Process, today: dt.date | None = None) -> ProcessPhase | None:
     today = today or timezone.localdate()
     for phase in process.phases.all():
         if phase.is_current(today):
@@ -20,9 +20,9 @@ def current_phase(process: Process, today: dt.date | None = None) -> ProcessPhas
     return None
 
 
-def contributions_open(process: Process, today: dt.date | None = None) -> ProcessPhase | None:
+def contributions_open(*, process: Process, today: dt.date | None = None) -> ProcessPhase | None:
     """The current phase when it accepts online contributions, else None."""
     if process.status != Process.Status.OPEN:
         return None
-    phase = current_phase(process, today)
+    phase = current_phase(process=process, today=today)
     return phase if phase is not None and phase.contributions_open else None

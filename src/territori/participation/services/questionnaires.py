@@ -152,7 +152,7 @@ def _question_value(
         if upload is None:
             return None
         try:
-            [(checked, media_type)] = check_uploads([upload], field=code)
+            [(checked, media_type)] = check_uploads(files=[upload], field=code)
         except ParticipationError as exc:
             out.errors[code] = str(exc)
             return None
@@ -162,6 +162,7 @@ def _question_value(
 
 
 def response_validate(
+    *,
     questions: Sequence[Question],
     raw: Mapping[str, Sequence[str]],
     files: Mapping[str, Upload] | None = None,
@@ -186,7 +187,7 @@ def response_validate(
     return out
 
 
-def already_answered(questionnaire: Questionnaire, user: Account) -> bool:
+def already_answered(*, questionnaire: Questionnaire, user: Account) -> bool:
     key = respondent_key(questionnaire.pk, user.pk)
     return QuestionnaireResponse.objects.filter(
         questionnaire=questionnaire, respondent_key=key
@@ -194,10 +195,10 @@ def already_answered(questionnaire: Questionnaire, user: Account) -> bool:
 
 
 def response_submit(
+    *,
     questionnaire: Questionnaire,
     user: Account,
     validated: Validated,
-    *,
     now: dt.datetime | None = None,
 ) -> QuestionnaireResponse:
     if validated.errors:
@@ -228,7 +229,8 @@ def response_submit(
                 answers.append(answer)
             Answer.objects.bulk_create(answers)
             consent_record(
-                ConsentRecord.Purpose.QUESTIONNAIRE, user=None if questionnaire.anonymous else user
+                purpose=ConsentRecord.Purpose.QUESTIONNAIRE,
+                user=None if questionnaire.anonymous else user,
             )
     except IntegrityError as exc:
         raise ParticipationError(_("You have already answered this questionnaire.")) from exc
@@ -271,7 +273,7 @@ def _shown_set(questions: Sequence[Question], values: Mapping[int, Any]) -> set[
     return shown
 
 
-def questionnaire_results(questionnaire: Questionnaire) -> list[QuestionResult]:
+def questionnaire_results(*, questionnaire: Questionnaire) -> list[QuestionResult]:
     questions, rows = _responses_values(questionnaire)
     results = []
     for question in questions:
@@ -314,7 +316,7 @@ def questionnaire_results(questionnaire: Questionnaire) -> list[QuestionResult]:
     return results
 
 
-def export_table(questionnaire: Questionnaire) -> tuple[list[str], list[list[object]]]:
+def export_table(*, questionnaire: Questionnaire) -> tuple[list[str], list[list[object]]]:
     """One row per response; one column per question, or per option, matrix row, ranking item.
 
     Cells: 1/0 for options, the value otherwise; empty when the question was shown and not

@@ -62,7 +62,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        user = email_verify(token)
+        user = email_verify(token=token)
     except ParticipationError as exc:
         return render(
             request,
@@ -80,7 +80,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @rate_limit("verify-resend", limit=3, period=3600, per_user=True)
 def verify_resend(request: HttpRequest) -> HttpResponse:
-    verification_email_send(request.user)
+    verification_email_send(user=request.user)
     messages.info(request, _("We have sent a new confirmation link."))
     return redirect("participation:account")
 

@@ -104,8 +104,8 @@ def contribution_new(request: HttpRequest, code: str) -> HttpResponse:
     process = get_object_or_404(Process.objects.prefetch_related("phases"), code=code)
     if not request.user.is_authenticated:
         return redirect(f"{reverse('participation:login')}?next={request.path}")
-    phase = contributions_open(process)
-    verified = is_verified_participant(request.user)
+    phase = contributions_open(process=process)
+    verified = is_verified_participant(user=request.user)
     form = ContributionForm(request.POST or None)
     if request.method == "POST" and verified and phase is not None and form.is_valid():
         files = [Upload(f.name or "", f.read()) for f in request.FILES.getlist("attachments")]
@@ -173,7 +173,7 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "supported": supported,
         "report_form": ReportForm(),
         "moderator": moderator,
-        "can_support": is_verified_participant(request.user),
+        "can_support": is_verified_participant(user=request.user),
     }
     return render(request, "participation/contribution.html", context)
 
@@ -183,14 +183,14 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @rate_limit("support", limit=60, period=3600, per_user=True)
 def contribution_support_view(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = get_object_or_404(Contribution, pk=pk)
-    if not is_verified_participant(request.user):
+    if not is_verified_participant(user=request.user):
         messages.error(request, _("Confirm your email address before supporting."))
     elif request.POST.get("action") == "withdraw":
-        contribution_unsupport(contribution, request.user)
+        contribution_unsupport(contribution=contribution, user=request.user)
         messages.success(request, _("Support withdrawn."))
     else:
         try:
-            added = contribution_support(contribution, request.user)
+            added = contribution_support(contribution=contribution, user=request.user)
         except ParticipationError as exc:
             messages.error(request, str(exc))
         else:
@@ -211,7 +211,7 @@ def contribution_report_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a reason for the report."))
     else:
         try:
-            contribution_report(contribution, request.user, **form.cleaned_data)
+            contribution_report(contribution=contribution, user=request.user, **form.cleaned_data)
         except ParticipationError as exc:
             messages.error(request, str(exc))
         else:

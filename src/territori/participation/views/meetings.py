@@ -137,7 +137,8 @@ def meeting_detail(request: HttpRequest, code: str) -> HttpResponse:
 def meeting_ical(request: HttpRequest, code: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("comune"), code=code)
     response = HttpResponse(
-        meetings_ical([meeting], name=meeting.title), content_type="text/calendar; charset=utf-8"
+        meetings_ical(meetings=[meeting], name=meeting.title),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{code}.ics"'
     return response
@@ -154,8 +155,8 @@ def meeting_register_view(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("participation:meeting", code=code)
     try:
         registration = meeting_register(
-            meeting,
-            request.user,
+            meeting=meeting,
+            user=request.user,
             organisation_name=form.cleaned_data["organisation_name"],
             needs=form.cleaned_data["needs"],
         )
@@ -185,7 +186,7 @@ def meeting_register_view(request: HttpRequest, code: str) -> HttpResponse:
 def registration_cancel_view(request: HttpRequest, code: str) -> HttpResponse:
     registration = get_object_or_404(Registration, meeting__code=code, user=request.user)
     try:
-        registration_cancel(registration)
+        registration_cancel(registration=registration)
     except ParticipationError as exc:
         messages.error(request, str(exc))
     else:

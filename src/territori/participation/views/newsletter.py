@@ -53,7 +53,7 @@ def _message(request: HttpRequest, text: str, *, status: int = 200) -> HttpRespo
 
 def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        subscription_confirm(token)
+        subscription_confirm(token=token)
     except ParticipationError as exc:
         return _message(request, str(exc), status=400)
     return _message(request, _("Subscription confirmed: thank you."))
@@ -63,7 +63,7 @@ def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; POST unsubscribes (also the mail client's one-click POST)."""
     if request.method == "POST":
         try:
-            unsubscribe(token)
+            unsubscribe(token=token)
         except ParticipationError as exc:
             return _message(request, str(exc), status=400)
         return _message(

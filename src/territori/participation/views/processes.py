@@ -50,8 +50,8 @@ def process_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "process": process,
         "phases": phases,
-        "current": current_phase(process, today),
-        "open_phase": contributions_open(process, today),
+        "current": current_phase(process=process, today=today),
+        "open_phase": contributions_open(process=process, today=today),
         "meetings": meetings,
         "listing": listing,
         "bodies": list(process.bodies.all()),
@@ -64,7 +64,7 @@ def process_detail(request: HttpRequest, code: str) -> HttpResponse:
 def process_ical(request: HttpRequest, code: str) -> HttpResponse:
     process = get_object_or_404(Process, code=code)
     meetings = process.meetings.select_related("comune").order_by("starts_at")
-    body = meetings_ical(meetings, name=process.title)
+    body = meetings_ical(meetings=meetings, name=process.title)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{code}.ics"'
     return response

@@ -33,7 +33,9 @@ def _questionnaire(code: str) -> Questionnaire:
 def questionnaire_answer(request: HttpRequest, code: str) -> HttpResponse:
     questionnaire = _questionnaire(code)
     questions = list(questionnaire.questions.all())
-    answered = request.user.is_authenticated and qs.already_answered(questionnaire, request.user)
+    answered = request.user.is_authenticated and qs.already_answered(
+        questionnaire=questionnaire, user=request.user
+    )
     validated = None
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -44,12 +46,14 @@ def questionnaire_answer(request: HttpRequest, code: str) -> HttpResponse:
             if (f := request.FILES.get(name)) is not None
         }
         raw = {key: request.POST.getlist(key) for key in request.POST}
-        validated = qs.response_validate(questions, raw, files)
+        validated = qs.response_validate(questions=questions, raw=raw, files=files)
         if not request.POST.get("consent"):
             validated.errors["consent"] = _("Agree to the terms to send your answers.")
         if not validated.errors:
             try:
-                qs.response_submit(questionnaire, request.user, validated)
+                qs.response_submit(
+                    questionnaire=questionnaire, user=request.user, validated=validated
+                )
             except ParticipationError as exc:
                 messages.error(request, str(exc))
             else:
@@ -80,7 +84,7 @@ def _results_visible(request: HttpRequest, questionnaire: Questionnaire) -> None
 def questionnaire_results(request: HttpRequest, code: str) -> HttpResponse:
     questionnaire = _questionnaire(code)
     _results_visible(request, questionnaire)
-    results = qs.questionnaire_results(questionnaire)
+    results = qs.questionnaire_results(questionnaire=questionnaire)
     charts = {}
     for result in results:
         if result.counts:
@@ -105,5 +109,5 @@ def questionnaire_results(request: HttpRequest, code: str) -> HttpResponse:
 def questionnaire_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     questionnaire = _questionnaire(code)
     _results_visible(request, questionnaire)
-    header, rows = qs.export_table(questionnaire)
+    header, rows = qs.export_table(questionnaire=questionnaire)
     return table_response(header, rows, name=code, fmt=fmt, sheet="risposte")

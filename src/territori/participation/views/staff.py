@@ -49,17 +49,21 @@ def contribution_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("form") == "answer" and answer_form.is_valid():
-                contribution_answer(contribution, actor=request.user, **answer_form.cleaned_data)
+                contribution_answer(
+                    contribution=contribution, actor=request.user, **answer_form.cleaned_data
+                )
                 messages.success(request, _("The answer is published."))
                 return redirect("participation_staff:contribution", pk=pk)
             if request.POST.get("form") == "hide" and hide_form.is_valid():
                 contribution_hide(
-                    contribution, reason=hide_form.cleaned_data["reason"], actor=request.user
+                    contribution=contribution,
+                    reason=hide_form.cleaned_data["reason"],
+                    actor=request.user,
                 )
                 messages.success(request, _("The contribution is hidden."))
                 return redirect("participation_staff:contribution", pk=pk)
             if request.POST.get("form") == "restore":
-                contribution_restore(contribution, actor=request.user)
+                contribution_restore(contribution=contribution, actor=request.user)
                 messages.success(request, _("The contribution is visible."))
                 return redirect("participation_staff:contribution", pk=pk)
         except ParticipationError as exc:
@@ -82,7 +86,7 @@ def check_in(request: HttpRequest, code: str) -> HttpResponse:
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            registration = registration_check_in(meeting, form.cleaned_data["code"])
+            registration = registration_check_in(meeting=meeting, code=form.cleaned_data["code"])
         except ParticipationError as exc:
             form.add_error("code", str(exc))
         else:

@@ -35,7 +35,7 @@ CELL_HEADER = [
 
 def _visible_matrix(request: HttpRequest, code: str) -> Matrix:
     matrix = get_object_or_404(Matrix, code=code)
-    if not can_view(request.user, matrix):
+    if not can_view(user=request.user, matrix=matrix):
         raise Http404(_("No such matrix"))
     return matrix
 
@@ -112,7 +112,8 @@ def matrix_detail(request: HttpRequest, code: str) -> HttpResponse:
         "charts": charts,
         "metrics_url": metrics_url,
         "cells_url": cells_url,
-        "can_edit": can_score(request.user, matrix) or can_coordinate(request.user, matrix),
+        "can_edit": can_score(user=request.user, matrix=matrix)
+        or can_coordinate(user=request.user, matrix=matrix),
         "can_change_status": request.user.is_authenticated
         and (
             matrix.owner_id == request.user.pk or request.user.has_perm("coherence.change_matrix")
@@ -249,7 +250,7 @@ def matrix_metrics_csv(request: HttpRequest, code: str) -> HttpResponse:
 def evidence_document(request: HttpRequest, pk: int) -> HttpResponse:
     """A document given as evidence, to whoever may see its matrix."""
     document = get_object_or_404(ScoreDocument.objects.select_related("score__matrix"), pk=pk)
-    if not can_view(request.user, document.score.matrix):
+    if not can_view(user=request.user, matrix=document.score.matrix):
         raise Http404(_("No such document"))
     response = HttpResponse(bytes(document.content), content_type=document.media_type)
     response["Content-Disposition"] = f'attachment; filename="{document.name}"'
