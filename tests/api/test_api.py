@@ -50,6 +50,7 @@ def _keep_the_test_connection() -> Any:
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_schemathesis(case: Any) -> None:
@@ -138,14 +139,23 @@ def grow() -> None:
 
 
 LISTS = [
-    "/api/v1/frameworks/", "/api/v1/frameworks/amsvs-torino/nodes", "/api/v1/territories/",
-    "/api/v1/indicators/", "/api/v1/indicators/observations?limit=1000",
-    "/api/v1/indicators/observations.csv?year_to=1995", "/api/v1/indicators/assessments",
-    "/api/v1/indicators/composites", "/api/v1/coherence/matrices",
-    "/api/v1/coherence/matrices/missioni-missioni/cells", "/api/v1/atlas/projects",
-    "/api/v1/atlas/networks", "/api/v1/atlas/organisations", "/api/v1/participation/processes",
-    "/api/v1/participation/meetings", "/api/v1/participation/contributions",
-]  # fmt: skip
+    "/api/v1/frameworks/",
+    "/api/v1/frameworks/amsvs-torino/nodes",
+    "/api/v1/territories/",
+    "/api/v1/indicators/",
+    "/api/v1/indicators/observations?limit=1000",
+    "/api/v1/indicators/observations.csv?year_to=1995",
+    "/api/v1/indicators/assessments",
+    "/api/v1/indicators/composites",
+    "/api/v1/coherence/matrices",
+    "/api/v1/coherence/matrices/missioni-missioni/cells",
+    "/api/v1/atlas/projects",
+    "/api/v1/atlas/networks",
+    "/api/v1/atlas/organisations",
+    "/api/v1/participation/processes",
+    "/api/v1/participation/meetings",
+    "/api/v1/participation/contributions",
+]
 
 
 @pytest.mark.parametrize("url", LISTS)

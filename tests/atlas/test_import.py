@@ -51,9 +51,14 @@ def test_broken_networks_name_every_problem_and_write_nothing(fixture_bytes) -> 
     report = load(fixture_bytes, "reti-rotte.csv", "networks")
     problems = {(e.row, e.field) for e in report.errors}
     assert {
-        (2, "reti: tipo"), (2, "reti: capofila"), (2, "reti: fine"), (2, "reti: comuni"),
-        (2, "reti: missioni"), (3, "reti: codice"), (4, "reti: codice"),
-    } <= problems  # fmt: skip
+        (2, "reti: tipo"),
+        (2, "reti: capofila"),
+        (2, "reti: fine"),
+        (2, "reti: comuni"),
+        (2, "reti: missioni"),
+        (3, "reti: codice"),
+        (4, "reti: codice"),
+    } <= problems
     messages = "\n".join(map(str, report.errors))
     assert "row 3, field 'reti: codice': duplicate (also row 2)" in messages
     assert "'Atlantide'" in messages and "not a comune of the metropolitan city" in messages

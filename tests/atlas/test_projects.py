@@ -19,9 +19,11 @@ def oc(fixture_bytes, name: str = "opencoesione-progetti.csv"):
 
 def regis(fixture_bytes, places: str = "Z__Localizzazione.csv"):
     return regis_import(
-        projects=fixture_bytes("projects", "Z__Progetti.csv"), projects_name="Z__Progetti.csv",
-        places=fixture_bytes("projects", places), places_name=places,
-    )  # fmt: skip
+        projects=fixture_bytes("projects", "Z__Progetti.csv"),
+        projects_name="Z__Progetti.csv",
+        places=fixture_bytes("projects", places),
+        places_name=places,
+    )
 
 
 def test_opencoesione_projects_with_places_funding_and_status(fixture_bytes) -> None:
@@ -50,9 +52,13 @@ def test_broken_opencoesione_file_names_rows_and_columns(fixture_bytes) -> None:
     report = oc(fixture_bytes, "opencoesione-rotto.csv")
     found = {(e.row, e.field.split(": ")[1]) for e in report.errors}
     assert {
-        (2, "CUP"), (2, "FINANZ_UE"), (2, "TOT_PAGAMENTI"), (2, "OC_DATA_INIZIO_PROGETTO"),
-        (3, "COD_LOCALE_PROGETTO"), (4, "COD_LOCALE_PROGETTO"),
-    } <= found  # fmt: skip
+        (2, "CUP"),
+        (2, "FINANZ_UE"),
+        (2, "TOT_PAGAMENTI"),
+        (2, "OC_DATA_INIZIO_PROGETTO"),
+        (3, "COD_LOCALE_PROGETTO"),
+        (4, "COD_LOCALE_PROGETTO"),
+    } <= found
     text = "\n".join(map(str, report.errors))
     assert (
         "row 2, field 'opencoesione-rotto.csv: FINANZ_UE': larger than FINANZ_TOTALE_PUBBLICO"
@@ -89,9 +95,11 @@ def test_regis_shares_must_add_up_and_every_project_needs_a_place(fixture_bytes)
     assert any("add up to 110.0 %, not 100 %" in str(e) and e.row == 3 for e in report.errors)
     assert Project.objects.count() == before
     alone = regis_import(
-        projects=fixture_bytes("projects", "Z__Progetti.csv"), projects_name="Z__Progetti.csv",
-        places=b"CUP;Codice Comune\nJ11B22000000010;001272\n", places_name="Z__Localizzazione.csv",
-    )  # fmt: skip
+        projects=fixture_bytes("projects", "Z__Progetti.csv"),
+        projects_name="Z__Progetti.csv",
+        places=b"CUP;Codice Comune\nJ11B22000000010;001272\n",
+        places_name="Z__Localizzazione.csv",
+    )
     assert [str(e) for e in alone.errors] == [
         "row 3, field 'Z__Progetti.csv: CUP': no place in Z__Localizzazione.csv (value: 'J11B22000000011')"
     ]

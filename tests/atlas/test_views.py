@@ -125,8 +125,15 @@ def test_staff_add_updates_and_milestones_the_public_sees(client) -> None:
     analyst.groups.add(Group.objects.get(name=ANALYST))
     client.force_login(analyst)
     assert client.post(url + "aggiorna/", {"text": "", "progress": "140"}).status_code == 400
-    response = client.post(url + "aggiorna/", {"text": "Cantiere aperto", "progress": "55",
-                                               "milestone": "Collaudo", "milestone_due": "2026-12-01"})  # fmt: skip
+    response = client.post(
+        url + "aggiorna/",
+        {
+            "text": "Cantiere aperto",
+            "progress": "55",
+            "milestone": "Collaudo",
+            "milestone_due": "2026-12-01",
+        },
+    )
     assert response.status_code == 302
     project = Project.objects.get(code=REAL_PROJECT)
     assert project.progress == 55 and project.milestones.filter(title="Collaudo").exists()
@@ -156,11 +163,19 @@ def grow() -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["/atlante/", "/atlante/?missione=1.2", "/atlante/reti/demo-rete-01/", "/atlante/organizzazioni/demo-org-001/",
-     f"/atlante/progetti/{REAL_PROJECT}/", "/atlante/missioni/1.2/", "/atlante/progetti.csv",
-     "/atlante/comuni.csv", "/atlante/reti/demo-rete-01/membri.csv",
-     "/atlante/missioni/1.2/organizzazioni.csv"],
-)  # fmt: skip
+    [
+        "/atlante/",
+        "/atlante/?missione=1.2",
+        "/atlante/reti/demo-rete-01/",
+        "/atlante/organizzazioni/demo-org-001/",
+        f"/atlante/progetti/{REAL_PROJECT}/",
+        "/atlante/missioni/1.2/",
+        "/atlante/progetti.csv",
+        "/atlante/comuni.csv",
+        "/atlante/reti/demo-rete-01/membri.csv",
+        "/atlante/missioni/1.2/organizzazioni.csv",
+    ],
+)
 def test_query_counts_do_not_grow(client, url: str) -> None:
     before = count_queries(client, url)
     grow()
@@ -168,6 +183,10 @@ def test_query_counts_do_not_grow(client, url: str) -> None:
 
 
 def test_unknown_things_are_404(client) -> None:
-    for url in ("/atlante/reti/nessuna/", "/atlante/organizzazioni/nessuna/", "/atlante/progetti/nessuno/",
-                "/atlante/missioni/9.9/"):  # fmt: skip
+    for url in (
+        "/atlante/reti/nessuna/",
+        "/atlante/organizzazioni/nessuna/",
+        "/atlante/progetti/nessuno/",
+        "/atlante/missioni/9.9/",
+    ):
         assert client.get(url).status_code == 404

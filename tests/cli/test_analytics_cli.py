@@ -13,10 +13,15 @@ import pytest
 from territori.cli.main import main
 
 EUROSTAT_WORDS = {
-    "significant_progress", "moderate_progress", "insufficient_progress",
-    "moderate_movement_away", "significant_movement_away", "movement_away", "target_met",
+    "significant_progress",
+    "moderate_progress",
+    "insufficient_progress",
+    "moderate_movement_away",
+    "significant_movement_away",
+    "movement_away",
+    "target_met",
     "not_assessable",
-}  # fmt: skip
+}
 
 
 def write(path: Path, text: str) -> str:
@@ -51,9 +56,17 @@ def test_assess_eurostat_json_contract(observations: str, meta: str, capsys) -> 
     result = run_json(capsys, "assess", observations, "--meta", meta)
     assert len(result) == 6  # 3 series × 2 windows
     assert set(result[0]) == {
-        "indicator", "territory", "method", "window", "start_year", "end_year",
-        "cagr", "required_cagr", "ratio", "status",
-    }  # fmt: skip
+        "indicator",
+        "territory",
+        "method",
+        "window",
+        "start_year",
+        "end_year",
+        "cagr",
+        "required_cagr",
+        "ratio",
+        "status",
+    }
     assert {r["status"] for r in result} <= EUROSTAT_WORDS
     by_key = {(r["indicator"], r["territory"], r["window"]): r for r in result}
     long = by_key[("WASTE", "201", "long")]
@@ -72,9 +85,13 @@ def test_assess_istat_and_opensdg(observations: str, meta: str, capsys) -> None:
     istat = run_json(capsys, "assess", observations, "--meta", meta, "--method", "istat")
     assert {r["window"] for r in istat} == {"full"}
     assert {r["status"] for r in istat} <= {
-        "strong_improvement", "improvement", "stable", "worsening", "strong_worsening",
+        "strong_improvement",
+        "improvement",
+        "stable",
+        "worsening",
+        "strong_worsening",
         "not_assessable",
-    }  # fmt: skip
+    }
     opensdg = run_json(capsys, "assess", observations, "--meta", meta, "--method", "opensdg")
     assert all("score" in r for r in opensdg)
     pm10 = next(r for r in opensdg if (r["indicator"], r["territory"]) == ("PM10", "201"))
@@ -96,8 +113,14 @@ def test_assess_csv_output(observations: str, meta: str, capsys) -> None:
 def test_project_contract(observations: str, meta: str, capsys) -> None:
     result = run_json(capsys, "project", observations, "--meta", meta, "--year", "2030")
     assert set(result[0]) == {
-        "indicator", "territory", "method", "value", "lower", "upper", "gap_closure",
-    }  # fmt: skip
+        "indicator",
+        "territory",
+        "method",
+        "value",
+        "lower",
+        "upper",
+        "gap_closure",
+    }
     waste = {r["method"]: r for r in result if r["indicator"] == "WASTE"}
     expected = 40 * 1.02**21
     assert waste["cagr"]["value"] == pytest.approx(expected, rel=1e-5)

@@ -43,6 +43,7 @@ def test_help_lists_the_product_commands(capsys):
         assert name in out
 
 
+@pytest.mark.slow
 def test_each_subcommand_has_help():
     for name in ("import-framework", "export-framework", "import-zones"):
         result = run(name, "--help")
@@ -112,6 +113,7 @@ def test_import_zones_dry_run_then_real(capsys):
     assert Membership.objects.count() == before + 3
 
 
+@pytest.mark.slow
 def test_production_settings_pass_the_deploy_check(tmp_path):
     (tmp_path / "vendor").mkdir()  # made by `territori setup` on a real deployment
     env = {

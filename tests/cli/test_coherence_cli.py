@@ -12,9 +12,19 @@ import pytest
 from territori.cli.main import main
 
 NODE_KEYS = {
-    "node", "out", "in", "net", "out_pos", "out_neg", "in_pos", "in_neg",
-    "second_order", "motricity", "dependence", "quadrant",
-}  # fmt: skip
+    "node",
+    "out",
+    "in",
+    "net",
+    "out_pos",
+    "out_neg",
+    "in_pos",
+    "in_neg",
+    "second_order",
+    "motricity",
+    "dependence",
+    "quadrant",
+}
 
 
 def write(tmp_path: Path, text: str, name: str = "matrix.csv") -> str:

@@ -60,9 +60,14 @@ def matrix(people) -> Matrix:
 
 def save(matrix: Matrix, user: User, row: str, column: str, score, version=None, **kw) -> Score:
     return score_save(
-        matrix=matrix, row=node("amsvs-torino", row), column=node("amsvs-torino", column),
-        assessor=user, score=score, expected_version=version, **kw,
-    )  # fmt: skip
+        matrix=matrix,
+        row=node("amsvs-torino", row),
+        column=node("amsvs-torino", column),
+        assessor=user,
+        score=score,
+        expected_version=version,
+        **kw,
+    )
 
 
 def test_demo_matrices_are_published_illustrative_and_scored() -> None:
@@ -91,9 +96,14 @@ def test_only_assessors_score_and_not_once_published(matrix, people) -> None:
         save(matrix, people["anna"], "1.1", "1.3", 1)
     with pytest.raises(NotAllowed):
         agreed_save(
-            matrix=matrix, row=node("amsvs-torino", "1.1"), column=node("amsvs-torino", "1.2"),
-            coordinator=people["coord"], score=2, note="", expected_version=None,
-        )  # fmt: skip
+            matrix=matrix,
+            row=node("amsvs-torino", "1.1"),
+            column=node("amsvs-torino", "1.2"),
+            coordinator=people["coord"],
+            score=2,
+            note="",
+            expected_version=None,
+        )
 
 
 def test_bad_cells_and_scores_are_refused(matrix, people) -> None:
@@ -127,19 +137,34 @@ def test_two_tabs_never_overwrite_each_other_silently(matrix, people) -> None:
     # two coordinators settling the same cell
     row, column = node("amsvs-torino", "1.1"), node("amsvs-torino", "1.2")
     agreed = agreed_save(
-        matrix=matrix, row=row, column=column, coordinator=people["coord"], score=1,
-        note="discusso", expected_version=None,
-    )  # fmt: skip
+        matrix=matrix,
+        row=row,
+        column=column,
+        coordinator=people["coord"],
+        score=1,
+        note="discusso",
+        expected_version=None,
+    )
     with pytest.raises(EditConflict):
         agreed_save(
-            matrix=matrix, row=row, column=column, coordinator=people["analyst"], score=2,
-            note="", expected_version=None,
-        )  # fmt: skip
+            matrix=matrix,
+            row=row,
+            column=column,
+            coordinator=people["analyst"],
+            score=2,
+            note="",
+            expected_version=None,
+        )
     with pytest.raises(NotAllowed):
         agreed_save(
-            matrix=matrix, row=row, column=column, coordinator=people["anna"], score=2,
-            note="", expected_version=agreed.version,
-        )  # fmt: skip
+            matrix=matrix,
+            row=row,
+            column=column,
+            coordinator=people["anna"],
+            score=2,
+            note="",
+            expected_version=agreed.version,
+        )
 
 
 def test_grid_agreement_history_and_metrics(matrix, people) -> None:
@@ -149,17 +174,25 @@ def test_grid_agreement_history_and_metrics(matrix, people) -> None:
     save(matrix, people["bruno"], "1.2", "1.3", -2)
     bruno = save(matrix, people["bruno"], "1.3", "1.1", 1)
     score_clear(
-        matrix=matrix, row=bruno.row, column=bruno.column, assessor=people["bruno"],
+        matrix=matrix,
+        row=bruno.row,
+        column=bruno.column,
+        assessor=people["bruno"],
         expected_version=1,
-    )  # fmt: skip
+    )
     grid = matrix_grid(matrix=matrix, user=people["anna"])
     cell = grid.cell(node("amsvs-torino", "1.1"), node("amsvs-torino", "1.2"))
     assert cell is not None and cell.disagree and cell.value == 2.0 and cell.mine.score == 3
     assert (grid.scored, grid.total, grid.progress) == (2, 6, 33)
     agreed_save(
-        matrix=matrix, row=cell.row, column=cell.column, coordinator=people["coord"], score=3,
-        note="concordato", expected_version=None,
-    )  # fmt: skip
+        matrix=matrix,
+        row=cell.row,
+        column=cell.column,
+        coordinator=people["coord"],
+        score=3,
+        note="concordato",
+        expected_version=None,
+    )
     grid = matrix_grid(matrix=matrix)
     metrics = grid_metrics(grid)
     # a = [[0, 3, 0], [0, 0, -2], [0, 0, 0]]: out [3, -2, 0], in [0, 3, -2]
@@ -234,8 +267,12 @@ def test_excel_import_reports_every_problem_and_writes_nothing(matrix, people) -
     )
     problems = {(e.row, e.field) for e in outcome.errors}
     assert problems == {
-        (3, "riga"), (4, "punteggio"), (5, "riga/colonna"), (6, "colonna"), (7, "fiducia"),
-    }  # fmt: skip
+        (3, "riga"),
+        (4, "punteggio"),
+        (5, "riga/colonna"),
+        (6, "colonna"),
+        (7, "fiducia"),
+    }
     assert "also row 2" in str(outcome.errors[2])
     assert not Score.objects.filter(matrix=matrix).exists()
     with pytest.raises(NotAllowed):

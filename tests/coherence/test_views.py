@@ -55,8 +55,14 @@ def test_public_pages_render(client, url: str) -> None:
 
 def test_square_matrix_page_shows_analysis(client) -> None:
     text = client.get("/en/coerenza/missioni-missioni/").content.decode()
-    for piece in ('id="chart-heatmap"', 'id="chart-scatter"', 'id="chart-network"',
-                  "chart-heatmap-table", "Groups that reinforce each other", "Warnings"):  # fmt: skip
+    for piece in (
+        'id="chart-heatmap"',
+        'id="chart-scatter"',
+        'id="chart-network"',
+        "chart-heatmap-table",
+        "Groups that reinforce each other",
+        "Warnings",
+    ):
         assert piece in text
     assert "Coverage of the columns" not in text
 
@@ -123,32 +129,59 @@ def test_grid_form_saves_and_reports_a_conflict_keeping_the_text(client, draft) 
     url = "/staff/coerenza/bozza/"
     page = client.get(f"{url}?riga={row.pk}&colonna={column.pk}").content.decode()
     assert 'id="score-form"' in page
-    response = client.post(url, {"row": row.pk, "column": column.pk, "score": "2",
-                                 "rationale": "prima versione", "version": "", "action": "save"})  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "row": row.pk,
+            "column": column.pk,
+            "score": "2",
+            "rationale": "prima versione",
+            "version": "",
+            "action": "save",
+        },
+    )
     assert response.status_code == 302
     score = Score.objects.get(matrix=matrix, assessor=anna)
     assert (score.score, score.version) == (2, 1)
     # a stale tab (version still empty) sends another score: refused, its text kept
-    stale = client.post(url, {"row": row.pk, "column": column.pk, "score": "-1",
-                              "rationale": "testo da non perdere", "version": "", "action": "save"})  # fmt: skip
+    stale = client.post(
+        url,
+        {
+            "row": row.pk,
+            "column": column.pk,
+            "score": "-1",
+            "rationale": "testo da non perdere",
+            "version": "",
+            "action": "save",
+        },
+    )
     assert stale.status_code == 409
     text = stale.content.decode()
     assert "testo da non perdere" in text and "prima versione" in text
     assert 'name="version" value="1"' in text  # saving again replaces knowingly
     assert Score.objects.get(pk=score.pk).score == 2
     # the same through the JSON answer the grid's script uses
-    answer = client.post(url, {"row": row.pk, "column": column.pk, "score": "3", "version": "1"},
-                         HTTP_ACCEPT="application/json")  # fmt: skip
+    answer = client.post(
+        url,
+        {"row": row.pk, "column": column.pk, "score": "3", "version": "1"},
+        HTTP_ACCEPT="application/json",
+    )
     assert answer.status_code == 200 and json.loads(answer.content) == {
         "ok": True,
         "version": 2,
         "score": 3,
     }
-    conflict = client.post(url, {"row": row.pk, "column": column.pk, "score": "1", "version": "1"},
-                           HTTP_ACCEPT="application/json")  # fmt: skip
+    conflict = client.post(
+        url,
+        {"row": row.pk, "column": column.pk, "score": "1", "version": "1"},
+        HTTP_ACCEPT="application/json",
+    )
     assert conflict.status_code == 409 and json.loads(conflict.content)["current"]["score"] == 3
-    bad = client.post(url, {"row": row.pk, "column": column.pk, "score": "7", "version": "2"},
-                      HTTP_ACCEPT="application/json")  # fmt: skip
+    bad = client.post(
+        url,
+        {"row": row.pk, "column": column.pk, "score": "7", "version": "2"},
+        HTTP_ACCEPT="application/json",
+    )
     assert bad.status_code == 400 and "score outside -3..+3" in json.loads(bad.content)["errors"][0]
     # filters: after scoring one cell, "not scored by me" dims it
     filtered = client.get(f"{url}?filtro=mine").content.decode()
@@ -161,8 +194,17 @@ def test_coordinator_agrees_and_publishes(client, draft) -> None:
     client.force_login(coord)
     page = client.get(f"/staff/coerenza/bozza/?riga={row.pk}&colonna={column.pk}").content.decode()
     assert 'id="agree-form"' in page and 'id="score-form"' not in page  # not an assessor
-    response = client.post("/staff/coerenza/bozza/", {"row": row.pk, "column": column.pk,
-                           "score": "-2", "note": "dopo il laboratorio", "action": "agree", "version": ""})  # fmt: skip
+    response = client.post(
+        "/staff/coerenza/bozza/",
+        {
+            "row": row.pk,
+            "column": column.pk,
+            "score": "-2",
+            "note": "dopo il laboratorio",
+            "action": "agree",
+            "version": "",
+        },
+    )
     assert response.status_code == 302
     assert AgreedScore.objects.get(matrix=matrix).score == -2
     response = client.post("/staff/coerenza/bozza/stato/", {"status": "published"})
@@ -246,6 +288,7 @@ def test_grid_query_count_does_not_grow(client, draft) -> None:
     assert count_queries(client, "/staff/coerenza/bozza/") == before
 
 
+@pytest.mark.slow
 def test_sheet_pdf() -> None:
     try:
         import weasyprint  # noqa: F401
@@ -272,12 +315,18 @@ def test_admin_fills_rows_and_columns_from_framework_levels(client) -> None:
     response = client.post(
         "/admin/coherence/matrix/add/",
         {
-            "code": "dup-missioni", "title_it": "DUP × Missioni", "analysis": "external",
-            "direction": "vertical", "status": "draft", "data_status": "illustrative",
-            "rows_from": "psm-2024-2026:strategia", "columns_from": "amsvs-torino:missione",
-            "axis_nodes-TOTAL_FORMS": "0", "axis_nodes-INITIAL_FORMS": "0",
+            "code": "dup-missioni",
+            "title_it": "DUP × Missioni",
+            "analysis": "external",
+            "direction": "vertical",
+            "status": "draft",
+            "data_status": "illustrative",
+            "rows_from": "psm-2024-2026:strategia",
+            "columns_from": "amsvs-torino:missione",
+            "axis_nodes-TOTAL_FORMS": "0",
+            "axis_nodes-INITIAL_FORMS": "0",
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     matrix = Matrix.objects.get(code="dup-missioni")
     rows = Node.objects.filter(framework__code="psm-2024-2026", level="strategia").count()
@@ -295,14 +344,18 @@ def test_evidence_documents_are_checked_and_served_to_who_may_see(client, draft)
     client.force_login(anna)
     row, column = (Node.objects.get(framework__code="amsvs-torino", code=c) for c in ("1.1", "1.3"))
     fake = SimpleUploadedFile("relazione.pdf", b"MZ\x90\x00 not a pdf")
-    response = client.post("/staff/coerenza/bozza/", {"row": row.pk, "column": column.pk,
-                           "score": "1", "version": "", "documents": [fake]})  # fmt: skip
+    response = client.post(
+        "/staff/coerenza/bozza/",
+        {"row": row.pk, "column": column.pk, "score": "1", "version": "", "documents": [fake]},
+    )
     assert response.status_code == 400
     assert "relazione.pdf: not a PDF" in html.unescape(response.content.decode())
     assert not Score.objects.filter(matrix=matrix).exists()  # nothing half-written
     good = SimpleUploadedFile("relazione.pdf", b"%PDF-1.4 la relazione")
-    response = client.post("/staff/coerenza/bozza/", {"row": row.pk, "column": column.pk,
-                           "score": "1", "version": "", "documents": [good]})  # fmt: skip
+    response = client.post(
+        "/staff/coerenza/bozza/",
+        {"row": row.pk, "column": column.pk, "score": "1", "version": "", "documents": [good]},
+    )
     assert response.status_code == 302
     document = ScoreDocument.objects.get(score__matrix=matrix)
     url = f"/coerenza/documenti/{document.pk}/"

@@ -29,10 +29,15 @@ def test_rows_are_those_bulk_create_writes() -> None:
     def targets(indicator: Indicator) -> list[Target]:
         return [
             # a TextChoices member, numpy numbers, a default left as it is
-            Target(indicator=indicator, territory=place, value=np.float64(i + 0.25),
-                   year=np.int64(2030 + i), kind=Target.Kind.REGIONAL)
+            Target(
+                indicator=indicator,
+                territory=place,
+                value=np.float64(i + 0.25),
+                year=np.int64(2030 + i),
+                kind=Target.Kind.REGIONAL,
+            )
             for i, place in enumerate(places)
-        ]  # fmt: skip
+        ]
 
     Target.objects.filter(indicator__in=[first, second]).delete()
     Target.objects.bulk_create(targets(first))
@@ -51,10 +56,16 @@ def test_auto_now_and_nulls() -> None:
     assert indicator is not None
     before = timezone.now()
     rows = [
-        Assessment(indicator=indicator, territory=place, method="prova", window="long",
-                   status="not_assessable", cagr=None)
+        Assessment(
+            indicator=indicator,
+            territory=place,
+            method="prova",
+            window="long",
+            status="not_assessable",
+            cagr=None,
+        )
         for place in _places(2)
-    ]  # fmt: skip
+    ]
     assert bulk_insert(rows) == 2
     stored = list(Assessment.objects.filter(indicator=indicator, method="prova"))
     assert len(stored) == 2

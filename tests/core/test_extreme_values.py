@@ -161,6 +161,7 @@ def test_recomputation_goes_through_values_beyond_the_limits() -> None:
     assert aggregates and all(math.isfinite(v) and abs(v) <= 1e15 for v in aggregates)
 
 
+@pytest.mark.slow
 def test_no_page_answers_500_or_invalid_json_with_extreme_stored_values(client: Any) -> None:
     _poison_observations()
     _poison_results()

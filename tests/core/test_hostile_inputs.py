@@ -291,8 +291,15 @@ def test_csv_cell_keeps_numbers_and_escapes_formula_text() -> None:
 
     assert [csv_cell(v) for v in FORMULAS] == ["'" + v for v in FORMULAS]
     assert [csv_cell(v) for v in ("-12.5", "+3", -4, 1.5, None, "\tx", "\rx", "ok")] == [
-        "-12.5", "+3", -4, 1.5, "", "'\tx", "'\rx", "ok",
-    ]  # fmt: skip
+        "-12.5",
+        "+3",
+        -4,
+        1.5,
+        "",
+        "'\tx",
+        "'\rx",
+        "ok",
+    ]
 
 
 def test_deeply_nested_yaml_is_refused(tmp_path: Path) -> None:

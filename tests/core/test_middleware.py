@@ -58,9 +58,10 @@ def test_pages_have_no_inline_scripts_or_style_attributes(client: Any, url: str)
 
     html = client.get(url).content.decode()
     inline_scripts = [
-        tag for tag in re.findall(r"<script\b[^>]*>", html)
+        tag
+        for tag in re.findall(r"<script\b[^>]*>", html)
         if "src=" not in tag and 'type="application/json"' not in tag
-    ]  # fmt: skip
+    ]
     assert not inline_scripts
     assert not re.search(r"<[^>]+\sstyle=", html) and "<style" not in html
 

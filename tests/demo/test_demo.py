@@ -94,6 +94,7 @@ def test_territories_zones_and_confirmed_memberships():
     assert sorted(unlisted.values_list("number", flat=True)) == [2, 3, 5, 6, 7, 9]
 
 
+@pytest.mark.slow
 def test_loading_the_demo_again_changes_nothing():
     before = (
         Node.objects.count(),
@@ -149,6 +150,7 @@ def test_real_pnrr_projects_with_places_funding_and_implementing_bodies():
     assert Organisation.objects.filter(code__startswith="cf-").count() > 100
 
 
+@pytest.mark.slow
 def test_demo_without_illustrative_data_keeps_only_the_real():
     from territori.atlas.models import Network
     from territori.indicators.models import Indicator

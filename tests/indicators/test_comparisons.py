@@ -18,9 +18,21 @@ from territori.territories.models import Territory
 pytestmark = pytest.mark.django_db
 
 METRO_NAMES = {
-    "Torino", "Genova", "Milano", "Venezia", "Bologna", "Firenze", "Roma", "Napoli", "Bari",
-    "Reggio Calabria", "Palermo", "Messina", "Catania", "Cagliari",
-}  # fmt: skip
+    "Torino",
+    "Genova",
+    "Milano",
+    "Venezia",
+    "Bologna",
+    "Firenze",
+    "Roma",
+    "Napoli",
+    "Bari",
+    "Reggio Calabria",
+    "Palermo",
+    "Messina",
+    "Catania",
+    "Cagliari",
+}
 
 
 def _published(code: str, year: int) -> dict[str, float]:

@@ -83,8 +83,10 @@ def test_sdmx_ml_generic_and_structure_specific(fixture_bytes) -> None:
     )
     assert not specific.errors
     assert [(r.territory, r.year) for r in specific.records] == [
-        ("ITC11", 2024), ("ITC11", 2025), ("ITC1", 2025),
-    ]  # fmt: skip
+        ("ITC11", 2024),
+        ("ITC11", 2025),
+        ("ITC1", 2025),
+    ]
     broken = read_observations(fixture_bytes("indicators", "broken.xml"), "broken.xml")
     assert broken.errors[0].field == "file" and "not a readable SDMX-ML" in broken.errors[0].message
 

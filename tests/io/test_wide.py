@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 from typing import Any
 
+import pytest
+
 from territori.io.observations import detect_format, read_observations
 from territori.io.wide import istat_wide_indicators
 
@@ -140,6 +142,7 @@ def test_istat_sdg_broken_copy(real_file: Any) -> None:
     assert [(e.row, e.field, e.value) for e in result.errors] == [(2, "2004", "otto")]
 
 
+@pytest.mark.slow
 def test_the_original_istat_workbooks_read_like_the_csv(real_file: Any) -> None:
     """ISTAT's own zip: the Excel data sheet and the metadata workbook give the same."""
     import io

@@ -29,9 +29,14 @@ def test_parallel_registrations_stop_at_capacity(django_db_blocker: Any) -> None
     rate_limit_reset()
     start = timezone.now() + dt.timedelta(days=3)
     meeting = Meeting.objects.create(
-        code="race", kind="lab", title_it="Gara", starts_at=start,
-        ends_at=start + dt.timedelta(hours=1), registration_required=True, capacity=5,
-    )  # fmt: skip
+        code="race",
+        kind="lab",
+        title_it="Gara",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        registration_required=True,
+        capacity=5,
+    )
     users = [make_user(f"race{n}") for n in range(16)]
     barrier = threading.Barrier(len(users))
     statuses: list[int] = []

@@ -168,14 +168,22 @@ def test_attachments_are_checked_by_content_and_nothing_is_written_on_error() ->
     disguised = services.Upload("relazione.pdf", b"MZ\x90\x00 not a pdf")
     with pytest.raises(services.ParticipationError, match=r"relazione\.pdf: not a PDF"):
         services.contribution_submit(
-            user=user, process=open_process(), kind="document", title="Doc", body="Testo",
+            user=user,
+            process=open_process(),
+            kind="document",
+            title="Doc",
+            body="Testo",
             files=[services.Upload("ok.pdf", PDF), disguised],
-        )  # fmt: skip
+        )
     assert Contribution.objects.count() == before
     contribution = services.contribution_submit(
-        user=user, process=open_process(), kind="document", title="Doc", body="Testo",
+        user=user,
+        process=open_process(),
+        kind="document",
+        title="Doc",
+        body="Testo",
         files=[services.Upload("../../etc/relazione.pdf", PDF)],
-    )  # fmt: skip
+    )
     attachment = contribution.attachments.get()
     assert attachment.original_name == "relazione.pdf"  # path parts dropped
     assert attachment.media_type == "application/pdf" and attachment.size == len(PDF)
@@ -281,9 +289,12 @@ def test_validation_names_each_problem() -> None:
             "ruolo": ["__other__"],
             "coinvolto": ["Forse"],
             "importanza__1": ["Tanto"],
-            "ordine__1": ["1"], "ordine__2": ["1"], "ordine__3": ["2"], "ordine__4": ["3"],
+            "ordine__1": ["1"],
+            "ordine__2": ["1"],
+            "ordine__3": ["2"],
+            "ordine__4": ["3"],
         },
-    )  # fmt: skip
+    )
     assert result.errors == {
         "ruolo__other": "Write what “other” means.",
         "coinvolto": "“Forse” is not one of the options.",
@@ -296,9 +307,17 @@ def test_one_response_per_person_and_export_columns() -> None:
     questionnaire, questions = demo_questions()
     user = make_user("resp")
     raw = {
-        "ruolo": ["Impresa", ], "coinvolto": ["Sì"], "temi": ["Energia", "Digitale"],
-        "soddisfazione": ["4"], "ordine__1": ["2"], "ordine__2": ["1"], "ordine__3": ["4"], "ordine__4": ["3"],
-    }  # fmt: skip
+        "ruolo": [
+            "Impresa",
+        ],
+        "coinvolto": ["Sì"],
+        "temi": ["Energia", "Digitale"],
+        "soddisfazione": ["4"],
+        "ordine__1": ["2"],
+        "ordine__2": ["1"],
+        "ordine__3": ["4"],
+        "ordine__4": ["3"],
+    }
     valid = qs.response_validate(questions=questions, raw=raw)
     response = qs.response_submit(questionnaire=questionnaire, user=user, validated=valid)
     assert response.user is None  # anonymous questionnaire: not linked to the account
@@ -402,9 +421,13 @@ def test_double_opt_in_personalised_issue_and_one_click_unsubscribe(
 def test_export_and_delete_keep_public_contributions_anonymised() -> None:
     user = make_user("leaving")
     contribution = services.contribution_submit(
-        user=user, process=open_process(), kind="document", title="Mio documento", body="Testo",
+        user=user,
+        process=open_process(),
+        kind="document",
+        title="Mio documento",
+        body="Testo",
         files=[services.Upload("nota.pdf", PDF)],
-    )  # fmt: skip
+    )
     other = Contribution.objects.exclude(author=user).first()
     assert other is not None
     services.contribution_support(contribution=other, user=user)
@@ -436,11 +459,12 @@ def test_ical_escaping_folding_and_times() -> None:
 
     rome = ZoneInfo("Europe/Rome")
     event = Event(
-        uid="x@territori", summary="Lab; energia, comunità\nsecondo rigo",
+        uid="x@territori",
+        summary="Lab; energia, comunità\nsecondo rigo",
         start=dt.datetime(2024, 11, 28, 10, 0, tzinfo=rome),
         end=dt.datetime(2024, 11, 28, 12, 30, tzinfo=rome),
         description="è" * 60,
-    )  # fmt: skip
+    )
     text = calendar([event], name="Prova", stamp=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
     assert "DTSTART:20241128T090000Z" in text  # 10:00 in Rome is 09:00 UTC in November
     assert "DTEND:20241128T113000Z" in text
@@ -522,9 +546,10 @@ def test_failures_from_elsewhere_slow_an_account_down_but_never_lock_its_owner_o
     attacker, owner = Client(), Client()
     for i in range(8):  # spread over eight addresses: none reaches the per-address limit
         LoginFailure.objects.create(
-            username="target@example.org", ip=f"203.0.113.{i}",
+            username="target@example.org",
+            ip=f"203.0.113.{i}",
             at=timezone.now() - dt.timedelta(seconds=40),
-        )  # fmt: skip
+        )
     # 8 failures, 3 beyond the limit: a delay of 2^3 = 8 s since the latest, long passed
     assert _login(owner, "target@example.org", "x-Secret-123", "198.51.100.7").status_code == 302
     for i in range(8):
@@ -608,9 +633,12 @@ def test_deleting_an_account_frees_its_place_and_anonymises_the_audit_log(
     queued = services.meeting_register(meeting=meeting, user=waiting)
     assert queued.status == Registration.Status.WAITING
     contribution = services.contribution_submit(
-        user=leaving, process=open_process(), kind="proposal", title="Proposta di Mario",
+        user=leaving,
+        process=open_process(),
+        kind="proposal",
+        title="Proposta di Mario",
         body="Testo personale",
-    )  # fmt: skip
+    )
     staff = get_user_model().objects.create_user("moderator-seat", is_staff=True)
     services.contribution_answer(
         contribution=contribution, status="accepted", answer="Grazie", actor=staff
@@ -639,9 +667,11 @@ def test_sign_up_does_not_reveal_whether_an_address_is_registered(
 ) -> None:
     make_user("known")
     form = {
-        "display_name": "Qualcuno", "password1": "y-Another-456", "password2": "y-Another-456",
+        "display_name": "Qualcuno",
+        "password1": "y-Another-456",
+        "password2": "y-Another-456",
         "consent": "on",
-    }  # fmt: skip
+    }
     with django_capture_on_commit_callbacks(execute=True):
         new = client.post("/account/registrati/", {**form, "email": "fresh@example.org"})
         known = client.post("/account/registrati/", {**form, "email": "Known@example.org"})

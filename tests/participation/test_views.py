@@ -87,17 +87,41 @@ MATRIX: list[tuple[str, Any, list[int]]] = [
     ("contributions", lambda: "/partecipa/contributi/", [200] * 6),
     ("contribution export", lambda: "/partecipa/contributi/esporta.xlsx", [200] * 6),
     ("results", lambda: "/partecipa/questionari/demo-priorita/risultati/", [200] * 6),
-    ("contribute", lambda: "/partecipa/processi/demo-laboratori-forum/contribuisci/", [302, 200, 200, 200, 200, 200]),
+    (
+        "contribute",
+        lambda: "/partecipa/processi/demo-laboratori-forum/contribuisci/",
+        [302, 200, 200, 200, 200, 200],
+    ),
     ("account", lambda: "/account/", [302, 200, 200, 200, 200, 200]),
     ("account export", lambda: "/account/i-miei-dati.zip", [302, 200, 200, 200, 200, 200]),
     ("moderation", lambda: "/staff/partecipazione/moderazione/", [302, 403, 403, 200, 403, 200]),
-    ("moderate one", lambda: f"/staff/partecipazione/contributi/{Contribution.objects.first().pk}/", [302, 403, 403, 200, 403, 200]),
-    ("check-in", lambda: "/staff/partecipazione/incontri/demo-laboratorio-1/accoglienza/", [302, 403, 403, 403, 200, 200]),
-    ("registrations", lambda: "/staff/partecipazione/incontri/demo-laboratorio-1/iscrizioni.csv", [302, 403, 403, 403, 200, 200]),
-    ("members' document", lambda: f"/partecipa/organismi/documenti/{body_document().pk}/", [403, 403, 200, 403, 200, 200]),
-    ("hidden contribution", lambda: f"/partecipa/contributi/{hidden_contribution().pk}/", [410, 410, 410, 200, 410, 200]),
+    (
+        "moderate one",
+        lambda: f"/staff/partecipazione/contributi/{Contribution.objects.first().pk}/",
+        [302, 403, 403, 200, 403, 200],
+    ),
+    (
+        "check-in",
+        lambda: "/staff/partecipazione/incontri/demo-laboratorio-1/accoglienza/",
+        [302, 403, 403, 403, 200, 200],
+    ),
+    (
+        "registrations",
+        lambda: "/staff/partecipazione/incontri/demo-laboratorio-1/iscrizioni.csv",
+        [302, 403, 403, 403, 200, 200],
+    ),
+    (
+        "members' document",
+        lambda: f"/partecipa/organismi/documenti/{body_document().pk}/",
+        [403, 403, 200, 403, 200, 200],
+    ),
+    (
+        "hidden contribution",
+        lambda: f"/partecipa/contributi/{hidden_contribution().pk}/",
+        [410, 410, 410, 200, 410, 200],
+    ),
     ("back office", lambda: "/admin/", [302, 302, 302, 200, 200, 200]),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -121,9 +145,13 @@ def test_sign_up_verify_contribute_answer_flow(
     client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
     form = {
-        "email": "nuova@example.org", "display_name": "Nuova", "password1": "una-Password-lunga-7",
-        "password2": "una-Password-lunga-7", "consent": "on", "website": "",
-    }  # fmt: skip
+        "email": "nuova@example.org",
+        "display_name": "Nuova",
+        "password1": "una-Password-lunga-7",
+        "password2": "una-Password-lunga-7",
+        "consent": "on",
+        "website": "",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/account/registrati/", form)
     assert response.status_code == 200 and b"nuova@example.org" in response.content
@@ -338,9 +366,14 @@ def grow() -> None:
     nodes = list(process.nodes.all())
     for n in range(6):
         contribution = services.contribution_submit(
-            user=authors[n % 3], process=process, kind="document", title=f"Crescita {n}",
-            body="Testo", nodes=nodes, files=[services.Upload("a.pdf", PDF)],
-        )  # fmt: skip
+            user=authors[n % 3],
+            process=process,
+            kind="document",
+            title=f"Crescita {n}",
+            body="Testo",
+            nodes=nodes,
+            files=[services.Upload("a.pdf", PDF)],
+        )
         services.contribution_report(
             contribution=contribution, user=authors[(n + 1) % 3], reason="spam"
         )

@@ -234,9 +234,14 @@ def test_staff_import_page_query_count_does_not_grow(client) -> None:
     before = count_queries(client, "/staff/indicatori/importa/")
     for i in range(25):
         ImportBatch.objects.create(
-            actor=user, channel="staff", filename=f"f{i}.csv", file_format="tidy",
-            original=b"x", checksum=f"{i:064d}", state=ImportBatch.State.REJECTED,
-        )  # fmt: skip
+            actor=user,
+            channel="staff",
+            filename=f"f{i}.csv",
+            file_format="tidy",
+            original=b"x",
+            checksum=f"{i:064d}",
+            state=ImportBatch.State.REJECTED,
+        )
     assert count_queries(client, "/staff/indicatori/importa/") == before
 
 

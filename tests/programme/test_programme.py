@@ -60,17 +60,40 @@ def broken(change) -> bytes:
 @pytest.mark.parametrize(
     ("change", "row", "field", "message"),
     [
-        (lambda p: p["actions"][2]["budget"].update(total=96921), 3, "budget.total",
-         "action 1.1.d: the cost items add up to 96920, not 96921"),
-        (lambda p: p["actions"][0]["budget"].update(cm=1571), 1, "budget.cm",
-         "action 1.1.b: the funders' shares add up to 1621, not 1620"),
+        (
+            lambda p: p["actions"][2]["budget"].update(total=96921),
+            3,
+            "budget.total",
+            "action 1.1.d: the cost items add up to 96920, not 96921",
+        ),
+        (
+            lambda p: p["actions"][0]["budget"].update(cm=1571),
+            1,
+            "budget.cm",
+            "action 1.1.b: the funders' shares add up to 1621, not 1620",
+        ),
         (lambda p: p["actions"][1].update(code="1.1.b"), 2, "code", "duplicate (also action 1)"),
         (lambda p: p["actions"][4].update(start="2025-13"), 5, "start", "not a month (YYYY-MM)"),
-        (lambda p: p["actions"][4].update(end="2026-06"), 5, "start", "outside the programme's months M1-M18"),
-        (lambda p: p["totals"].update(mase=166667), 0, "totals.mase", "the actions add up to 166666, not 166667"),
-        (lambda p: p["actions"][3]["budget"].update(spese_generali="molto"), 4, "budget.spese_generali", "not an amount"),
+        (
+            lambda p: p["actions"][4].update(end="2026-06"),
+            5,
+            "start",
+            "outside the programme's months M1-M18",
+        ),
+        (
+            lambda p: p["totals"].update(mase=166667),
+            0,
+            "totals.mase",
+            "the actions add up to 166666, not 166667",
+        ),
+        (
+            lambda p: p["actions"][3]["budget"].update(spese_generali="molto"),
+            4,
+            "budget.spese_generali",
+            "not an amount",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_programme_files_name_the_action_and_field(change, row, field, message) -> None:
     _fields, _actions, errors = programme_parse(broken(change))
     assert any(e.row == row and e.field == field and message in e.message for e in errors), errors
@@ -84,11 +107,23 @@ def test_bad_programme_files_name_the_action_and_field(change, row, field, messa
 def expenses() -> list[Expense]:
     forum = Action.objects.get(code="1.1.d")
     return [
-        Expense.objects.create(action=forum, funder="mase", cost_item="acquisto_servizi",
-                               date=dt.date(2025, 3, 1), amount=Decimal("12000.50"), description="facilitazione"),
-        Expense.objects.create(action=forum, funder="cm", cost_item="personale_interno",
-                               date=dt.date(2025, 4, 1), amount=Decimal("3000"), description="personale"),
-    ]  # fmt: skip
+        Expense.objects.create(
+            action=forum,
+            funder="mase",
+            cost_item="acquisto_servizi",
+            date=dt.date(2025, 3, 1),
+            amount=Decimal("12000.50"),
+            description="facilitazione",
+        ),
+        Expense.objects.create(
+            action=forum,
+            funder="cm",
+            cost_item="personale_interno",
+            date=dt.date(2025, 4, 1),
+            amount=Decimal("3000"),
+            description="personale",
+        ),
+    ]
 
 
 def test_page_shows_totals_timeline_outputs_and_spending(client, expenses) -> None:
@@ -140,8 +175,14 @@ def test_page_query_count_does_not_grow(client, expenses) -> None:
     before = count()
     for action in Action.objects.all():
         Output.objects.create(action=action, title="in più")
-        Expense.objects.create(action=action, funder="cm", cost_item="spese_generali",
-                               date=dt.date(2025, 5, 1), amount=Decimal(1), description="x")  # fmt: skip
+        Expense.objects.create(
+            action=action,
+            funder="cm",
+            cost_item="spese_generali",
+            date=dt.date(2025, 5, 1),
+            amount=Decimal(1),
+            description="x",
+        )
     assert count() == before
 
 

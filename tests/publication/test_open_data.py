@@ -113,6 +113,7 @@ def test_unpublished_matrices_and_minutes_are_not_in_the_data(client: Client) ->
     assert row["summary"] == "" and row["summary_published_at"] is None
 
 
+@pytest.mark.slow
 def test_bulk_zip_holds_every_dataset_the_dictionary_and_the_catalogue(client: Client) -> None:
     response = client.get("/dati/dati-aperti.zip")
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))

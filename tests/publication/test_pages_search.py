@@ -94,12 +94,28 @@ def test_search_matches_word_prefixes_and_every_word() -> None:
 def test_title_matches_rank_above_text_matches() -> None:
     SearchEntry.objects.bulk_create(
         [
-            SearchEntry(kind="page", key="a", language="it", title="Altro", body="quokka " * 3,
-                        url="/a/", title_terms="altro", body_terms="quokka quokka quokka"),
-            SearchEntry(kind="page", key="b", language="it", title="Quokka", body="altro",
-                        url="/b/", title_terms="quokka", body_terms="altro"),
+            SearchEntry(
+                kind="page",
+                key="a",
+                language="it",
+                title="Altro",
+                body="quokka " * 3,
+                url="/a/",
+                title_terms="altro",
+                body_terms="quokka quokka quokka",
+            ),
+            SearchEntry(
+                kind="page",
+                key="b",
+                language="it",
+                title="Quokka",
+                body="altro",
+                url="/b/",
+                title_terms="quokka",
+                body_terms="altro",
+            ),
         ]
-    )  # fmt: skip
+    )
     assert _urls("quokka") == ["/b/", "/a/"]
 
 

@@ -32,6 +32,7 @@ def _pdf(report: Report, language: str) -> PdfReader:
     return PdfReader(io.BytesIO(data))
 
 
+@pytest.mark.slow
 def test_report_is_built_in_both_languages_with_its_sections(built_report: Report) -> None:
     report = Report.objects.get(pk=built_report.pk)
     assert report.state == Report.State.DONE and report.progress == 100
@@ -75,6 +76,7 @@ def test_methodology_annex_shows_the_thresholds_the_analytics_use(built_report: 
     assert f"≥ {rate} %" in html
 
 
+@pytest.mark.slow
 def test_pdf_opens_with_contents_page_numbers_and_metadata(built_report: Report) -> None:
     report = Report.objects.get(pk=built_report.pk)
     for language, contents, annex in (

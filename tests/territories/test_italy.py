@@ -51,10 +51,13 @@ def test_nuts_2021_codes_match_eurostat_population(real_file: Any) -> None:
     with resources.as_file(data / "2022_italy_municipalities.feather") as f:
         places = pd.read_feather(f)
     by_province = (
-        people.groupby("municipality_code")["tot"].sum().reset_index()
+        people.groupby("municipality_code")["tot"]
+        .sum()
+        .reset_index()
         .merge(places[["municipality_code", "province_code"]], on="municipality_code")
-        .groupby("province_code")["tot"].sum()
-    )  # fmt: skip
+        .groupby("province_code")["tot"]
+        .sum()
+    )
     rows = [r for r in _table() if r["kind"] != "region" and not r["valid_to"]]
     assert len(rows) == 107 and len({r["nuts"] for r in rows}) == 107
     for row in rows:
@@ -85,9 +88,13 @@ def test_codes_of_every_scheme_resolve() -> None:
     found = territory_codes_resolve(["ITC4C", "ITC45", "015", "ITH55", "ITD55", "itc11", "ZZZ"])
     codes = dict(Territory.objects.filter(id__in=found.values()).values_list("id", "code"))
     assert {k: codes[v] for k, v in found.items()} == {
-        "ITC4C": "215", "ITC45": "215", "015": "215", "ITH55": "237", "ITD55": "237",
+        "ITC4C": "215",
+        "ITC45": "215",
+        "015": "215",
+        "ITH55": "237",
+        "ITD55": "237",
         "itc11": "201",
-    }  # fmt: skip
+    }
 
 
 def test_an_alias_naming_two_territories_is_refused_with_its_row() -> None:

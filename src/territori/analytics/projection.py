@@ -53,10 +53,13 @@ def _window_mask(values: FloatArray, window: int | None) -> np.ndarray:
     """Cells inside each series' window: the last `window` years up to its latest value."""
     has = np.isfinite(values)
     if window is None:
-        return has
+        return np.asarray(has)
     end = last_valid_index(has)
     columns = np.arange(values.shape[1])
-    return has & (columns[None, :] > (end - window)[:, None]) & (columns[None, :] <= end[:, None])
+    inside: np.ndarray = (
+        has & (columns[None, :] > (end - window)[:, None]) & (columns[None, :] <= end[:, None])
+    )
+    return inside
 
 
 def gap_closure(

@@ -140,12 +140,14 @@ def _stable(x: FloatArray) -> FloatArray:
 
 
 def _label(codes: np.ndarray, words: tuple[str, ...]) -> np.ndarray:
-    return np.asarray(words, dtype=object)[codes]
+    labels: np.ndarray = np.asarray(words, dtype=object)[codes]
+    return labels
 
 
 def _reason_words(reason: np.ndarray) -> np.ndarray:
     table = np.asarray([REASONS[i] for i in range(len(REASONS))], dtype=object)
-    return table[reason]
+    words: np.ndarray = table[reason]
+    return words
 
 
 def _window(
@@ -177,7 +179,10 @@ def _window(
 def take_int(matrix: IntArray, columns: IntArray) -> IntArray:
     if matrix.shape[1] == 0:
         return np.full(matrix.shape[0], -1, dtype=np.int64)
-    return matrix[np.arange(matrix.shape[0]), np.clip(columns, 0, matrix.shape[1] - 1)]
+    picked: np.ndarray = matrix[
+        np.arange(matrix.shape[0]), np.clip(columns, 0, matrix.shape[1] - 1)
+    ]
+    return picked
 
 
 def _year(years: IntArray, column: IntArray, reason: np.ndarray) -> FloatArray:
@@ -322,7 +327,8 @@ def limit_adjustment(base: FloatArray, limit: FloatArray) -> FloatArray:
         between = has & (b > limit) & (b < 2 * limit)
         c = np.where(below, 1 - np.power(b / limit, LIMIT_EXPONENT), c)
         c = np.where(between, 1 - np.power((2 * limit - b) / limit, LIMIT_EXPONENT), c)
-    return np.maximum(c, 1e-9)
+    floored: np.ndarray = np.maximum(c, 1e-9)
+    return floored
 
 
 def opensdg_score_no_target(p: FloatArray, c: FloatArray) -> FloatArray:

@@ -12,7 +12,7 @@ from territori.core.admin import AuditedAdmin
 from .models import ApiToken, Scope
 
 
-class TokenForm(forms.ModelForm):
+class TokenForm(forms.ModelForm[ApiToken]):
     scopes = forms.MultipleChoiceField(
         label=_("scopes"),
         choices=Scope.choices,

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from territori.core.admin import AuditedAdmin
@@ -24,7 +26,7 @@ class OrganisationAdmin(AuditedAdmin):
     autocomplete_fields = ["territory"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Any]):
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -46,23 +48,23 @@ class NetworkAreaAdmin(AuditedAdmin):
     autocomplete_fields = ["network", "territory"]
 
 
-class PlaceInline(admin.TabularInline):
+class PlaceInline(admin.TabularInline[Place, Any]):
     model = Place
     extra = 0
     autocomplete_fields = ["territory"]
 
 
-class FundingInline(admin.TabularInline):
+class FundingInline(admin.TabularInline[Funding, Any]):
     model = Funding
     extra = 0
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(admin.TabularInline[Phase, Any]):
     model = Phase
     extra = 0
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(admin.TabularInline[Milestone, Any]):
     model = Milestone
     extra = 0
 

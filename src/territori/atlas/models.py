@@ -15,7 +15,7 @@ from territori.frameworks.models import Node
 from territori.territories.models import Territory
 
 
-def amount_field(label: Any, **options: Any) -> models.DecimalField:
+def amount_field(label: Any, **options: Any) -> models.DecimalField[Any, Any]:
     """A euro amount: 16 digits, 2 decimals, within the accepted limit (io/limits.py)."""
     return models.DecimalField(
         label, max_digits=16, decimal_places=2, validators=[validate_amount], **options

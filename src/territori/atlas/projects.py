@@ -52,10 +52,26 @@ def body_kind(name: str) -> str:
 
 
 FIELDS = (
-    "cup", "local_code", "title", "summary", "origin", "theme", "programme_code", "pnrr_mission",
-    "pnrr_component", "pnrr_measure", "implementing_body_name", "total_funding", "commitments",
-    "payments", "status", "planned_start", "planned_end", "actual_start", "actual_end",
-)  # fmt: skip
+    "cup",
+    "local_code",
+    "title",
+    "summary",
+    "origin",
+    "theme",
+    "programme_code",
+    "pnrr_mission",
+    "pnrr_component",
+    "pnrr_measure",
+    "implementing_body_name",
+    "total_funding",
+    "commitments",
+    "payments",
+    "status",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+)
 
 
 @dataclass
@@ -82,17 +98,35 @@ def opencoesione_import(
     dry_run: bool = False,
 ) -> ProjectImportReport:
     records, errors = read_opencoesione(data, filename)
-    return _import(records, errors, source=f"OpenCoesione ({filename}), CC BY 4.0",
-                   actor=actor, channel=channel, dry_run=dry_run)  # fmt: skip
+    return _import(
+        records,
+        errors,
+        source=f"OpenCoesione ({filename}), CC BY 4.0",
+        actor=actor,
+        channel=channel,
+        dry_run=dry_run,
+    )
 
 
 def regis_import(
-    *, projects: bytes, projects_name: str, places: bytes, places_name: str, actor: Actor = None,
-    channel: str = "import", dry_run: bool = False,
-) -> ProjectImportReport:  # fmt: skip
+    *,
+    projects: bytes,
+    projects_name: str,
+    places: bytes,
+    places_name: str,
+    actor: Actor = None,
+    channel: str = "import",
+    dry_run: bool = False,
+) -> ProjectImportReport:
     records, errors = read_regis(projects, projects_name, places, places_name)
-    return _import(records, errors, source=f"Italia Domani / ReGiS ({projects_name})",
-                   actor=actor, channel=channel, dry_run=dry_run)  # fmt: skip
+    return _import(
+        records,
+        errors,
+        source=f"Italia Domani / ReGiS ({projects_name})",
+        actor=actor,
+        channel=channel,
+        dry_run=dry_run,
+    )
 
 
 def _implementing_bodies(records: list[ProjectRecord], audit: AuditBatch) -> dict[str, int]:
@@ -101,9 +135,10 @@ def _implementing_bodies(records: list[ProjectRecord], audit: AuditBatch) -> dic
     wanted = {
         r.implementing_body_code: r.implementing_body_name
         for r in records
-        if r.implementing_body_code and len(r.implementing_body_code) == 11
+        if r.implementing_body_code
+        and len(r.implementing_body_code) == 11
         and r.implementing_body_name
-    }  # fmt: skip
+    }
     found = dict(
         Organisation.objects.filter(fiscal_code__in=list(wanted)).values_list("fiscal_code", "id")
     )
@@ -135,17 +170,24 @@ def _implementing_bodies(records: list[ProjectRecord], audit: AuditBatch) -> dic
 
 
 def _import(
-    records: list[ProjectRecord], errors: list[RowError], *, source: str, actor: Actor,
-    channel: str, dry_run: bool,
-) -> ProjectImportReport:  # fmt: skip
+    records: list[ProjectRecord],
+    errors: list[RowError],
+    *,
+    source: str,
+    actor: Actor,
+    channel: str,
+    dry_run: bool,
+) -> ProjectImportReport:
     report = ProjectImportReport(errors=list(errors))
     for record in records:
         values = {name: getattr(record, name) for name in FIELDS} | {"code": _code(record)}
         report.errors += text_problems(Project, values, row=record.line)
         report.errors += text_problems(
-            Organisation, {"name": record.implementing_body_name}, row=record.line,
+            Organisation,
+            {"name": record.implementing_body_name},
+            row=record.line,
             label="implementing body ",
-        )  # fmt: skip
+        )
     if report.errors:
         return report
     comuni = dict(Territory.objects.filter(kind=Territory.Kind.COMUNE).values_list("code", "id"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -197,13 +196,17 @@ def project_get(code: str) -> Project:
     return (
         Project.objects.select_related("implementing_body")
         .prefetch_related(
-            "funding", "milestones", "phases",
-            Prefetch("places", queryset=Place.objects.select_related("territory").order_by("-share")),
+            "funding",
+            "milestones",
+            "phases",
+            Prefetch(
+                "places", queryset=Place.objects.select_related("territory").order_by("-share")
+            ),
             Prefetch("nodes", queryset=Node.objects.select_related("framework")),
             "updates__author",
         )
         .get(code=code)
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -252,12 +255,14 @@ def mission_organisation(node: Node) -> MissionOrganisation:
         m.organisation.code: m.organisation for n in networks for m in n.memberships.all()
     }
     result = MissionOrganisation(
-        node=node, networks=networks, projects=projects,
+        node=node,
+        networks=networks,
+        projects=projects,
         organisations=sorted(organisations.values(), key=lambda o: o.name),
         covered=[c for c in comuni if c.pk in covered_ids],
         gaps=[c for c in comuni if c.pk not in covered_ids],
         zones=sorted(((z, c, t) for z, c, t in zones.values()), key=lambda item: item[0].code),
-    )  # fmt: skip
+    )
     if pairs:
         projection = project_memberships(pairs)
         result.metrics = network_metrics(projection)
@@ -284,24 +289,20 @@ def metrics_rows(result: MissionOrganisation) -> list[dict[str, Any]]:
     names = {o.code: o for o in result.organisations}
     rows = []
     for i, code in enumerate(m.nodes):
-        rows.append({
-            "organisation": names[code], "degree": int(m.degree[i]),
-            "weighted_degree": float(m.weighted_degree[i]), "betweenness": float(m.betweenness[i]),
-            "constraint": None if np.isnan(m.constraint[i]) else float(m.constraint[i]),
-            "effective_size": float(m.effective_size[i]), "community": int(m.community[i]) + 1,
-            "kind_roles": {r: int(v[i]) for r, v in result.roles_by_kind.items()},
-            "zona_roles": {r: int(v[i]) for r, v in result.roles_by_zona.items()},
-        })  # fmt: skip
+        rows.append(
+            {
+                "organisation": names[code],
+                "degree": int(m.degree[i]),
+                "weighted_degree": float(m.weighted_degree[i]),
+                "betweenness": float(m.betweenness[i]),
+                "constraint": None if np.isnan(m.constraint[i]) else float(m.constraint[i]),
+                "effective_size": float(m.effective_size[i]),
+                "community": int(m.community[i]) + 1,
+                "kind_roles": {r: int(v[i]) for r, v in result.roles_by_kind.items()},
+                "zona_roles": {r: int(v[i]) for r, v in result.roles_by_zona.items()},
+            }
+        )
     return sorted(rows, key=lambda r: -r["betweenness"])
-
-
-def zona_totals(rows: list[ComuneFigures]) -> dict[str, float]:
-    totals: dict[str, float] = defaultdict(float)
-    for row in rows:
-        totals["networks"] += row.networks
-        totals["projects"] += row.projects
-        totals["committed"] += float(row.committed)
-    return dict(totals)
 
 
 # --- Plain rows for the API ------------------------------------------------------------------
@@ -314,9 +315,17 @@ def project_rows(*, origin: str | None = None, comune: str | None = None) -> Row
     if comune:
         rows = rows.filter(places__territory__code=comune).distinct()
     names = (
-        "code", "cup", "title", "origin", "status", "total_funding", "commitments", "payments",
-        "progress", "data_status",
-    )  # fmt: skip
+        "code",
+        "cup",
+        "title",
+        "origin",
+        "status",
+        "total_funding",
+        "commitments",
+        "payments",
+        "progress",
+        "data_status",
+    )
     return RowList(rows.values_list(*names), names)
 
 

@@ -172,9 +172,14 @@ def atlas_import(
             seat = comune(check, row, "comune", row.get("comune")) if row.get("comune") else None
             organisation_codes.add(code)
             plan: dict[str, Any] = {
-                "code": code, "name": row.get("nome"), "kind": kind_value, "fiscal_code": fiscal,
-                "ipa_code": row.get("codice_ipa"), "territory": seat, "website": site,
-            }  # fmt: skip
+                "code": code,
+                "name": row.get("nome"),
+                "kind": kind_value,
+                "fiscal_code": fiscal,
+                "ipa_code": row.get("codice_ipa"),
+                "territory": seat,
+                "website": site,
+            }
             report.errors += text_problems(
                 Organisation, plan, row=row.line, label="organizzazioni: "
             )
@@ -204,10 +209,17 @@ def atlas_import(
                     linked.append(node)
             network_codes.add(code)
             plan = {
-                "code": code, "name": row.get("nome"), "kind": kind_value,
-                "description": row.get("descrizione"), "lead": lead, "start": start, "end": end,
-                "sources": row.get("fonti"), "areas": areas, "nodes": linked,
-            }  # fmt: skip
+                "code": code,
+                "name": row.get("nome"),
+                "kind": kind_value,
+                "description": row.get("descrizione"),
+                "lead": lead,
+                "start": start,
+                "end": end,
+                "sources": row.get("fonti"),
+                "areas": areas,
+                "nodes": linked,
+            }
             report.errors += text_problems(Network, plan, row=row.line, label="reti: ")
             plans["networks"].append(plan)
     if "memberships" in tables:
@@ -225,10 +237,15 @@ def atlas_import(
             if start and end and end < start:
                 check.error(row, "al", "ends before it starts", row.get("al"))
             check.unique(row, "organizzazione", (organisation, network, start), seen)
-            plans["memberships"].append({
-                "organisation": organisation, "network": network, "role": role,
-                "valid_from": start, "valid_to": end,
-            })  # fmt: skip
+            plans["memberships"].append(
+                {
+                    "organisation": organisation,
+                    "network": network,
+                    "role": role,
+                    "valid_from": start,
+                    "valid_to": end,
+                }
+            )
     if report.errors or dry_run:
         return report
     with transaction.atomic():
@@ -237,9 +254,14 @@ def atlas_import(
 
 
 def _upsert(
-    model: Any, lookup: dict[str, Any], values: dict[str, Any], kind: str,
-    report: AtlasImportReport, audit: AuditBatch, instance: Any,
-) -> Any:  # fmt: skip
+    model: Any,
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    kind: str,
+    report: AtlasImportReport,
+    audit: AuditBatch,
+    instance: Any,
+) -> Any:
     if instance is None:
         instance = model.objects.create(**lookup, **values)
         audit.created(instance)
@@ -259,18 +281,28 @@ def _write(
     for item in plans["organisations"]:
         code = item.pop("code")
         organisations[code] = _upsert(
-            Organisation, {"code": code}, item, "organisations", report, audit,
+            Organisation,
+            {"code": code},
+            item,
+            "organisations",
+            report,
+            audit,
             organisations.get(code),
-        )  # fmt: skip
+        )
     networks = {n.code: n for n in Network.objects.all()}
     for item in plans["networks"]:
         code = item.pop("code")
         areas, linked = item.pop("areas"), item.pop("nodes")
         item["lead"] = organisations.get(item["lead"]) if item["lead"] else None
         network = _upsert(
-            Network, {"code": code}, item, "networks", report, audit,
+            Network,
+            {"code": code},
+            item,
+            "networks",
+            report,
+            audit,
             networks.get(code),
-        )  # fmt: skip
+        )
         networks[code] = network
         if {n.pk for n in network.nodes.all()} != {n.pk for n in linked}:
             network.nodes.set(linked)
@@ -293,10 +325,14 @@ def _write(
         organisation, network = organisations[item["organisation"]], networks[item["network"]]
         key = (organisation.pk, network.pk, item["valid_from"])
         existing[key] = _upsert(
-            Membership, {"organisation": organisation, "network": network, "valid_from": item["valid_from"]},
-            {"role": item["role"], "valid_to": item["valid_to"]}, "memberships", report, audit,
+            Membership,
+            {"organisation": organisation, "network": network, "valid_from": item["valid_from"]},
+            {"role": item["role"], "valid_to": item["valid_to"]},
+            "memberships",
+            report,
+            audit,
             existing.get(key),
-        )  # fmt: skip
+        )
     audit.save()
 
 

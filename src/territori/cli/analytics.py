@@ -30,9 +30,17 @@ from territori.io.coherence import read_square_grid
 
 INPUT_COLUMNS = ["indicator", "territory", "year", "value"]
 ASSESS_KEYS = [
-    "indicator", "territory", "method", "window", "start_year", "end_year",
-    "cagr", "required_cagr", "ratio", "status",
-]  # fmt: skip
+    "indicator",
+    "territory",
+    "method",
+    "window",
+    "start_year",
+    "end_year",
+    "cagr",
+    "required_cagr",
+    "ratio",
+    "status",
+]
 PROJECT_KEYS = ["indicator", "territory", "method", "value", "lower", "upper", "gap_closure"]
 
 
@@ -312,9 +320,13 @@ def project_command(argv: Sequence[str]) -> int:
     per_method = []
     for method in methods:
         frame = project(
-            panel.values, panel.years, year=args.year, method=method, target=target,
+            panel.values,
+            panel.years,
+            year=args.year,
+            method=method,
+            target=target,
             window=args.window,
-        ).to_frame()  # fmt: skip
+        ).to_frame()
         frame.insert(0, "territory", panel.keys["territory"].to_numpy())
         frame.insert(0, "indicator", panel.keys["indicator"].to_numpy())
         per_method.append(frame[PROJECT_KEYS].to_dict("records"))
@@ -324,9 +336,19 @@ def project_command(argv: Sequence[str]) -> int:
 
 
 NODE_KEYS = [
-    "node", "out", "in", "net", "out_pos", "out_neg", "in_pos", "in_neg",
-    "second_order", "motricity", "dependence", "quadrant",
-]  # fmt: skip
+    "node",
+    "out",
+    "in",
+    "net",
+    "out_pos",
+    "out_neg",
+    "in_pos",
+    "in_neg",
+    "second_order",
+    "motricity",
+    "dependence",
+    "quadrant",
+]
 
 
 def coherence_metrics_command(argv: Sequence[str]) -> int:

@@ -121,10 +121,19 @@ def serve(argv: Sequence[str]) -> int:
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     gunicorn = [
-        sys.executable, "-m", "gunicorn", "territori.wsgi:application",
-        "--bind", args.bind, "--workers", str(args.workers),
-        "--access-logfile", "-", "--timeout", "60",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "territori.wsgi:application",
+        "--bind",
+        args.bind,
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "60",
+    ]
     base = f"http://{args.bind}" if ":" in args.bind and "/" not in args.bind else args.bind
     print(f"==> serving on {base} (back office: {base}/admin/); Ctrl+C stops it", flush=True)
     os.execv(sys.executable, gunicorn)

@@ -21,7 +21,7 @@ def level_choices() -> list[tuple[str, str]]:
     return choices
 
 
-class MatrixForm(forms.ModelForm):
+class MatrixForm(forms.ModelForm[Matrix]):
     """Rows and columns can be filled at once with every node of a framework's level."""
 
     rows_from = forms.ChoiceField(
@@ -34,9 +34,20 @@ class MatrixForm(forms.ModelForm):
     class Meta:
         model = Matrix
         fields = [
-            "code", "title_it", "title_en", "purpose_it", "purpose_en", "analysis", "direction",
-            "status", "data_status", "owner", "assessors", "published_at", "review_due",
-        ]  # fmt: skip
+            "code",
+            "title_it",
+            "title_en",
+            "purpose_it",
+            "purpose_en",
+            "analysis",
+            "direction",
+            "status",
+            "data_status",
+            "owner",
+            "assessors",
+            "published_at",
+            "review_due",
+        ]
 
 
 def _level_nodes(value: str) -> list[Node]:
@@ -46,7 +57,7 @@ def _level_nodes(value: str) -> list[Node]:
     )
 
 
-class MatrixNodeInline(admin.TabularInline):
+class MatrixNodeInline(admin.TabularInline[MatrixNode, Any]):
     model = MatrixNode
     extra = 0
     autocomplete_fields = ["node"]
@@ -79,7 +90,7 @@ class MatrixAdmin(AuditedAdmin):
             )
 
 
-class ScoredInGridAdmin(admin.ModelAdmin):
+class ScoredInGridAdmin(admin.ModelAdmin[Any]):
     """Scores are written in the grid editor (with its locking), not here: read only."""
 
     list_select_related = ["matrix", "row", "column"]

@@ -25,14 +25,24 @@ from .models import AgreedScore, Axis, Confidence, Matrix, MatrixNode, Score, Sc
 User = Any
 
 SHEET_COLUMNS = [
-    "riga", "titolo_riga", "colonna", "titolo_colonna", "punteggio",
-    "motivazione", "condizioni", "fiducia", "evidenze",
-]  # fmt: skip
+    "riga",
+    "titolo_riga",
+    "colonna",
+    "titolo_colonna",
+    "punteggio",
+    "motivazione",
+    "condizioni",
+    "fiducia",
+    "evidenze",
+]
 CONFIDENCE_WORDS = {
-    "low": Confidence.LOW, "bassa": Confidence.LOW,
-    "medium": Confidence.MEDIUM, "media": Confidence.MEDIUM,
-    "high": Confidence.HIGH, "alta": Confidence.HIGH,
-}  # fmt: skip
+    "low": Confidence.LOW,
+    "bassa": Confidence.LOW,
+    "medium": Confidence.MEDIUM,
+    "media": Confidence.MEDIUM,
+    "high": Confidence.HIGH,
+    "alta": Confidence.HIGH,
+}
 
 
 class EditConflict(Exception):
@@ -220,9 +230,12 @@ def score_save(
             matrix=matrix, row=row, column=column, assessor=assessor, **fields
         )
         audit_record(
-            instance=current, action=AuditEntry.Action.CREATE, before=None, actor=assessor,
+            instance=current,
+            action=AuditEntry.Action.CREATE,
+            before=None,
+            actor=assessor,
             channel=channel,
-        )  # fmt: skip
+        )
     else:
         before = snapshot(current)
         for name, new in fields.items():
@@ -230,19 +243,29 @@ def score_save(
         current.version += 1
         current.save()
         audit_record(
-            instance=current, action=AuditEntry.Action.UPDATE, before=before, actor=assessor,
+            instance=current,
+            action=AuditEntry.Action.UPDATE,
+            before=before,
+            actor=assessor,
             channel=channel,
-        )  # fmt: skip
+        )
     current.indicators.set(indicators)
     for name, content, media_type in checked:
         document = ScoreDocument.objects.create(
-            score=current, name=name[:200], media_type=media_type, size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(), content=content,
-        )  # fmt: skip
+            score=current,
+            name=name[:200],
+            media_type=media_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            content=content,
+        )
         audit_record(
-            instance=document, action=AuditEntry.Action.CREATE, before=None, actor=assessor,
+            instance=document,
+            action=AuditEntry.Action.CREATE,
+            before=None,
+            actor=assessor,
             channel=channel,
-        )  # fmt: skip
+        )
     return current
 
 
@@ -260,9 +283,12 @@ def score_clear(
     if current is None or current.version != expected_version:
         raise EditConflict(current)
     audit_record(
-        instance=current, action=AuditEntry.Action.DELETE, before=snapshot(current),
-        actor=assessor, channel="staff",
-    )  # fmt: skip
+        instance=current,
+        action=AuditEntry.Action.DELETE,
+        before=snapshot(current),
+        actor=assessor,
+        channel="staff",
+    )
     current.delete()
 
 
@@ -291,22 +317,32 @@ def agreed_save(
         raise EditConflict(current)
     if current is None:
         current = AgreedScore.objects.create(
-            matrix=matrix, row=row, column=column, score=value, note=note.strip(),
+            matrix=matrix,
+            row=row,
+            column=column,
+            score=value,
+            note=note.strip(),
             decided_by=coordinator,
-        )  # fmt: skip
+        )
         audit_record(
-            instance=current, action=AuditEntry.Action.CREATE, before=None, actor=coordinator,
+            instance=current,
+            action=AuditEntry.Action.CREATE,
+            before=None,
+            actor=coordinator,
             channel="staff",
-        )  # fmt: skip
+        )
         return current
     before = snapshot(current)
     current.score, current.note, current.decided_by = value, note.strip(), coordinator
     current.version += 1
     current.save()
     audit_record(
-        instance=current, action=AuditEntry.Action.UPDATE, before=before, actor=coordinator,
+        instance=current,
+        action=AuditEntry.Action.UPDATE,
+        before=before,
+        actor=coordinator,
         channel="staff",
-    )  # fmt: skip
+    )
     return current
 
 
@@ -318,9 +354,12 @@ def matrix_set_status(*, matrix: Matrix, status: str, actor: Any) -> Matrix:
     matrix.published_at = timezone.now() if status == Matrix.Status.PUBLISHED else None
     matrix.save(update_fields=["status", "published_at", "updated_at"])
     audit_record(
-        instance=matrix, action=AuditEntry.Action.UPDATE, before=before, actor=actor,
+        instance=matrix,
+        action=AuditEntry.Action.UPDATE,
+        before=before,
+        actor=actor,
         channel="staff",
-    )  # fmt: skip
+    )
     return matrix
 
 
@@ -344,29 +383,41 @@ def matrix_export_xlsx(*, matrix: Matrix, assessor: Any | None = None) -> bytes:
     The first sheet, "punteggi", is the one `matrix_import` reads back.
     """
     axes = matrix_axes(matrix=matrix)
-    mine = {
-        (s.row_id, s.column_id): s
-        for s in Score.objects.filter(matrix=matrix, assessor=assessor)
-    } if assessor is not None else {}  # fmt: skip
+    mine = (
+        {(s.row_id, s.column_id): s for s in Score.objects.filter(matrix=matrix, assessor=assessor)}
+        if assessor is not None
+        else {}
+    )
     rows: list[list[object]] = [list[object](SHEET_COLUMNS)]
     for row in axes.rows:
         for column in axes.columns:
             if axes.square and row.pk == column.pk:
                 continue
             s = mine.get((row.pk, column.pk))
-            rows.append([
-                axes.label(row, Axis.ROW), row.title_it, axes.label(column, Axis.COLUMN),
-                column.title_it, s.score if s else None, s.rationale if s else "",
-                s.conditions if s else "", s.confidence if s else "", s.evidence if s else "",
-            ])  # fmt: skip
+            rows.append(
+                [
+                    axes.label(row, Axis.ROW),
+                    row.title_it,
+                    axes.label(column, Axis.COLUMN),
+                    column.title_it,
+                    s.score if s else None,
+                    s.rationale if s else "",
+                    s.conditions if s else "",
+                    s.confidence if s else "",
+                    s.evidence if s else "",
+                ]
+            )
     about: list[list[object]] = [
         ["campo", "valore"],
         ["matrice", matrix.code],
         ["titolo", matrix.title_it],
         ["esportata il", timezone.localtime().strftime("%Y-%m-%d %H:%M")],
-        ["istruzioni", "Compilare 'punteggio' da -3 a +3; lasciare vuoto se non valutato. "
-         "fiducia: bassa, media, alta. Non cambiare 'riga' e 'colonna'."],
-    ]  # fmt: skip
+        [
+            "istruzioni",
+            "Compilare 'punteggio' da -3 a +3; lasciare vuoto se non valutato. "
+            "fiducia: bassa, media, alta. Non cambiare 'riga' e 'colonna'.",
+        ],
+    ]
     return write_xlsx({"punteggi": rows, "scala": SCALE_SHEET, "matrice": about})
 
 
@@ -418,20 +469,27 @@ def _parse_rows(
         if key in seen:
             outcome.errors.append(
                 RowError(
-                    line, "riga/colonna",
+                    line,
+                    "riga/colonna",
                     f"duplicate cell {row_code} × {column_code} (also row {seen[key]})",
                 )
-            )  # fmt: skip
+            )
             continue
         seen[key] = line
         if value is None:
             outcome.blank += 1
             continue
-        parsed.append({
-            "row": row, "column": column, "score": int(value),
-            "rationale": item.get("motivazione"), "conditions": item.get("condizioni"),
-            "confidence": confidence, "evidence": item.get("evidenze"),
-        })  # fmt: skip
+        parsed.append(
+            {
+                "row": row,
+                "column": column,
+                "score": int(value),
+                "rationale": item.get("motivazione"),
+                "conditions": item.get("condizioni"),
+                "confidence": confidence,
+                "evidence": item.get("evidenze"),
+            }
+        )
     return parsed, outcome
 
 

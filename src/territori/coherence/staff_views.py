@@ -107,40 +107,66 @@ def grid(request: HttpRequest, code: str) -> HttpResponse:
     message, problems, conflict, status = "", [], None, 200
     submitted: dict[str, str] = {}
     if request.method == "POST" and selected_row and selected_column:
-        submitted = {k: request.POST.get(k, "") for k in (
-            "score", "rationale", "conditions", "confidence", "evidence", "indicators", "note",
-            "version", "action",
-        )}  # fmt: skip
+        submitted = {
+            k: request.POST.get(k, "")
+            for k in (
+                "score",
+                "rationale",
+                "conditions",
+                "confidence",
+                "evidence",
+                "indicators",
+                "note",
+                "version",
+                "action",
+            )
+        }
         action = submitted["action"] or "save"
         try:
             if action == "agree":
                 saved: Any = agreed_save(
-                    matrix=matrix, row=selected_row, column=selected_column,
-                    coordinator=request.user, score=submitted["score"], note=submitted["note"],
+                    matrix=matrix,
+                    row=selected_row,
+                    column=selected_column,
+                    coordinator=request.user,
+                    score=submitted["score"],
+                    note=submitted["note"],
                     expected_version=_version(submitted["version"]),
-                )  # fmt: skip
+                )
             elif action == "clear":
                 score_clear(
-                    matrix=matrix, row=selected_row, column=selected_column,
-                    assessor=request.user, expected_version=_version(submitted["version"]) or 0,
-                )  # fmt: skip
+                    matrix=matrix,
+                    row=selected_row,
+                    column=selected_column,
+                    assessor=request.user,
+                    expected_version=_version(submitted["version"]) or 0,
+                )
                 saved = None
             else:
                 saved = score_save(
-                    matrix=matrix, row=selected_row, column=selected_column,
-                    assessor=request.user, score=submitted["score"],
-                    rationale=submitted["rationale"], conditions=submitted["conditions"],
+                    matrix=matrix,
+                    row=selected_row,
+                    column=selected_column,
+                    assessor=request.user,
+                    score=submitted["score"],
+                    rationale=submitted["rationale"],
+                    conditions=submitted["conditions"],
                     confidence=submitted["confidence"] or Confidence.MEDIUM,
                     evidence=submitted["evidence"],
                     indicator_codes=[c.strip() for c in submitted["indicators"].split(",")],
-                    documents=[(f.name or "document", f.read()) for f in request.FILES.getlist("documents")],
+                    documents=[
+                        (f.name or "document", f.read()) for f in request.FILES.getlist("documents")
+                    ],
                     expected_version=_version(submitted["version"]),
-                )  # fmt: skip
+                )
             if _wants_json(request):
                 return JsonResponse(
-                    {"ok": True, "version": saved.version if saved else None,
-                     "score": saved.score if saved else None}
-                )  # fmt: skip
+                    {
+                        "ok": True,
+                        "version": saved.version if saved else None,
+                        "score": saved.score if saved else None,
+                    }
+                )
             url = reverse("coherence_staff:grid", kwargs={"code": matrix.code})
             return redirect(f"{url}?riga={selected_row.pk}&colonna={selected_column.pk}&salvato=1")
         except EditConflict as exc:
@@ -163,12 +189,16 @@ def grid(request: HttpRequest, code: str) -> HttpResponse:
         filter_name = ""
     axes = data.axes
     rows = [
-        (row, axes.label(row, Axis.ROW), [
-            (cell, cell is not None and _matches(cell, filter_name))
-            for cell in (data.cell(row, column) for column in axes.columns)
-        ])
+        (
+            row,
+            axes.label(row, Axis.ROW),
+            [
+                (cell, cell is not None and _matches(cell, filter_name))
+                for cell in (data.cell(row, column) for column in axes.columns)
+            ],
+        )
         for row in axes.rows
-    ]  # fmt: skip
+    ]
     cell = data.cell(selected_row, selected_column) if selected_row and selected_column else None
     history = coh.cell_history(matrix=matrix, row=cell.row, column=cell.column) if cell else []
     mine_count = sum(1 for c in data.cells.values() if c.mine is not None)

@@ -13,7 +13,7 @@ from .audit import audit_record, snapshot
 from .models import AuditEntry
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(admin.ModelAdmin[Any]):
     """Records every save and delete made in the admin in the audit log."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -85,7 +85,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_display = ["timestamp", "actor", "channel", "action", "model", "object_repr"]
     list_filter = ["action", "channel", "model"]
     search_fields = ["object_repr", "object_id", "note"]

@@ -135,9 +135,18 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 
 #: Apps whose every permission the administrator role holds.
 ADMINISTRATOR_APPS = (
-    "core", "frameworks", "territories", "indicators", "coherence", "programme", "atlas", "auth",
-    "participation", "api", "publication",
-)  # fmt: skip
+    "core",
+    "frameworks",
+    "territories",
+    "indicators",
+    "coherence",
+    "programme",
+    "atlas",
+    "auth",
+    "participation",
+    "api",
+    "publication",
+)
 
 
 def _permissions(names: set[str]) -> list[Permission]:

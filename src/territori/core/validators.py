@@ -64,8 +64,10 @@ def text_problems(
         elif limit and len(value) > limit:
             problems.append(
                 RowError(
-                    row, f"{label}{name}", f"longer than {limit} characters ({len(value):,})",
+                    row,
+                    f"{label}{name}",
+                    f"longer than {limit} characters ({len(value):,})",
                     value[:50],
                 )
-            )  # fmt: skip
+            )
     return problems

@@ -90,25 +90,40 @@ def demo_atlas_load() -> int:
     for kind, label, count in ORGANISATION_KINDS:
         for _ in range(count):
             number += 1
-            organisations.append(Organisation(
-                code=f"demo-org-{number:03d}", name=f"{label} dimostrativa {number:03d}", kind=kind,
-                territory=rng.choice(comuni), status=illustrative,
-            ))  # fmt: skip
+            organisations.append(
+                Organisation(
+                    code=f"demo-org-{number:03d}",
+                    name=f"{label} dimostrativa {number:03d}",
+                    kind=kind,
+                    territory=rng.choice(comuni),
+                    status=illustrative,
+                )
+            )
     for comune in rng.sample(comuni, 40):
-        organisations.append(Organisation(
-            code=f"demo-comune-{comune.code}", name=f"Comune di {comune.name}", kind="comune",
-            territory=comune, status=illustrative,
-        ))  # fmt: skip
+        organisations.append(
+            Organisation(
+                code=f"demo-comune-{comune.code}",
+                name=f"Comune di {comune.name}",
+                kind="comune",
+                territory=comune,
+                status=illustrative,
+            )
+        )
     organisations = Organisation.objects.bulk_create(organisations)
     networks, areas, memberships = [], [], []
     for index in range(30):
         kind, label = NETWORK_KINDS[index % len(NETWORK_KINDS)]
-        networks.append(Network(
-            code=f"demo-rete-{index + 1:02d}", name=f"{label} dimostrativa {index + 1:02d}",
-            kind=kind, description=f"Rete inventata per mostrare l'atlante ({DEMO}).",
-            start=dt.date(rng.randint(2015, 2023), rng.randint(1, 12), 1),
-            sources=DEMO, status=illustrative,
-        ))  # fmt: skip
+        networks.append(
+            Network(
+                code=f"demo-rete-{index + 1:02d}",
+                name=f"{label} dimostrativa {index + 1:02d}",
+                kind=kind,
+                description=f"Rete inventata per mostrare l'atlante ({DEMO}).",
+                start=dt.date(rng.randint(2015, 2023), rng.randint(1, 12), 1),
+                sources=DEMO,
+                status=illustrative,
+            )
+        )
     networks = Network.objects.bulk_create(networks)
     for network in networks:
         start = rng.randrange(len(comuni))
@@ -119,8 +134,11 @@ def demo_atlas_load() -> int:
         members = rng.sample(organisations, rng.randint(5, 25))
         for position, organisation in enumerate(members):
             role = "lead" if position == 0 else ("partner" if rng.random() < 0.25 else "member")
-            memberships.append(Membership(organisation=organisation, network=network, role=role,
-                                          valid_from=network.start))  # fmt: skip
+            memberships.append(
+                Membership(
+                    organisation=organisation, network=network, role=role, valid_from=network.start
+                )
+            )
         network.lead = members[0]
         network.nodes.set(
             rng.sample(missions, rng.randint(1, 3))

@@ -70,7 +70,8 @@ def _file(name: str) -> bytes:
 
 
 def _document() -> dict[str, Any]:
-    return yaml.safe_load(_file("indicators.yaml"))
+    document: dict[str, Any] = yaml.safe_load(_file("indicators.yaml"))
+    return document
 
 
 def bes_data() -> bytes:

@@ -59,25 +59,63 @@ CABINA = [
     ("universita-torino", "Università degli studi di Torino", "university"),
 ]
 CABINA_COMUNI = [
-    "Bollengo", "Carmagnola", "Ciriè", "Druento", "Gassino Torinese", "Ivrea",
-    "Riva presso Chieri", "San Benigno Canavese", "Villarbasse",
-]  # fmt: skip
+    "Bollengo",
+    "Carmagnola",
+    "Ciriè",
+    "Druento",
+    "Gassino Torinese",
+    "Ivrea",
+    "Riva presso Chieri",
+    "San Benigno Canavese",
+    "Villarbasse",
+]
 
 PHASES = [
-    (1, "Analisi", "Analysis", dt.date(2023, 7, 1), dt.date(2023, 10, 31),
-     "Aggiornare l'analisi socio-economica dell'area metropolitana e dare prime indicazioni per "
-     "riorientare il PSM vigente in coerenza con le missioni dell'Agenda metropolitana per lo "
-     "sviluppo sostenibile (con il supporto di IRES Piemonte).", False, False),
-    (2, "Ascolto", "Listening", dt.date(2023, 10, 1), dt.date(2023, 11, 30),
-     "Far emergere e raccogliere le esigenze e i desiderata del territorio metropolitano sulla "
-     "prossima pianificazione strategica.", True, True),
-    (3, "Co-pianificazione", "Co-planning", dt.date(2023, 11, 1), dt.date(2023, 12, 31),
-     "Individuare, insieme al territorio, i temi prioritari, le idee progettuali e le strategie "
-     "per aggiornare il Piano Strategico Metropolitano.", False, True),
-    (4, "Approvazione e restituzione pubblica", "Approval and public feedback",
-     dt.date(2023, 12, 1), dt.date(2024, 1, 31),
-     "Approvazione del PSM e successiva presentazione dei risultati al pubblico.", False, False),
-]  # fmt: skip
+    (
+        1,
+        "Analisi",
+        "Analysis",
+        dt.date(2023, 7, 1),
+        dt.date(2023, 10, 31),
+        "Aggiornare l'analisi socio-economica dell'area metropolitana e dare prime indicazioni per "
+        "riorientare il PSM vigente in coerenza con le missioni dell'Agenda metropolitana per lo "
+        "sviluppo sostenibile (con il supporto di IRES Piemonte).",
+        False,
+        False,
+    ),
+    (
+        2,
+        "Ascolto",
+        "Listening",
+        dt.date(2023, 10, 1),
+        dt.date(2023, 11, 30),
+        "Far emergere e raccogliere le esigenze e i desiderata del territorio metropolitano sulla "
+        "prossima pianificazione strategica.",
+        True,
+        True,
+    ),
+    (
+        3,
+        "Co-pianificazione",
+        "Co-planning",
+        dt.date(2023, 11, 1),
+        dt.date(2023, 12, 31),
+        "Individuare, insieme al territorio, i temi prioritari, le idee progettuali e le strategie "
+        "per aggiornare il Piano Strategico Metropolitano.",
+        False,
+        True,
+    ),
+    (
+        4,
+        "Approvazione e restituzione pubblica",
+        "Approval and public feedback",
+        dt.date(2023, 12, 1),
+        dt.date(2024, 1, 31),
+        "Approvazione del PSM e successiva presentazione dei risultati al pubblico.",
+        False,
+        False,
+    ),
+]
 
 CABINA_MINUTES = """
 <h2>Obiettivi del processo partecipativo</h2>
@@ -201,9 +239,16 @@ def _real(today: dt.date) -> int:
     process.nodes.set(psm)
     for n, it, en, start, end, text, contributions, meetings in PHASES:
         ProcessPhase.objects.create(
-            process=process, position=n, title_it=it, title_en=en, start=start, end=end,
-            description_it=text, contributions_open=contributions, meetings_open=meetings,
-        )  # fmt: skip
+            process=process,
+            position=n,
+            title_it=it,
+            title_en=en,
+            start=start,
+            end=end,
+            description_it=text,
+            contributions_open=contributions,
+            meetings_open=meetings,
+        )
     cabina = Body.objects.create(
         code="cabina-di-regia-psm",
         kind=Body.Kind.STEERING,
@@ -394,16 +439,26 @@ def _illustrative(today: dt.date) -> int:
     )
     process.nodes.set(missions[:3])
     listening = ProcessPhase.objects.create(
-        process=process, position=1, title_it="Proposte online", title_en="Online proposals",
-        start=dt.date(year, 1, 1), end=dt.date(year + 1, 12, 31),
+        process=process,
+        position=1,
+        title_it="Proposte online",
+        title_en="Online proposals",
+        start=dt.date(year, 1, 1),
+        end=dt.date(year + 1, 12, 31),
         description_it="Proposte, osservazioni e documenti sulle Missioni.",
-        contributions_open=True, meetings_open=True, questionnaires_open=True,
-    )  # fmt: skip
+        contributions_open=True,
+        meetings_open=True,
+        questionnaires_open=True,
+    )
     ProcessPhase.objects.create(
-        process=process, position=2, title_it="Restituzione", title_en="Feedback",
-        start=dt.date(year + 2, 1, 1), end=dt.date(year + 2, 3, 31),
+        process=process,
+        position=2,
+        title_it="Restituzione",
+        title_en="Feedback",
+        start=dt.date(year + 2, 1, 1),
+        end=dt.date(year + 2, 3, 31),
         description_it="Risposte ufficiali e sintesi dei laboratori.",
-    )  # fmt: skip
+    )
     forum = Body.objects.get(code="forum-missioni")
     labs = [
         ("Chivasso", 10, 30, "Laboratorio Missione 1.2: green economy e imprese"),
@@ -544,14 +599,20 @@ def _illustrative(today: dt.date) -> int:
         author = users[index % len(users)]
         created = _at(dt.date(year, 1, 15) + dt.timedelta(days=9 * index), 10 + index % 8)
         contribution = Contribution.objects.create(
-            process=process, phase=listening, author=author,
+            process=process,
+            phase=listening,
+            author=author,
             author_name=f"Partecipante demo {index % len(users) + 1}",
-            kind=kind, title=title, body=body + f" ({DEMO})",
+            kind=kind,
+            title=title,
+            body=body + f" ({DEMO})",
             zone=zones[index % len(zones)] if index % 3 else None,
-            status=status, answer=answers.get(status, ""),
+            status=status,
+            answer=answers.get(status, ""),
             answered_at=created + dt.timedelta(days=20) if answers.get(status) else None,
-            created_at=created, data_status=DataStatus.ILLUSTRATIVE,
-        )  # fmt: skip
+            created_at=created,
+            data_status=DataStatus.ILLUSTRATIVE,
+        )
         contribution.nodes.set([missions[index % 4], axes[index % len(axes)]])
         supporters = rng.sample(users, rng.randint(0, len(users)))
         for supporter in supporters:
@@ -564,14 +625,17 @@ def _illustrative(today: dt.date) -> int:
         :5
     ]:
         contact = ContactPoint.objects.create(
-            organisation=organisation, function="Segreteria (dimostrativa)",
+            organisation=organisation,
+            function="Segreteria (dimostrativa)",
             email=f"segreteria.{organisation.code}@demo.invalid",
-        )  # fmt: skip
+        )
         ConsentRecord.objects.create(
-            contact=contact, purpose=ConsentRecord.Purpose.CONTACT, text_version="demo",
+            contact=contact,
+            purpose=ConsentRecord.Purpose.CONTACT,
+            text_version="demo",
             text="Consenso dimostrativo: l'organizzazione accetta di essere invitata agli incontri.",
             given_at=_at(dt.date(year, 1, 10), 9),
-        )  # fmt: skip
+        )
         written += 2
     for number, (subject, heading, text, sent) in enumerate(
         [
@@ -591,9 +655,11 @@ def _illustrative(today: dt.date) -> int:
         start=1,
     ):
         issue = NewsletterIssue.objects.create(
-            number=number, subject_it=f"{subject} ({DEMO})", subject_en=f"Demo issue {number}",
+            number=number,
+            subject_it=f"{subject} ({DEMO})",
+            subject_en=f"Demo issue {number}",
             data_status=DataStatus.ILLUSTRATIVE,
-        )  # fmt: skip
+        )
         NewsletterBlock.objects.create(issue=issue, position=1, heading_it=heading, text_it=text)
         issue.content = issue_compose(issue=issue, now=_at(sent, 9))
         issue.status = NewsletterIssue.Status.SENT
@@ -670,11 +736,18 @@ def _questionnaire(process: Any, rng: random.Random, year: int) -> int:
     questions = {}
     for position, (code, kind, text, required, options, rows, other) in enumerate(spec, start=1):
         questions[code] = Question.objects.create(
-            questionnaire=questionnaire, position=position, code=code, kind=kind, text_it=text,
-            required=required, options=options, rows=rows, allow_other=other,
+            questionnaire=questionnaire,
+            position=position,
+            code=code,
+            kind=kind,
+            text_it=text,
+            required=required,
+            options=options,
+            rows=rows,
+            allow_other=other,
             scale_min_label="per nulla" if kind == "scale" else "",
             scale_max_label="moltissimo" if kind == "scale" else "",
-        )  # fmt: skip
+        )
     for code in ("temi", "soddisfazione"):
         question = questions[code]
         question.show_if_question = questions["coinvolto"]

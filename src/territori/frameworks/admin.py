@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 
@@ -16,7 +18,7 @@ class FrameworkAdmin(AuditedAdmin):
     search_fields = ["code", "name_it", "name_en", "short_name"]
 
 
-class LinkInline(admin.TabularInline):
+class LinkInline(admin.TabularInline[Link, Any]):
     model = Link
     fk_name = "source_node"
     extra = 0

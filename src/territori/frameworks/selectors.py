@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -10,7 +9,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from territori.core.rows import Row, RowList
 from territori.io.frameworks import FrameworkDocument, FrameworkMeta, LinkRow, NodeRow
-from territori.io.text import fold
 
 from .models import Framework, FrameworkRole, Link, Node
 
@@ -176,31 +174,6 @@ def nodes_with_children(*, framework_code: str, level: str) -> QuerySet[Node]:
         )
         .order_by("order", "code")
     )
-
-
-def node_search(*, query: str, limit: int = 50) -> QuerySet[Node]:
-    terms = fold(query).split()
-    if not terms:
-        return Node.objects.none()
-    condition = Q()
-    for term in terms:
-        condition &= Q(search_text__contains=term)
-    return (
-        Node.objects.filter(condition)
-        .select_related("framework")
-        .order_by("framework__order", "depth", "code")[:limit]
-    )
-
-
-def link_counts_by_node(*, nodes: list[Node]) -> dict[int, int]:
-    counts: dict[int, int] = defaultdict(int)
-    ids = [node.pk for node in nodes]
-    for source, target in Link.objects.filter(
-        Q(source_node__in=ids) | Q(target_node__in=ids)
-    ).values_list("source_node_id", "target_node_id"):
-        counts[source] += 1
-        counts[target] += 1
-    return dict(counts)
 
 
 def framework_document(*, code: str) -> FrameworkDocument:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -8,7 +10,7 @@ from territori.core.admin import AuditedAdmin
 from .models import Assessment, DisparityValue, ImportBatch, Indicator, Observation, Target
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(admin.TabularInline[Target, Any]):
     model = Target
     extra = 0
     autocomplete_fields = ["territory"]
@@ -17,12 +19,23 @@ class TargetInline(admin.TabularInline):
 @admin.register(Indicator)
 class IndicatorAdmin(AuditedAdmin):
     list_display = [
-        "code", "name_it", "unit", "polarity", "polarity_confirmed", "nodes_confirmed",
-        "category", "status",
-    ]  # fmt: skip
+        "code",
+        "name_it",
+        "unit",
+        "polarity",
+        "polarity_confirmed",
+        "nodes_confirmed",
+        "category",
+        "status",
+    ]
     list_filter = [
-        "category", "status", "aggregation", "polarity", "polarity_confirmed", "nodes_confirmed",
-    ]  # fmt: skip
+        "category",
+        "status",
+        "aggregation",
+        "polarity",
+        "polarity_confirmed",
+        "nodes_confirmed",
+    ]
     search_fields = ["code", "name_it", "name_en", "source"]
     autocomplete_fields = ["numerator", "denominator"]
     filter_horizontal = ["nodes"]
@@ -40,7 +53,7 @@ class ObservationAdmin(AuditedAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
     list_display = [
         "id",
         "filename",
@@ -64,7 +77,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return False
 
 
-class ComputedAdmin(admin.ModelAdmin):
+class ComputedAdmin(admin.ModelAdmin[Any]):
     """Results recomputed after every import: read only."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

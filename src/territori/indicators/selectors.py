@@ -349,15 +349,28 @@ def status_label(status: str) -> tuple[str, str]:
 # --- Plain rows for the API and downloads ---------------------------------------------------
 
 OBSERVATION_COLUMNS = (
-    ("indicator", "indicator__code"), ("territory", "territory__code"),
-    ("level", "territory__kind"), ("year", "year"), ("breakdown", "breakdown"),
-    ("value", "value"), ("provisional", "provisional"), ("estimated", "estimated"),
-)  # fmt: skip
+    ("indicator", "indicator__code"),
+    ("territory", "territory__code"),
+    ("level", "territory__kind"),
+    ("year", "year"),
+    ("breakdown", "breakdown"),
+    ("value", "value"),
+    ("provisional", "provisional"),
+    ("estimated", "estimated"),
+)
 
 
 INDICATOR_FIELDS = (
-    "code", "category", "name_it", "name_en", "unit", "polarity", "source", "licence", "status",
-)  # fmt: skip
+    "code",
+    "category",
+    "name_it",
+    "name_en",
+    "unit",
+    "polarity",
+    "source",
+    "licence",
+    "status",
+)
 
 
 def indicator_rows() -> list[Row]:
@@ -397,9 +410,17 @@ def assessment_rows(*, indicator: str | None = None, territory: str | None = Non
     if territory:
         rows = rows.filter(territory__code=territory)
     names = (
-        "indicator", "territory", "method", "window", "start_year", "end_year", "cagr",
-        "required_cagr", "score", "status",
-    )  # fmt: skip
+        "indicator",
+        "territory",
+        "method",
+        "window",
+        "start_year",
+        "end_year",
+        "cagr",
+        "required_cagr",
+        "score",
+        "status",
+    )
     return RowList(rows.values_list("indicator__code", "territory__code", *names[2:]), names)
 
 
@@ -421,7 +442,12 @@ def composite_rows(
         rows = rows.filter(method=method)
     names = ("framework", "node", "territory", "year", "method", "value", "indicators")
     values = rows.values_list(
-        "node__framework__code", "node__code", "territory__code", "year", "method", "value",
+        "node__framework__code",
+        "node__code",
+        "territory__code",
+        "year",
+        "method",
+        "value",
         "indicators",
-    )  # fmt: skip
+    )
     return RowList(values, names)

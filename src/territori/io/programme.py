@@ -134,11 +134,23 @@ def programme_parse(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]], 
             for key in (*COST_ITEMS, "total", "cm", "mase")
         }
         if sum(amounts[k] for k in COST_ITEMS) != amounts["total"]:
-            errors.append(RowError(row, "budget.total", f"{where}: the cost items add up to "
-                                   f"{sum(amounts[k] for k in COST_ITEMS)}, not {amounts['total']}"))  # fmt: skip
+            errors.append(
+                RowError(
+                    row,
+                    "budget.total",
+                    f"{where}: the cost items add up to "
+                    f"{sum(amounts[k] for k in COST_ITEMS)}, not {amounts['total']}",
+                )
+            )
         if amounts["cm"] + amounts["mase"] != amounts["total"]:
-            errors.append(RowError(row, "budget.cm", f"{where}: the funders' shares add up to "
-                                   f"{amounts['cm'] + amounts['mase']}, not {amounts['total']}"))  # fmt: skip
+            errors.append(
+                RowError(
+                    row,
+                    "budget.cm",
+                    f"{where}: the funders' shares add up to "
+                    f"{amounts['cm'] + amounts['mase']}, not {amounts['total']}",
+                )
+            )
         first = _month(item.get("start", ""), where, "start", errors, row)
         last = _month(item.get("end", ""), where, "end", errors, row)
         if first and last and first > last:
@@ -158,19 +170,28 @@ def programme_parse(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]], 
                     )
                 )
         subcategory = ".".join(code.split(".")[:2])
-        actions.append({
-            "row": row, "code": code, "title": str(item.get("title", "")).strip(), "start": first, "end": last,
-            "category": str(categories.get(code.split(".")[0], "")),
-            "subcategory": str(subcategories.get(subcategory, "")),
-            "outputs": [str(o) for o in _list(item.get("outputs"))],
-            **{k: amounts[k] for k in (*COST_ITEMS, "cm", "mase")},
-        })  # fmt: skip
+        actions.append(
+            {
+                "row": row,
+                "code": code,
+                "title": str(item.get("title", "")).strip(),
+                "start": first,
+                "end": last,
+                "category": str(categories.get(code.split(".")[0], "")),
+                "subcategory": str(subcategories.get(subcategory, "")),
+                "outputs": [str(o) for o in _list(item.get("outputs"))],
+                **{k: amounts[k] for k in (*COST_ITEMS, "cm", "mase")},
+            }
+        )
     expected = {
-        "total": sum((a["personale_interno"] + a["acquisto_servizi"] + a["spese_generali"] for a in actions), Decimal(0)),
+        "total": sum(
+            (a["personale_interno"] + a["acquisto_servizi"] + a["spese_generali"] for a in actions),
+            Decimal(0),
+        ),
         "mase": sum((a["mase"] for a in actions), Decimal(0)),
         "regione_cm": sum((a["cm"] for a in actions), Decimal(0)),
         **{k: sum((a[k] for a in actions), Decimal(0)) for k in COST_ITEMS},
-    }  # fmt: skip
+    }
     if not isinstance(totals, dict):
         errors.append(RowError(0, "totals", "not a mapping of totals", str(totals)[:50]))
         totals = {}

@@ -33,26 +33,52 @@ NOT_AVAILABLE = {"n/d", "n.d.", "nd", "n/a"}
 
 CUP = re.compile(r"^[A-Z0-9]{15}$")
 OC_COLUMNS = [
-    "COD_LOCALE_PROGETTO", "CUP", "OC_TITOLO_PROGETTO", "OC_SINTESI_PROGETTO",
-    "OC_TEMA_SINTETICO", "OC_CODICE_PROGRAMMA", "FONDO_COMUNITARIO", "COD_REGIONE",
-    "COD_PROVINCIA", "COD_COMUNE", "DEN_COMUNE", "FINANZ_UE", "FINANZ_TOTALE_PUBBLICO",
-    "IMPEGNI", "TOT_PAGAMENTI", "OC_STATO_PROGETTO", "OC_DATA_INIZIO_PROGETTO",
-    "OC_DATA_FINE_PROGETTO_PREVISTA", "OC_DATA_FINE_PROGETTO_EFFETTIVA", "OC_DENOM_BENEFICIARIO",
-]  # fmt: skip
+    "COD_LOCALE_PROGETTO",
+    "CUP",
+    "OC_TITOLO_PROGETTO",
+    "OC_SINTESI_PROGETTO",
+    "OC_TEMA_SINTETICO",
+    "OC_CODICE_PROGRAMMA",
+    "FONDO_COMUNITARIO",
+    "COD_REGIONE",
+    "COD_PROVINCIA",
+    "COD_COMUNE",
+    "DEN_COMUNE",
+    "FINANZ_UE",
+    "FINANZ_TOTALE_PUBBLICO",
+    "IMPEGNI",
+    "TOT_PAGAMENTI",
+    "OC_STATO_PROGETTO",
+    "OC_DATA_INIZIO_PROGETTO",
+    "OC_DATA_FINE_PROGETTO_PREVISTA",
+    "OC_DATA_FINE_PROGETTO_EFFETTIVA",
+    "OC_DENOM_BENEFICIARIO",
+]
 OC_REQUIRED = ["COD_LOCALE_PROGETTO", "OC_TITOLO_PROGETTO", "COD_COMUNE", "FINANZ_TOTALE_PUBBLICO"]
 REGIS_PROJECT_COLUMNS = {
-    "mission": "Missione", "component": "Componente", "measure": "ID Misura|Misura", "cup": "CUP",
-    "local_code": "Codice Locale Progetto", "title": "Titolo Progetto",
-    "summary": "Sintesi Progetto", "pnrr": "Finanziamento PNRR|FINANZIAMENTO_PNRR",
-    "total": "Finanziamento Totale|FINANZ_TOTALE", "body": "Soggetto Attuatore",
+    "mission": "Missione",
+    "component": "Componente",
+    "measure": "ID Misura|Misura",
+    "cup": "CUP",
+    "local_code": "Codice Locale Progetto",
+    "title": "Titolo Progetto",
+    "summary": "Sintesi Progetto",
+    "pnrr": "Finanziamento PNRR|FINANZIAMENTO_PNRR",
+    "total": "Finanziamento Totale|FINANZ_TOTALE",
+    "body": "Soggetto Attuatore",
     "body_code": "Codice fiscale soggetto attuatore",
-    "planned_start": "Data di Inizio Progetto Prevista", "planned_end": "Data di Fine Progetto Prevista",
-    "actual_start": "Data di Inizio Progetto Effettiva", "actual_end": "Data di Fine Progetto Effettiva",
-}  # fmt: skip
+    "planned_start": "Data di Inizio Progetto Prevista",
+    "planned_end": "Data di Fine Progetto Prevista",
+    "actual_start": "Data di Inizio Progetto Effettiva",
+    "actual_end": "Data di Fine Progetto Effettiva",
+}
 REGIS_PLACE_COLUMNS = {
-    "cup": "CUP", "region": "Codice Regione|Regione", "province": "Codice Provincia|Provincia",
-    "comune": "COD_ISTAT_COMUNE|Codice Comune|Comune", "share": "Quota Localizzazione",
-}  # fmt: skip
+    "cup": "CUP",
+    "region": "Codice Regione|Regione",
+    "province": "Codice Provincia|Provincia",
+    "comune": "COD_ISTAT_COMUNE|Codice Comune|Comune",
+    "share": "Quota Localizzazione",
+}
 STATUS_WORDS = {
     "concluso": "completed",
     "liquidato": "completed",
@@ -208,12 +234,17 @@ def read_opencoesione(data: bytes, filename: str) -> tuple[list[ProjectRecord], 
         status_text = values.get("OC_STATO_PROGETTO").lower()
         records.append(
             ProjectRecord(
-                line=values.line, origin="opencoesione", local_code=code,
-                cup=check.cup(values, "CUP"), title=values.get("OC_TITOLO_PROGETTO"),
-                summary=values.get("OC_SINTESI_PROGETTO"), theme=values.get("OC_TEMA_SINTETICO"),
+                line=values.line,
+                origin="opencoesione",
+                local_code=code,
+                cup=check.cup(values, "CUP"),
+                title=values.get("OC_TITOLO_PROGETTO"),
+                summary=values.get("OC_SINTESI_PROGETTO"),
+                theme=values.get("OC_TEMA_SINTETICO"),
                 programme_code=values.get("OC_CODICE_PROGRAMMA"),
                 implementing_body_name=values.get("OC_DENOM_BENEFICIARIO"),
-                total_funding=total, commitments=check.amount(values, "IMPEGNI"),
+                total_funding=total,
+                commitments=check.amount(values, "IMPEGNI"),
                 payments=check.amount(values, "TOT_PAGAMENTI"),
                 funding={"eu": eu} if eu is not None else {},
                 status=STATUS_WORDS.get(status_text, "unknown"),
@@ -222,23 +253,32 @@ def read_opencoesione(data: bytes, filename: str) -> tuple[list[ProjectRecord], 
                 actual_end=check.date(values, "OC_DATA_FINE_PROGETTO_EFFETTIVA"),
                 places={c: 1 / len(comuni) for c in comuni},
             )
-        )  # fmt: skip
+        )
     return records, errors
 
 
 #: "Finanziamento ..." columns of ReGiS → funding source (amounts of one source are added).
 REGIS_FUNDING = {
-    "Finanziamento PNRR": "pnrr", "Finanziamento UE (diverso da PNRR)": "eu",
-    "Finanziamento - Stato": "national", "Finanziamento PNC": "national",
-    "Finanziamento Regione": "regional", "Finanziamento Provincia": "local",
-    "Finanziamento Comune": "local", "Finanziamento Altro Pubblico": "other",
-    "Finanziamento Privato": "private", "Altri fondi": "other",
+    "Finanziamento PNRR": "pnrr",
+    "Finanziamento UE (diverso da PNRR)": "eu",
+    "Finanziamento - Stato": "national",
+    "Finanziamento PNC": "national",
+    "Finanziamento Regione": "regional",
+    "Finanziamento Provincia": "local",
+    "Finanziamento Comune": "local",
+    "Finanziamento Altro Pubblico": "other",
+    "Finanziamento Privato": "private",
+    "Altri fondi": "other",
     # the first publication (January 2023) names them differently
-    "FINANZIAMENTO _UE": "eu", "FINANZIAMENTO_REGIONE": "regional",
-    "FINANZIAMENTO_PROVINCIA": "local", "FINANZIAMENTO_COMUNE": "local",
-    "FINANZIAMENTO_ALTRO_PUBBLICO": "other", "FINANZIAMENTO_PRIVATO": "private",
-    "FINANZIAMENTO_PNRR": "pnrr", "FINANZIAMENTO_PNC": "national",
-}  # fmt: skip
+    "FINANZIAMENTO _UE": "eu",
+    "FINANZIAMENTO_REGIONE": "regional",
+    "FINANZIAMENTO_PROVINCIA": "local",
+    "FINANZIAMENTO_COMUNE": "local",
+    "FINANZIAMENTO_ALTRO_PUBBLICO": "other",
+    "FINANZIAMENTO_PRIVATO": "private",
+    "FINANZIAMENTO_PNRR": "pnrr",
+    "FINANZIAMENTO_PNC": "national",
+}
 #: "40.000" in a file written the Italian way is forty thousand.
 ITALIAN_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
@@ -329,9 +369,10 @@ def read_regis(
         located[cup][comune] = located[cup].get(comune, 0.0) + share
     check = _Rows(projects_name, errors, p_shown, italian=_semicolons(projects))
     funding_columns = {
-        _key(name): source for name, source in REGIS_FUNDING.items()
+        _key(name): source
+        for name, source in REGIS_FUNDING.items()
         if project_rows and _key(name) in project_rows[0].values
-    }  # fmt: skip
+    }
     for name in REGIS_FUNDING:
         check.names.setdefault(_key(name), name)
     records: list[ProjectRecord] = []
@@ -381,23 +422,34 @@ def read_regis(
             if total is not None:
                 first.total_funding = (first.total_funding or Decimal(0)) + total
             if max([first.total_funding or 0, *first.funding.values()]) >= AMOUNT_LIMIT:
-                check.error(row, p["total"], "the CUP's rows add up to more than the "
-                            "largest amount accepted (10^13 euro)", cup)  # fmt: skip
+                check.error(
+                    row,
+                    p["total"],
+                    "the CUP's rows add up to more than the largest amount accepted (10^13 euro)",
+                    cup,
+                )
             continue
         by_cup[cup] = len(records)
         records.append(
             ProjectRecord(
-                line=row.line, origin="pnrr", local_code=row.get(p["local_code"]), cup=cup,
-                title=row.get(p["title"]), summary=row.get(p["summary"]),
-                pnrr_mission=row.get(p["mission"]), pnrr_component=row.get(p["component"]),
-                pnrr_measure=row.get(p["measure"]), implementing_body_name=row.get(p["body"]),
+                line=row.line,
+                origin="pnrr",
+                local_code=row.get(p["local_code"]),
+                cup=cup,
+                title=row.get(p["title"]),
+                summary=row.get(p["summary"]),
+                pnrr_mission=row.get(p["mission"]),
+                pnrr_component=row.get(p["component"]),
+                pnrr_measure=row.get(p["measure"]),
+                implementing_body_name=row.get(p["body"]),
                 implementing_body_code=body_code,
-                total_funding=total, funding=funding,
+                total_funding=total,
+                funding=funding,
                 planned_start=check.date(row, p["planned_start"]),
                 planned_end=check.date(row, p["planned_end"]),
                 actual_start=check.date(row, p["actual_start"]),
                 actual_end=check.date(row, p["actual_end"]),
                 places=shares,
             )
-        )  # fmt: skip
+        )
     return records, errors

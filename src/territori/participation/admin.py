@@ -33,7 +33,7 @@ from .models import (
 from .services import ParticipationError, Upload, check_uploads
 
 
-class CheckedFileForm(forms.ModelForm):
+class CheckedFileForm(forms.ModelForm[Any]):
     """Uploads from the back office are checked like the public ones (type by content, size,
     name); the name, type and size are recorded from the file itself."""
 
@@ -55,7 +55,7 @@ class CheckedFileForm(forms.ModelForm):
         return uploaded
 
 
-class PhaseInline(admin.StackedInline):
+class PhaseInline(admin.StackedInline[ProcessPhase, Any]):
     model = ProcessPhase
     extra = 0
 
@@ -69,7 +69,7 @@ class ProcessAdmin(AuditedAdmin):
     inlines = [PhaseInline]
 
 
-class BodyMemberInline(admin.TabularInline):
+class BodyMemberInline(admin.TabularInline[BodyMember, Any]):
     model = BodyMember
     extra = 0
     autocomplete_fields = ["organisation", "delegates"]
@@ -90,12 +90,12 @@ class BodyDocumentAdmin(AuditedAdmin):
     readonly_fields = ["original_name", "media_type", "size"]
 
 
-class AgendaInline(admin.TabularInline):
+class AgendaInline(admin.TabularInline[AgendaItem, Any]):
     model = AgendaItem
     extra = 0
 
 
-class MeetingDocumentInline(admin.TabularInline):
+class MeetingDocumentInline(admin.TabularInline[MeetingDocument, Any]):
     model = MeetingDocument
     form = CheckedFileForm
     extra = 0
@@ -113,7 +113,7 @@ class MeetingAdmin(AuditedAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(admin.ModelAdmin[Registration]):
     list_display = ["meeting", "code", "status", "created_at", "checked_in_at"]
     list_filter = ["status", "meeting"]
     search_fields = ["code", "user__email"]
@@ -121,7 +121,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(admin.TabularInline[ContributionAttachment, Any]):
     model = ContributionAttachment
     extra = 0
     readonly_fields = ["original_name", "media_type", "size"]
@@ -147,13 +147,13 @@ class ContributionAdmin(AuditedAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(admin.ModelAdmin[Report]):
     list_display = ["contribution", "reason", "outcome", "created_at"]
     list_filter = ["outcome", "reason"]
     raw_id_fields = ["contribution", "user"]
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(admin.StackedInline[Question, Any]):
     model = Question
     extra = 0
     fk_name = "questionnaire"
@@ -167,14 +167,14 @@ class QuestionnaireAdmin(AuditedAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(admin.ModelAdmin[Participant]):
     list_display = ["display_name", "email_verified_at", "created_at"]
     search_fields = ["display_name", "user__email"]
     raw_id_fields = ["user"]
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(admin.ModelAdmin[ConsentRecord]):
     list_display = ["purpose", "text_version", "given_at", "withdrawn_at"]
     list_filter = ["purpose", "text_version"]
     raw_id_fields = ["user", "contact"]
@@ -183,7 +183,7 @@ class ConsentRecordAdmin(admin.ModelAdmin):
         return False  # a record of what was agreed is never edited
 
 
-class ConsentInline(admin.TabularInline):
+class ConsentInline(admin.TabularInline[ConsentRecord, Any]):
     model = ConsentRecord
     extra = 0
     fields = ["purpose", "text_version", "text", "given_at", "withdrawn_at"]
@@ -199,14 +199,14 @@ class ContactPointAdmin(AuditedAdmin):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(admin.ModelAdmin[Subscriber]):
     list_display = ["email", "language", "created_at", "confirmed_at", "unsubscribed_at"]
     list_filter = ["language"]
     search_fields = ["email"]
     exclude = ["token"]
 
 
-class BlockInline(admin.StackedInline):
+class BlockInline(admin.StackedInline[NewsletterBlock, Any]):
     model = NewsletterBlock
     extra = 0
 

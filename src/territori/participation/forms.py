@@ -32,12 +32,12 @@ def zones() -> QuerySet[Territory]:
     return home_zones()
 
 
-class NodeChoice(forms.ModelMultipleChoiceField):
+class NodeChoice(forms.ModelMultipleChoiceField[Any]):
     def label_from_instance(self, obj: Node) -> str:
         return f"{obj.framework.short_name} {obj.code} – {obj.title}"
 
 
-class ZoneChoice(forms.ModelChoiceField):
+class ZoneChoice(forms.ModelChoiceField[Any]):
     def label_from_instance(self, obj: Territory) -> str:
         return obj.name
 

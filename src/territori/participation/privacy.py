@@ -174,10 +174,16 @@ def audit_anonymise(contribution_ids: list[str]) -> int:
         for side in ("before", "after"):
             data = getattr(entry, side)
             if isinstance(data, dict):
-                setattr(entry, side, {
-                    key: AUDIT_PERSONAL_FIELDS[key] if key in AUDIT_PERSONAL_FIELDS and value else value
-                    for key, value in data.items()
-                })  # fmt: skip
+                setattr(
+                    entry,
+                    side,
+                    {
+                        key: AUDIT_PERSONAL_FIELDS[key]
+                        if key in AUDIT_PERSONAL_FIELDS and value
+                        else value
+                        for key, value in data.items()
+                    },
+                )
     AuditEntry.objects.bulk_update(entries, ["object_repr", "before", "after"])
     return len(entries)
 

@@ -256,15 +256,39 @@ def meeting_rows(*, process: str | None = None, kind: str | None = None) -> RowL
     if kind:
         rows = rows.filter(kind=kind)
     names = (
-        "code", "kind", "title_it", "title_en", "process", "starts_at", "ends_at", "time_known",
-        "place_name", "comune", "zone", "online_url", "cancelled", "minutes_published",
+        "code",
+        "kind",
+        "title_it",
+        "title_en",
+        "process",
+        "starts_at",
+        "ends_at",
+        "time_known",
+        "place_name",
+        "comune",
+        "zone",
+        "online_url",
+        "cancelled",
+        "minutes_published",
         "data_status",
-    )  # fmt: skip
+    )
     values = rows.values_list(
-        "code", "kind", "title_it", "title_en", "process__code", "starts_at", "ends_at",
-        "time_known", "place_name", "comune__code", "zone__code", "online_url", "cancelled",
-        "minutes_published_at", "data_status",
-    )  # fmt: skip
+        "code",
+        "kind",
+        "title_it",
+        "title_en",
+        "process__code",
+        "starts_at",
+        "ends_at",
+        "time_known",
+        "place_name",
+        "comune__code",
+        "zone__code",
+        "online_url",
+        "cancelled",
+        "minutes_published_at",
+        "data_status",
+    )
     return RowList(
         values,
         names,
@@ -280,13 +304,31 @@ def contribution_rows(*, process: str | None = None, status: str | None = None) 
     if status:
         rows = rows.filter(status=status)
     names = (
-        "id", "process", "kind", "title", "body", "status", "answer", "zone", "supports",
-        "submitted", "data_status",
-    )  # fmt: skip
+        "id",
+        "process",
+        "kind",
+        "title",
+        "body",
+        "status",
+        "answer",
+        "zone",
+        "supports",
+        "submitted",
+        "data_status",
+    )
     values = rows.values_list(
-        "id", "process__code", "kind", "title", "body", "status", "answer", "zone__code",
-        "support_count", "created_at", "data_status",
-    )  # fmt: skip
+        "id",
+        "process__code",
+        "kind",
+        "title",
+        "body",
+        "status",
+        "answer",
+        "zone__code",
+        "support_count",
+        "created_at",
+        "data_status",
+    )
     return RowList(values, names)
 
 

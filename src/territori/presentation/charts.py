@@ -258,8 +258,13 @@ def coherence_heatmap(
     """The matrix as coloured cells with the score written in each (cells: row, column,
     score, row_title, column_title); empty cells are not scored."""
     spec = base_spec(description, max(160, 26 * len(rows)))
-    x = {"field": "column", "type": "ordinal", "sort": columns, "title": _("Column"),
-         "axis": {"labelAngle": -45}}  # fmt: skip
+    x = {
+        "field": "column",
+        "type": "ordinal",
+        "sort": columns,
+        "title": _("Column"),
+        "axis": {"labelAngle": -45},
+    }
     y = {"field": "row", "type": "ordinal", "sort": rows, "title": _("Row")}
     spec["data"] = {"values": cells}
     spec["layer"] = [
@@ -308,25 +313,57 @@ def influence_scatter(*, points: list[dict[str, Any]], description: str) -> dict
     x = {"field": "dependence", "type": "quantitative", "title": _("Dependence (influenced)")}
     y = {"field": "motricity", "type": "quantitative", "title": _("Motricity (influence)")}
     spec["layer"] = [
-        {"data": {"values": [{"m": mean_m}]}, "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#5d5d5d"},
-         "encoding": {"y": {"field": "m", "type": "quantitative"}}},
-        {"data": {"values": [{"d": mean_d}]}, "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#5d5d5d"},
-         "encoding": {"x": {"field": "d", "type": "quantitative"}}},
-        {"data": {"values": points}, "mark": {"type": "point", "filled": True, "size": 90},
-         "encoding": {
-             "x": x, "y": y,
-             "shape": {"field": "quadrant_label", "type": "nominal", "title": _("Quadrant"),
-                       "legend": {"orient": "bottom"}},
-             "color": {"field": "quadrant_label", "type": "nominal", "title": _("Quadrant"),
-                       "scale": {"range": ZONE_COLOURS[:4]}},
-             "tooltip": [
-                 {"field": "title", "type": "nominal", "title": _("Node")},
-                 {"field": "motricity", "type": "quantitative", "title": _("Motricity"), "format": ".2f"},
-                 {"field": "dependence", "type": "quantitative", "title": _("Dependence"), "format": ".2f"},
-             ]}},
-        {"data": {"values": points}, "mark": {"type": "text", "dx": 8, "align": "left", "fontSize": 11},
-         "encoding": {"x": x, "y": y, "text": {"field": "node", "type": "nominal"}}},
-    ]  # fmt: skip
+        {
+            "data": {"values": [{"m": mean_m}]},
+            "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#5d5d5d"},
+            "encoding": {"y": {"field": "m", "type": "quantitative"}},
+        },
+        {
+            "data": {"values": [{"d": mean_d}]},
+            "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#5d5d5d"},
+            "encoding": {"x": {"field": "d", "type": "quantitative"}},
+        },
+        {
+            "data": {"values": points},
+            "mark": {"type": "point", "filled": True, "size": 90},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "shape": {
+                    "field": "quadrant_label",
+                    "type": "nominal",
+                    "title": _("Quadrant"),
+                    "legend": {"orient": "bottom"},
+                },
+                "color": {
+                    "field": "quadrant_label",
+                    "type": "nominal",
+                    "title": _("Quadrant"),
+                    "scale": {"range": ZONE_COLOURS[:4]},
+                },
+                "tooltip": [
+                    {"field": "title", "type": "nominal", "title": _("Node")},
+                    {
+                        "field": "motricity",
+                        "type": "quantitative",
+                        "title": _("Motricity"),
+                        "format": ".2f",
+                    },
+                    {
+                        "field": "dependence",
+                        "type": "quantitative",
+                        "title": _("Dependence"),
+                        "format": ".2f",
+                    },
+                ],
+            },
+        },
+        {
+            "data": {"values": points},
+            "mark": {"type": "text", "dx": 8, "align": "left", "fontSize": 11},
+            "encoding": {"x": x, "y": y, "text": {"field": "node", "type": "nominal"}},
+        },
+    ]
     return spec
 
 
@@ -339,35 +376,69 @@ def signed_network(
     spec = base_spec(description, 460)
     hidden = {"axis": None, "scale": {"domain": [-1.3, 1.3]}}
     spec["layer"] = [
-        {"data": {"values": edges},
-         "mark": {"type": "rule", "opacity": 0.7},
-         "encoding": {
-             "x": {"field": "x", "type": "quantitative", **hidden},
-             "y": {"field": "y", "type": "quantitative", **hidden},
-             "x2": {"field": "x2"}, "y2": {"field": "y2"},
-             "color": {"field": "sign", "type": "nominal", "title": _("Interaction"),
-                       "scale": {"domain": [_("positive"), _("negative")], "range": ["#2166ac", "#b2182b"]},
-                       "legend": {"orient": "bottom"}},
-             "strokeDash": {"field": "sign", "type": "nominal", "legend": None,
-                            "scale": {"domain": [_("positive"), _("negative")], "range": [[1, 0], [5, 3]]}},
-             "strokeWidth": {"field": "strength", "type": "quantitative", "title": _("Strength"),
-                             "scale": {"domain": [1, 3], "range": [1, 5]}, "legend": None},
-             "tooltip": [
-                 {"field": "source", "type": "nominal", "title": _("From")},
-                 {"field": "target", "type": "nominal", "title": _("To")},
-                 {"field": "score", "type": "quantitative", "title": _("Score")},
-             ]}},
-        {"data": {"values": nodes},
-         "mark": {"type": "circle", "size": 260, "color": "#ffffff", "stroke": "#1a1a1a", "strokeWidth": 1.5},
-         "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
-                      "y": {"field": "y", "type": "quantitative", **hidden},
-                      "tooltip": [{"field": "title", "type": "nominal", "title": _("Node")}]}},
-        {"data": {"values": nodes},
-         "mark": {"type": "text", "fontSize": 10, "fontWeight": "bold"},
-         "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
-                      "y": {"field": "y", "type": "quantitative", **hidden},
-                      "text": {"field": "node", "type": "nominal"}}},
-    ]  # fmt: skip
+        {
+            "data": {"values": edges},
+            "mark": {"type": "rule", "opacity": 0.7},
+            "encoding": {
+                "x": {"field": "x", "type": "quantitative", **hidden},
+                "y": {"field": "y", "type": "quantitative", **hidden},
+                "x2": {"field": "x2"},
+                "y2": {"field": "y2"},
+                "color": {
+                    "field": "sign",
+                    "type": "nominal",
+                    "title": _("Interaction"),
+                    "scale": {
+                        "domain": [_("positive"), _("negative")],
+                        "range": ["#2166ac", "#b2182b"],
+                    },
+                    "legend": {"orient": "bottom"},
+                },
+                "strokeDash": {
+                    "field": "sign",
+                    "type": "nominal",
+                    "legend": None,
+                    "scale": {"domain": [_("positive"), _("negative")], "range": [[1, 0], [5, 3]]},
+                },
+                "strokeWidth": {
+                    "field": "strength",
+                    "type": "quantitative",
+                    "title": _("Strength"),
+                    "scale": {"domain": [1, 3], "range": [1, 5]},
+                    "legend": None,
+                },
+                "tooltip": [
+                    {"field": "source", "type": "nominal", "title": _("From")},
+                    {"field": "target", "type": "nominal", "title": _("To")},
+                    {"field": "score", "type": "quantitative", "title": _("Score")},
+                ],
+            },
+        },
+        {
+            "data": {"values": nodes},
+            "mark": {
+                "type": "circle",
+                "size": 260,
+                "color": "#ffffff",
+                "stroke": "#1a1a1a",
+                "strokeWidth": 1.5,
+            },
+            "encoding": {
+                "x": {"field": "x", "type": "quantitative", **hidden},
+                "y": {"field": "y", "type": "quantitative", **hidden},
+                "tooltip": [{"field": "title", "type": "nominal", "title": _("Node")}],
+            },
+        },
+        {
+            "data": {"values": nodes},
+            "mark": {"type": "text", "fontSize": 10, "fontWeight": "bold"},
+            "encoding": {
+                "x": {"field": "x", "type": "quantitative", **hidden},
+                "y": {"field": "y", "type": "quantitative", **hidden},
+                "text": {"field": "node", "type": "nominal"},
+            },
+        },
+    ]
     return spec
 
 
@@ -380,18 +451,30 @@ def coverage_chart(
     spec["data"] = {"values": bars}
     spec["mark"] = {"type": "bar"}
     spec["encoding"] = {
-        "x": {"field": "column", "type": "ordinal", "sort": columns, "title": _("Column"),
-              "axis": {"labelAngle": -45}},
+        "x": {
+            "field": "column",
+            "type": "ordinal",
+            "sort": columns,
+            "title": _("Column"),
+            "axis": {"labelAngle": -45},
+        },
         "y": {"field": "value", "type": "quantitative", "title": _("Sum of scores")},
-        "color": {"field": "kind", "type": "nominal", "title": "",
-                  "scale": {"domain": [_("contributions"), _("conflicts")], "range": ["#2166ac", "#b2182b"]},
-                  "legend": {"orient": "bottom"}},
+        "color": {
+            "field": "kind",
+            "type": "nominal",
+            "title": "",
+            "scale": {
+                "domain": [_("contributions"), _("conflicts")],
+                "range": ["#2166ac", "#b2182b"],
+            },
+            "legend": {"orient": "bottom"},
+        },
         "tooltip": [
             {"field": "title", "type": "nominal", "title": _("Column")},
             {"field": "kind", "type": "nominal", "title": ""},
             {"field": "value", "type": "quantitative", "title": _("Sum of scores")},
         ],
-    }  # fmt: skip
+    }
     return spec
 
 
@@ -403,20 +486,46 @@ def gantt_chart(
     spec = base_spec(description, max(160, 24 * len(bars)))
     y = {"field": "action", "type": "ordinal", "sort": order, "title": _("Action")}
     spec["layer"] = [
-        {"data": {"values": bars}, "mark": {"type": "bar", "color": "#0066cc", "cornerRadius": 2},
-         "encoding": {
-             "x": {"field": "start", "type": "temporal", "title": _("Month"),
-                   "axis": {"format": "%m/%Y", "tickCount": "month", "labelAngle": -45}},
-             "x2": {"field": "end"}, "y": y,
-             "tooltip": [{"field": "title", "type": "nominal", "title": _("Action")},
-                         {"field": "months", "type": "nominal", "title": _("Months")}]}},
-        {"data": {"values": [{"today": today}]}, "mark": {"type": "rule", "color": "#b2182b", "strokeWidth": 2, "strokeDash": [6, 3]},
-         "encoding": {"x": {"field": "today", "type": "temporal"}}},
-        {"data": {"values": [{"today": today, "label": _("today")}]},
-         "mark": {"type": "text", "color": "#b2182b", "align": "left", "dx": 4, "dy": -4, "baseline": "bottom"},
-         "encoding": {"x": {"field": "today", "type": "temporal"}, "y": {"value": 0},
-                      "text": {"field": "label"}}},
-    ]  # fmt: skip
+        {
+            "data": {"values": bars},
+            "mark": {"type": "bar", "color": "#0066cc", "cornerRadius": 2},
+            "encoding": {
+                "x": {
+                    "field": "start",
+                    "type": "temporal",
+                    "title": _("Month"),
+                    "axis": {"format": "%m/%Y", "tickCount": "month", "labelAngle": -45},
+                },
+                "x2": {"field": "end"},
+                "y": y,
+                "tooltip": [
+                    {"field": "title", "type": "nominal", "title": _("Action")},
+                    {"field": "months", "type": "nominal", "title": _("Months")},
+                ],
+            },
+        },
+        {
+            "data": {"values": [{"today": today}]},
+            "mark": {"type": "rule", "color": "#b2182b", "strokeWidth": 2, "strokeDash": [6, 3]},
+            "encoding": {"x": {"field": "today", "type": "temporal"}},
+        },
+        {
+            "data": {"values": [{"today": today, "label": _("today")}]},
+            "mark": {
+                "type": "text",
+                "color": "#b2182b",
+                "align": "left",
+                "dx": 4,
+                "dy": -4,
+                "baseline": "bottom",
+            },
+            "encoding": {
+                "x": {"field": "today", "type": "temporal"},
+                "y": {"value": 0},
+                "text": {"field": "label"},
+            },
+        },
+    ]
     return spec
 
 
@@ -428,15 +537,28 @@ def spending_chart(
     spec["data"] = {"values": rows}
     spec["mark"] = {"type": "bar"}
     spec["encoding"] = {
-        "x": {"field": "action", "type": "ordinal", "sort": order, "title": _("Action"), "axis": {"labelAngle": -45}},
+        "x": {
+            "field": "action",
+            "type": "ordinal",
+            "sort": order,
+            "title": _("Action"),
+            "axis": {"labelAngle": -45},
+        },
         "xOffset": {"field": "kind"},
         "y": {"field": "value", "type": "quantitative", "title": _("Euro")},
-        "color": {"field": "kind", "type": "nominal", "title": "", "scale": {"range": ["#0066cc", "#e69f00"]},
-                  "legend": {"orient": "bottom"}},
-        "tooltip": [{"field": "action", "type": "nominal", "title": _("Action")},
-                    {"field": "kind", "type": "nominal", "title": ""},
-                    {"field": "value", "type": "quantitative", "title": _("Euro"), "format": ",.0f"}],
-    }  # fmt: skip
+        "color": {
+            "field": "kind",
+            "type": "nominal",
+            "title": "",
+            "scale": {"range": ["#0066cc", "#e69f00"]},
+            "legend": {"orient": "bottom"},
+        },
+        "tooltip": [
+            {"field": "action", "type": "nominal", "title": _("Action")},
+            {"field": "kind", "type": "nominal", "title": ""},
+            {"field": "value", "type": "quantitative", "title": _("Euro"), "format": ",.0f"},
+        ],
+    }
     return spec
 
 
@@ -448,24 +570,51 @@ def organisation_network(
     spec = base_spec(description, 480)
     hidden = {"axis": None, "scale": {"zero": False}}
     spec["layer"] = [
-        {"data": {"values": ties}, "mark": {"type": "rule", "color": "#9a9a9a"},
-         "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
-                      "y": {"field": "y", "type": "quantitative", **hidden},
-                      "x2": {"field": "x2"}, "y2": {"field": "y2"},
-                      "strokeWidth": {"field": "weight", "type": "quantitative", "legend": None,
-                                      "scale": {"range": [0.5, 3]}},
-                      "opacity": {"value": 0.5}}},
-        {"data": {"values": nodes}, "mark": {"type": "point", "filled": True, "stroke": "#1a1a1a", "strokeWidth": 0.5},
-         "encoding": {"x": {"field": "x", "type": "quantitative", **hidden},
-                      "y": {"field": "y", "type": "quantitative", **hidden},
-                      "size": {"field": "degree", "type": "quantitative", "title": _("Ties"), "scale": {"range": [30, 400]}},
-                      "color": {"field": "community", "type": "nominal", "title": _("Community"),
-                                "scale": {"range": ZONE_COLOURS}, "legend": {"orient": "bottom"}},
-                      "shape": {"field": "community", "type": "nominal", "legend": None},
-                      "tooltip": [{"field": "name", "type": "nominal", "title": _("Organisation")},
-                                  {"field": "kind", "type": "nominal", "title": _("Type")},
-                                  {"field": "degree", "type": "quantitative", "title": _("Ties")}]}},
-    ]  # fmt: skip
+        {
+            "data": {"values": ties},
+            "mark": {"type": "rule", "color": "#9a9a9a"},
+            "encoding": {
+                "x": {"field": "x", "type": "quantitative", **hidden},
+                "y": {"field": "y", "type": "quantitative", **hidden},
+                "x2": {"field": "x2"},
+                "y2": {"field": "y2"},
+                "strokeWidth": {
+                    "field": "weight",
+                    "type": "quantitative",
+                    "legend": None,
+                    "scale": {"range": [0.5, 3]},
+                },
+                "opacity": {"value": 0.5},
+            },
+        },
+        {
+            "data": {"values": nodes},
+            "mark": {"type": "point", "filled": True, "stroke": "#1a1a1a", "strokeWidth": 0.5},
+            "encoding": {
+                "x": {"field": "x", "type": "quantitative", **hidden},
+                "y": {"field": "y", "type": "quantitative", **hidden},
+                "size": {
+                    "field": "degree",
+                    "type": "quantitative",
+                    "title": _("Ties"),
+                    "scale": {"range": [30, 400]},
+                },
+                "color": {
+                    "field": "community",
+                    "type": "nominal",
+                    "title": _("Community"),
+                    "scale": {"range": ZONE_COLOURS},
+                    "legend": {"orient": "bottom"},
+                },
+                "shape": {"field": "community", "type": "nominal", "legend": None},
+                "tooltip": [
+                    {"field": "name", "type": "nominal", "title": _("Organisation")},
+                    {"field": "kind", "type": "nominal", "title": _("Type")},
+                    {"field": "degree", "type": "quantitative", "title": _("Ties")},
+                ],
+            },
+        },
+    ]
     return spec
 
 

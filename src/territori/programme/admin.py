@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from territori.core.admin import AuditedAdmin
@@ -10,7 +12,7 @@ class ProgrammeAdmin(AuditedAdmin):
     list_display = ["code", "title_it", "start", "months", "status"]
 
 
-class OutputInline(admin.TabularInline):
+class OutputInline(admin.TabularInline[Output, Any]):
     model = Output
     extra = 0
     fields = ["order", "title", "status", "due", "evidence"]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
@@ -9,7 +11,7 @@ from territori.core.admin import AuditedAdmin
 from .models import Page, PageImage, Report, ReportCommentary
 
 
-class CommentaryInline(admin.StackedInline):
+class CommentaryInline(admin.StackedInline[ReportCommentary, Any]):
     model = ReportCommentary
     extra = 0
     autocomplete_fields = ["node"]
@@ -20,9 +22,19 @@ class CommentaryInline(admin.StackedInline):
 class ReportAdmin(AuditedAdmin):
     list_display = ["year", "title_it", "published", "state", "built_at"]
     fields = [
-        "year", "title_it", "title_en", "introduction_it", "introduction_en", "published",
-        "data_status", "state", "progress", "built_at", "build_seconds", "content_hash",
-    ]  # fmt: skip
+        "year",
+        "title_it",
+        "title_en",
+        "introduction_it",
+        "introduction_en",
+        "published",
+        "data_status",
+        "state",
+        "progress",
+        "built_at",
+        "build_seconds",
+        "content_hash",
+    ]
     readonly_fields = ["state", "progress", "built_at", "build_seconds", "content_hash"]
     inlines = [CommentaryInline]
 
@@ -44,7 +56,7 @@ class PageAdmin(AuditedAdmin):
 
 
 @admin.register(PageImage)
-class PageImageAdmin(admin.ModelAdmin):
+class PageImageAdmin(admin.ModelAdmin[PageImage]):
     list_display = ["alt_it", "uploaded_at"]
     readonly_fields = ["markdown"]
 

@@ -29,7 +29,11 @@ FILE_TYPE = Namespace(EU + "file-type/")
 LANGUAGE = Namespace(EU + "language/")
 FREQUENCY = Namespace(EU + "frequency/")
 LICENCE_TYPE = URIRef("http://purl.org/adms/licencetype/Attribution")
-FORMATS = {"csv": ("CSV", "text/csv"), "xlsx": ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), "json": ("JSON", "application/json")}  # fmt: skip
+FORMATS = {
+    "csv": ("CSV", "text/csv"),
+    "xlsx": ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "json": ("JSON", "application/json"),
+}
 
 
 def _absolute(path: str) -> URIRef:

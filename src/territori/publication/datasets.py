@@ -90,9 +90,16 @@ def _observations() -> QuerySet[Any]:
     return Observation.objects.order_by(
         "indicator__code", "territory__code", "breakdown", "year"
     ).values_list(
-        "indicator__code", "territory__code", "territory__kind", "year", "breakdown", "value",
-        "provisional", "estimated", "break_in_series",
-    )  # fmt: skip
+        "indicator__code",
+        "territory__code",
+        "territory__kind",
+        "year",
+        "breakdown",
+        "value",
+        "provisional",
+        "estimated",
+        "break_in_series",
+    )
 
 
 def _observations_modified() -> date | None:
@@ -108,9 +115,17 @@ def _assessments() -> QuerySet[Any]:
     return Assessment.objects.order_by(
         "indicator__code", "territory__code", "method", "window"
     ).values_list(
-        "indicator__code", "territory__code", "method", "window", "start_year", "end_year",
-        "cagr", "required_cagr", "ratio", "status",
-    )  # fmt: skip
+        "indicator__code",
+        "territory__code",
+        "method",
+        "window",
+        "start_year",
+        "end_year",
+        "cagr",
+        "required_cagr",
+        "ratio",
+        "status",
+    )
 
 
 def _composites() -> QuerySet[Any]:
@@ -119,20 +134,39 @@ def _composites() -> QuerySet[Any]:
     return CompositeValue.objects.order_by(
         "node__framework__code", "node__code", "territory__code", "method", "year"
     ).values_list(
-        "node__framework__code", "node__code", "territory__code", "method", "year", "value",
+        "node__framework__code",
+        "node__code",
+        "territory__code",
+        "method",
+        "year",
+        "value",
         "indicators",
-    )  # fmt: skip
+    )
 
 
 def _projects() -> QuerySet[Any]:
     from territori.atlas.models import Project
 
     return Project.objects.order_by("code").values_list(
-        "code", "cup", "title", "origin", "status", "programme_code", "pnrr_mission",
-        "pnrr_component", "pnrr_measure", "implementing_body_name", "total_funding",
-        "commitments", "payments", "planned_start", "planned_end", "progress", "source",
+        "code",
+        "cup",
+        "title",
+        "origin",
+        "status",
+        "programme_code",
+        "pnrr_mission",
+        "pnrr_component",
+        "pnrr_measure",
+        "implementing_body_name",
+        "total_funding",
+        "commitments",
+        "payments",
+        "planned_start",
+        "planned_end",
+        "progress",
+        "source",
         "data_status",
-    )  # fmt: skip
+    )
 
 
 def _project_licences() -> list[str]:
@@ -146,10 +180,17 @@ def _networks() -> QuerySet[Any]:
     from territori.atlas.models import Membership
 
     return Membership.objects.order_by("network__code", "organisation__code").values_list(
-        "network__code", "network__name", "network__kind", "organisation__code",
-        "organisation__name", "organisation__kind", "role", "valid_from", "valid_to",
+        "network__code",
+        "network__name",
+        "network__kind",
+        "organisation__code",
+        "organisation__name",
+        "organisation__kind",
+        "role",
+        "valid_from",
+        "valid_to",
         "network__status",
-    )  # fmt: skip
+    )
 
 
 def _matrices() -> QuerySet[Any]:
@@ -174,10 +215,20 @@ def _meetings() -> QuerySet[Any]:
     from territori.participation.models import Meeting
 
     return Meeting.objects.order_by("starts_at", "code").values_list(
-        "code", "kind", "title_it", "title_en", "process__code", "starts_at", "time_known",
-        "place_name", "comune__code", "reported_attendance", "minutes_published_at", "minutes",
+        "code",
+        "kind",
+        "title_it",
+        "title_en",
+        "process__code",
+        "starts_at",
+        "time_known",
+        "place_name",
+        "comune__code",
+        "reported_attendance",
+        "minutes_published_at",
+        "minutes",
         "data_status",
-    )  # fmt: skip
+    )
 
 
 STATUS = _c(

@@ -58,12 +58,6 @@ def spec_svg(spec: dict[str, Any]) -> str:
 _SVG_OPEN = re.compile(r"<svg\b")
 
 
-def accessible_svg(svg: str, label: str) -> str:
-    """An SVG for a page: one image with a text alternative (its table sits beside it)."""
-    body = _SVG_OPEN.sub('<svg aria-hidden="true" focusable="false"', svg, count=1)
-    return f'<div role="img" aria-label="{html.escape(label)}" class="territori-static-chart">{body}</div>'
-
-
 def svg_png(svg: str, *, scale: float = 1.0) -> bytes:
     """A PNG of an SVG (resvg, through vl-convert)."""
     import vl_convert
@@ -77,17 +71,6 @@ def spec_png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:
     import vl_convert
 
     return bytes(vl_convert.vegalite_to_png(spec, vl_version=VEGA_LITE_VERSION, scale=scale))
-
-
-def png_img(png: bytes, label: str, *, width: int, height: int) -> str:
-    """An inline image with its text alternative (its table sits beside it)."""
-    import base64
-
-    data = base64.b64encode(png).decode()
-    return (
-        f'<img class="territori-static-chart" src="data:image/png;base64,{data}" '
-        f'alt="{html.escape(label)}" width="{width}" height="{height}">'
-    )
 
 
 #: How a report body refers to its images: content-addressed, stored beside the report,

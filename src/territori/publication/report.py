@@ -376,7 +376,7 @@ def _figure_fetcher(figures: dict[str, bytes]) -> Any:
     """A WeasyPrint fetcher that reads the report's images from memory."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class FigureFetcher(URLFetcher):
+    class FigureFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith(FIGURE_SCHEME):
                 png = figures[url[len(FIGURE_SCHEME) :]]

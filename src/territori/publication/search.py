@@ -129,10 +129,14 @@ SOURCES = (
     Source("project", "atlas.Project", _project),
     Source("network", "atlas.Network", _network),
     Source("meeting", "participation.Meeting", _meeting),
-    Source("contribution", "participation.Contribution", _contribution,
-           lambda qs: qs.filter(hidden_at__isnull=True)),
+    Source(
+        "contribution",
+        "participation.Contribution",
+        _contribution,
+        lambda qs: qs.filter(hidden_at__isnull=True),
+    ),
     Source("page", "publication.Page", _page, lambda qs: qs.filter(published=True)),
-)  # fmt: skip
+)
 SOURCE_OF_MODEL = {source.model: source for source in SOURCES}
 
 
@@ -181,11 +185,6 @@ def search_reindex(model: str, pks: Iterable[Any]) -> int:
         SearchEntry.objects.filter(kind=source.kind, key__in=keys).delete()
         objects = source.queryset().filter(pk__in=keys)
         return len(SearchEntry.objects.bulk_create(_entries(source, objects), batch_size=500))
-
-
-def search_index_object(item: models.Model) -> int:
-    """Re-index one object now (a page once published, a contribution once hidden...)."""
-    return search_reindex(item._meta.label, [item.pk])
 
 
 # Keeping the index in step: saves and deletes of indexed models are collected during the

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from territori.core.audit import audit_record, snapshot
 
-from .models import Page, Report, ReportCommentary
+from .models import Page, Report
 
 
 def report_build_request(*, report: Report) -> bool:
@@ -31,28 +31,6 @@ def report_build_request(*, report: Report) -> bool:
         transaction.on_commit(enqueue)
     report.refresh_from_db()
     return True
-
-
-def commentary_save(
-    *, report: Report, node: Any, text_it: str, text_en: str, actor: Any
-) -> ReportCommentary:
-    """Create or change an analyst's commentary (audited)."""
-    with transaction.atomic():
-        item = ReportCommentary.objects.filter(report=report, node=node).first()
-        before = snapshot(item) if item else None
-        if item is None:
-            item = ReportCommentary(report=report, node=node)
-        item.text_it, item.text_en, item.updated_by = text_it, text_en, actor
-        item.full_clean()
-        item.save()
-        audit_record(
-            instance=item,
-            action="update" if before else "create",
-            before=before,
-            actor=actor,
-            channel="web",
-        )
-    return item
 
 
 def page_publish(*, page: Page, actor: Any) -> Page:

@@ -6,7 +6,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
+
+# Generic Django classes (ModelAdmin[Model], QuerySet[Model]) subscriptable at run time.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: The checkout (or the directory the product runs from); var/ holds the database,
@@ -71,11 +75,20 @@ MIDDLEWARE = [
 
 #: Sent with every answer (core.middleware.SecurityHeadersMiddleware). Scripts and styles from
 #: the site only, no inline code, no eval; images may be data:/blob: URLs (chart downloads).
-TERRITORI_CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'", "script-src 'self'", "style-src 'self'",
-    "img-src 'self' data: blob:", "font-src 'self' data:", "connect-src 'self'",
-    "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
-])  # fmt: skip
+TERRITORI_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 TERRITORI_PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"

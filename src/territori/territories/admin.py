@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -11,7 +13,7 @@ from .models import Membership, Territory, TerritoryAlias, Topology
 from .services import alias_key, territory_search_text
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Any]):
     model = Membership
     fk_name = "member"
     extra = 0
@@ -84,7 +86,7 @@ class MembershipAdmin(AuditedAdmin):
 
 
 @admin.register(Topology)
-class TopologyAdmin(admin.ModelAdmin):
+class TopologyAdmin(admin.ModelAdmin[Topology]):
     list_display = ["key", "feature_count", "built_at"]
     readonly_fields = ["key", "source_checksum", "built_at", "feature_count"]
     exclude = ["data"]

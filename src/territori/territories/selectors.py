@@ -106,14 +106,6 @@ def territory_get(*, code: str) -> Territory:
     return Territory.objects.select_related("parent").defer("search_text").get(code=code)
 
 
-def territories_by_kind(*, kind: str) -> QuerySet[Territory]:
-    return (
-        Territory.objects.filter(kind=kind)
-        .defer("boundary", "search_text")
-        .order_by("number", "name")
-    )
-
-
 def home_zones() -> QuerySet[Territory]:
     """The zone omogenee of the home territory (the metropolitan city the site runs), by number;
     another city's zones in the same database are not this site's."""
@@ -189,16 +181,6 @@ def comuni_table(*, day: dt.date | None = None, codes: set[str] | None = None) -
         )
         for t in queryset
     ]
-
-
-def territory_search(*, query: str, limit: int = 50) -> QuerySet[Territory]:
-    terms = fold(query).split()
-    if not terms:
-        return Territory.objects.none()
-    condition = Q()
-    for term in terms:
-        condition &= Q(search_text__contains=term)
-    return Territory.objects.filter(condition).defer("boundary").order_by("kind", "name")[:limit]
 
 
 def topology_get(*, key: str) -> Topology:

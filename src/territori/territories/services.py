@@ -388,12 +388,3 @@ def italy_territories(*, boundary_year: int = 2023) -> tuple[list[TerritoryData]
             AliasData(row["code"], row["name"], TerritoryAlias.Scheme.NAME, ITALY_SOURCE)
         )
     return items, aliases
-
-
-def italy_territories_load(*, actor: Actor = None, channel: str = "import") -> UpsertReport:
-    """Load (or refresh) the territories of all Italy and their aliases; idempotent."""
-    items, aliases = italy_territories()
-    with transaction.atomic():
-        report = territories_upsert(items=items, actor=actor, channel=channel)
-        territory_aliases_upsert(items=aliases, actor=actor, channel=channel)
-    return report

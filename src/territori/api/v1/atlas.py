@@ -95,10 +95,14 @@ def project_update_create(request: HttpRequest, code: str, payload: ProjectUpdat
     if not payload.text.strip():
         raise HttpError(422, "text: required")
     update = project_update_add(
-        project=project, text=payload.text, actor=request.auth.user,  # type: ignore[attr-defined]
-        progress=payload.progress, milestone=payload.milestone.strip(),
-        milestone_due=payload.milestone_due, channel="api",
-    )  # fmt: skip
+        project=project,
+        text=payload.text,
+        actor=request.auth.user,  # type: ignore[attr-defined]
+        progress=payload.progress,
+        milestone=payload.milestone.strip(),
+        milestone_due=payload.milestone_due,
+        channel="api",
+    )
     body = {
         "project": code,
         "date": update.created_at,

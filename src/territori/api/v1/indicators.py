@@ -172,14 +172,23 @@ def observation_import(
 
     token = request.auth  # type: ignore[attr-defined]
     outcome = observations_import(
-        data=request.body, filename=f"api.{IMPORT_SUFFIX[format]}", actor=token.user, channel="api",
-        file_format=format, indicator=indicator, dry_run=dry_run,
-    )  # fmt: skip
+        data=request.body,
+        filename=f"api.{IMPORT_SUFFIX[format]}",
+        actor=token.user,
+        channel="api",
+        file_format=format,
+        indicator=indicator,
+        dry_run=dry_run,
+    )
     body = {
-        "format": outcome.file_format or format, "rows": outcome.rows, "created": outcome.created,
-        "updated": outcome.updated, "unchanged": outcome.unchanged, "dry_run": dry_run,
+        "format": outcome.file_format or format,
+        "rows": outcome.rows,
+        "created": outcome.created,
+        "updated": outcome.updated,
+        "unchanged": outcome.unchanged,
+        "dry_run": dry_run,
         "problems": [{"row": e.row, "field": e.field, "reason": e.message} for e in outcome.errors],
-    }  # fmt: skip
+    }
     return Status(200 if outcome.ok else 422, body)
 
 

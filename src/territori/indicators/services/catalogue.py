@@ -22,10 +22,26 @@ from ..models import (
 )
 
 INDICATOR_FIELDS = (
-    "name_it", "name_en", "description_it", "description_en", "unit", "decimals", "polarity",
-    "natural_limit", "source", "licence", "methodology", "aggregation", "scale", "status",
-    "order", "category", "polarity_confirmed", "nodes_confirmed", "edition",
-)  # fmt: skip
+    "name_it",
+    "name_en",
+    "description_it",
+    "description_en",
+    "unit",
+    "decimals",
+    "polarity",
+    "natural_limit",
+    "source",
+    "licence",
+    "methodology",
+    "aggregation",
+    "scale",
+    "status",
+    "order",
+    "category",
+    "polarity_confirmed",
+    "nodes_confirmed",
+    "edition",
+)
 
 
 def indicators_upsert(

@@ -195,11 +195,35 @@ def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str
         target, target_year = _targets(indicator, territories)
         d = float(indicator.polarity)
         results = [
-            eurostat_assess(panel.values, panel.years, polarity=d, target=target, target_year=target_year, window="long"),
-            eurostat_assess(panel.values, panel.years, polarity=d, target=target, target_year=target_year, window="short"),
-            *(istat_assess(panel.values, panel.years, polarity=d, window=w) for w in ("full", "previous", "ten_years")),
-            opensdg_assess(panel.values, panel.years, polarity=d, target=target, target_year=target_year, limit=_within(indicator.natural_limit)),
-        ]  # fmt: skip
+            eurostat_assess(
+                panel.values,
+                panel.years,
+                polarity=d,
+                target=target,
+                target_year=target_year,
+                window="long",
+            ),
+            eurostat_assess(
+                panel.values,
+                panel.years,
+                polarity=d,
+                target=target,
+                target_year=target_year,
+                window="short",
+            ),
+            *(
+                istat_assess(panel.values, panel.years, polarity=d, window=w)
+                for w in ("full", "previous", "ten_years")
+            ),
+            opensdg_assess(
+                panel.values,
+                panel.years,
+                polarity=d,
+                target=target,
+                target_year=target_year,
+                limit=_within(indicator.natural_limit),
+            ),
+        ]
         for result in results:
             for i, territory_id in enumerate(territories):
                 assessments.append(

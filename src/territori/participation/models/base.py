@@ -14,7 +14,7 @@ def private_storage() -> Storage:
     return storages["private"]
 
 
-def data_status_field() -> models.CharField:
+def data_status_field() -> models.CharField[str, str]:
     return models.CharField(
         _("data status"), max_length=20, choices=DataStatus.choices, default=DataStatus.CONFIRMED
     )

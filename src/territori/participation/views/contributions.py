@@ -88,14 +88,26 @@ EXPORT_HEADER = [
 def contributions_export(request: HttpRequest, fmt: str) -> HttpResponse:
     listing = selectors.contribution_listing(selectors.ContributionFilters.from_query(request.GET))
     rows = [
-        [c.pk, c.process.code, c.phase.position if c.phase else "", c.kind, c.title, c.body,
-         " ".join(f"{n.framework.code}:{n.code}" for n in c.nodes.all()),
-         c.zone.name if c.zone else "", c.status, c.answer,
-         timezone.localtime(c.answered_at).date().isoformat() if c.answered_at else "",
-         c.support_count, c.attachment_count,  # type: ignore[attr-defined]
-         timezone.localtime(c.created_at).isoformat(), c.author_name, c.data_status]
+        [
+            c.pk,
+            c.process.code,
+            c.phase.position if c.phase else "",
+            c.kind,
+            c.title,
+            c.body,
+            " ".join(f"{n.framework.code}:{n.code}" for n in c.nodes.all()),
+            c.zone.name if c.zone else "",
+            c.status,
+            c.answer,
+            timezone.localtime(c.answered_at).date().isoformat() if c.answered_at else "",
+            c.support_count,
+            c.attachment_count,  # type: ignore[attr-defined]
+            timezone.localtime(c.created_at).isoformat(),
+            c.author_name,
+            c.data_status,
+        ]
         for c in listing.contributions
-    ]  # fmt: skip
+    ]
     return table_response(EXPORT_HEADER, rows, name="contributi", fmt=fmt, sheet="contributi")
 
 

@@ -98,12 +98,21 @@ MEETING_HEADER = [
 
 def meetings_csv(request: HttpRequest) -> HttpResponse:
     rows = [
-        [m.code, m.kind, m.title, timezone.localtime(m.starts_at).isoformat(),
-         timezone.localtime(m.ends_at).isoformat(), m.place_name,
-         m.comune.name if m.comune else "", m.zone.name if m.zone else "", m.online_url,
-         m.process.code if m.process else "", m.data_status]
+        [
+            m.code,
+            m.kind,
+            m.title,
+            timezone.localtime(m.starts_at).isoformat(),
+            timezone.localtime(m.ends_at).isoformat(),
+            m.place_name,
+            m.comune.name if m.comune else "",
+            m.zone.name if m.zone else "",
+            m.online_url,
+            m.process.code if m.process else "",
+            m.data_status,
+        ]
         for m in selectors.meeting_list(request.GET)
-    ]  # fmt: skip
+    ]
     return table_response(MEETING_HEADER, rows, name="incontri", fmt="csv")
 
 

@@ -120,12 +120,18 @@ def registrations_export(request: HttpRequest, code: str, fmt: str) -> HttpRespo
     meeting = get_object_or_404(Meeting, code=code)
     registrations = selectors.meeting_registrations(meeting=meeting)
     rows = [
-        [r.code, r.status, r.user.email,
-         getattr(getattr(r.user, "participant", None), "display_name", ""), r.organisation_name,
-         r.needs, timezone.localtime(r.created_at).isoformat(),
-         timezone.localtime(r.checked_in_at).isoformat() if r.checked_in_at else ""]
+        [
+            r.code,
+            r.status,
+            r.user.email,
+            getattr(getattr(r.user, "participant", None), "display_name", ""),
+            r.organisation_name,
+            r.needs,
+            timezone.localtime(r.created_at).isoformat(),
+            timezone.localtime(r.checked_in_at).isoformat() if r.checked_in_at else "",
+        ]
         for r in registrations
-    ]  # fmt: skip
+    ]
     return table_response(
         REGISTRATION_HEADER, rows, name=f"{code}-iscrizioni", fmt=fmt, sheet="iscrizioni"
     )

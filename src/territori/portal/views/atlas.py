@@ -29,16 +29,33 @@ from territori.presentation.maps import choropleth, comuni_map
 from territori.territories.models import Territory
 from territori.territories.services import COMUNI_TOPOLOGY
 
-PROJECT_HEADER = ["codice", "cup", "titolo", "origine", "stato", "finanziamento_totale", "impegni",
-                  "pagamenti", "avanzamento", "comuni"]  # fmt: skip
+PROJECT_HEADER = [
+    "codice",
+    "cup",
+    "titolo",
+    "origine",
+    "stato",
+    "finanziamento_totale",
+    "impegni",
+    "pagamenti",
+    "avanzamento",
+    "comuni",
+]
 
 
 def _filters(request: HttpRequest) -> atlas.AtlasFilters:
-    return atlas.AtlasFilters(**{
-        key: request.GET.get(param, "")[:20]
-        for key, param in (("mission", "missione"), ("axis", "asse"), ("origin", "origine"),
-                           ("status", "stato"), ("zona", "zona"))
-    })  # fmt: skip
+    return atlas.AtlasFilters(
+        **{
+            key: request.GET.get(param, "")[:20]
+            for key, param in (
+                ("mission", "missione"),
+                ("axis", "asse"),
+                ("origin", "origine"),
+                ("status", "stato"),
+                ("zona", "zona"),
+            )
+        }
+    )
 
 
 def atlas_home(request: HttpRequest) -> HttpResponse:
@@ -119,11 +136,28 @@ def atlas_template(request: HttpRequest) -> HttpResponse:
 def atlas_comuni_csv(request: HttpRequest) -> HttpResponse:
     rows = atlas.atlas_by_comune(_filters(request))
     body = write_csv(
-        ["comune", "codice", "reti", "progetti", "finanziamento_quota", "popolazione", "finanziamento_per_abitante"],
-        [[r.territory.name, r.territory.code, r.networks, r.projects, round(r.committed, 2),
-          r.population, round(r.per_inhabitant, 2) if r.per_inhabitant is not None else None]
-         for r in rows],
-    )  # fmt: skip
+        [
+            "comune",
+            "codice",
+            "reti",
+            "progetti",
+            "finanziamento_quota",
+            "popolazione",
+            "finanziamento_per_abitante",
+        ],
+        [
+            [
+                r.territory.name,
+                r.territory.code,
+                r.networks,
+                r.projects,
+                round(r.committed, 2),
+                r.population,
+                round(r.per_inhabitant, 2) if r.per_inhabitant is not None else None,
+            ]
+            for r in rows
+        ],
+    )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="atlante-comuni.csv"'
     return response
@@ -135,11 +169,24 @@ def atlas_projects_csv(request: HttpRequest) -> HttpResponse:
         .prefetch_related("places__territory")
         .order_by("code")
     )
-    body = write_csv(PROJECT_HEADER, [
-        [p.code, p.cup, p.title, p.origin, p.status, p.total_funding, p.commitments, p.payments,
-         p.progress, " ".join(pl.territory.code for pl in p.places.all())]
-        for p in projects
-    ])  # fmt: skip
+    body = write_csv(
+        PROJECT_HEADER,
+        [
+            [
+                p.code,
+                p.cup,
+                p.title,
+                p.origin,
+                p.status,
+                p.total_funding,
+                p.commitments,
+                p.payments,
+                p.progress,
+                " ".join(pl.territory.code for pl in p.places.all()),
+            ]
+            for p in projects
+        ],
+    )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="atlante-progetti.csv"'
     return response
@@ -155,8 +202,10 @@ def _area_map(
             highlight={t.code: _("covered") for t in territories},
             legend_title="",
         ),
-        chart_id=chart_id, csv_url=csv_url, title=title,
-    )  # fmt: skip
+        chart_id=chart_id,
+        csv_url=csv_url,
+        title=title,
+    )
 
 
 def network_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -181,8 +230,10 @@ def network_members_csv(request: HttpRequest, code: str) -> HttpResponse:
         ["organizzazione", m.organisation.code, m.role, m.valid_from, m.valid_to]
         for m in network.memberships.select_related("organisation")
     ]
-    rows += [["comune", a.territory.code, a.territory.name, a.valid_from, a.valid_to]
-             for a in network.areas.select_related("territory")]  # fmt: skip
+    rows += [
+        ["comune", a.territory.code, a.territory.name, a.valid_from, a.valid_to]
+        for a in network.areas.select_related("territory")
+    ]
     response = HttpResponse(
         write_csv(["tipo", "codice", "ruolo_o_nome", "dal", "al"], rows),
         content_type="text/csv; charset=utf-8",
@@ -204,12 +255,24 @@ class UpdateForm(forms.Form):
         label=gettext_lazy("What happened"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
-    progress = forms.IntegerField(label=gettext_lazy("Progress (%)"), min_value=0, max_value=100, required=False,
-                                  widget=forms.NumberInput(attrs={"class": "form-control"}))  # fmt: skip
-    milestone = forms.CharField(label=gettext_lazy("New milestone (optional)"), required=False, max_length=300,
-                                widget=forms.TextInput(attrs={"class": "form-control"}))  # fmt: skip
-    milestone_due = forms.DateField(label=gettext_lazy("Milestone due on"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))  # fmt: skip
+    progress = forms.IntegerField(
+        label=gettext_lazy("Progress (%)"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    milestone = forms.CharField(
+        label=gettext_lazy("New milestone (optional)"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    milestone_due = forms.DateField(
+        label=gettext_lazy("Milestone due on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
 
 
 def _may_update(request: HttpRequest) -> bool:
@@ -248,9 +311,14 @@ def project_update(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "portal/atlas_project.html", context, status=400)
     data = form.cleaned_data
     project_update_add(
-        project=project, text=data["text"], actor=request.user, progress=data["progress"],
-        milestone=data["milestone"], milestone_due=data["milestone_due"], channel="staff",
-    )  # fmt: skip
+        project=project,
+        text=data["text"],
+        actor=request.user,
+        progress=data["progress"],
+        milestone=data["milestone"],
+        milestone_due=data["milestone_due"],
+        channel="staff",
+    )
     return redirect("portal:atlas_project", code=code)
 
 
@@ -267,16 +335,27 @@ def _layout(result: atlas.MissionOrganisation) -> tuple[list[dict[str, Any]], li
         ig.set_random_number_generator(random)
     names = {o.code: o for o in result.organisations}
     nodes = [
-        {"code": code, "name": names[code].name, "kind": names[code].get_kind_display(),
-         "x": round(coords[i][0], 3), "y": round(coords[i][1], 3),
-         "community": f"{int(m.community[i]) + 1}", "degree": int(m.degree[i])}
+        {
+            "code": code,
+            "name": names[code].name,
+            "kind": names[code].get_kind_display(),
+            "x": round(coords[i][0], 3),
+            "y": round(coords[i][1], 3),
+            "community": f"{int(m.community[i]) + 1}",
+            "degree": int(m.degree[i]),
+        }
         for i, code in enumerate(m.nodes)
-    ]  # fmt: skip
+    ]
     ties = [
-        {"x": nodes[index[a]]["x"], "y": nodes[index[a]]["y"], "x2": nodes[index[b]]["x"],
-         "y2": nodes[index[b]]["y"], "weight": w}
+        {
+            "x": nodes[index[a]]["x"],
+            "y": nodes[index[a]]["y"],
+            "x2": nodes[index[b]]["x"],
+            "y2": nodes[index[b]]["y"],
+            "weight": w,
+        }
         for a, b, w in result.ties
-    ]  # fmt: skip
+    ]
     return nodes, ties
 
 
@@ -299,33 +378,64 @@ def mission_atlas(request: HttpRequest, code: str) -> HttpResponse:
     if nodes:
         charts["network"] = chart_block(
             organisation_network(
-                nodes=nodes, ties=ties,
-                description=_("Organisations linked when they share a network of the Mission; colour and shape give the community."),
+                nodes=nodes,
+                ties=ties,
+                description=_(
+                    "Organisations linked when they share a network of the Mission; colour and shape give the community."
+                ),
             ),
-            chart_id="chart-organisations", csv_url=csv_url, title=_("Network of organisations"),
-        )  # fmt: skip
+            chart_id="chart-organisations",
+            csv_url=csv_url,
+            title=_("Network of organisations"),
+        )
     demo = DataStatus.ILLUSTRATIVE
     context = {
         "illustrative": any(n.status == demo for n in result.networks)
         or any(p.data_status == demo for p in result.projects),
-        "node": node, "result": result, "charts": charts, "rows": atlas.metrics_rows(result),
+        "node": node,
+        "result": result,
+        "charts": charts,
+        "rows": atlas.metrics_rows(result),
         "csv_url": csv_url,
-    }  # fmt: skip
+    }
     return render(request, "portal/atlas_mission.html", context)
 
 
 def mission_atlas_csv(request: HttpRequest, code: str) -> HttpResponse:
     node = _agenda_node(code)
     result = atlas.mission_organisation(node)
-    header = ["organizzazione", "tipo", "legami", "legami_pesati", "intermediazione", "vincolo",
-              "dimensione_efficace", "comunita", "coordinatore_tipo", "itinerante_tipo",
-              "guardiano_tipo", "rappresentante_tipo", "collegamento_tipo"]  # fmt: skip
+    header = [
+        "organizzazione",
+        "tipo",
+        "legami",
+        "legami_pesati",
+        "intermediazione",
+        "vincolo",
+        "dimensione_efficace",
+        "comunita",
+        "coordinatore_tipo",
+        "itinerante_tipo",
+        "guardiano_tipo",
+        "rappresentante_tipo",
+        "collegamento_tipo",
+    ]
     body = [
-        [r["organisation"].code, r["organisation"].kind, r["degree"], r["weighted_degree"],
-         round(r["betweenness"], 6), r["constraint"], round(r["effective_size"], 4), r["community"],
-         *(r["kind_roles"][role] for role in ("coordinator", "itinerant", "gatekeeper", "representative", "liaison"))]
+        [
+            r["organisation"].code,
+            r["organisation"].kind,
+            r["degree"],
+            r["weighted_degree"],
+            round(r["betweenness"], 6),
+            r["constraint"],
+            round(r["effective_size"], 4),
+            r["community"],
+            *(
+                r["kind_roles"][role]
+                for role in ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
+            ),
+        ]
         for r in atlas.metrics_rows(result)
-    ]  # fmt: skip
+    ]
     response = HttpResponse(write_csv(header, body), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="missione-{code}-organizzazioni.csv"'
     return response

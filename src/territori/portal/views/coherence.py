@@ -28,9 +28,18 @@ from territori.presentation.coherence import QUADRANT_LABELS, SCORE_WORDS
 from territori.presentation.pdf import pdf_response
 
 CELL_HEADER = [
-    "matrice", "riga", "titolo_riga", "colonna", "titolo_colonna", "valore", "concordato",
-    "mediana_valutatori", "scarto", "disaccordo", "valutatori",
-]  # fmt: skip
+    "matrice",
+    "riga",
+    "titolo_riga",
+    "colonna",
+    "titolo_colonna",
+    "valore",
+    "concordato",
+    "mediana_valutatori",
+    "scarto",
+    "disaccordo",
+    "valutatori",
+]
 
 
 def _visible_matrix(request: HttpRequest, code: str) -> Matrix:
@@ -75,13 +84,16 @@ def matrix_detail(request: HttpRequest, code: str) -> HttpResponse:
     metrics_url = reverse("portal:coherence_metrics", kwargs={"code": matrix.code})
     heat_cells = [
         {
-            "row": axes.label(c.row, Axis.ROW), "column": axes.label(c.column, Axis.COLUMN),
-            "row_title": c.row.title, "column_title": c.column.title,
-            "score": c.value, "label": _fmt(c.value),
+            "row": axes.label(c.row, Axis.ROW),
+            "column": axes.label(c.column, Axis.COLUMN),
+            "row_title": c.row.title,
+            "column_title": c.column.title,
+            "score": c.value,
+            "label": _fmt(c.value),
         }
         for c in grid.cells.values()
         if c.value is not None
-    ]  # fmt: skip
+    ]
     charts: dict[str, Any] = {
         "heatmap": chart_block(
             coherence_heatmap(
@@ -148,11 +160,19 @@ def matrix_detail(request: HttpRequest, code: str) -> HttpResponse:
                 continue
             source, target = axes.label(c.row, Axis.ROW), axes.label(c.column, Axis.COLUMN)
             (x, y), (x2, y2) = position[source], position[target]
-            edges.append({
-                "x": x, "y": y, "x2": x2, "y2": y2, "score": c.value, "strength": abs(c.value),
-                "sign": _("positive") if c.value > 0 else _("negative"),
-                "source": source, "target": target,
-            })  # fmt: skip
+            edges.append(
+                {
+                    "x": x,
+                    "y": y,
+                    "x2": x2,
+                    "y2": y2,
+                    "score": c.value,
+                    "strength": abs(c.value),
+                    "sign": _("positive") if c.value > 0 else _("negative"),
+                    "source": source,
+                    "target": target,
+                }
+            )
         charts["network"] = chart_block(
             signed_network(
                 nodes=[
@@ -185,7 +205,14 @@ def matrix_detail(request: HttpRequest, code: str) -> HttpResponse:
                     "value": col.strength,
                 }
             )
-            bars.append({"column": col.node, "title": titles[col.node], "kind": _("conflicts"), "value": col.negative})  # fmt: skip
+            bars.append(
+                {
+                    "column": col.node,
+                    "title": titles[col.node],
+                    "kind": _("conflicts"),
+                    "value": col.negative,
+                }
+            )
         charts["coverage"] = chart_block(
             coverage_chart(
                 bars=bars,
@@ -205,12 +232,21 @@ def matrix_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _cell_rows(matrix: Matrix, grid: coh.Grid) -> list[list[object]]:
     rows: list[list[object]] = []
     for cell in grid.cells.values():
-        rows.append([
-            matrix.code, grid.axes.label(cell.row, Axis.ROW), cell.row.title_it,
-            grid.axes.label(cell.column, Axis.COLUMN), cell.column.title_it, cell.value,
-            cell.agreed.score if cell.agreed else None, cell.median, cell.spread,
-            cell.disagree, len(cell.scores),
-        ])  # fmt: skip
+        rows.append(
+            [
+                matrix.code,
+                grid.axes.label(cell.row, Axis.ROW),
+                cell.row.title_it,
+                grid.axes.label(cell.column, Axis.COLUMN),
+                cell.column.title_it,
+                cell.value,
+                cell.agreed.score if cell.agreed else None,
+                cell.median,
+                cell.spread,
+                cell.disagree,
+                len(cell.scores),
+            ]
+        )
     return rows
 
 
@@ -233,15 +269,35 @@ def matrix_metrics_csv(request: HttpRequest, code: str) -> HttpResponse:
         body = [[r[k] for k in header] for r in records]
     else:
         assert isinstance(metrics, RectangularMetrics)
-        header = ["nodo", "asse", "positivi", "negativi", "contributori", "conflitti", "minimo",
-                  "celle_valutate", "tocca"]  # fmt: skip
-        body = [[r.node, "riga", r.positive, r.negative, "", "", "", "", " ".join(r.touched)]
-                for r in metrics.rows]  # fmt: skip
+        header = [
+            "nodo",
+            "asse",
+            "positivi",
+            "negativi",
+            "contributori",
+            "conflitti",
+            "minimo",
+            "celle_valutate",
+            "tocca",
+        ]
+        body = [
+            [r.node, "riga", r.positive, r.negative, "", "", "", "", " ".join(r.touched)]
+            for r in metrics.rows
+        ]
         body += [
-            [c.node, "colonna", c.strength, c.negative, c.contributors, c.conflicts, c.worst,
-             c.scored, ""]
+            [
+                c.node,
+                "colonna",
+                c.strength,
+                c.negative,
+                c.contributors,
+                c.conflicts,
+                c.worst,
+                c.scored,
+                "",
+            ]
             for c in metrics.columns
-        ]  # fmt: skip
+        ]
     response = HttpResponse(write_csv(header, body), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{matrix.code}-metriche.csv"'
     return response

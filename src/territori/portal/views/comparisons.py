@@ -191,10 +191,23 @@ def comparison_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _table(comparison: cmp.Comparison, table: str) -> tuple[list[str], list[list[object]]]:
     if table == "classifica":
         header = [
-            "anno", "rango", "su", "territorio", "codice", "valore", "distanza_dal_migliore",
-            "distanza_dalla_mediana", "terzile", "tendenza_lungo_periodo", "tcma_lungo_periodo",
-            "tendenza_breve_periodo", "tcma_breve_periodo", "stato_dati", "fonte", "licenza",
-        ]  # fmt: skip
+            "anno",
+            "rango",
+            "su",
+            "territorio",
+            "codice",
+            "valore",
+            "distanza_dal_migliore",
+            "distanza_dalla_mediana",
+            "terzile",
+            "tendenza_lungo_periodo",
+            "tcma_lungo_periodo",
+            "tendenza_breve_periodo",
+            "tcma_breve_periodo",
+            "stato_dati",
+            "fonte",
+            "licenza",
+        ]
         rows: list[list[object]] = [
             [
                 comparison.year,
@@ -280,9 +293,16 @@ def scorecard_data(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         territory=territory, framework_code=request.GET.get("quadro") or cmp.DEFAULT_GROUPING
     )
     header = [
-        "gruppo", "indicatore", "nome", "anno", "valore", "rango", "su", "terzile",
+        "gruppo",
+        "indicatore",
+        "nome",
+        "anno",
+        "valore",
+        "rango",
+        "su",
+        "terzile",
         "tendenza_lungo_periodo",
-    ]  # fmt: skip
+    ]
     rows: list[list[object]] = [
         [
             group.node.code if group.node else "",
@@ -362,6 +382,12 @@ def composites_data(request: HttpRequest, fmt: str) -> HttpResponse:
         for year, value in points
     ]
     header = [
-        "dominio", "nome", "codice", "territorio", "anno", "indice_ampi", "anno_riferimento_italia",
-    ]  # fmt: skip
+        "dominio",
+        "nome",
+        "codice",
+        "territorio",
+        "anno",
+        "indice_ampi",
+        "anno_riferimento_italia",
+    ]
     return table_response(header, rows, name="compositi-citta-metropolitane", fmt=fmt)

@@ -25,9 +25,18 @@ from territori.territories.models import Territory
 from territori.territories.services import COMUNI_TOPOLOGY
 
 DATA_HEADER = [
-    "indicatore", "territorio", "codice_territorio", "tipo_territorio", "anno", "disaggregazione",
-    "valore", "provvisorio", "stimato", "interruzione_serie", "copertura_popolazione",
-]  # fmt: skip
+    "indicatore",
+    "territorio",
+    "codice_territorio",
+    "tipo_territorio",
+    "anno",
+    "disaggregazione",
+    "valore",
+    "provvisorio",
+    "stimato",
+    "interruzione_serie",
+    "copertura_popolazione",
+]
 
 
 def _year(text: str) -> int | None:
@@ -92,16 +101,33 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         if not series or projection.value is None:
             continue
         last_year, last_value, _obs = series[-1]
-        band.append({"territory": names[code], "year": last_year, "value": last_value,
-                     "lower": last_value, "upper": last_value})  # fmt: skip
-        band.append({"territory": names[code], "year": projection.year, "value": projection.value,
-                     "lower": projection.lower if projection.lower is not None else projection.value,
-                     "upper": projection.upper if projection.upper is not None else projection.value})  # fmt: skip
+        band.append(
+            {
+                "territory": names[code],
+                "year": last_year,
+                "value": last_value,
+                "lower": last_value,
+                "upper": last_value,
+            }
+        )
+        band.append(
+            {
+                "territory": names[code],
+                "year": projection.year,
+                "value": projection.value,
+                "lower": projection.lower if projection.lower is not None else projection.value,
+                "upper": projection.upper if projection.upper is not None else projection.value,
+            }
+        )
     targets = [
-        {"year": t.year, "value": t.value,
-         "label": f"{t.get_kind_display()} {t.year}" + (f" ({t.territory.name})" if t.territory else "")}
+        {
+            "year": t.year,
+            "value": t.value,
+            "label": f"{t.get_kind_display()} {t.year}"
+            + (f" ({t.territory.name})" if t.territory else ""),
+        }
         for t in page.targets
-    ]  # fmt: skip
+    ]
     data_url = reverse("portal:indicator_data", kwargs={"code": indicator.code, "fmt": "csv"})
     codes = ",".join(page.territories)
     charts = {
@@ -195,10 +221,21 @@ def indicator_data(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         kind=level,
     )
     rows: list[list[object]] = [
-        [indicator.code, o.territory.name, o.territory.code, o.territory.kind, o.year, o.breakdown,
-         o.value, o.provisional, o.estimated, o.break_in_series, o.coverage]
+        [
+            indicator.code,
+            o.territory.name,
+            o.territory.code,
+            o.territory.kind,
+            o.year,
+            o.breakdown,
+            o.value,
+            o.provisional,
+            o.estimated,
+            o.break_in_series,
+            o.coverage,
+        ]
         for o in observations
-    ]  # fmt: skip
+    ]
     name = f"{indicator.code}"
     if fmt == "csv":
         response = HttpResponse(
@@ -221,12 +258,17 @@ def indicator_data(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     elif fmt == "json":
         body = {
             "indicator": {
-                "code": indicator.code, "name_it": indicator.name_it, "name_en": indicator.name_en,
-                "unit": indicator.unit, "polarity": indicator.polarity, "source": indicator.source,
-                "licence": indicator.licence, "status": indicator.status,
+                "code": indicator.code,
+                "name_it": indicator.name_it,
+                "name_en": indicator.name_en,
+                "unit": indicator.unit,
+                "polarity": indicator.polarity,
+                "source": indicator.source,
+                "licence": indicator.licence,
+                "status": indicator.status,
             },
             "observations": [dict(zip(DATA_HEADER, row, strict=True)) for row in rows],
-        }  # fmt: skip
+        }
         response = HttpResponse(
             jsonsafe.dumps(body, ensure_ascii=False),
             content_type="application/json; charset=utf-8",

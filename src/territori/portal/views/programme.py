@@ -18,10 +18,23 @@ from territori.programme.models import Expense, Programme
 from territori.programme.selectors import Overview, programme_overview
 
 DATA_HEADER = [
-    "azione", "titolo", "inizio", "fine", "mese_inizio", "mese_fine", "personale_interno",
-    "acquisto_servizi", "spese_generali", "totale", "quota_mase", "quota_cm", "speso_mase",
-    "speso_cm", "speso_totale", "quota_spesa_pct",
-]  # fmt: skip
+    "azione",
+    "titolo",
+    "inizio",
+    "fine",
+    "mese_inizio",
+    "mese_fine",
+    "personale_interno",
+    "acquisto_servizi",
+    "spese_generali",
+    "totale",
+    "quota_mase",
+    "quota_cm",
+    "speso_mase",
+    "speso_cm",
+    "speso_totale",
+    "quota_spesa_pct",
+]
 
 
 def _today(request: HttpRequest) -> dt.date:
@@ -37,12 +50,26 @@ def programme_index(request: HttpRequest) -> HttpResponse:
 
 def _rows(overview: Overview) -> list[list[object]]:
     return [
-        [r.action.code, r.action.title, r.action.start.strftime("%Y-%m"), r.action.end.strftime("%Y-%m"),
-         r.start_month, r.end_month, r.action.personale_interno, r.action.acquisto_servizi,
-         r.action.spese_generali, r.action.total, r.action.mase, r.action.cm, r.spent["mase"],
-         r.spent["cm"], r.spent_total, r.share_spent]
+        [
+            r.action.code,
+            r.action.title,
+            r.action.start.strftime("%Y-%m"),
+            r.action.end.strftime("%Y-%m"),
+            r.start_month,
+            r.end_month,
+            r.action.personale_interno,
+            r.action.acquisto_servizi,
+            r.action.spese_generali,
+            r.action.total,
+            r.action.mase,
+            r.action.cm,
+            r.spent["mase"],
+            r.spent["cm"],
+            r.spent_total,
+            r.share_spent,
+        ]
         for r in overview.rows
-    ]  # fmt: skip
+    ]
 
 
 def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -50,10 +77,15 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
     overview = programme_overview(programme=programme, today=_today(request))
     data_url = reverse("portal:programme_data", kwargs={"code": code})
     bars = [
-        {"action": r.action.code, "title": r.action.title, "start": r.action.start.isoformat(),
-         "end": _month_after(r.action.end).isoformat(), "months": f"M{r.start_month}–M{r.end_month}"}
+        {
+            "action": r.action.code,
+            "title": r.action.title,
+            "start": r.action.start.isoformat(),
+            "end": _month_after(r.action.end).isoformat(),
+            "months": f"M{r.start_month}–M{r.end_month}",
+        }
         for r in overview.rows
-    ]  # fmt: skip
+    ]
     spending = []
     for r in overview.rows:
         spending.append(
@@ -118,25 +150,60 @@ def programme_report(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         outputs: list[list[object]] = [["azione", "output", "stato", "scadenza", "evidenze"]]
         for r in overview.rows:
             for o in r.action.outputs.all():
-                outputs.append([r.action.code, o.title, o.get_status_display(),
-                                o.due.isoformat() if o.due else "", " ".join(o.evidence_lines)])  # fmt: skip
+                outputs.append(
+                    [
+                        r.action.code,
+                        o.title,
+                        o.get_status_display(),
+                        o.due.isoformat() if o.due else "",
+                        " ".join(o.evidence_lines),
+                    ]
+                )
         expenses: list[list[object]] = [
             ["azione", "data", "finanziatore", "voce", "importo", "descrizione", "riferimento"]
         ]
         for e in Expense.objects.filter(action__programme=programme).select_related("action"):
-            expenses.append([e.action.code, e.date.isoformat(), e.get_funder_display(),
-                             e.get_cost_item_display(), e.amount, e.description, e.reference])  # fmt: skip
+            expenses.append(
+                [
+                    e.action.code,
+                    e.date.isoformat(),
+                    e.get_funder_display(),
+                    e.get_cost_item_display(),
+                    e.amount,
+                    e.description,
+                    e.reference,
+                ]
+            )
         totals = overview.totals
-        budget: list[list[object]] = [list(DATA_HEADER), *_rows(overview), [
-            "TOTALE", "", "", "", "", "", totals["personale_interno"], totals["acquisto_servizi"],
-            totals["spese_generali"], totals["total"], totals["mase"], totals["cm"],
-            totals["spent_mase"], totals["spent_cm"], totals["spent"], "",
-        ]]  # fmt: skip
+        budget: list[list[object]] = [
+            list(DATA_HEADER),
+            *_rows(overview),
+            [
+                "TOTALE",
+                "",
+                "",
+                "",
+                "",
+                "",
+                totals["personale_interno"],
+                totals["acquisto_servizi"],
+                totals["spese_generali"],
+                totals["total"],
+                totals["mase"],
+                totals["cm"],
+                totals["spent_mase"],
+                totals["spent_cm"],
+                totals["spent"],
+                "",
+            ],
+        ]
         about: list[list[object]] = [
-            ["campo", "valore"], ["programma", programme.title_it], ["fonte", programme.source],
+            ["campo", "valore"],
+            ["programma", programme.title_it],
+            ["fonte", programme.source],
             ["data del rapporto", _today(request).isoformat()],
             ["mese del programma", f"M{overview.today_month} di {programme.months}"],
-        ]  # fmt: skip
+        ]
         body = write_xlsx(
             {"budget e spesa": budget, "output": outputs, "spese": expenses, "rapporto": about}
         )

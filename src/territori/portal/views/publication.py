@@ -96,7 +96,7 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-class NewsFeed(Feed):
+class NewsFeed(Feed[Any, Any]):
     """The news as RSS 2.0 (and, subclassed, Atom 1.0), in the language of the address."""
 
     description = gettext_lazy("News of the Sustainable Development Agenda")

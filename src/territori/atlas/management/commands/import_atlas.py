@@ -28,9 +28,12 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"{path}: no such file")
         report = atlas_import(
-            data=path.read_bytes(), filename=path.name, kind=options["kind"], channel="cli",
+            data=path.read_bytes(),
+            filename=path.name,
+            kind=options["kind"],
+            channel="cli",
             dry_run=options["dry_run"],
-        )  # fmt: skip
+        )
         if report.errors:
             raise validation_error(path.name, InputValidationError(report.errors))
         for kind in KINDS:

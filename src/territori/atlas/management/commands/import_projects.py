@@ -34,15 +34,20 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: no such file")
         if options["opencoesione"]:
             report = opencoesione_import(
-                data=paths[0].read_bytes(), filename=paths[0].name, channel="cli",
+                data=paths[0].read_bytes(),
+                filename=paths[0].name,
+                channel="cli",
                 dry_run=options["dry_run"],
-            )  # fmt: skip
+            )
         else:
             report = regis_import(
-                projects=paths[0].read_bytes(), projects_name=paths[0].name,
-                places=paths[1].read_bytes(), places_name=paths[1].name, channel="cli",
+                projects=paths[0].read_bytes(),
+                projects_name=paths[0].name,
+                places=paths[1].read_bytes(),
+                places_name=paths[1].name,
+                channel="cli",
                 dry_run=options["dry_run"],
-            )  # fmt: skip
+            )
         if report.errors:
             raise validation_error(paths[0].name, InputValidationError(report.errors))
         self.stdout.write(

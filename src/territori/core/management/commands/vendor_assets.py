@@ -68,7 +68,8 @@ def _string_literal(bundle: str, marker: str) -> str:
     while bundle[end] != quote:
         end += 2 if bundle[end] == "\\" else 1
     body = bundle[quote_at + 1 : end]
-    return json.loads('"' + body.replace("\\'", "'").replace('"', '\\"') + '"')
+    text: str = json.loads('"' + body.replace("\\'", "'").replace('"', '\\"') + '"')
+    return text
 
 
 def vega_css(bundle: str) -> str:

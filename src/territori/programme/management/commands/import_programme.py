@@ -39,9 +39,13 @@ class Command(BaseCommand):
             return
         try:
             created, updated = programme_load(
-                data=data, code=options["code"], title_it=options["title"],
-                title_en=options["title_en"], source=options["source"], channel="cli",
-            )  # fmt: skip
+                data=data,
+                code=options["code"],
+                title_it=options["title"],
+                title_en=options["title_en"],
+                source=options["source"],
+                channel="cli",
+            )
         except InputValidationError as exc:
             raise validation_error(path.name, exc) from exc
         self.stdout.write(f"{options['code']}: {created} actions created, {updated} updated")
