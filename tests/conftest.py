@@ -29,6 +29,16 @@ def count_queries(client: Any, url: str) -> int:
     return len(captured)
 
 
+def assert_same_queries(client: Any, url: str, grow: Any) -> int:
+    """The page makes as many queries after `grow()` adds rows to what it lists as before: the
+    count does not grow with the data (an N+1 would). Returns the count."""
+    before = count_queries(client, url)
+    grow()
+    after = count_queries(client, url)
+    assert after == before, f"{url}: {before} queries before adding rows, {after} after"
+    return before
+
+
 def skip_or_fail(reason: str) -> None:
     """Skip locally with the reason; in CI a missing dependency is a failure."""
     if IN_CI:

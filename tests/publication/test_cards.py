@@ -14,8 +14,10 @@ from territori.frameworks.models import Node
 from territori.indicators import selectors as ind
 from territori.indicators.models import Indicator
 from territori.publication import cards
+from territori.territories.models import Territory
 
-from ..conftest import count_queries
+from ..conftest import assert_same_queries
+from ..factories import IndicatorFactory, NodeFactory, ObservationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +89,28 @@ def test_infographic_page_combines_the_missions_indicators(client: Client) -> No
     assert MISSION in listing
 
 
-def test_infographic_pages_use_few_queries(client: Client) -> None:
-    assert count_queries(client, "/infografiche/") <= 6
-    assert count_queries(client, MISSION) <= 17
+def test_infographic_pages_make_the_same_queries_with_more_missions_and_indicators(
+    client: Client,
+) -> None:
+    mission = Node.objects.get(framework__code="amsvs-torino", code="1.2")
+    home = Territory.objects.get(code="201")
+
+    def more_missions() -> None:
+        for code in ("9.1", "9.2"):
+            NodeFactory(
+                framework=mission.framework,
+                parent=mission.parent,
+                level=mission.level,
+                depth=mission.depth,
+                code=code,
+            )
+
+    def more_indicators() -> None:
+        for _n in range(2):
+            indicator = IndicatorFactory()
+            indicator.nodes.add(mission)
+            for year in (2019, 2020):
+                ObservationFactory(indicator=indicator, territory=home, year=year)
+
+    assert_same_queries(client, "/infografiche/", more_missions)
+    assert_same_queries(client, MISSION, more_indicators)
