@@ -21,6 +21,7 @@ from .models import (
     Assessment,
     CompositeValue,
     DisparityValue,
+    ImportBatch,
     Indicator,
     Observation,
     Projection,
@@ -55,8 +56,19 @@ class CatalogueFilters:
     query: str = ""
 
 
-def indicator_catalogue(*, filters: CatalogueFilters) -> list[Indicator]:
-    """Indicators matching the filters, with nodes, levels and CMTo assessments (4 queries)."""
+@dataclass
+class CatalogueEntry:
+    """An indicator of the catalogue (nodes prefetched), the territorial levels it has values
+    for, and the home territory's Eurostat assessments by window ("long", "short")."""
+
+    indicator: Indicator
+    levels: list[str]
+    assessments: dict[str, Assessment]
+
+
+def indicator_catalogue(*, filters: CatalogueFilters) -> list[CatalogueEntry]:
+    """Indicators matching the filters, with nodes, levels and the home territory's assessments
+    (4 queries)."""
     queryset = Indicator.objects.prefetch_related(_nodes_prefetch()).order_by("order", "code")
     site = site_frameworks() if filters.mission or filters.axis else SiteFrameworks()
     for framework, code in (
@@ -90,14 +102,15 @@ def indicator_catalogue(*, filters: CatalogueFilters) -> list[Indicator]:
         indicator__in=indicators, territory__code=home_territory_code(), method="eurostat"
     ):
         badges[assessment.indicator_id][assessment.window] = assessment
-    result = []
-    for indicator in indicators:
-        indicator.levels = sorted(levels.get(indicator.pk, set()))  # type: ignore[attr-defined]
-        indicator.badges = badges.get(indicator.pk, {})  # type: ignore[attr-defined]
-        if filters.level and filters.level not in indicator.levels:  # type: ignore[attr-defined]
-            continue
-        result.append(indicator)
-    return result
+    entries = [
+        CatalogueEntry(
+            indicator=indicator,
+            levels=sorted(levels.get(indicator.pk, set())),
+            assessments=badges.get(indicator.pk, {}),
+        )
+        for indicator in indicators
+    ]
+    return [entry for entry in entries if not filters.level or filters.level in entry.levels]
 
 
 def catalogue_filter_options() -> dict[str, list[Node]]:
@@ -451,3 +464,8 @@ def composite_rows(
         "indicators",
     )
     return RowList(values, names)
+
+
+def recent_import_batches(*, limit: int) -> list[ImportBatch]:
+    """The newest import batches with who made them (never the files themselves)."""
+    return list(ImportBatch.objects.defer("original").select_related("actor")[:limit])

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from territori.io.observations import FORMATS, tidy_template
 
+from . import selectors as ind
 from .models import ImportBatch, Indicator
 from .services import import_batch_apply, observations_preview
 
@@ -74,7 +75,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             )
         assert outcome.batch is not None
         return redirect("indicators_staff:import_batch", batch_id=outcome.batch.pk)
-    recent = ImportBatch.objects.defer("original").select_related("actor")[:20]
+    recent = ind.recent_import_batches(limit=20)
     return render(request, "portal/staff/import_start.html", {"form": form, "recent": recent})
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, QuerySet, Sum
 
 from territori.io.programme import COST_ITEMS
 
@@ -77,3 +77,16 @@ def programme_overview(*, programme: Programme, today: dt.date) -> Overview:
     return Overview(
         programme=programme, rows=rows, totals=totals, today_month=programme.month_number(today)
     )
+
+
+def latest_programme() -> Programme | None:
+    return Programme.objects.order_by("-start").first()
+
+
+def has_expenses(*, programme: Programme) -> bool:
+    return Expense.objects.filter(action__programme=programme).exists()
+
+
+def programme_expenses(*, programme: Programme) -> QuerySet[Expense]:
+    """The programme's recorded expenses with their action."""
+    return Expense.objects.filter(action__programme=programme).select_related("action")

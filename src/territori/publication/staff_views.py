@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .models import Report
+from . import selectors
 from .services import report_build_request
 
 CHANGE_REPORT = "publication.change_report"
@@ -18,7 +18,7 @@ CHANGE_REPORT = "publication.change_report"
 @login_required
 @permission_required(CHANGE_REPORT, raise_exception=True)
 def report_list(request: HttpRequest) -> HttpResponse:
-    reports = Report.objects.defer("html_it", "html_en", "pdf_it", "pdf_en")
+    reports = selectors.reports_for_staff()
     return render(request, "publication/staff_report_list.html", {"reports": reports})
 
 
@@ -26,9 +26,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @permission_required(CHANGE_REPORT, raise_exception=True)
 def report_status(request: HttpRequest, year: int) -> HttpResponse:
     """The build's progress; the page asks again every two seconds while it runs (htmx)."""
-    report = get_object_or_404(
-        Report.objects.defer("html_it", "html_en", "pdf_it", "pdf_en"), year=year
-    )
+    report = get_object_or_404(selectors.reports_for_staff(), year=year)
     return render(request, "publication/_report_status.html", {"report": report})
 
 
@@ -36,9 +34,7 @@ def report_status(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @permission_required(CHANGE_REPORT, raise_exception=True)
 def report_build_view(request: HttpRequest, year: int) -> HttpResponse:
-    report = get_object_or_404(
-        Report.objects.defer("html_it", "html_en", "pdf_it", "pdf_en"), year=year
-    )
+    report = get_object_or_404(selectors.reports_for_staff(), year=year)
     if report_build_request(report=report):
         messages.success(request, _("The report is being built; this page shows its progress."))
     else:

@@ -200,3 +200,32 @@ def territory_rows(*, kind: str | None = None) -> RowList:
         rows = rows.filter(kind=kind)
     names = ("code", "kind", "name", "number", "parent")
     return RowList(rows.values_list("code", "kind", "name", "number", "parent__code"), names)
+
+
+def home_territory() -> Territory | None:
+    """The metropolitan city the site runs (without its boundary)."""
+    return Territory.objects.filter(code=home_territory_code()).defer("boundary").first()
+
+
+def metro_cities() -> QuerySet[Territory]:
+    """The 14 metropolitan cities, for choosing a peer (names only)."""
+    return Territory.objects.filter(kind=Territory.Kind.METRO_CITY).only(
+        "code", "name", "name_en", "short_name"
+    )
+
+
+def comuni_and_zones() -> list[tuple[str, str, str]]:
+    """(code, name, kind) of every comune and zona, by kind and name, for choosing one."""
+    rows = Territory.objects.filter(kind__in=[Territory.Kind.COMUNE, Territory.Kind.ZONA])
+    return list(rows.order_by("kind", "name").values_list("code", "name", "kind"))
+
+
+def topology_checksum(*, key: str) -> str | None:
+    """The checksum of a stored TopoJSON (its ETag), or None when it is not built."""
+    return Topology.objects.filter(key=key).values_list("source_checksum", flat=True).first()
+
+
+def territories_by_code(*, codes: Iterable[str]) -> list[Territory]:
+    """Some territories by code (without boundaries)."""
+    rows = Territory.objects.filter(code__in=list(codes)).defer("boundary", "search_text")
+    return list(rows.order_by("code"))

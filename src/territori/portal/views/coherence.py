@@ -50,12 +50,7 @@ def _visible_matrix(request: HttpRequest, code: str) -> Matrix:
 
 
 def matrix_list(request: HttpRequest) -> HttpResponse:
-    matrices = list(coh.matrices_visible(request.user))
-    progress = coh.matrix_progress(matrices)
-    for matrix in matrices:
-        scored, total = progress.get(matrix.pk, (0, 0))
-        matrix.scored, matrix.total = scored, total  # type: ignore[attr-defined]
-        matrix.percent = round(100 * scored / total) if total else 0  # type: ignore[attr-defined]
+    matrices = coh.matrices_with_progress(user=request.user)
     scale = [(value, _(SCORE_WORDS[value])) for value in range(3, -4, -1)]
     return render(request, "portal/coherence_list.html", {"matrices": matrices, "scale": scale})
 

@@ -17,6 +17,7 @@ from territori.indicators.models import Indicator
 from territori.presentation.charts import bump_chart, chart_block, ranked_bars, series_chart
 from territori.presentation.downloads import table_response
 from territori.presentation.maps import choropleth
+from territori.territories import selectors as terr
 from territori.territories.models import Territory
 from territori.territories.selectors import home_territory_code
 from territori.territories.services import PROVINCES_TOPOLOGY
@@ -54,10 +55,8 @@ def comparison_index(request: HttpRequest) -> HttpResponse:
         key = domain.code if domain else "~"
         group = groups.setdefault(key, {"node": domain, "indicators": []})
         group["indicators"].append(indicator)
-    home = Territory.objects.filter(code=home_territory_code()).first()
-    cities = Territory.objects.filter(kind=Territory.Kind.METRO_CITY).only(
-        "code", "name", "name_en", "short_name"
-    )
+    home = terr.home_territory()
+    cities = terr.metro_cities()
     return render(
         request,
         "portal/comparison_index.html",
@@ -268,9 +267,7 @@ def scorecard_detail(request: HttpRequest, code: str) -> HttpResponse:
         for item in group.items:
             item.badge = _trend_badge(item.trend)  # type: ignore[attr-defined]
             item.arrow = _arrow(item)  # type: ignore[attr-defined]
-    cities = Territory.objects.filter(kind=Territory.Kind.METRO_CITY).only(
-        "code", "name", "name_en", "short_name"
-    )
+    cities = terr.metro_cities()
     groupings = [("bes", _("BES domains")), *cmp.grouping_frameworks()]
     return render(
         request,

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from territori.core.models import DataStatus
 from territori.frameworks import selectors as fw
-from territori.frameworks.models import Framework
 from territori.territories import selectors as terr
-from territori.territories.models import Territory
-from territori.territories.selectors import home_territory_code
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -39,7 +35,7 @@ def _peer_summary() -> dict[str, Any] | None:
     """The home territory among the metropolitan cities: its best and worst ranks."""
     from territori.indicators.comparisons import scorecard
 
-    home = Territory.objects.filter(code=home_territory_code()).defer("boundary").first()
+    home = terr.home_territory()
     if home is None:
         return None
     items = [i for g in scorecard(territory=home).groups for i in g.items if i.rank]
@@ -64,6 +60,4 @@ def health(request: HttpRequest) -> JsonResponse:
     problem = data_dir_problem()
     if problem is not None:
         return JsonResponse({"status": "error", "problem": problem}, status=503)
-    return JsonResponse(
-        {"status": "ok", "frameworks": Framework.objects.aggregate(n=Count("id"))["n"]}
-    )
+    return JsonResponse({"status": "ok", "frameworks": fw.framework_count()})

@@ -21,6 +21,7 @@ from territori.presentation.assessments import (
 )
 from territori.presentation.charts import chart_block, series_chart
 from territori.presentation.maps import choropleth
+from territori.territories import selectors as terr
 from territori.territories.models import Territory
 from territori.territories.services import COMUNI_TOPOLOGY
 
@@ -57,15 +58,21 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         source=request.GET.get("fonte", "")[:100],
         query=request.GET.get("q", "")[:100],
     )
-    indicators = ind.indicator_catalogue(filters=filters)
-    for indicator in indicators:
-        indicator.badge_long = assessment_badge(indicator.badges.get("long"), indicator, "long")  # type: ignore[attr-defined]
-        indicator.badge_short = assessment_badge(indicator.badges.get("short"), indicator, "short")  # type: ignore[attr-defined]
+    rows = [
+        {
+            "entry": entry,
+            "badge_long": assessment_badge(entry.assessments.get("long"), entry.indicator, "long"),
+            "badge_short": assessment_badge(
+                entry.assessments.get("short"), entry.indicator, "short"
+            ),
+        }
+        for entry in ind.indicator_catalogue(filters=filters)
+    ]
     return render(
         request,
         "portal/indicator_list.html",
         {
-            "indicators": indicators,
+            "rows": rows,
             "filters": filters,
             "options": ind.catalogue_filter_options(),
             "levels": [(k.value, k.label) for k in Territory.Kind if k != Territory.Kind.CUSTOM],
@@ -199,9 +206,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "badges": badges,
         "data_url": data_url,
         "comparable": cmp.indicator_has_peers(indicator=indicator),
-        "comuni": Territory.objects.filter(kind__in=[Territory.Kind.COMUNE, Territory.Kind.ZONA])
-        .order_by("kind", "name")
-        .values_list("code", "name", "kind"),
+        "comuni": terr.comuni_and_zones(),
     }
     return render(request, "portal/indicator_detail.html", context)
 

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from territori.io.tabular import write_csv, write_xlsx
 from territori.presentation.charts import chart_block, gantt_chart, spending_chart
 from territori.presentation.pdf import pdf_response
-from territori.programme.models import Expense, Programme
+from territori.programme import selectors as programme_selectors
+from territori.programme.models import Programme
 from territori.programme.selectors import Overview, programme_overview
 
 DATA_HEADER = [
@@ -42,7 +43,7 @@ def _today(request: HttpRequest) -> dt.date:
 
 
 def programme_index(request: HttpRequest) -> HttpResponse:
-    programme = Programme.objects.order_by("-start").first()
+    programme = programme_selectors.latest_programme()
     if programme is None:
         raise Http404(_("No programme has been loaded."))
     return redirect("portal:programme", code=programme.code)
@@ -123,7 +124,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
                 title=_("Spending against budget"),
             ),
         },
-        "expenses_recorded": Expense.objects.filter(action__programme=programme).exists(),
+        "expenses_recorded": programme_selectors.has_expenses(programme=programme),
     }
     return render(request, "portal/programme.html", context)
 
@@ -162,7 +163,7 @@ def programme_report(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         expenses: list[list[object]] = [
             ["azione", "data", "finanziatore", "voce", "importo", "descrizione", "riferimento"]
         ]
-        for e in Expense.objects.filter(action__programme=programme).select_related("action"):
+        for e in programme_selectors.programme_expenses(programme=programme):
             expenses.append(
                 [
                     e.action.code,

@@ -18,18 +18,19 @@ from territori.core.richtext import render_markdown
 from territori.presentation.charts import sparkline_points
 from territori.presentation.downloads import XLSX_TYPE
 from territori.publication import cards, catalogue, datasets
+from territori.publication import selectors as publication_selectors
 from territori.publication.models import Page, Report, ReportFigure
 from territori.publication.render import FIGURE_REFERENCE
 from territori.publication.search import KINDS, search
+from territori.publication.selectors import REPORT_HEAVY_FIELDS
 
 REPORT_PERMISSION = "publication.change_report"
-HEAVY_FIELDS = ("html_it", "html_en", "pdf_it", "pdf_en")
 
 
 def publications(request: HttpRequest) -> HttpResponse:
-    reports = Report.objects.filter(published=True, state=Report.State.DONE).defer(*HEAVY_FIELDS)
-    news = Page.objects.filter(published=True, kind=Page.Kind.NEWS)[:5]
-    pages = Page.objects.filter(published=True, kind=Page.Kind.PAGE).order_by("title_it")
+    reports = publication_selectors.published_reports()
+    news = publication_selectors.published_news(limit=5)
+    pages = publication_selectors.published_pages()
     return render(
         request,
         "portal/publications.html",
@@ -40,7 +41,7 @@ def publications(request: HttpRequest) -> HttpResponse:
 def _visible_report(request: HttpRequest, year: int, *needed: str) -> Report:
     """The report, if built and published (or previewed by staff), with only the `needed`
     of its heavy fields read."""
-    deferred = [name for name in HEAVY_FIELDS if name not in needed]
+    deferred = [name for name in REPORT_HEAVY_FIELDS if name not in needed]
     report = get_object_or_404(Report.objects.defer(*deferred), year=year)
     if report.state != Report.State.DONE:
         raise Http404(_("This report has not been built yet"))
@@ -83,7 +84,7 @@ def report_pdf(request: HttpRequest, year: int, language: str) -> HttpResponse:
 
 
 def news_list(request: HttpRequest) -> HttpResponse:
-    news = list(Page.objects.filter(published=True, kind=Page.Kind.NEWS)[:50])
+    news = publication_selectors.published_news(limit=50)
     return render(request, "portal/news_list.html", {"news": news})
 
 
@@ -112,7 +113,7 @@ class NewsFeed(Feed[Any, Any]):
         return reverse("portal:news")
 
     def items(self) -> list[Page]:
-        return list(Page.objects.filter(published=True, kind=Page.Kind.NEWS)[:30])
+        return publication_selectors.published_news(limit=30)
 
     def item_title(self, item: Page) -> str:
         return item.title

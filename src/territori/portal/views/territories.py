@@ -36,9 +36,7 @@ def territory_list(request: HttpRequest) -> HttpResponse:
         title=_("Comuni by zona omogenea"),
     )
     context = {
-        "upper": Territory.objects.filter(code__in=ind.reference_codes())
-        .defer("boundary", "search_text")
-        .order_by("code"),
+        "upper": terr.territories_by_code(codes=ind.reference_codes()),
         "zones": zones,
         "comuni": rows,
         "unassigned": sum(1 for row in rows if row.zona is None),
@@ -161,8 +159,7 @@ def comuni_csv(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _topology_etag(request: HttpRequest, key: str) -> str | None:
-    checksum = Topology.objects.filter(key=key).values_list("source_checksum", flat=True).first()
-    return checksum
+    return terr.topology_checksum(key=key)
 
 
 @cache_control(public=True, max_age=3600)
