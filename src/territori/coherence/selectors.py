@@ -21,7 +21,80 @@ from territori.core.rows import Row, RowList
 from territori.frameworks.models import Link, Node
 
 from .models import AgreedScore, Axis, Matrix, MatrixNode, Score, ScoreDocument
-from .services import Axes, User, can_view, matrix_axes
+
+#: A user of django.contrib.auth (or AnonymousUser).
+User = Any
+
+
+def can_view(*, user: User, matrix: Matrix) -> bool:
+    if matrix.status == Matrix.Status.PUBLISHED:
+        return True
+    if not user.is_authenticated:
+        return False
+    return bool(
+        user.has_perm("coherence.view_matrix")
+        or matrix.owner_id == user.pk
+        or matrix.assessors.filter(pk=user.pk).exists()
+    )
+
+
+def can_score(*, user: User, matrix: Matrix) -> bool:
+    """Only the matrix's assessors score it, and only until it is published."""
+    return (
+        user.is_authenticated
+        and matrix.status != Matrix.Status.PUBLISHED
+        and matrix.assessors.filter(pk=user.pk).exists()
+    )
+
+
+def can_coordinate(*, user: User, matrix: Matrix) -> bool:
+    """The coordinator (owner) or whoever may change matrices records agreed scores."""
+    return bool(
+        user.is_authenticated
+        and matrix.status != Matrix.Status.PUBLISHED
+        and (matrix.owner_id == user.pk or user.has_perm("coherence.change_matrix"))
+    )
+
+
+# Axes ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Axes:
+    rows: list[Node]
+    columns: list[Node]
+
+    @property
+    def square(self) -> bool:
+        return {n.pk for n in self.rows} == {n.pk for n in self.columns}
+
+    def keys(self, axis: str) -> dict[str, Node]:
+        """Codes a file may use for the nodes of one axis: 'code', or 'framework:code'."""
+        nodes = self.rows if axis == Axis.ROW else self.columns
+        plain: dict[str, list[Node]] = {}
+        for node in nodes:
+            plain.setdefault(node.code, []).append(node)
+        keys = {f"{n.framework.code}:{n.code}": n for n in nodes}
+        keys.update({code: found[0] for code, found in plain.items() if len(found) == 1})
+        return keys
+
+    def label(self, node: Node, axis: str) -> str:
+        nodes = self.rows if axis == Axis.ROW else self.columns
+        unique = sum(1 for n in nodes if n.code == node.code) == 1
+        return node.code if unique else f"{node.framework.code}:{node.code}"
+
+
+def matrix_axes(*, matrix: Matrix) -> Axes:
+    rows: list[Node] = []
+    columns: list[Node] = []
+    for item in (
+        MatrixNode.objects.filter(matrix=matrix)
+        .select_related("node__framework")
+        .defer("node__search_text")
+        .order_by("order", "id")
+    ):
+        (rows if item.axis == Axis.ROW else columns).append(item.node)
+    return Axes(rows=rows, columns=columns)
 
 
 def matrices_visible(user: User) -> QuerySet[Matrix]:

@@ -24,13 +24,11 @@ from territori.io.errors import InputValidationError
 
 from . import selectors as coh
 from .models import SCORE_CHOICES, Axis, Confidence, Matrix
+from .selectors import can_coordinate, can_score, can_view
 from .services import (
     EditConflict,
     NotAllowed,
     agreed_save,
-    can_coordinate,
-    can_score,
-    can_view,
     matrix_export_xlsx,
     matrix_import,
     matrix_set_status,

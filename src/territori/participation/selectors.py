@@ -9,6 +9,7 @@ from typing import Any
 from typing import Any as Account  # a user of django.contrib.auth (or AnonymousUser)
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from territori.analytics.similarity import most_similar
 from territori.core.rows import Row, RowList
@@ -23,12 +24,38 @@ from .models import (
     Meeting,
     NewsletterIssue,
     Process,
+    ProcessPhase,
     Questionnaire,
     Registration,
     Report,
     Subscriber,
     Support,
 )
+
+
+def is_verified_participant(*, user: Account) -> bool:
+    """A participant whose email address is confirmed (or staff): who may contribute and
+    support."""
+    if not user.is_authenticated:
+        return False
+    participant = getattr(user, "participant", None)
+    return bool(participant and participant.verified) or bool(getattr(user, "is_staff", False))
+
+
+def current_phase(*, process: Process, today: dt.date | None = None) -> ProcessPhase | None:
+    today = today or timezone.localdate()
+    for phase in process.phases.all():
+        if phase.is_current(today):
+            return phase
+    return None
+
+
+def contributions_open(*, process: Process, today: dt.date | None = None) -> ProcessPhase | None:
+    """The current phase when it accepts online contributions, else None."""
+    if process.status != Process.Status.OPEN:
+        return None
+    phase = current_phase(process=process, today=today)
+    return phase if phase is not None and phase.contributions_open else None
 
 
 def is_moderator(user: Account) -> bool:

@@ -7,7 +7,6 @@ from .accounts import (
     LoginLock,
     already_registered_email_send,
     email_verify,
-    is_verified_participant,
     login_failure_record,
     login_failures_clear,
     login_failures_purge,
@@ -47,7 +46,6 @@ from .meetings import (
     registration_email_send,
     registrations_purge,
 )
-from .processes import contributions_open, current_phase
 from .questionnaires import respondent_key
 
 __all__ = [
@@ -70,11 +68,8 @@ __all__ = [
     "contribution_submit",
     "contribution_support",
     "contribution_unsupport",
-    "contributions_open",
-    "current_phase",
     "email_normalise",
     "email_verify",
-    "is_verified_participant",
     "login_failure_record",
     "login_failures_clear",
     "login_failures_purge",

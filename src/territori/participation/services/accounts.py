@@ -90,13 +90,6 @@ def email_verify(*, token: str) -> Account:
     return user
 
 
-def is_verified_participant(*, user: Account) -> bool:
-    if not user.is_authenticated:
-        return False
-    participant = getattr(user, "participant", None)
-    return bool(participant and participant.verified) or bool(getattr(user, "is_staff", False))
-
-
 @dataclass(frozen=True)
 class LoginLock:
     """Why an attempt on an account is refused before its password is checked.

@@ -32,9 +32,8 @@ from ..models import (
     Report,
     Support,
 )
-from .accounts import is_verified_participant
+from ..selectors import contributions_open, is_verified_participant
 from .common import ParticipationError, consent_record, public_name
-from .processes import contributions_open
 
 MAX_ATTACHMENTS = 5
 

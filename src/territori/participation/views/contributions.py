@@ -32,8 +32,6 @@ from ..services import (
     contribution_submit,
     contribution_support,
     contribution_unsupport,
-    contributions_open,
-    is_verified_participant,
 )
 from .common import private_file
 
@@ -116,8 +114,8 @@ def contribution_new(request: HttpRequest, code: str) -> HttpResponse:
     process = get_object_or_404(Process.objects.prefetch_related("phases"), code=code)
     if not request.user.is_authenticated:
         return redirect(f"{reverse('participation:login')}?next={request.path}")
-    phase = contributions_open(process=process)
-    verified = is_verified_participant(user=request.user)
+    phase = selectors.contributions_open(process=process)
+    verified = selectors.is_verified_participant(user=request.user)
     form = ContributionForm(request.POST or None)
     if request.method == "POST" and verified and phase is not None and form.is_valid():
         files = [Upload(f.name or "", f.read()) for f in request.FILES.getlist("attachments")]
@@ -185,7 +183,7 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "supported": supported,
         "report_form": ReportForm(),
         "moderator": moderator,
-        "can_support": is_verified_participant(user=request.user),
+        "can_support": selectors.is_verified_participant(user=request.user),
     }
     return render(request, "participation/contribution.html", context)
 
@@ -195,7 +193,7 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @rate_limit("support", limit=60, period=3600, per_user=True)
 def contribution_support_view(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = get_object_or_404(Contribution, pk=pk)
-    if not is_verified_participant(user=request.user):
+    if not selectors.is_verified_participant(user=request.user):
         messages.error(request, _("Confirm your email address before supporting."))
     elif request.POST.get("action") == "withdraw":
         contribution_unsupport(contribution=contribution, user=request.user)

@@ -15,8 +15,6 @@ from ..models import (
     Process,
 )
 from ..services import (
-    contributions_open,
-    current_phase,
     meetings_ical,
 )
 from .common import private_file
@@ -50,8 +48,8 @@ def process_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "process": process,
         "phases": phases,
-        "current": current_phase(process=process, today=today),
-        "open_phase": contributions_open(process=process, today=today),
+        "current": selectors.current_phase(process=process, today=today),
+        "open_phase": selectors.contributions_open(process=process, today=today),
         "meetings": meetings,
         "listing": listing,
         "bodies": list(process.bodies.all()),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from territori.analytics.coherence import RectangularMetrics, SquareMetrics
 from territori.coherence import selectors as coh
 from territori.coherence.models import Axis, Matrix, ScoreDocument
-from territori.coherence.services import can_coordinate, can_score, can_view
+from territori.coherence.selectors import can_coordinate, can_score, can_view
 from territori.frameworks.models import Node
 from territori.io.tabular import write_csv
 from territori.presentation.charts import (
