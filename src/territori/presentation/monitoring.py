@@ -3,6 +3,7 @@ over time): the same on the node page and on the Mission's infographic."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
@@ -10,20 +11,36 @@ from django.utils.translation import gettext as _
 
 from territori.frameworks.models import Node
 from territori.indicators import selectors as ind
+from territori.indicators.models import Indicator
 from territori.territories import selectors as terr
 
 from .assessments import assessment_badge
 from .charts import chart_block, series_chart
 
 
+@dataclass(frozen=True)
+class MonitoredIndicator:
+    """A row of the monitoring table: the indicator, the home territory's series and the
+    badges of its long- and short-term assessments."""
+
+    indicator: Indicator
+    values: list[tuple[int, float]]
+    badges: list[dict[str, str]]
+
+
 def node_monitoring(node: Node) -> dict[str, Any]:
     """A node's indicators with badges and sparklines, and its composite index over time."""
-    items = ind.node_indicators(node=node)
-    for item in items:
-        item.badges = [  # type: ignore[attr-defined]
-            assessment_badge(item.long, item.indicator, "long"),
-            assessment_badge(item.short, item.indicator, "short"),
-        ]
+    items = [
+        MonitoredIndicator(
+            indicator=item.indicator,
+            values=item.values,
+            badges=[
+                assessment_badge(item.long, item.indicator, "long"),
+                assessment_badge(item.short, item.indicator, "short"),
+            ],
+        )
+        for item in ind.node_indicators(node=node)
+    ]
     composite = ind.node_composite(node=node)
     chart = None
     if composite:
