@@ -7,6 +7,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from territori.indicators import selectors as ind
+from territori.indicators.comparisons import ScoreItem, TrendView
 from territori.indicators.models import Assessment, Indicator
 
 
@@ -87,3 +88,16 @@ def method_cell(assessment: Assessment | None) -> dict[str, str]:
         rate = number_format(round(assessment.cagr * 100, 2), decimal_pos=2, use_l10n=True)
         cell["figure"] = _("%(rate)s %% a year") % {"rate": rate}
     return cell
+
+
+def trend_badge(trend: TrendView | None) -> dict[str, str]:
+    css, label = ind.status_label(trend.status if trend else "not_assessable")
+    return {"css": css, "label": label}
+
+
+def trend_arrow(item: ScoreItem) -> str:
+    """↗ when the long-term change goes the desired way, ↘ when it goes the other way."""
+    if item.trend is None or item.trend.cagr is None or item.trend.status == "not_assessable":
+        return ""
+    moved = item.trend.cagr * item.indicator.polarity
+    return "↗" if moved > 0.0005 else "↘" if moved < -0.0005 else "→"

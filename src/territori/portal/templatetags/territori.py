@@ -41,6 +41,22 @@ def css_string(value: Any) -> str:
 
 
 @register.filter
+def trend_badge(trend: Any) -> dict[str, str]:
+    """css and label of a comparison trend (long or short term)."""
+    from territori.presentation.assessments import trend_badge as badge
+
+    return badge(trend)
+
+
+@register.filter
+def trend_arrow(item: Any) -> str:
+    """↗, → or ↘: whether a scorecard item's long-term change goes the desired way."""
+    from territori.presentation.assessments import trend_arrow as arrow
+
+    return arrow(item)
+
+
+@register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     if mapping is None:
         return None

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from territori.indicators import comparisons as cmp
-from territori.indicators import selectors as ind
 from territori.indicators.models import Indicator
 from territori.presentation.charts import bump_chart, chart_block, ranked_bars, series_chart
 from territori.presentation.downloads import table_response
@@ -32,19 +31,6 @@ def _flag(request: HttpRequest, name: str) -> bool:
 def _year(request: HttpRequest) -> int | None:
     text = request.GET.get("anno", "")
     return int(text) if text.isdigit() and 1900 <= int(text) <= 2100 else None
-
-
-def _trend_badge(trend: cmp.TrendView | None) -> dict[str, str]:
-    css, label = ind.status_label(trend.status if trend else "not_assessable")
-    return {"css": css, "label": label}
-
-
-def _arrow(item: cmp.ScoreItem) -> str:
-    """↗ when the long-term change goes the desired way, ↘ when it goes the other way."""
-    if item.trend is None or item.trend.cagr is None or item.trend.status == "not_assessable":
-        return ""
-    moved = item.trend.cagr * item.indicator.polarity
-    return "↗" if moved > 0.0005 else "↘" if moved < -0.0005 else "→"
 
 
 def comparison_index(request: HttpRequest) -> HttpResponse:
@@ -169,8 +155,6 @@ def comparison_detail(request: HttpRequest, code: str) -> HttpResponse:
             title=_("Map, %(year)s") % {"year": comparison.year},
         ),
     }
-    for row in [*comparison.rows, *comparison.references]:
-        row.badges = [_trend_badge(row.long), _trend_badge(row.short)]  # type: ignore[attr-defined]
     return render(
         request,
         "portal/comparison_detail.html",
@@ -263,10 +247,6 @@ def scorecard_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     framework_code = request.GET.get("quadro") or cmp.DEFAULT_GROUPING
     card = cmp.scorecard(territory=territory, framework_code=framework_code)
-    for group in card.groups:
-        for item in group.items:
-            item.badge = _trend_badge(item.trend)  # type: ignore[attr-defined]
-            item.arrow = _arrow(item)  # type: ignore[attr-defined]
     cities = terr.metro_cities()
     groupings = [("bes", _("BES domains")), *cmp.grouping_frameworks()]
     return render(
