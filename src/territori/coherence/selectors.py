@@ -19,6 +19,8 @@ from territori.analytics.coherence import (
 from territori.core.models import AuditEntry
 from territori.core.rows import Row, RowList
 from territori.frameworks.models import Link, Node
+from territori.indicators.models import Assessment, Indicator
+from territori.territories.selectors import home_territory_code
 
 from .models import AgreedScore, Axis, Matrix, MatrixNode, Score, ScoreDocument
 
@@ -312,21 +314,30 @@ def node_sheet(*, node: Node, user: User) -> Sheet:
     )
 
 
-def sheet_indicators(*, nodes: list[Node]) -> list[Any]:
-    """Indicators tagged to the given nodes, with their CMTo long-term assessment (2 queries)."""
-    from territori.indicators.models import Assessment, Indicator
+@dataclass(frozen=True)
+class SheetIndicator:
+    """An indicator on a coherence sheet with the home territory's long-term assessment."""
 
+    indicator: Indicator
+    assessment: Assessment | None
+
+
+def sheet_indicators(*, nodes: list[Node]) -> list[SheetIndicator]:
+    """Indicators tagged to the given nodes, with the home territory's long-term assessment
+    (Eurostat method; 2 queries)."""
     indicators = list(
         Indicator.objects.filter(nodes__in=[n.pk for n in nodes]).distinct().order_by("code")
     )
-    assessed: dict[int, Assessment] = {}
-    for assessment in Assessment.objects.filter(
-        indicator__in=indicators, territory__code="201", method="eurostat", window="long"
-    ):
-        assessed[assessment.indicator_id] = assessment
-    for indicator in indicators:
-        indicator.cmto_assessment = assessed.get(indicator.pk)  # type: ignore[attr-defined]
-    return indicators
+    assessed = {
+        assessment.indicator_id: assessment
+        for assessment in Assessment.objects.filter(
+            indicator__in=indicators,
+            territory__code=home_territory_code(),
+            method="eurostat",
+            window="long",
+        )
+    }
+    return [SheetIndicator(indicator, assessed.get(indicator.pk)) for indicator in indicators]
 
 
 def matrix_progress(matrices: list[Matrix]) -> dict[int, tuple[int, int]]:
