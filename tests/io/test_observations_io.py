@@ -38,8 +38,10 @@ def test_tidy_broken_file_lists_every_problem(fixture_bytes) -> None:
 
 
 def test_tidy_excel_template_round_trip() -> None:
-    template = tidy_template()
-    assert [r.values["year"] for r in read_xlsx(template)] == ["2023", "2023"]
+    template = tidy_template(example_territory="210")
+    rows = list(read_xlsx(template))
+    assert [r.values["year"] for r in rows] == ["2023", "2023"]
+    assert {r.values["geocode"] for r in rows} == {"210"}
     sheet = write_xlsx(
         {"dati": [["Year", "Indicator", "GeoCode", "Value"], [2024, "UBB", "201", 50.5]]}
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from territori.io.observations import FORMATS, tidy_template
+from territori.territories.selectors import home_territory_code
 
 from . import selectors as ind
 from .models import ImportBatch, Indicator
@@ -95,7 +96,7 @@ def import_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
-        tidy_template(),
+        tidy_template(example_territory=home_territory_code()),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="modello-indicatori.xlsx"'

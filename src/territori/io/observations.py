@@ -478,16 +478,17 @@ def read_observations(
     return result
 
 
-def tidy_template() -> bytes:
-    """The Excel template of the tidy layout (a data sheet and an instructions sheet)."""
+def tidy_template(*, example_territory: str = "IT") -> bytes:
+    """The Excel template of the tidy layout (a data sheet and an instructions sheet); the
+    example rows name `example_territory` (the site's own metropolitan city)."""
     from .tabular import write_xlsx
 
     return write_xlsx(
         {
             "dati": [
                 ["Year", "Indicator", "Sex", "GeoCode", "OBS_STATUS", "Value"],
-                [2023, "CODICE_INDICATORE", "", "201", "", 12.5],
-                [2023, "CODICE_INDICATORE", "F", "201", "P", 12.9],
+                [2023, "CODICE_INDICATORE", "", example_territory, "", 12.5],
+                [2023, "CODICE_INDICATORE", "F", example_territory, "P", 12.9],
             ],
             "istruzioni": [
                 ["Colonna / Column", "Contenuto / Content"],
