@@ -323,7 +323,7 @@ def test_one_response_per_person_and_export_columns() -> None:
     assert response.user is None  # anonymous questionnaire: not linked to the account
     with pytest.raises(services.ParticipationError, match="already answered"):
         qs.response_submit(questionnaire=questionnaire, user=user, validated=valid)
-    header, rows = qs.export_table(questionnaire=questionnaire)
+    header, rows = selectors.export_table(questionnaire=questionnaire)
     assert header[:2] == ["risposta", "inviata"]
     assert "temi: Energia" in header and "ruolo: altro (testo)" in header
     assert "ordine: Digitale (posizione)" in header
@@ -339,14 +339,17 @@ def test_one_response_per_person_and_export_columns() -> None:
         r for r in (dict(zip(header, r, strict=True)) for r in rows) if r.get("coinvolto: No") == 1
     ]
     assert no and all(
-        r["temi: Energia"] == qs.NOT_SHOWN and r["soddisfazione"] == qs.NOT_SHOWN for r in no
+        r["temi: Energia"] == selectors.NOT_SHOWN and r["soddisfazione"] == selectors.NOT_SHOWN
+        for r in no
     )
     assert all(len(r) == len(header) for r in rows)
 
 
 def test_results_count_what_was_shown_and_answered() -> None:
     questionnaire, _questions = demo_questions()
-    results = {r.question.code: r for r in qs.questionnaire_results(questionnaire=questionnaire)}
+    results = {
+        r.question.code: r for r in selectors.questionnaire_results(questionnaire=questionnaire)
+    }
     total = questionnaire.responses.count()
     assert results["ruolo"].shown_to == total
     involved = results["coinvolto"].counts[0][1]  # "Sì"

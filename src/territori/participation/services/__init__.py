@@ -46,7 +46,6 @@ from .meetings import (
     registration_email_send,
     registrations_purge,
 )
-from .questionnaires import respondent_key
 
 __all__ = [
     "ANSWERED",
@@ -84,7 +83,6 @@ __all__ = [
     "registration_check_in",
     "registration_email_send",
     "registrations_purge",
-    "respondent_key",
     "verification_email_send",
     "verification_token",
 ]

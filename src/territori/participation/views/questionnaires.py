@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from territori.presentation.charts import bar_chart_counts, chart_block
 from territori.presentation.downloads import table_response
 
+from .. import selectors
 from ..consent import consent_text
 from ..decorators import rate_limit
 from ..models import (
@@ -33,7 +34,7 @@ def _questionnaire(code: str) -> Questionnaire:
 def questionnaire_answer(request: HttpRequest, code: str) -> HttpResponse:
     questionnaire = _questionnaire(code)
     questions = list(questionnaire.questions.all())
-    answered = request.user.is_authenticated and qs.already_answered(
+    answered = request.user.is_authenticated and selectors.already_answered(
         questionnaire=questionnaire, user=request.user
     )
     validated = None
@@ -84,7 +85,7 @@ def _results_visible(request: HttpRequest, questionnaire: Questionnaire) -> None
 def questionnaire_results(request: HttpRequest, code: str) -> HttpResponse:
     questionnaire = _questionnaire(code)
     _results_visible(request, questionnaire)
-    results = qs.questionnaire_results(questionnaire=questionnaire)
+    results = selectors.questionnaire_results(questionnaire=questionnaire)
     charts = {}
     for result in results:
         if result.counts:
@@ -109,5 +110,5 @@ def questionnaire_results(request: HttpRequest, code: str) -> HttpResponse:
 def questionnaire_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     questionnaire = _questionnaire(code)
     _results_visible(request, questionnaire)
-    header, rows = qs.export_table(questionnaire=questionnaire)
+    header, rows = selectors.export_table(questionnaire=questionnaire)
     return table_response(header, rows, name=code, fmt=fmt, sheet="risposte")
