@@ -344,3 +344,17 @@ def test_openapi_schema_has_no_duplicate_keys(client: Client) -> None:
 
     json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=check)
     assert duplicates == []
+
+
+def test_the_api_lists_the_same_meetings_as_the_page_for_the_same_filters(client: Client) -> None:
+    """The meetings page and /api/v1/participation/meetings filter through one selector."""
+    from territori.participation.models import Meeting
+
+    zone = Meeting.objects.exclude(zone=None).values_list("zone__code", flat=True).first()
+    assert zone is not None
+    api = client.get(f"/api/v1/participation/meetings?zone={zone}&limit=1000").json()
+    expected = set(Meeting.objects.filter(zone__code=zone).values_list("code", flat=True))
+    assert {item["code"] for item in api["items"]} == expected
+    page = client.get(f"/partecipa/incontri/?zona={zone}").content.decode()
+    assert all(f"/partecipa/incontri/{code}/" in page for code in expected)
+    assert client.get("/api/v1/participation/meetings?kind=planet").status_code == 422

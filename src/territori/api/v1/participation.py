@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from territori.api.auth import TokenAuth
 from territori.participation import selectors
-from territori.participation.models import Contribution
+from territori.participation.models import Contribution, Meeting
 
 from .base import ERRORS, Page, Text, token_errors
 
@@ -59,7 +59,9 @@ class ContributionOut(Schema):
 
 class MeetingFilters(FilterSchema):
     process: str | None = None
-    kind: str | None = None
+    kind: Meeting.Kind | None = None
+    zone: str | None = Field(None, description="code of a zona omogenea (ZO01...)")
+    mission: str | None = Field(None, description="code of a Mission of the site's agenda")
 
 
 class ContributionFilters(FilterSchema):

@@ -20,9 +20,11 @@ from .contributions import (
 from .meetings import (
     is_registered,
     meeting_detail,
+    meeting_filters,
     meeting_list,
     meeting_registrations,
     meeting_rows,
+    meetings_filtered,
     registration_counts,
     registration_of,
 )
@@ -76,9 +78,11 @@ __all__ = [
     "is_shown",
     "is_verified_participant",
     "meeting_detail",
+    "meeting_filters",
     "meeting_list",
     "meeting_registrations",
     "meeting_rows",
+    "meetings_filtered",
     "moderation_queue",
     "participation_home",
     "process_choices",

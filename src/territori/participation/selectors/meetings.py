@@ -17,21 +17,45 @@ from ..models import (
 )
 
 
-def meeting_list(filters: Mapping[str, str]) -> QuerySet[Meeting]:
-    meetings = Meeting.objects.select_related("process", "body", "zone", "comune").order_by(
-        "starts_at"
-    )
-    if filters.get("tipo") in Meeting.Kind.values:
-        meetings = meetings.filter(kind=filters["tipo"])
-    if filters.get("processo"):
-        meetings = meetings.filter(process__code=filters["processo"])
-    if filters.get("zona"):
-        meetings = meetings.filter(zone__code=filters["zona"])
-    if filters.get("missione"):
+def meetings_filtered(
+    *,
+    kind: str | None = None,
+    process: str | None = None,
+    zone: str | None = None,
+    mission: str | None = None,
+) -> QuerySet[Meeting]:
+    """Meetings of a type, of a process, in a zona, about a Mission of the site's agenda; the
+    page and the API filter through here. An unknown type matches every meeting, as no filter."""
+    meetings = Meeting.objects.all()
+    if kind in Meeting.Kind.values:
+        meetings = meetings.filter(kind=kind)
+    if process:
+        meetings = meetings.filter(process__code=process)
+    if zone:
+        meetings = meetings.filter(zone__code=zone)
+    if mission:
         meetings = meetings.filter(
-            nodes__framework__role=FrameworkRole.AGENDA, nodes__code=filters["missione"]
+            nodes__framework__role=FrameworkRole.AGENDA, nodes__code=mission
         ).distinct()
     return meetings
+
+
+def meeting_list(
+    *,
+    kind: str | None = None,
+    process: str | None = None,
+    zone: str | None = None,
+    mission: str | None = None,
+) -> QuerySet[Meeting]:
+    """The meetings page: filtered meetings by start, with what the page shows of each."""
+    meetings = meetings_filtered(kind=kind, process=process, zone=zone, mission=mission)
+    return meetings.select_related("process", "body", "zone", "comune").order_by("starts_at")
+
+
+def meeting_filters(query: Mapping[str, str]) -> dict[str, str]:
+    """The page's query parameters (tipo, processo, zona, missione) as selector filters."""
+    names = {"tipo": "kind", "processo": "process", "zona": "zone", "missione": "mission"}
+    return {name: query.get(param, "")[:60] for param, name in names.items()}
 
 
 def meeting_detail(code: str) -> Meeting:
@@ -84,12 +108,17 @@ def meeting_registrations(*, meeting: Meeting) -> QuerySet[Registration]:
     return Registration.objects.filter(meeting=meeting).select_related("user__participant")
 
 
-def meeting_rows(*, process: str | None = None, kind: str | None = None) -> RowList:
-    rows = Meeting.objects.order_by("starts_at", "code")
-    if process:
-        rows = rows.filter(process__code=process)
-    if kind:
-        rows = rows.filter(kind=kind)
+def meeting_rows(
+    *,
+    process: str | None = None,
+    kind: str | None = None,
+    zone: str | None = None,
+    mission: str | None = None,
+) -> RowList:
+    """The same meetings as the page's filters give, as plain rows."""
+    rows = meetings_filtered(kind=kind, process=process, zone=zone, mission=mission).order_by(
+        "starts_at", "code"
+    )
     names = (
         "code",
         "kind",

@@ -38,7 +38,7 @@ from .common import private_file
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = list(selectors.meeting_list(request.GET))
+    meetings = list(selectors.meeting_list(**selectors.meeting_filters(request.GET)))
     now = timezone.now()
     points = [
         {
@@ -111,7 +111,7 @@ def meetings_csv(request: HttpRequest) -> HttpResponse:
             m.process.code if m.process else "",
             m.data_status,
         ]
-        for m in selectors.meeting_list(request.GET)
+        for m in selectors.meeting_list(**selectors.meeting_filters(request.GET))
     ]
     return table_response(MEETING_HEADER, rows, name="incontri", fmt="csv")
 
