@@ -358,3 +358,24 @@ def test_the_api_lists_the_same_meetings_as_the_page_for_the_same_filters(client
     page = client.get(f"/partecipa/incontri/?zona={zone}").content.decode()
     assert all(f"/partecipa/incontri/{code}/" in page for code in expected)
     assert client.get("/api/v1/participation/meetings?kind=planet").status_code == 422
+
+
+def test_the_api_lists_the_same_contributions_as_the_page_for_the_same_filters(
+    client: Client,
+) -> None:
+    from territori.participation.models import Contribution
+    from territori.participation.selectors import ContributionFilters, contribution_listing
+
+    tagged = (
+        Contribution.objects.filter(hidden_at__isnull=True)
+        .exclude(nodes=None)
+        .values_list("nodes__framework__code", "nodes__code")
+        .first()
+    )
+    assert tagged is not None
+    node = ":".join(tagged)
+    api = client.get(f"/api/v1/participation/contributions?node={node}&limit=1000").json()
+    listing = contribution_listing(ContributionFilters(node=node))
+    assert [item["id"] for item in api["items"]] == [c.pk for c in listing.contributions]
+    assert api["count"] == listing.total > 0
+    assert client.get("/api/v1/participation/contributions?status=lost").status_code == 422

@@ -57,16 +57,24 @@ class ContributionOut(Schema):
     data_status: str
 
 
+def _one_of(values: list[str]) -> str:
+    """A pattern that accepts exactly these values (an unknown one is a 422)."""
+    return "^(" + "|".join(values) + ")$"
+
+
 class MeetingFilters(FilterSchema):
     process: str | None = None
-    kind: Meeting.Kind | None = None
+    kind: str | None = Field(None, pattern=_one_of(Meeting.Kind.values))
     zone: str | None = Field(None, description="code of a zona omogenea (ZO01...)")
     mission: str | None = Field(None, description="code of a Mission of the site's agenda")
 
 
 class ContributionFilters(FilterSchema):
     process: str | None = None
-    status: str | None = None
+    status: str | None = Field(None, pattern=_one_of(Contribution.Status.values))
+    zone: str | None = Field(None, description="code of a zona omogenea (ZO01...)")
+    kind: str | None = Field(None, pattern=_one_of(Contribution.Kind.values))
+    node: str | None = Field(None, description='a tag: "framework:code" (e.g. a Mission)')
 
 
 router = Router(tags=["participation"])

@@ -15,6 +15,7 @@ from .contributions import (
     contribution_rows,
     has_supported,
     moderation_queue,
+    public_contributions,
     similar_contributions,
 )
 from .meetings import (
@@ -89,6 +90,7 @@ __all__ = [
     "process_list",
     "process_page",
     "process_rows",
+    "public_contributions",
     "questionnaire_results",
     "registration_counts",
     "registration_of",

@@ -57,8 +57,11 @@ class ContributionListing:
     by_status: list[tuple[str, str, int]] = field(default_factory=list)
 
 
-def contribution_listing(filters: ContributionFilters) -> ContributionListing:
-    """Public (not hidden) contributions matching the filters, with counts for each facet."""
+def public_contributions(
+    filters: ContributionFilters, *, by_status: bool = True
+) -> QuerySet[Contribution]:
+    """Public (not hidden) contributions matching the filters (the status too unless
+    `by_status` is false); the page and the API filter through here."""
     base = Contribution.objects.filter(hidden_at__isnull=True)
     if filters.process:
         base = base.filter(process__code=filters.process)
@@ -73,9 +76,15 @@ def contribution_listing(filters: ContributionFilters) -> ContributionListing:
         base = base.filter(kind=filters.kind)
     if filters.q:
         base = base.filter(Q(title__icontains=filters.q) | Q(body__icontains=filters.q))
-    counted = base
-    if filters.status in Contribution.Status.values:
+    if by_status and filters.status in Contribution.Status.values:
         base = base.filter(status=filters.status)
+    return base
+
+
+def contribution_listing(filters: ContributionFilters) -> ContributionListing:
+    """Public (not hidden) contributions matching the filters, with counts for each facet."""
+    counted = public_contributions(filters, by_status=False)
+    base = public_contributions(filters)
     ids = base.values("id")
     ordering = (
         ["-support_count", "-created_at"]
@@ -150,13 +159,26 @@ def moderation_queue() -> dict[str, Any]:
     return {"reported": reported, "to_answer": to_answer, "hidden": hidden}
 
 
-def contribution_rows(*, process: str | None = None, status: str | None = None) -> RowList:
-    """Public contributions, newest first; their authors are never in the rows."""
-    rows = Contribution.objects.filter(hidden_at__isnull=True).order_by("-created_at", "-id")
-    if process:
-        rows = rows.filter(process__code=process)
-    if status:
-        rows = rows.filter(status=status)
+def contribution_rows(
+    *,
+    process: str | None = None,
+    status: str | None = None,
+    zone: str | None = None,
+    kind: str | None = None,
+    node: str | None = None,
+) -> RowList:
+    """The public contributions the page lists for the same filters, newest first, as plain
+    rows; their authors are never in the rows."""
+    filters = ContributionFilters(
+        process=process or "",
+        status=status or "",
+        zone=zone or "",
+        kind=kind or "",
+        node=node or "",
+    )
+    # by id, so that a contribution with two matching tags is one row
+    matching = public_contributions(filters).values("id")
+    rows = Contribution.objects.filter(id__in=matching).order_by("-created_at", "-id")
     names = (
         "id",
         "process",
