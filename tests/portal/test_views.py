@@ -149,7 +149,7 @@ def test_comune_page_shows_its_zona_and_a_map_spec_with_the_topology(client):
     spec = json.loads(
         page.split('id="map-comune-spec" type="application/json">')[1].split("</script>")[0]
     )
-    assert spec["data"]["url"] == "/territori/mappe/cmto-comuni.topojson"
+    assert spec["data"]["url"] == "/territori/mappe/comuni.topojson"
     assert spec["mark"]["type"] == "geoshape"
     topology = client.get(spec["data"]["url"])
     assert topology.status_code == 200

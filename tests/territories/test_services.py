@@ -75,7 +75,7 @@ def test_excel_and_unsupported_files(fixture_bytes):
 
 
 def test_topology_is_rebuilt_only_when_boundaries_change():
-    topology = Topology.objects.get(key="cmto-comuni")
+    topology = Topology.objects.get(key="comuni")
     assert topology.feature_count == 312
     assert topology_build().built_at == topology.built_at
     comune = Territory.objects.get(code="001001")

@@ -200,7 +200,8 @@ def zone_memberships_import(
 
 # ---------------------------------------------------------------- topologies
 
-COMUNI_TOPOLOGY = "cmto-comuni"
+#: The home territory's comuni (the metropolitan city the site runs).
+COMUNI_TOPOLOGY = "comuni"
 PROVINCES_TOPOLOGY = "italia-province"
 PROVINCE_KINDS = (Territory.Kind.PROVINCE, Territory.Kind.METRO_CITY)
 

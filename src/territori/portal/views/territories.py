@@ -31,7 +31,7 @@ def territory_list(request: HttpRequest) -> HttpResponse:
             highlight=highlight,
             legend_title=_("Zona omogenea"),
         ),
-        chart_id="map-cmto",
+        chart_id="map-home",
         csv_url=reverse("portal:comuni_csv", kwargs={"code": home_territory_code()}),
         title=_("Comuni by zona omogenea"),
     )
@@ -123,7 +123,7 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
                 },
                 legend_title=_("Zona omogenea"),
             ),
-            chart_id="map-cmto",
+            chart_id="map-home",
             csv_url=csv_url,
             title=_("Comuni by zona omogenea"),
         )
