@@ -23,6 +23,7 @@ from territori.io.text import fold
 from territori.io.zones import Period, ZonePlan, plan_zone_memberships
 
 from .models import Membership, Territory, TerritoryAlias, Topology
+from .selectors import home_territory_code
 
 
 def territory_search_text(territory: Territory) -> str:
@@ -214,7 +215,10 @@ def topology_build(
     object_name: str = "comuni",
     force: bool = False,
 ) -> Topology:
-    """Build (or keep, when the boundaries have not changed) a topology of one level."""
+    """Build (or keep, when the boundaries have not changed) a topology of one level. Comuni
+    are the home territory's unless another parent is given."""
+    if parent_code is None and Territory.Kind.COMUNE in kinds:
+        parent_code = home_territory_code()
     queryset = Territory.objects.filter(
         kind__in=kinds, boundary__isnull=False, valid_to__isnull=True
     )
