@@ -48,6 +48,10 @@ COMMANDS = {
         "import_atlas",
         "Import organisations, networks and memberships (Excel workbook or CSV)",
     ),
+    "import-participation": (
+        "import_participation",
+        "Import processes, bodies, meetings and questionnaires (participation YAML)",
+    ),
     "refresh-indicators": ("refresh_indicators", "Recompute assessments, projections, composites"),
     "worker": ("db_worker", "Run background tasks (recomputation, newsletter) from the database"),
     "purge-registrations": (

@@ -55,3 +55,43 @@ def contains_nul(value: Any) -> bool:
     if isinstance(value, list):
         return any(contains_nul(item) for item in value)
     return False
+
+
+class LineLoader(StrictLoader):
+    """The strict loader that also remembers the line of every mapping as '__line__', so
+    that a problem found after loading can name its line."""
+
+
+def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping  # type: ignore[return-value]
+
+
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def line_of(document: Any, path: tuple[int | str, ...]) -> int:
+    """The line of the innermost mapping along `path` in a document read with LineLoader."""
+    line = 0
+    node = document
+    for key in path:
+        if isinstance(node, dict):
+            line = int(node.get("__line__", line))
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            break
+    if isinstance(node, dict):
+        line = int(node.get("__line__", line))
+    return line
+
+
+def without_lines(value: Any) -> Any:
+    """The document without the '__line__' keys."""
+    if isinstance(value, dict):
+        return {k: without_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [without_lines(v) for v in value]
+    return value

@@ -214,6 +214,20 @@ def metro_cities() -> QuerySet[Territory]:
     )
 
 
+def comuni_index() -> dict[str, Territory]:
+    """Comuni by ISTAT code, and the home territory's comuni also by folded name under
+    "name:…" (names repeat across Italy, so only the home territory's are matched by name).
+    Names and codes only."""
+    comuni = Territory.objects.filter(kind=Territory.Kind.COMUNE).select_related("parent")
+    index: dict[str, Territory] = {}
+    home = home_territory_code()
+    for comune in comuni.only("id", "code", "name", "parent__code"):
+        index[comune.code] = comune
+        if comune.parent is not None and comune.parent.code == home:
+            index[f"name:{fold(comune.name)}"] = comune
+    return index
+
+
 def comuni_and_zones() -> list[tuple[str, str, str]]:
     """(code, name, kind) of every comune and zona, by kind and name, for choosing one."""
     rows = Territory.objects.filter(kind__in=[Territory.Kind.COMUNE, Territory.Kind.ZONA])

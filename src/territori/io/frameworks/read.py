@@ -18,24 +18,10 @@ from ..tabular import (
     read_xlsx,
     xlsx_sheet_names,
 )
-from ..yamlsafe import StrictLoader, contains_nul
+from ..yamlsafe import LineLoader, contains_nul
 from .document import NODE_COLUMNS, FrameworkDocument, FrameworkMeta, LinkRow, NodeRow
 
 # ---------------------------------------------------------------- YAML
-
-
-class _LineLoader(StrictLoader):
-    """The strict loader (no aliases, bounded nesting) that remembers the line of every
-    mapping as '__line__'."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping  # type: ignore[return-value]
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _text(value: Any) -> str:
@@ -171,7 +157,7 @@ def read_yaml(data: bytes) -> tuple[FrameworkDocument, list[RowError]]:
             RowError(0, "file", f"larger than {YAML_BYTES_LIMIT // 1024**2} MB of YAML")
         ]
     try:
-        loaded = yaml.load(data.decode("utf-8-sig"), Loader=_LineLoader)
+        loaded = yaml.load(data.decode("utf-8-sig"), Loader=LineLoader)
     except UnicodeDecodeError:
         return FrameworkDocument(), [RowError(0, "encoding", "the file is not UTF-8 text")]
     except yaml.YAMLError as exc:

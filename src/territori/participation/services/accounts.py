@@ -52,6 +52,23 @@ def participant_sign_up(*, email: str, password: str, display_name: str) -> Acco
     return user
 
 
+@transaction.atomic
+def participant_account_ensure(
+    *, email: str, display_name: str, verified_at: dt.datetime
+) -> Account:
+    """A verified participant account without a password, made by a loader (the demo's
+    participants, accounts moved from another platform): its owner sets a password through
+    password reset. An existing account is returned as it is."""
+    email = email_normalise(email)
+    user = User.objects.filter(username__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(username=email, email=email, password=None)
+    Participant.objects.get_or_create(
+        user=user, defaults={"display_name": display_name.strip(), "email_verified_at": verified_at}
+    )
+    return user
+
+
 def verification_token(*, user: Account) -> str:
     return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any as Account  # a user of django.contrib.auth (or AnonymousUser)
 
 from django.conf import settings
 
+from territori.atlas.models import Organisation
+
 from ..consent import VERSION, consent_text
 from ..models import (
     ConsentRecord,
+    ContactPoint,
 )
 
 REMOVED_PARTICIPANT = "partecipante rimosso"
@@ -30,6 +34,29 @@ def consent_record(*, purpose: str, user: Account | None = None, email: str = ""
     return ConsentRecord.objects.create(
         user=user, email=email, purpose=purpose, text_version=VERSION, text=consent_text(purpose)
     )
+
+
+def contact_point_add(
+    *,
+    organisation: Organisation,
+    function: str,
+    email: str,
+    consent_text: str,
+    given_at: dt.datetime,
+) -> ContactPoint:
+    """An organisation's contact point (a function's address, not a person's) with the
+    consent its organisation gave, in its own words, to be invited."""
+    contact = ContactPoint(organisation=organisation, function=function, email=email)
+    contact.full_clean()
+    contact.save()
+    ConsentRecord.objects.create(
+        contact=contact,
+        purpose=ConsentRecord.Purpose.CONTACT,
+        text_version="as given",
+        text=consent_text,
+        given_at=given_at,
+    )
+    return contact
 
 
 def email_normalise(email: str) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from territori.core.audit import audit_record, snapshot
+from territori.core.models import DataStatus
 from territori.frameworks.models import Node
 from territori.io.uploads import (
     DOCUMENT_KINDS,
@@ -103,12 +104,15 @@ def contribution_submit(
     nodes: Sequence[Node] = (),
     zone: Territory | None = None,
     files: Sequence[Upload] = (),
-    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+    data_status: str = DataStatus.CONFIRMED,
 ) -> Contribution:
-    """A verified participant's contribution to a process's open phase, with its consent."""
+    """A verified participant's contribution to a process's open phase, with its consent.
+    A loader gives `now` (when it was sent) and marks demo content with `data_status`."""
+    now = now or timezone.now()
     if not is_verified_participant(user=user):
         raise ParticipationError(_("Confirm your email address before contributing."))
-    phase = contributions_open(process=process, today=today)
+    phase = contributions_open(process=process, today=timezone.localdate(now))
     if phase is None:
         raise ParticipationError(_("This process is not accepting contributions now."))
     if kind not in Contribution.Kind.values:
@@ -134,6 +138,8 @@ def contribution_submit(
                 title=title.strip(),
                 body=body.strip(),
                 zone=zone,
+                created_at=now,
+                data_status=data_status,
             )
             contribution.nodes.set(nodes)
             for upload, media_type in checked:
@@ -159,9 +165,16 @@ ANSWERED = {
 
 @transaction.atomic
 def contribution_answer(
-    *, contribution: Contribution, status: str, answer: str, actor: Account, channel: str = "web"
+    *,
+    contribution: Contribution,
+    status: str,
+    answer: str,
+    actor: Account,
+    channel: str = "web",
+    now: dt.datetime | None = None,
 ) -> Contribution:
-    """Move a contribution along the workflow; a decision needs an official answer."""
+    """Move a contribution along the workflow; a decision needs an official answer (dated
+    `now`, by default the present)."""
     if status not in Contribution.Status.values:
         raise ParticipationError(_("Unknown status."), "status")
     if status in ANSWERED and not answer.strip():
@@ -172,7 +185,7 @@ def contribution_answer(
     contribution.status = status
     contribution.answer = answer.strip()
     if status in ANSWERED and contribution.answered_at is None:
-        contribution.answered_at = timezone.now()
+        contribution.answered_at = now or timezone.now()
     contribution.save(update_fields=["status", "answer", "answered_at"])
     audit_record(
         instance=contribution, action="update", actor=actor, channel=channel, before=before

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -20,11 +21,19 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from territori.core.models import DataStatus
 from territori.frameworks.models import Node
 from territori.territories.models import Territory
 from territori.territories.selectors import home_territory_code
 
-from ..models import ConsentRecord, Contribution, Meeting, NewsletterIssue, Subscriber
+from ..models import (
+    ConsentRecord,
+    Contribution,
+    Meeting,
+    NewsletterBlock,
+    NewsletterIssue,
+    Subscriber,
+)
 from .common import ParticipationError, absolute_url, consent_record, email_normalise
 
 UPCOMING_DAYS = 75
@@ -217,6 +226,51 @@ def localise(content: dict[str, Any], language: str) -> dict[str, Any]:
         return value
 
     return {k: pick(v) for k, v in content.items()}
+
+
+@dataclass(frozen=True)
+class BlockData:
+    heading_it: str
+    text_it: str
+    heading_en: str = ""
+    text_en: str = ""
+
+
+@transaction.atomic
+def issue_create(
+    *,
+    number: int,
+    subject_it: str,
+    subject_en: str = "",
+    blocks: Sequence[BlockData] = (),
+    data_status: str = DataStatus.CONFIRMED,
+) -> NewsletterIssue:
+    """A draft issue with its text blocks (the automatic blocks are added when it is sent)."""
+    if NewsletterIssue.objects.filter(number=number).exists():
+        raise ParticipationError(_("An issue with this number exists."), "number")
+    issue = NewsletterIssue(
+        number=number, subject_it=subject_it, subject_en=subject_en, data_status=data_status
+    )
+    issue.full_clean()
+    issue.save()
+    for position, block in enumerate(blocks, start=1):
+        item = NewsletterBlock(issue=issue, position=position, **asdict(block))
+        item.full_clean()
+        item.save()
+    return issue
+
+
+@transaction.atomic
+def issue_archive(*, issue: NewsletterIssue, sent_at: dt.datetime) -> NewsletterIssue:
+    """Record a draft as an issue sent outside the site on `sent_at` (the issues before the
+    newsletter moved here): its content is composed as of that day, nobody is emailed."""
+    if issue.status != NewsletterIssue.Status.DRAFT:
+        raise ParticipationError(_("This issue has already been sent or queued."))
+    issue.content = issue_compose(issue=issue, now=sent_at)
+    issue.status = NewsletterIssue.Status.SENT
+    issue.sent_at = sent_at
+    issue.save(update_fields=["content", "status", "sent_at"])
+    return issue
 
 
 @transaction.atomic

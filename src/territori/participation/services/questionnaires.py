@@ -15,7 +15,10 @@ from typing import Any as Account  # a user of django.contrib.auth (or Anonymous
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from territori.core.models import DataStatus
 
 from ..models import Answer, ConsentRecord, Question, Questionnaire, QuestionnaireResponse
 from ..selectors.questionnaires import OTHER, is_shown, respondent_key
@@ -175,13 +178,58 @@ def response_submit(
         raise ParticipationError(_("The response has errors."))
     if not questionnaire.is_open(now):
         raise ParticipationError(_("This questionnaire is closed."))
-    key = respondent_key(questionnaire.pk, user.pk)
+    return _response_write(
+        questionnaire=questionnaire,
+        user=None if questionnaire.anonymous else user,
+        key=respondent_key(questionnaire.pk, user.pk),
+        validated=validated,
+        submitted_at=now or timezone.now(),
+    )
+
+
+def response_record(
+    *,
+    questionnaire: Questionnaire,
+    respondent: str,
+    validated: Validated,
+    submitted_at: dt.datetime,
+    data_status: str = DataStatus.CONFIRMED,
+) -> QuestionnaireResponse:
+    """A response collected outside the site (on paper at a meeting, with another tool),
+    entered under the collector's `respondent` key; anonymous questionnaires only."""
+    if validated.errors:
+        raise ParticipationError(_("The response has errors."))
+    if not questionnaire.anonymous:
+        raise ParticipationError(_("Only anonymous questionnaires take responses from outside."))
+    if not questionnaire.opens_at <= submitted_at <= questionnaire.closes_at:
+        raise ParticipationError(_("The response is dated outside the questionnaire's dates."))
+    return _response_write(
+        questionnaire=questionnaire,
+        user=None,
+        key=f"offline-{respondent}",
+        validated=validated,
+        submitted_at=submitted_at,
+        data_status=data_status,
+    )
+
+
+def _response_write(
+    *,
+    questionnaire: Questionnaire,
+    user: Account | None,
+    key: str,
+    validated: Validated,
+    submitted_at: dt.datetime,
+    data_status: str = DataStatus.CONFIRMED,
+) -> QuestionnaireResponse:
     try:
         with transaction.atomic():
             response = QuestionnaireResponse.objects.create(
                 questionnaire=questionnaire,
-                user=None if questionnaire.anonymous else user,
+                user=user,
                 respondent_key=key,
+                submitted_at=submitted_at,
+                data_status=data_status,
             )
             answers = []
             for question_id, value in validated.values.items():
@@ -198,10 +246,7 @@ def response_submit(
                     )
                 answers.append(answer)
             Answer.objects.bulk_create(answers)
-            consent_record(
-                purpose=ConsentRecord.Purpose.QUESTIONNAIRE,
-                user=None if questionnaire.anonymous else user,
-            )
+            consent_record(purpose=ConsentRecord.Purpose.QUESTIONNAIRE, user=user)
     except IntegrityError as exc:
         raise ParticipationError(_("You have already answered this questionnaire.")) from exc
     return response
