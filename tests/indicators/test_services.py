@@ -157,8 +157,10 @@ def test_disparity_is_stored_per_level_and_year_with_the_closest_population() ->
     from territori.indicators.models import DisparityValue
     from territori.indicators.services.results import nearest_year
 
-    assert nearest_year(np.array([2022, 2023]), 2010) == 2022
-    assert nearest_year(np.array([2022, 2024]), 2023) == 2022  # a tie goes to the earlier
+    assert nearest_year(years=np.array([2022, 2023]), year=2010) == 2022
+    assert (
+        nearest_year(years=np.array([2022, 2024]), year=2023) == 2022
+    )  # a tie goes to the earlier
     rows = DisparityValue.objects.filter(indicator__code="UBB")
     comuni = rows.get(level="comune", year=2024)
     assert (

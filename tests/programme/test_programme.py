@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group, User
 
 from territori.core.models import AuditEntry
 from territori.core.roles import ANALYST, EDITOR
-from territori.demo.services import demo_file
+from territori.demo.files import demo_file
 from territori.io.errors import InputValidationError
 from territori.programme.models import Action, Expense, Output, Programme
 from territori.programme.services import programme_load, programme_parse
@@ -46,13 +46,13 @@ def test_demo_reproduces_the_proposal_table_exactly() -> None:
 def test_reloading_changes_nothing() -> None:
     entries = AuditEntry.objects.count()
     assert programme_load(
-        data=demo_file("programma-2024.yaml"), code="proposta-2024", title_it="x"
+        data=demo_file(name="programma-2024.yaml"), code="proposta-2024", title_it="x"
     ) == (0, 0)
     assert AuditEntry.objects.count() == entries
 
 
 def broken(change) -> bytes:
-    document = yaml.safe_load(demo_file("programma-2024.yaml"))
+    document = yaml.safe_load(demo_file(name="programma-2024.yaml"))
     change(document["proposal"])
     return yaml.safe_dump(document, allow_unicode=True).encode()
 
@@ -202,7 +202,7 @@ def test_import_programme_command(tmp_path) -> None:
     from django.core.management import CommandError, call_command
 
     good = tmp_path / "programma.yaml"
-    good.write_bytes(demo_file("programma-2024.yaml"))
+    good.write_bytes(demo_file(name="programma-2024.yaml"))
     out = _io.StringIO()
     call_command("import_programme", str(good), "--code", "prova", "--title", "Prova", stdout=out)
     assert "prova: 11 actions created, 0 updated" in out.getvalue()

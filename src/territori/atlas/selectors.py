@@ -29,11 +29,17 @@ from .models import Membership, Network, NetworkArea, Organisation, Place, Proje
 
 @dataclass
 class AtlasFilters:
+    """The filters of the atlas page and of the API's project and network lists (one
+    declaration: the page reads them from its query string, the API from its FilterSchema).
+    Empty means "any"; `origin`, `status` and `comune` apply to projects, `kind` to networks."""
+
     mission: str = ""
     axis: str = ""
     origin: str = ""
     status: str = ""
     zona: str = ""
+    comune: str = ""
+    kind: str = ""
 
 
 def _zone_of_comuni() -> dict[int, Territory]:
@@ -87,7 +93,7 @@ def _served(queryset: QuerySet[Any], filters: AtlasFilters) -> QuerySet[Any]:
     return queryset
 
 
-def filtered_projects(filters: AtlasFilters) -> QuerySet[Project]:
+def filtered_projects(*, filters: AtlasFilters) -> QuerySet[Project]:
     projects = _served(Project.objects.all(), filters)
     if filters.origin:
         projects = projects.filter(origin=filters.origin)
@@ -95,11 +101,15 @@ def filtered_projects(filters: AtlasFilters) -> QuerySet[Project]:
         projects = projects.filter(status=filters.status)
     if filters.zona:
         projects = projects.filter(places__territory__memberships__group__code=filters.zona)
+    if filters.comune:
+        projects = projects.filter(places__territory__code=filters.comune)
     return projects.distinct()
 
 
-def filtered_networks(filters: AtlasFilters) -> QuerySet[Network]:
+def filtered_networks(*, filters: AtlasFilters) -> QuerySet[Network]:
     networks = _served(Network.objects.all(), filters)
+    if filters.kind:
+        networks = networks.filter(kind=filters.kind)
     if filters.zona:
         networks = networks.filter(areas__territory__memberships__group__code=filters.zona)
     return networks.distinct()
@@ -120,7 +130,7 @@ class ComuneFigures:
         return float(self.committed) / self.population
 
 
-def atlas_by_comune(filters: AtlasFilters) -> list[ComuneFigures]:
+def atlas_by_comune(*, filters: AtlasFilters) -> list[ComuneFigures]:
     """Per comune: networks covering it, projects in it, their funding by share (4 queries):
     commitments where reported, else the funding assigned."""
     comuni = {
@@ -130,12 +140,12 @@ def atlas_by_comune(filters: AtlasFilters) -> list[ComuneFigures]:
         )
     }
     for territory_id in NetworkArea.objects.filter(
-        network__in=filtered_networks(filters)
+        network__in=filtered_networks(filters=filters)
     ).values_list("territory_id", flat=True):
         if territory_id in comuni:
             comuni[territory_id].networks += 1
     for territory_id, share, committed, assigned in Place.objects.filter(
-        project__in=filtered_projects(filters)
+        project__in=filtered_projects(filters=filters)
     ).values_list("territory_id", "share", "project__commitments", "project__total_funding"):
         if territory_id in comuni:
             comuni[territory_id].projects += 1
@@ -156,7 +166,7 @@ def atlas_by_comune(filters: AtlasFilters) -> list[ComuneFigures]:
     return sorted(comuni.values(), key=lambda c: c.territory.name)
 
 
-def network_get(code: str) -> Network:
+def network_get(*, code: str) -> Network:
     return (
         Network.objects.select_related("lead")
         .prefetch_related(
@@ -178,7 +188,7 @@ def network_get(code: str) -> Network:
     )
 
 
-def organisation_get(code: str) -> Organisation:
+def organisation_get(*, code: str) -> Organisation:
     return (
         Organisation.objects.select_related("territory")
         .prefetch_related(
@@ -192,7 +202,7 @@ def organisation_get(code: str) -> Organisation:
     )
 
 
-def project_get(code: str) -> Project:
+def project_get(*, code: str) -> Project:
     return (
         Project.objects.select_related("implementing_body")
         .prefetch_related(
@@ -308,12 +318,9 @@ def metrics_rows(result: MissionOrganisation) -> list[dict[str, Any]]:
 # --- Plain rows for the API ------------------------------------------------------------------
 
 
-def project_rows(*, origin: str | None = None, comune: str | None = None) -> RowList:
-    rows = Project.objects.order_by("code")
-    if origin:
-        rows = rows.filter(origin=origin)
-    if comune:
-        rows = rows.filter(places__territory__code=comune).distinct()
+def project_rows(*, filters: AtlasFilters) -> RowList:
+    """The projects the atlas page lists for the same filters, as plain rows by code."""
+    rows = filtered_projects(filters=filters).order_by("code")
     names = (
         "code",
         "cup",
@@ -329,10 +336,9 @@ def project_rows(*, origin: str | None = None, comune: str | None = None) -> Row
     return RowList(rows.values_list(*names), names)
 
 
-def network_rows(*, kind: str | None = None) -> RowList:
-    rows = Network.objects.order_by("code")
-    if kind:
-        rows = rows.filter(kind=kind)
+def network_rows(*, filters: AtlasFilters) -> RowList:
+    """The networks the atlas page lists for the same filters, as plain rows by code."""
+    rows = filtered_networks(filters=filters).order_by("code")
     names = ("code", "name", "kind", "lead", "start", "end", "status")
     fields = ("code", "name", "kind", "lead__code", "start", "end", "status")
     return RowList(rows.values_list(*fields), names)

@@ -17,6 +17,7 @@ import pandas as pd
 import yaml
 
 from territori.core.models import DataStatus
+from territori.demo.files import demo_file
 from territori.indicators.models import Aggregation, Category, Indicator
 from territori.indicators.services import (
     ImportOutcome,
@@ -63,30 +64,24 @@ SDG_DATA = "real/istat-sdg-misure-2022-selezione.csv.gz"
 SDG_ORDER = 40
 
 
-def _file(name: str) -> bytes:
-    from .services import demo_file
-
-    return demo_file(name)
-
-
 def _document() -> dict[str, Any]:
-    document: dict[str, Any] = yaml.safe_load(_file("indicators.yaml"))
+    document: dict[str, Any] = yaml.safe_load(demo_file(name="indicators.yaml"))
     return document
 
 
 def bes_data() -> bytes:
     """ISTAT's Bes dei territori 2020 data sheet, as published (CSV export, decimal commas)."""
-    return gzip.decompress(_file(BES_DATA))
+    return gzip.decompress(demo_file(name=BES_DATA))
 
 
 def bes_items() -> list[dict[str, Any]]:
     """The BES indicators as ISTAT describes them, plus what the demo attributes (polarity,
     English names, proposed tags; demo/data/bes-indicatori.yaml), shown as unconfirmed."""
-    extra = yaml.safe_load(_file("bes-indicatori.yaml"))
+    extra = yaml.safe_load(demo_file(name="bes-indicatori.yaml"))
     items, errors = istat_wide_indicator_items(
         data=bes_data(),
         filename="bes.csv",
-        metadata=_file(BES_METADATA),
+        metadata=demo_file(name=BES_METADATA),
         metadata_name="metadati.csv",
     )
     if errors:
@@ -220,14 +215,14 @@ def illustrative_observations(entries: list[dict[str, Any]], comuni: list[str]) 
 
 def sdg_data() -> bytes:
     """The rows of ISTAT's SDG statistical measures (2022) that the demo loads."""
-    return gzip.decompress(_file(SDG_DATA))
+    return gzip.decompress(demo_file(name=SDG_DATA))
 
 
 def sdg_items() -> list[dict[str, Any]]:
     """ISTAT's SDG measures with the demo's Italian names, units and attributed polarity."""
     from territori.io.wide import istat_sdg_indicators
 
-    extra = yaml.safe_load(_file("sdg-misure.yaml"))
+    extra = yaml.safe_load(demo_file(name="sdg-misure.yaml"))
     found = istat_sdg_indicators(sdg_data(), "sdg.csv")
     if found.errors:
         raise RuntimeError(f"ISTAT SDG measures: {found.errors[:3]}")

@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from importlib import resources
 from typing import Any
 
 from django.db.models import Q
@@ -30,6 +29,7 @@ from django.utils import timezone
 from territori.atlas.models import Organisation
 from territori.atlas.services import atlas_import
 from territori.core.models import DataStatus
+from territori.demo.files import demo_file
 from territori.frameworks.models import Framework, Node
 from territori.io.participation import read_participation
 from territori.io.yamlsafe import strict_load
@@ -52,17 +52,13 @@ ILLUSTRATIVE_PROCESS = "demo-laboratori-forum"
 CHANNEL = "demo"
 
 
-def _data(name: str) -> bytes:
-    return (resources.files("territori.demo") / "data" / name).read_bytes()
-
-
 def _when(text: str, years: int) -> dt.datetime:
     moment = dt.datetime.strptime(text, "%Y-%m-%d %H:%M")
     return timezone.make_aware(moment.replace(year=moment.year + years))
 
 
 def _participation(name: str, *, years: int = 0) -> int:
-    document, errors = read_participation(_data(name))
+    document, errors = read_participation(demo_file(name=name))
     if document is None:
         raise RuntimeError(f"{name}: {[str(e) for e in errors[:3]]}")
     report = participation_document_import(document=document.shifted(years=years), channel=CHANNEL)
@@ -77,7 +73,7 @@ def demo_participation_load(today: dt.date | None = None, *, illustrative: bool 
     the rows written (0 when everything is in place)."""
     today = today or timezone.localdate()
     organisations = atlas_import(
-        data=_data("organizzazioni-cabina-psm.csv"),
+        data=demo_file(name="organizzazioni-cabina-psm.csv"),
         filename="organizzazioni-cabina-psm.csv",
         kind="organisations",
         channel=CHANNEL,
@@ -99,7 +95,7 @@ def _activity(years: int) -> int:
     if Contribution.objects.filter(process=process).exists():
         return 0
     activity: dict[str, Any] = strict_load(
-        _data("participation-activity-illustrative.yaml").decode("utf-8")
+        demo_file(name="participation-activity-illustrative.yaml").decode("utf-8")
     )
     users = {
         account["email"]: participant_account_ensure(
@@ -172,7 +168,7 @@ def _responses(years: int) -> int:
     choices are separated by "|")."""
     questionnaire = Questionnaire.objects.get(code="demo-priorita")
     questions = list(questionnaire.questions.order_by("position"))
-    text = _data("questionnaire-responses-illustrative.csv").decode("utf-8")
+    text = demo_file(name="questionnaire-responses-illustrative.csv").decode("utf-8")
     written = 0
     for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=1):
         raw = {

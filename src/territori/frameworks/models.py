@@ -21,6 +21,9 @@ def pick_language(italian: str, english: str) -> str:
 
 #: The UN Sustainable Development Goals: the same framework for every city.
 SDG_FRAMEWORK = "sdg"
+#: ISTAT's BES domains (Benessere equo e sostenibile): the same for every city; comparisons
+#: group indicators by them unless another framework is chosen.
+BES_FRAMEWORK = "bes"
 
 
 class FrameworkRole(models.TextChoices):

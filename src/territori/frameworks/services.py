@@ -52,7 +52,7 @@ class ImportReport:
         )
 
 
-def node_search_text(node: Node) -> str:
+def node_search_text(*, node: Node) -> str:
     return fold(" ".join([node.code, node.title_it, node.title_en]))
 
 
@@ -187,7 +187,7 @@ def framework_document_import(
         node = nodes.get(key)
         if node is None:
             node = Node(framework=frameworks[row.framework], code=row.code, **values)
-            node.search_text = node_search_text(node)
+            node.search_text = node_search_text(node=node)
             node.save()
             nodes[key] = node
             report.nodes_created += 1
@@ -195,7 +195,7 @@ def framework_document_import(
             continue
         before = snapshot(node)
         changed = _apply(node, values)
-        search_text = node_search_text(node)
+        search_text = node_search_text(node=node)
         if changed or node.search_text != search_text:
             node.search_text = search_text
             node.save()
@@ -346,7 +346,7 @@ def pnrr_mapping_import(
         node = nodes.get(measure.code)
         if node is None:
             node = Node.objects.create(framework=pnrr, code=measure.code, **values)
-            node.search_text = node_search_text(node)
+            node.search_text = node_search_text(node=node)
             node.save(update_fields=["search_text"])
             audit.created(node)
             nodes[measure.code] = node

@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q
 
 from territori.analytics.composite import composite
 from territori.analytics.ranking import rank_panel
-from territori.frameworks.models import Framework, Node
+from territori.frameworks.models import BES_FRAMEWORK, Framework, Node
 from territori.territories.models import Territory
 from territori.territories.selectors import home_territory_code
 
@@ -23,7 +23,7 @@ from .models import Assessment, Indicator, Observation
 PEER_KINDS = (Territory.Kind.METRO_CITY,)
 ALL_PROVINCE_KINDS = (Territory.Kind.METRO_CITY, Territory.Kind.PROVINCE)
 #: The framework whose nodes group the scorecard when none is chosen (ISTAT's BES domains).
-DEFAULT_GROUPING = "bes"
+DEFAULT_GROUPING = BES_FRAMEWORK
 
 
 @dataclass(frozen=True)

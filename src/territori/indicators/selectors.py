@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -47,11 +47,15 @@ def _nodes_prefetch() -> Prefetch[Any]:
 
 @dataclass
 class CatalogueFilters:
+    """The filters of the indicator catalogue page and of the API's indicator list (one
+    declaration). Empty means "any"; `status` is "real" or "illustrative", `level` a kind of
+    territory the indicator has values for, `query` words of its name."""
+
     mission: str = ""
     axis: str = ""
     sdg: str = ""
     level: str = ""
-    status: str = ""  # "real" or "illustrative"
+    status: str = ""
     source: str = ""
     query: str = ""
 
@@ -66,10 +70,10 @@ class CatalogueEntry:
     assessments: dict[str, Assessment]
 
 
-def indicator_catalogue(*, filters: CatalogueFilters) -> list[CatalogueEntry]:
-    """Indicators matching the filters, with nodes, levels and the home territory's assessments
-    (4 queries)."""
-    queryset = Indicator.objects.prefetch_related(_nodes_prefetch()).order_by("order", "code")
+def filtered_indicators(*, filters: CatalogueFilters) -> QuerySet[Indicator]:
+    """Indicators matching the filters, by order and code (one query when evaluated; one more
+    to find the site's agenda and plan when a Mission or axis is asked for)."""
+    queryset = Indicator.objects.order_by("order", "code")
     site = site_frameworks() if filters.mission or filters.axis else SiteFrameworks()
     for framework, code in (
         (site.agenda_code, filters.mission),
@@ -85,10 +89,24 @@ def indicator_catalogue(*, filters: CatalogueFilters) -> list[CatalogueEntry]:
     if filters.source:
         queryset = queryset.filter(source__icontains=filters.source)
     if filters.query:
-        queryset = queryset.filter(name_it__icontains=filters.query) | queryset.filter(
-            name_en__icontains=filters.query
+        queryset = queryset.filter(
+            Q(name_it__icontains=filters.query) | Q(name_en__icontains=filters.query)
         )
-    indicators = list(queryset.distinct())
+    if filters.level:
+        queryset = queryset.filter(
+            Exists(
+                Observation.objects.filter(
+                    indicator=OuterRef("pk"), territory__kind=filters.level
+                ).order_by()
+            )
+        )
+    return queryset.distinct()
+
+
+def indicator_catalogue(*, filters: CatalogueFilters) -> list[CatalogueEntry]:
+    """Indicators matching the filters, with nodes, levels and the home territory's assessments
+    (4 queries)."""
+    indicators = list(filtered_indicators(filters=filters).prefetch_related(_nodes_prefetch()))
     levels: dict[int, set[str]] = defaultdict(set)
     for indicator_id, kind in (
         Observation.objects.filter(indicator__in=indicators)
@@ -102,7 +120,7 @@ def indicator_catalogue(*, filters: CatalogueFilters) -> list[CatalogueEntry]:
         indicator__in=indicators, territory__code=home_territory_code(), method="eurostat"
     ):
         badges[assessment.indicator_id][assessment.window] = assessment
-    entries = [
+    return [
         CatalogueEntry(
             indicator=indicator,
             levels=sorted(levels.get(indicator.pk, set())),
@@ -110,7 +128,6 @@ def indicator_catalogue(*, filters: CatalogueFilters) -> list[CatalogueEntry]:
         )
         for indicator in indicators
     ]
-    return [entry for entry in entries if not filters.level or filters.level in entry.levels]
 
 
 def catalogue_filter_options() -> dict[str, list[Node]]:
@@ -212,16 +229,38 @@ def indicator_page(
     return page
 
 
-def indicator_observations(
-    *, indicator: Indicator, codes: list[str] | None = None, year: int | None = None, kind: str = ""
-) -> QuerySet[Observation]:
-    queryset = Observation.objects.filter(indicator=indicator).select_related("territory")
-    if codes:
-        queryset = queryset.filter(territory__code__in=codes)
-    if year is not None:
-        queryset = queryset.filter(year=year)
-    if kind:
-        queryset = queryset.filter(territory__kind=kind)
+@dataclass
+class ObservationFilters:
+    """The filters of an indicator's data download and of the API's observations (one
+    declaration). Empty means "any"."""
+
+    indicator: str = ""
+    territories: tuple[str, ...] = ()
+    level: str = ""
+    year_from: int | None = None
+    year_to: int | None = None
+
+
+def filtered_observations(*, filters: ObservationFilters) -> QuerySet[Observation]:
+    """Observations matching the filters (unordered: each caller orders for its output)."""
+    queryset = Observation.objects.all()
+    if filters.indicator:
+        queryset = queryset.filter(indicator__code=filters.indicator)
+    if filters.territories:
+        queryset = queryset.filter(territory__code__in=filters.territories)
+    if filters.level:
+        queryset = queryset.filter(territory__kind=filters.level)
+    if filters.year_from is not None:
+        queryset = queryset.filter(year__gte=filters.year_from)
+    if filters.year_to is not None:
+        queryset = queryset.filter(year__lte=filters.year_to)
+    return queryset
+
+
+def indicator_observations(*, filters: ObservationFilters) -> QuerySet[Observation]:
+    """One indicator's observations for its download, with their territories, by level,
+    territory, breakdown and year."""
+    queryset = filtered_observations(filters=filters).select_related("territory")
     return queryset.defer("territory__boundary", "territory__search_text").order_by(
         "territory__kind", "territory__code", "breakdown", "year"
     )
@@ -386,32 +425,17 @@ INDICATOR_FIELDS = (
 )
 
 
-def indicator_rows() -> list[Row]:
-    rows = Indicator.objects.order_by("order", "code").values(*INDICATOR_FIELDS)
-    return [dict(row) for row in rows]
+def indicator_rows(*, filters: CatalogueFilters) -> list[Row]:
+    """The indicators the catalogue page lists for the same filters, as plain rows."""
+    return [dict(row) for row in filtered_indicators(filters=filters).values(*INDICATOR_FIELDS)]
 
 
-def observation_rows(
-    *,
-    indicator: str | None = None,
-    territory: str | None = None,
-    level: str | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
-) -> RowList:
-    """Observations by indicator, territory, year and breakdown, filtered by codes, level and
-    years (plain rows: codes, never ids)."""
-    rows = Observation.objects.order_by("indicator__code", "territory__code", "year", "breakdown")
-    if indicator:
-        rows = rows.filter(indicator__code=indicator)
-    if territory:
-        rows = rows.filter(territory__code=territory)
-    if level:
-        rows = rows.filter(territory__kind=level)
-    if year_from:
-        rows = rows.filter(year__gte=year_from)
-    if year_to:
-        rows = rows.filter(year__lte=year_to)
+def observation_rows(*, filters: ObservationFilters) -> RowList:
+    """Observations by indicator, territory, year and breakdown (plain rows: codes, never
+    ids)."""
+    rows = filtered_observations(filters=filters).order_by(
+        "indicator__code", "territory__code", "year", "breakdown"
+    )
     names = tuple(name for name, _field in OBSERVATION_COLUMNS)
     return RowList(rows.values_list(*(f for _name, f in OBSERVATION_COLUMNS)), names)
 

@@ -36,7 +36,7 @@ class TerritoryAdmin(AuditedAdmin):
 
     def before_save(self, obj: models.Model) -> None:
         assert isinstance(obj, Territory)
-        obj.search_text = territory_search_text(obj)
+        obj.search_text = territory_search_text(territory=obj)
 
 
 class TerritoryAliasForm(forms.ModelForm[TerritoryAlias]):
@@ -46,7 +46,7 @@ class TerritoryAliasForm(forms.ModelForm[TerritoryAlias]):
 
     def clean_alias(self) -> str:
         alias = str(self.cleaned_data["alias"])
-        key = alias_key(alias)
+        key = alias_key(alias=alias)
         if not key:
             raise forms.ValidationError(_("An alias needs letters or digits."))
         clash = TerritoryAlias.objects.filter(key=key).exclude(pk=self.instance.pk).first()
@@ -72,7 +72,7 @@ class TerritoryAliasAdmin(AuditedAdmin):
 
     def before_save(self, obj: models.Model) -> None:
         assert isinstance(obj, TerritoryAlias)
-        obj.key = alias_key(obj.alias)
+        obj.key = alias_key(alias=obj.alias)
 
 
 @admin.register(Membership)

@@ -26,7 +26,7 @@ from .models import Membership, Territory, TerritoryAlias, Topology
 from .selectors import home_territory_code
 
 
-def territory_search_text(territory: Territory) -> str:
+def territory_search_text(*, territory: Territory) -> str:
     return fold(" ".join([territory.code, territory.name, territory.name_en]))
 
 
@@ -96,7 +96,7 @@ def territories_upsert(
         territory = existing.get(item.code)
         if territory is None:
             territory = Territory(code=item.code, **values)
-            territory.search_text = territory_search_text(territory)
+            territory.search_text = territory_search_text(territory=territory)
             territory.save()
             existing[item.code] = territory
             report.created += 1
@@ -116,7 +116,7 @@ def territories_upsert(
                 setattr(territory, name, value)
                 changed = True
         if changed:
-            territory.search_text = territory_search_text(territory)
+            territory.search_text = territory_search_text(territory=territory)
             territory.save()
             report.updated += 1
             audit.updated(territory, before)
@@ -259,7 +259,7 @@ class AliasData:
     source: str = ""
 
 
-def alias_key(alias: str) -> str:
+def alias_key(*, alias: str) -> str:
     """How aliases are matched: case, accents and punctuation folded."""
     return fold(alias)
 
@@ -280,7 +280,7 @@ def territory_aliases_upsert(
     errors: list[RowError] = []
     wanted: dict[str, tuple[int, AliasData]] = {}
     for row, item in enumerate(items, start=1):
-        key = alias_key(item.alias)
+        key = alias_key(alias=item.alias)
         if not key:
             errors.append(RowError(row, "alias", "empty", item.alias))
         elif item.territory_code not in ids:

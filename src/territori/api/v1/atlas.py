@@ -12,9 +12,9 @@ from ninja.pagination import paginate
 
 from territori.api.auth import TokenAuth
 from territori.atlas import selectors
-from territori.atlas.models import Project
+from territori.atlas.models import Network, Project
 
-from .base import ERRORS, Page, Text, token_errors
+from .base import ERRORS, Page, Text, one_of, token_errors
 
 
 class ProjectOut(Schema):
@@ -48,9 +48,28 @@ class OrganisationOut(Schema):
     status: str
 
 
-class ProjectFilters(FilterSchema):
-    origin: str | None = None
+class ServedFilters(FilterSchema):
+    """What the atlas page filters by: the agenda's Mission, the plan's axis, the zona."""
+
+    mission: str | None = Field(None, description="code of a Mission of the site's agenda")
+    axis: str | None = Field(None, description="code of an axis of the plan (with its nodes)")
+    zone: str | None = Field(None, description="code of a zona omogenea (ZO01...)")
+
+    def atlas_filters(self) -> selectors.AtlasFilters:
+        given = {k: v for k, v in self.model_dump().items() if v is not None}
+        if "zone" in given:
+            given["zona"] = given.pop("zone")
+        return selectors.AtlasFilters(**given)
+
+
+class ProjectFilters(ServedFilters):
+    origin: str | None = Field(None, pattern=one_of(Project.Origin.values))
+    status: str | None = Field(None, pattern=one_of(Project.Status.values))
     comune: str | None = Field(None, description="ISTAT code of a comune the project is in")
+
+
+class NetworkFilters(ServedFilters):
+    kind: str | None = Field(None, pattern=one_of(Network.Kind.values))
 
 
 class KindFilters(FilterSchema):
@@ -63,7 +82,8 @@ router = Router(tags=["atlas"])
 @router.get("/projects", response=list[ProjectOut], openapi_extra=ERRORS)
 @paginate(Page)
 def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
-    return selectors.project_rows(**filters.model_dump())
+    """The projects of the atlas page, with the same filters."""
+    return selectors.project_rows(filters=filters.atlas_filters())
 
 
 class ProjectUpdateIn(Schema):
@@ -114,8 +134,9 @@ def project_update_create(request: HttpRequest, code: str, payload: ProjectUpdat
 
 @router.get("/networks", response=list[NetworkOut], openapi_extra=ERRORS)
 @paginate(Page)
-def network_list(request: HttpRequest, filters: Query[KindFilters]) -> Any:
-    return selectors.network_rows(**filters.model_dump())
+def network_list(request: HttpRequest, filters: Query[NetworkFilters]) -> Any:
+    """The networks of the atlas page, with the same filters."""
+    return selectors.network_rows(filters=filters.atlas_filters())
 
 
 @router.get("/organisations", response=list[OrganisationOut], openapi_extra=ERRORS)

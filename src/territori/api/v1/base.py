@@ -62,3 +62,8 @@ class Page(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(100, ge=1, le=1000)
         offset: int = Field(0, ge=0, le=100_000_000)
+
+
+def one_of(values: list[str]) -> str:
+    """A pattern that accepts exactly these values (an unknown one is a 422)."""
+    return "^(" + "|".join(values) + ")$"

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
+from territori.indicators.comparisons import DEFAULT_GROUPING
 from territori.indicators.models import Indicator
 from territori.territories.models import Territory
 
@@ -155,7 +156,7 @@ def comparison_detail(request: HttpRequest, code: str, filters: Query[Comparison
 
 
 @router.get("/scorecards/{territory}", response=ScorecardOut, openapi_extra=ERRORS)
-def scorecard_detail(request: HttpRequest, territory: str, grouping: str = "bes") -> Any:
+def scorecard_detail(request: HttpRequest, territory: str, grouping: str = DEFAULT_GROUPING) -> Any:
     """A metropolitan city's (or province's) rank among its peers on every indicator, grouped
     by the nodes of a framework (`bes` domains by default, or e.g. the agenda's Missions)."""
     from territori.indicators.comparisons import scorecard
@@ -188,7 +189,7 @@ def scorecard_detail(request: HttpRequest, territory: str, grouping: str = "bes"
 
 
 @router.get("/composites", response=list[PeerCompositeOut], openapi_extra=ERRORS)
-def peer_composite_list(request: HttpRequest, grouping: str = "bes") -> Any:
+def peer_composite_list(request: HttpRequest, grouping: str = DEFAULT_GROUPING) -> Any:
     """AMPI of each node's indicators across the metropolitan cities and Italy (Italy in the
     first year it has every indicator = 100)."""
     from territori.indicators.comparisons import peer_composites

@@ -44,11 +44,40 @@ class ObservationOut(Schema):
 
 
 class ObservationFilters(FilterSchema):
+    """The filters of an indicator's data download on its page."""
+
     indicator: str | None = None
     territory: str | None = None
     level: TerritoryKind | None = None
     year_from: int | None = Field(None, ge=1800, le=2200)
     year_to: int | None = Field(None, ge=1800, le=2200)
+
+    def selector_filters(self) -> selectors.ObservationFilters:
+        return selectors.ObservationFilters(
+            indicator=self.indicator or "",
+            territories=(self.territory,) if self.territory else (),
+            level=self.level or "",
+            year_from=self.year_from,
+            year_to=self.year_to,
+        )
+
+
+class IndicatorFilters(FilterSchema):
+    """The filters of the indicator catalogue page."""
+
+    mission: str | None = Field(None, description="code of a Mission of the site's agenda")
+    axis: str | None = Field(None, description="code of a node of the site's plan")
+    sdg: str | None = Field(None, description="code of an SDG goal or target")
+    level: TerritoryKind | None = Field(None, description="has values for this level")
+    status: Literal["real", "illustrative"] | None = None
+    source: str | None = Field(None, max_length=100, description="words of the source")
+    q: str | None = Field(None, max_length=100, description="words of the name")
+
+    def selector_filters(self) -> selectors.CatalogueFilters:
+        given = {k: v for k, v in self.model_dump().items() if v is not None}
+        if "q" in given:
+            given["query"] = given.pop("q")
+        return selectors.CatalogueFilters(**given)
 
 
 class AssessmentOut(Schema):
@@ -108,15 +137,16 @@ router = Router(tags=["indicators"])
 
 
 @router.get("/", response=list[IndicatorOut], openapi_extra=ERRORS)
-def indicator_list(request: HttpRequest) -> Any:
-    return selectors.indicator_rows()
+def indicator_list(request: HttpRequest, filters: Query[IndicatorFilters]) -> Any:
+    """The indicators of the catalogue page, with the same filters."""
+    return selectors.indicator_rows(filters=filters.selector_filters())
 
 
 @router.get("/observations", response=list[ObservationOut], openapi_extra=ERRORS)
 @paginate(Page)
 def observation_list(request: HttpRequest, filters: Query[ObservationFilters]) -> Any:
     """Observations as JSON pages; `/observations.csv` gives the same rows in one file."""
-    return selectors.observation_rows(**filters.model_dump())
+    return selectors.observation_rows(filters=filters.selector_filters())
 
 
 @router.get(
@@ -131,7 +161,7 @@ def observation_list(request: HttpRequest, filters: Query[ObservationFilters]) -
 )
 def observation_csv(request: HttpRequest, filters: Query[ObservationFilters]) -> HttpResponse:
     """All matching observations (up to 200,000) as CSV, in one query."""
-    rows = selectors.observation_rows(**filters.model_dump())
+    rows = selectors.observation_rows(filters=filters.selector_filters())
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(rows.names)

@@ -14,7 +14,7 @@ from territori.api.auth import TokenAuth
 from territori.participation import selectors
 from territori.participation.models import Contribution, Meeting
 
-from .base import ERRORS, Page, Text, token_errors
+from .base import ERRORS, Page, Text, one_of, token_errors
 
 
 class ProcessOut(Schema):
@@ -57,23 +57,18 @@ class ContributionOut(Schema):
     data_status: str
 
 
-def _one_of(values: list[str]) -> str:
-    """A pattern that accepts exactly these values (an unknown one is a 422)."""
-    return "^(" + "|".join(values) + ")$"
-
-
 class MeetingFilters(FilterSchema):
     process: str | None = None
-    kind: str | None = Field(None, pattern=_one_of(Meeting.Kind.values))
+    kind: str | None = Field(None, pattern=one_of(Meeting.Kind.values))
     zone: str | None = Field(None, description="code of a zona omogenea (ZO01...)")
     mission: str | None = Field(None, description="code of a Mission of the site's agenda")
 
 
 class ContributionFilters(FilterSchema):
     process: str | None = None
-    status: str | None = Field(None, pattern=_one_of(Contribution.Status.values))
+    status: str | None = Field(None, pattern=one_of(Contribution.Status.values))
     zone: str | None = Field(None, description="code of a zona omogenea (ZO01...)")
-    kind: str | None = Field(None, pattern=_one_of(Contribution.Kind.values))
+    kind: str | None = Field(None, pattern=one_of(Contribution.Kind.values))
     node: str | None = Field(None, description='a tag: "framework:code" (e.g. a Mission)')
 
 

@@ -276,7 +276,7 @@ def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str
     return counts
 
 
-def nearest_year(years: np.ndarray, year: int) -> int:
+def nearest_year(*, years: np.ndarray, year: int) -> int:
     """The closest of `years` to `year`; on a tie the earlier one."""
     distance = np.abs(years - year)
     return int(years[np.flatnonzero(distance == distance.min())[0]])
@@ -314,7 +314,7 @@ def _disparities(indicators: Sequence[Indicator], frame: pd.DataFrame) -> list[D
             weights = np.full(table.shape, np.nan)
             if pop_years.size:
                 for r, year in enumerate(table.index):
-                    nearest = nearest_year(pop_years, int(year))
+                    nearest = nearest_year(years=pop_years, year=int(year))
                     found = people[people["year"] == nearest].set_index("territory")["value"]
                     weights[r] = found.reindex(table.columns).to_numpy()
                     pop_year[r] = nearest

@@ -40,7 +40,7 @@ def participant_sign_up(*, email: str, password: str, display_name: str) -> Acco
     saying so (None is returned): the page answers the same either way, so sign-up never
     tells a stranger whether an address is registered.
     """
-    email = email_normalise(email)
+    email = email_normalise(email=email)
     existing = User.objects.filter(username__iexact=email).first()
     if existing is not None:
         transaction.on_commit(lambda: already_registered_email_send(user=existing))
@@ -59,7 +59,7 @@ def participant_account_ensure(
     """A verified participant account without a password, made by a loader (the demo's
     participants, accounts moved from another platform): its owner sets a password through
     password reset. An existing account is returned as it is."""
-    email = email_normalise(email)
+    email = email_normalise(email=email)
     user = User.objects.filter(username__iexact=email).first()
     if user is None:
         user = User.objects.create_user(username=email, email=email, password=None)
@@ -74,7 +74,7 @@ def verification_token(*, user: Account) -> str:
 
 
 def verification_email_send(*, user: Account) -> None:
-    link = absolute_url(reverse("participation:verify", args=[verification_token(user=user)]))
+    link = absolute_url(path=reverse("participation:verify", args=[verification_token(user=user)]))
     body = render_to_string("participation/email/verify.txt", {"link": link, "user": user})
     EmailMessage(
         _("Confirm your email address"),
@@ -84,7 +84,7 @@ def verification_email_send(*, user: Account) -> None:
 
 
 def already_registered_email_send(*, user: Account) -> None:
-    link = absolute_url(reverse("participation:login"))
+    link = absolute_url(path=reverse("participation:login"))
     body = render_to_string("participation/email/already_registered.txt", {"login": link})
     if user.email:
         EmailMessage(_("An account with this address already exists"), body, to=[user.email]).send()

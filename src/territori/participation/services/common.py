@@ -26,7 +26,7 @@ class ParticipationError(Exception):
         self.field = field
 
 
-def absolute_url(path: str) -> str:
+def absolute_url(*, path: str) -> str:
     return settings.TERRITORI_BASE_URL.rstrip("/") + path
 
 
@@ -59,7 +59,7 @@ def contact_point_add(
     return contact
 
 
-def email_normalise(email: str) -> str:
+def email_normalise(*, email: str) -> str:
     return email.strip().lower()
 
 

@@ -122,7 +122,7 @@ def registration_check_in(*, meeting: Meeting, code: str) -> Registration:
     return registration
 
 
-def meeting_location(meeting: Meeting) -> str:
+def meeting_location(*, meeting: Meeting) -> str:
     parts = [meeting.place_name, meeting.address]
     if meeting.comune_id and meeting.comune:
         parts.append(meeting.comune.name)
@@ -132,15 +132,15 @@ def meeting_location(meeting: Meeting) -> str:
     return text
 
 
-def meeting_event(meeting: Meeting) -> Event:
-    url = absolute_url(reverse("participation:meeting", args=[meeting.code]))
+def meeting_event(*, meeting: Meeting) -> Event:
+    url = absolute_url(path=reverse("participation:meeting", args=[meeting.code]))
     return Event(
         uid=f"meeting-{meeting.code}@territori",
         start=meeting.starts_at,
         end=meeting.ends_at,
         summary=meeting.title,
         description=meeting.description,
-        location=meeting_location(meeting),
+        location=meeting_location(meeting=meeting),
         url=url,
         cancelled=meeting.cancelled,
         all_day=not meeting.time_known,
@@ -148,7 +148,7 @@ def meeting_event(meeting: Meeting) -> Event:
 
 
 def meetings_ical(*, meetings: Iterable[Meeting], name: str) -> str:
-    return calendar((meeting_event(m) for m in meetings), name=name, stamp=timezone.now())
+    return calendar((meeting_event(meeting=m) for m in meetings), name=name, stamp=timezone.now())
 
 
 def registration_email_send(*, registration: Registration) -> None:
@@ -158,8 +158,8 @@ def registration_email_send(*, registration: Registration) -> None:
         "meeting": meeting,
         "registration": registration,
         "start": timezone.localtime(meeting.starts_at),
-        "location": meeting_location(meeting),
-        "link": absolute_url(reverse("participation:meeting", args=[meeting.code])),
+        "location": meeting_location(meeting=meeting),
+        "link": absolute_url(path=reverse("participation:meeting", args=[meeting.code])),
     }
     with translation.override(translation.get_language() or "it"):
         body = render_to_string("participation/email/registration.txt", context)

@@ -51,7 +51,7 @@ def subscribe(
     Asking again re-sends the link (and updates the preferences) without saying whether the
     address was already subscribed.
     """
-    email = email_normalise(email)
+    email = email_normalise(email=email)
     with transaction.atomic():
         subscriber, _created = Subscriber.objects.get_or_create(
             email=email, defaults={"token": secrets.token_urlsafe(32), "language": language}
@@ -71,7 +71,7 @@ def subscribe(
 
 
 def confirmation_email_send(*, subscriber: Subscriber) -> None:
-    link = absolute_url(reverse("participation:newsletter_confirm", args=[subscriber.token]))
+    link = absolute_url(path=reverse("participation:newsletter_confirm", args=[subscriber.token]))
     with translation.override(subscriber.language):
         body = render_to_string("participation/email/newsletter_confirm.txt", {"link": link})
         subject = _("Confirm your newsletter subscription")
@@ -144,7 +144,7 @@ def issue_compose(*, issue: NewsletterIssue, now: dt.datetime | None = None) -> 
                 {
                     "title": {"it": meeting.title_it, "en": meeting.title_en or meeting.title_it},
                     "when": timezone.localtime(meeting.starts_at).strftime("%d/%m/%Y %H:%M"),
-                    "url": absolute_url(reverse("participation:meeting", args=[meeting.code])),
+                    "url": absolute_url(path=reverse("participation:meeting", args=[meeting.code])),
                     **_tags(list(meeting.nodes.all()), meeting.zone_id),
                 }
             )
@@ -164,7 +164,7 @@ def issue_compose(*, issue: NewsletterIssue, now: dt.datetime | None = None) -> 
                     "title": {"it": contribution.title, "en": contribution.title},
                     "status": {"it": status_it, "en": status_en},
                     "url": absolute_url(
-                        reverse("participation:contribution", args=[contribution.pk])
+                        path=reverse("participation:contribution", args=[contribution.pk])
                     ),
                     **_tags(list(contribution.nodes.all()), contribution.zone_id),
                 }
@@ -188,7 +188,7 @@ def issue_compose(*, issue: NewsletterIssue, now: dt.datetime | None = None) -> 
                     },
                     "status": words,
                     "url": absolute_url(
-                        reverse("portal:indicator", args=[assessment.indicator.code])
+                        path=reverse("portal:indicator", args=[assessment.indicator.code])
                     ),
                     "nodes": [],
                     "zones": [],
@@ -197,7 +197,7 @@ def issue_compose(*, issue: NewsletterIssue, now: dt.datetime | None = None) -> 
     return content
 
 
-def personalise(content: dict[str, Any], *, nodes: set[int], zones: set[int]) -> dict[str, Any]:
+def personalise(*, content: dict[str, Any], nodes: set[int], zones: set[int]) -> dict[str, Any]:
     """Keep the items tagged with the subscriber's Missions or zones (all when none chosen)."""
     if not nodes and not zones:
         return content
@@ -213,7 +213,7 @@ def personalise(content: dict[str, Any], *, nodes: set[int], zones: set[int]) ->
     return result
 
 
-def localise(content: dict[str, Any], language: str) -> dict[str, Any]:
+def localise(*, content: dict[str, Any], language: str) -> dict[str, Any]:
     """Pick one language from every {"it": ..., "en": ...} value."""
 
     def pick(value: Any) -> Any:
@@ -315,15 +315,15 @@ def issue_send(*, issue_id: int) -> int:
 def issue_message(*, issue: NewsletterIssue, subscriber: Subscriber) -> EmailMultiAlternatives:
     language = subscriber.language if subscriber.language in ("it", "en") else "it"
     content = localise(
-        personalise(
-            issue.content or {},
+        content=personalise(
+            content=issue.content or {},
             nodes={n.pk for n in subscriber.nodes.all()},
             zones={z.pk for z in subscriber.zones.all()},
         ),
-        language,
+        language=language,
     )
     unsubscribe_url = absolute_url(
-        reverse("participation:newsletter_unsubscribe", args=[subscriber.token])
+        path=reverse("participation:newsletter_unsubscribe", args=[subscriber.token])
     )
     with translation.override(language):
         subject = issue.subject_en if language == "en" and issue.subject_en else issue.subject_it

@@ -79,7 +79,8 @@ newsletter_unsubscribe.csrf_exempt = True  # type: ignore[attr-defined]
 def newsletter_issue(request: HttpRequest, number: int) -> HttpResponse:
     issue = get_object_or_404(NewsletterIssue, number=number, status=NewsletterIssue.Status.SENT)
     content = localise(
-        issue.content or {}, "en" if (get_language() or "it").startswith("en") else "it"
+        content=issue.content or {},
+        language="en" if (get_language() or "it").startswith("en") else "it",
     )
     return render(
         request,

@@ -53,6 +53,7 @@ def _filters(request: HttpRequest) -> atlas.AtlasFilters:
                 ("origin", "origine"),
                 ("status", "stato"),
                 ("zona", "zona"),
+                ("comune", "comune"),
             )
         }
     )
@@ -60,7 +61,7 @@ def _filters(request: HttpRequest) -> atlas.AtlasFilters:
 
 def atlas_home(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
-    rows = atlas.atlas_by_comune(filters)
+    rows = atlas.atlas_by_comune(filters=filters)
     query = request.GET.urlencode()
     data_url = reverse("portal:atlas_comuni_csv") + (f"?{query}" if query else "")
     topology = reverse("portal:topology", kwargs={"key": COMUNI_TOPOLOGY})
@@ -103,8 +104,10 @@ def atlas_home(request: HttpRequest) -> HttpResponse:
             title=_("Networks per comune"),
         ),
     }
-    projects = list(atlas.filtered_projects(filters).order_by("-total_funding")[:50])
-    networks = list(atlas.filtered_networks(filters).select_related("lead").order_by("name"))
+    projects = list(atlas.filtered_projects(filters=filters).order_by("-total_funding")[:50])
+    networks = list(
+        atlas.filtered_networks(filters=filters).select_related("lead").order_by("name")
+    )
     illustrative = DataStatus.ILLUSTRATIVE
     context = {
         "illustrative": any(n.status == illustrative for n in networks)
@@ -113,7 +116,7 @@ def atlas_home(request: HttpRequest) -> HttpResponse:
         "charts": charts,
         "rows": [r for r in rows if r.networks or r.projects],
         "projects": projects,
-        "project_count": atlas.filtered_projects(filters).count(),
+        "project_count": atlas.filtered_projects(filters=filters).count(),
         "networks": networks,
         "options": atlas.atlas_filter_options(),
         "data_url": data_url,
@@ -134,7 +137,7 @@ def atlas_template(request: HttpRequest) -> HttpResponse:
 
 
 def atlas_comuni_csv(request: HttpRequest) -> HttpResponse:
-    rows = atlas.atlas_by_comune(_filters(request))
+    rows = atlas.atlas_by_comune(filters=_filters(request))
     body = write_csv(
         [
             "comune",
@@ -165,7 +168,7 @@ def atlas_comuni_csv(request: HttpRequest) -> HttpResponse:
 
 def atlas_projects_csv(request: HttpRequest) -> HttpResponse:
     projects = (
-        atlas.filtered_projects(_filters(request))
+        atlas.filtered_projects(filters=_filters(request))
         .prefetch_related("places__territory")
         .order_by("code")
     )
@@ -210,7 +213,7 @@ def _area_map(
 
 def network_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        network = atlas.network_get(code)
+        network = atlas.network_get(code=code)
     except Network.DoesNotExist as exc:
         raise Http404(_("No such network")) from exc
     areas = [a.territory for a in network.areas.all()]
@@ -244,7 +247,7 @@ def network_members_csv(request: HttpRequest, code: str) -> HttpResponse:
 
 def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        organisation = atlas.organisation_get(code)
+        organisation = atlas.organisation_get(code=code)
     except Organisation.DoesNotExist as exc:
         raise Http404(_("No such organisation")) from exc
     return render(request, "portal/atlas_organisation.html", {"organisation": organisation})
@@ -281,7 +284,7 @@ def _may_update(request: HttpRequest) -> bool:
 
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        project = atlas.project_get(code)
+        project = atlas.project_get(code=code)
     except Project.DoesNotExist as exc:
         raise Http404(_("No such project")) from exc
     places = [p.territory for p in project.places.all()]
@@ -307,7 +310,7 @@ def project_update(request: HttpRequest, code: str) -> HttpResponse:
     project = get_object_or_404(Project, code=code)
     form = UpdateForm(request.POST)
     if not form.is_valid():
-        context = {"project": atlas.project_get(code), "form": form, "map": None}
+        context = {"project": atlas.project_get(code=code), "form": form, "map": None}
         return render(request, "portal/atlas_project.html", context, status=400)
     data = form.cleaned_data
     project_update_add(

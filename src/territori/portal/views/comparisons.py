@@ -37,7 +37,9 @@ def comparison_index(request: HttpRequest) -> HttpResponse:
     indicators = cmp.comparable_indicators()
     groups: dict[str, dict[str, Any]] = {}
     for indicator in indicators:
-        domain = next((n for n in indicator.nodes.all() if n.framework.code == "bes"), None)
+        domain = next(
+            (n for n in indicator.nodes.all() if n.framework.code == cmp.DEFAULT_GROUPING), None
+        )
         key = domain.code if domain else "~"
         group = groups.setdefault(key, {"node": domain, "indicators": []})
         group["indicators"].append(indicator)
@@ -248,7 +250,7 @@ def scorecard_detail(request: HttpRequest, code: str) -> HttpResponse:
     framework_code = request.GET.get("quadro") or cmp.DEFAULT_GROUPING
     card = cmp.scorecard(territory=territory, framework_code=framework_code)
     cities = terr.metro_cities()
-    groupings = [("bes", _("BES domains")), *cmp.grouping_frameworks()]
+    groupings = [(cmp.DEFAULT_GROUPING, _("BES domains")), *cmp.grouping_frameworks()]
     return render(
         request,
         "portal/comparison_scorecard.html",

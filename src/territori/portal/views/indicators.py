@@ -214,16 +214,19 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 def indicator_data(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     """Observations of an indicator as CSV, XLSX or JSON; filters territori, anno, livello."""
     indicator = _get_indicator(code)
-    codes = [c for c in request.GET.get("territori", "").split(",") if c.strip()][:50] or None
-    year_text = request.GET.get("anno", "")
+    codes = [c.strip() for c in request.GET.get("territori", "").split(",") if c.strip()][:50]
+    year = _year(request.GET.get("anno", ""))
     level = request.GET.get("livello", "")
     if level and level not in Territory.Kind.values:
         raise Http404(_("Unknown territorial level"))
     observations = ind.indicator_observations(
-        indicator=indicator,
-        codes=codes,
-        year=_year(year_text),
-        kind=level,
+        filters=ind.ObservationFilters(
+            indicator=indicator.code,
+            territories=tuple(codes),
+            level=level,
+            year_from=year,
+            year_to=year,
+        )
     )
     rows: list[list[object]] = [
         [
