@@ -1,4 +1,9 @@
-"""Shared fixtures. The Turin demo is loaded once per session into the test database."""
+"""Shared fixtures.
+
+The test database starts empty: a test builds the rows it needs (tests/factories.py). Tests
+marked `demo` need the whole Turin demo; it is loaded once per session (per xdist worker),
+committed, before the first of them, and they run after every test that does not need it.
+"""
 
 from __future__ import annotations
 
@@ -47,7 +52,8 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any, request: Any) -> None:
+def turin_demo(django_db_setup: Any, django_db_blocker: Any, request: Any) -> None:
+    """The Turin demo, loaded and committed once (requested by every test marked `demo`)."""
     from territori.demo.services import demo_load
 
     with django_db_blocker.unblock():
@@ -61,9 +67,9 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any, request: Any) 
 
 
 @pytest.fixture
-def demo_data(django_db_setup: Any, request: Any) -> None:
-    """The demo as loaded at the start of the session, committed, for a live-server test (the
-    database is flushed after each of them)."""
+def demo_data(turin_demo: None, request: Any) -> None:
+    """The demo as loaded for the session, committed, for a live-server test (the database is
+    flushed after each of them)."""
     request.config.stash[DEMO_SNAPSHOT].restore()
 
 
@@ -88,9 +94,20 @@ def fixture_bytes() -> Any:
     return read
 
 
+def _transactional(item: Any) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Mark each test `unit` (no database) or `database`, so that `-m unit` runs the fast part;
-    browser tests use a live server whose database is flushed afterwards: run them last."""
+    """Mark each test `unit` (no database) or `database`, so that `-m unit` runs the fast part.
+    Order: tests on the empty database, then those marked `demo` (the demo is loaded before
+    the first), then those whose database is flushed afterwards (live server, transactions).
+    """
     for item in items:
         uses_database = item.get_closest_marker("django_db") is not None or any(
             name in getattr(item, "fixturenames", ())
@@ -104,7 +121,15 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             )
         )
         item.add_marker(pytest.mark.database if uses_database else pytest.mark.unit)
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+        if item.get_closest_marker("demo") is not None and "turin_demo" not in item.fixturenames:
+            # first, so that it is set up before the test's transaction begins
+            item.fixturenames.insert(0, "turin_demo")
+    items.sort(
+        key=lambda item: (
+            _transactional(item),
+            item.get_closest_marker("demo") is not None or "demo_data" in item.fixturenames,
+        )
+    )
 
 
 @pytest.fixture(scope="session")

@@ -58,6 +58,7 @@ def test_schemathesis(case: Any) -> None:
     case.call_and_validate()
 
 
+@pytest.mark.demo
 def test_lists_are_paginated_and_bounded(client: Client) -> None:
     page = client.get("/api/v1/territories/?kind=comune&limit=10&offset=5").json()
     assert page["count"] == 312 and len(page["items"]) == 10
@@ -65,6 +66,7 @@ def test_lists_are_paginated_and_bounded(client: Client) -> None:
     assert client.get("/api/v1/territories/?kind=planet").status_code == 422
 
 
+@pytest.mark.demo
 def test_observations_json_and_csv_agree(client: Client) -> None:
     query = "indicator=UBB&level=zona&year_from=2015&year_to=2020"
     expected = Observation.objects.filter(
@@ -90,6 +92,7 @@ def test_observations_json_and_csv_agree(client: Client) -> None:
     assert client.get("/api/v1/indicators/observations?year_from=99999").status_code == 422
 
 
+@pytest.mark.demo
 def test_unpublished_matrices_and_hidden_contributions_are_never_served(client: Client) -> None:
     published = Matrix.objects.filter(status="published").first()
     assert published is not None
@@ -106,6 +109,7 @@ def test_unpublished_matrices_and_hidden_contributions_are_never_served(client: 
     assert all("author" not in c and "author_name" not in c for c in items)
 
 
+@pytest.mark.demo
 def test_territory_geojson(client: Client) -> None:
     feature = client.get("/api/v1/territories/001272/geojson").json()
     assert feature["type"] == "Feature" and feature["properties"]["name"] == "Torino"
@@ -158,6 +162,7 @@ LISTS = [
 ]
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize("url", LISTS)
 def test_query_counts_do_not_grow(client: Client, url: str) -> None:
     before = count_queries(client, url)
@@ -172,6 +177,7 @@ IMPORT = "/api/v1/indicators/observations/import?format=tidy&indicator=UBB"
 GOOD = b"Year,GeoCode,Value\n2031,001272,66.5\n"
 
 
+@pytest.mark.demo
 def test_token_scopes_and_permissions(client: Client) -> None:
     token, key = make_token(["write-indicators"])
     assert client.post(IMPORT, GOOD, content_type="text/csv").status_code == 401
@@ -206,6 +212,7 @@ def test_token_scopes_and_permissions(client: Client) -> None:
     assert response.status_code == 401
 
 
+@pytest.mark.demo
 def test_bad_import_names_rows_and_writes_nothing(client: Client) -> None:
     _token, key = make_token(["write-indicators"])
     before = Observation.objects.count()
@@ -233,6 +240,7 @@ def test_rate_limit_answers_429_with_retry_after(
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
 
 
+@pytest.mark.demo
 def test_project_update_through_the_api(client: Client) -> None:
     from territori.atlas.models import Project
 
@@ -283,6 +291,7 @@ def test_project_update_through_the_api(client: Client) -> None:
     )
 
 
+@pytest.mark.demo
 def test_contribution_answer_through_the_api(client: Client) -> None:
     from territori.core.models import AuditEntry
 
@@ -346,6 +355,7 @@ def test_openapi_schema_has_no_duplicate_keys(client: Client) -> None:
     assert duplicates == []
 
 
+@pytest.mark.demo
 def test_the_api_lists_the_same_meetings_as_the_page_for_the_same_filters(client: Client) -> None:
     """The meetings page and /api/v1/participation/meetings filter through one selector."""
     from territori.participation.models import Meeting
@@ -360,6 +370,7 @@ def test_the_api_lists_the_same_meetings_as_the_page_for_the_same_filters(client
     assert client.get("/api/v1/participation/meetings?kind=planet").status_code == 422
 
 
+@pytest.mark.demo
 def test_the_api_lists_the_same_contributions_as_the_page_for_the_same_filters(
     client: Client,
 ) -> None:

@@ -20,6 +20,7 @@ def load(fixture_bytes, name: str, kind: str):
     return atlas_import(data=fixture_bytes("atlas", name), filename=name, kind=kind)
 
 
+@pytest.mark.demo
 def test_csv_files_in_order_then_again(fixture_bytes) -> None:
     assert load(fixture_bytes, "organizzazioni.csv", "organisations").created["organisations"] == 4
     report = load(fixture_bytes, "reti.csv", "networks")
@@ -83,6 +84,7 @@ def test_people_are_refused_and_references_checked(fixture_bytes) -> None:
     )
 
 
+@pytest.mark.demo
 def test_one_workbook_with_the_three_sheets(fixture_bytes, tmp_path) -> None:
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -108,6 +110,7 @@ def test_one_workbook_with_the_three_sheets(fixture_bytes, tmp_path) -> None:
         call_command("import_atlas", str(broken), "--kind", "networks")
 
 
+@pytest.mark.demo
 def test_the_downloadable_template_imports_as_it_is(client) -> None:
     data = client.get("/atlante/modello.xlsx").content
     book = openpyxl.load_workbook(io.BytesIO(data))

@@ -26,6 +26,7 @@ def regis(fixture_bytes, places: str = "Z__Localizzazione.csv"):
     )
 
 
+@pytest.mark.demo
 def test_opencoesione_projects_with_places_funding_and_status(fixture_bytes) -> None:
     report = oc(fixture_bytes)
     assert report.errors == [] and (report.created, report.outside) == (2, 1)  # Alba is outside
@@ -74,6 +75,7 @@ def test_broken_opencoesione_file_names_rows_and_columns(fixture_bytes) -> None:
     }
 
 
+@pytest.mark.demo
 def test_regis_progetti_joined_with_localizzazione(fixture_bytes) -> None:
     report = regis(fixture_bytes)
     assert report.errors == [] and report.created == 2
@@ -105,6 +107,7 @@ def test_regis_shares_must_add_up_and_every_project_needs_a_place(fixture_bytes)
     ]
 
 
+@pytest.mark.demo
 def test_import_projects_command(fixture_bytes, tmp_path) -> None:
     import io
 

@@ -54,6 +54,7 @@ def test_first_publication_italian_numbers_bom_and_na(real_file: Any) -> None:
     assert first.places == {"001272": 1.0} and first.pnrr_measure == "M1C2I5.1"
 
 
+@pytest.mark.demo
 def test_import_is_idempotent_and_creates_implementing_bodies(real_file: Any) -> None:
     projects, places = _validated(real_file)
     # the demo loaded the same files: nothing changes

@@ -61,6 +61,7 @@ def test_serve_announces_the_address_it_binds(capsys, monkeypatch):
     assert calls[0][calls[0].index("--workers") + 1] == "2"
 
 
+@pytest.mark.demo
 @pytest.mark.django_db
 def test_import_framework_reports_counts_and_is_idempotent(capsys):
     main(["import-framework", str(FIXTURES / "frameworks" / "good.yaml")])
@@ -90,6 +91,7 @@ def test_bad_files_and_arguments_exit_non_zero_with_the_reason(capsys):
     assert no_arg.value.code != 0
 
 
+@pytest.mark.demo
 @pytest.mark.django_db
 def test_export_framework_writes_yaml_csv_and_xlsx(tmp_path, capsysbinary):
     main(["export-framework", "psm-2024-2026"])
@@ -103,6 +105,7 @@ def test_export_framework_writes_yaml_csv_and_xlsx(tmp_path, capsysbinary):
     assert target.read_bytes()[:2] == b"PK"
 
 
+@pytest.mark.demo
 @pytest.mark.django_db
 def test_import_zones_dry_run_then_real(capsys):
     path = str(FIXTURES / "zones" / "good.csv")

@@ -32,7 +32,7 @@ from territori.core.roles import ANALYST
 from territori.frameworks.models import Node
 from territori.io.errors import InputValidationError
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 def node(framework: str, code: str) -> Node:

@@ -18,7 +18,7 @@ from territori.core.roles import ANALYST
 from territori.frameworks.models import Node
 from tests.conftest import count_queries, skip_or_fail
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 @pytest.fixture

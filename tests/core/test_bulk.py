@@ -22,6 +22,7 @@ def _places(n: int) -> list[Territory]:
     return list(Territory.objects.filter(kind=Territory.Kind.COMUNE).order_by("code")[:n])
 
 
+@pytest.mark.demo
 def test_rows_are_those_bulk_create_writes() -> None:
     first, second = Indicator.objects.order_by("code")[:2]
     places = _places(3)
@@ -51,6 +52,7 @@ def test_rows_are_those_bulk_create_writes() -> None:
     assert stored(second)[0] == (places[0].pk, 0.25, 2030, "regional", "", "confirmed")
 
 
+@pytest.mark.demo
 def test_auto_now_and_nulls() -> None:
     indicator = Indicator.objects.order_by("code").first()
     assert indicator is not None
@@ -74,6 +76,7 @@ def test_auto_now_and_nulls() -> None:
         assert before - timedelta(seconds=1) <= row.computed_at <= timezone.now()
 
 
+@pytest.mark.demo
 def test_values_without_instances_take_defaults_and_name_bad_columns() -> None:
     indicator = Indicator.objects.order_by("code").first()
     assert indicator is not None
@@ -91,6 +94,7 @@ def test_values_without_instances_take_defaults_and_name_bad_columns() -> None:
         bulk_insert([Target(indicator=indicator), Assessment(indicator=indicator)])
 
 
+@pytest.mark.demo
 def test_a_duplicate_is_an_integrity_error_and_nothing_is_written() -> None:
     indicator = Indicator.objects.order_by("code").first()
     assert indicator is not None

@@ -102,6 +102,7 @@ CASES: list[tuple[list[str], str]] = [
 ]
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize(("args", "expected"), CASES, ids=[c[0][1].rsplit("/")[-1] for c in CASES])
 def test_hostile_file_is_refused_with_its_reason(args: list[str], expected: str) -> None:
     _refused(args, expected)
@@ -182,6 +183,7 @@ def test_long_error_lists_are_summarised_by_kind(tmp_path: Path) -> None:
     assert batch.error_count == 5_000 and len(batch.errors) == 50
 
 
+@pytest.mark.demo
 def test_staff_page_shows_the_true_count_and_keeps_a_bounded_file(
     client: Any, tmp_path: Path
 ) -> None:
@@ -211,6 +213,7 @@ def _upload(name: str, data: bytes) -> Any:
     return SimpleUploadedFile(name, data, content_type="text/csv")
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -234,6 +237,7 @@ def test_api_answers_422_with_the_reason(client: Any, name: str, expected: str) 
     assert _counts() == before
 
 
+@pytest.mark.demo
 def test_api_answers_deep_json_with_422(client: Any) -> None:
     _token, key = make_token(["write-indicators"])
     response = client.post(
@@ -246,6 +250,7 @@ def test_api_answers_deep_json_with_422(client: Any) -> None:
     assert "nested too deeply" in response.json()["problems"][0]["reason"]
 
 
+@pytest.mark.demo
 def test_api_answers_a_body_beyond_the_limit_with_413_naming_it(client: Any, settings: Any) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     _token, key = make_token(["write-indicators"])
@@ -266,6 +271,7 @@ def test_api_answers_a_body_beyond_the_limit_with_413_naming_it(client: Any, set
 FORMULAS = ['=HYPERLINK("http://example.org","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"]
 
 
+@pytest.mark.demo
 def test_csv_and_xlsx_exports_neutralise_formulas(client: Any) -> None:
     import csv
 
@@ -342,6 +348,7 @@ def test_every_importer_refuses_a_broken_workbook_or_an_empty_file(
     _refused(args, expected)
 
 
+@pytest.mark.demo
 def test_staff_page_shows_the_reason_for_a_hostile_json_stat(client: Any) -> None:
     from django.contrib.auth.models import Group, User
 
@@ -362,6 +369,7 @@ def test_staff_page_shows_the_reason_for_a_hostile_json_stat(client: Any) -> Non
     assert _counts() == before
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize(
     ("model", "fields", "message"),
     [

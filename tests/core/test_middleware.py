@@ -31,10 +31,12 @@ def test_nul_characters_are_refused_without_touching_the_database(
     assert len(queries) == 0
 
 
+@pytest.mark.demo
 def test_ordinary_requests_pass(client) -> None:
     assert client.get("/api/v1/comparisons/scorecards/201?grouping=bes").status_code == 200
 
 
+@pytest.mark.demo
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "url", ["/", "/indicatori/UBB/", "/api/v1/docs", "/api/v1/frameworks/", "/salute/"]
@@ -66,6 +68,7 @@ def test_pages_have_no_inline_scripts_or_style_attributes(client: Any, url: str)
     assert not re.search(r"<[^>]+\sstyle=", html) and "<style" not in html
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize(
     ("body", "status", "reason"),
     [
@@ -92,6 +95,7 @@ def test_nul_in_a_json_body_is_refused_before_the_database(
     assert not ProjectUpdate.objects.filter(text__startswith="a").exists()
 
 
+@pytest.mark.demo
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("url", "status"),

@@ -23,6 +23,7 @@ def staff(django_user_model):
     return make
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize(
     ("role", "allowed", "denied"),
     [
@@ -70,6 +71,7 @@ def test_roles_ensure_is_idempotent():
     assert Group.objects.filter(name__in=[ADMINISTRATOR, EDITOR, ANALYST, MODERATOR]).count() == 4
 
 
+@pytest.mark.demo
 def test_editor_edits_a_node_in_the_admin_and_the_change_is_audited(client, staff):
     editor = staff(EDITOR)
     client.force_login(editor)
@@ -107,6 +109,7 @@ def test_editor_edits_a_node_in_the_admin_and_the_change_is_audited(client, staf
     assert client.post(f"/admin/core/auditentry/{entry.pk}/delete/").status_code == 403
 
 
+@pytest.mark.demo
 def test_inline_rows_edited_in_the_admin_are_audited_one_by_one(client, staff):
     from territori.publication.models import Report, ReportCommentary
 
@@ -154,6 +157,7 @@ def test_inline_rows_edited_in_the_admin_are_audited_one_by_one(client, staff):
     assert not ReportCommentary.objects.filter(pk=kept.pk).exists()
 
 
+@pytest.mark.demo
 def test_analyst_cannot_edit_nodes_text_but_can_edit_memberships(client, staff):
     client.force_login(staff(MODERATOR))
     node = Node.objects.get(framework__code="sdg", code="1")
@@ -170,6 +174,7 @@ def test_analyst_cannot_edit_nodes_text_but_can_edit_memberships(client, staff):
     assert entry.after is None
 
 
+@pytest.mark.demo
 def test_admin_lists_render_with_bounded_queries(client, staff, django_assert_max_num_queries):
     client.force_login(staff(ADMINISTRATOR))
     for url in (

@@ -9,7 +9,7 @@ from territori.demo.services import demo_load
 from territori.frameworks.models import Framework, Link, Node
 from territori.territories.models import Membership, Territory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 def test_agenda_has_21_missions_grouped_by_mas_as_in_the_reference():

@@ -25,6 +25,7 @@ def test_real_mapping_reads_every_measure(real_file: Any) -> None:
     assert cloud.title == "Abilitazione al cloud per le PA locali"
 
 
+@pytest.mark.demo
 def test_import_links_measures_to_goals_and_confirms_illustrative_links(real_file: Any) -> None:
     # given an illustrative link that the mapping states
     measure = Node.objects.get(framework__code="pnrr", code="M1C1I1.2")
@@ -41,6 +42,7 @@ def test_import_links_measures_to_goals_and_confirms_illustrative_links(real_fil
     assert (report.links_confirmed, report.links_created, report.measures_created) == (1, 0, 0)
 
 
+@pytest.mark.demo
 def test_broken_copies_are_refused_by_row(real_file: Any) -> None:
     data = real_file(*MAPPING).decode("utf-8-sig")
     before = Link.objects.count()

@@ -14,6 +14,7 @@ from territori.io.frameworks import write_yaml
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.demo
 def test_import_creates_then_second_import_changes_nothing(fixture_bytes, django_user_model):
     # Given an analyst and a valid file
     analyst = django_user_model.objects.create_user("analyst-1")
@@ -38,6 +39,7 @@ def test_import_creates_then_second_import_changes_nothing(fixture_bytes, django
     assert entry.after["title_it"] == "Azione A.1"
 
 
+@pytest.mark.demo
 def test_a_changed_title_is_updated_and_audited_with_before_and_after(fixture_bytes):
     data = fixture_bytes("frameworks", "good.yaml")
     framework_file_import(data=data, filename="good.yaml")
@@ -74,6 +76,7 @@ def test_a_broken_file_writes_nothing_and_names_every_row(fixture_bytes):
     ) == counts
 
 
+@pytest.mark.demo
 def test_csv_adds_targets_under_existing_sdg_goals(fixture_bytes):
     report = framework_file_import(
         data=fixture_bytes("frameworks", "good.csv"), filename="good.csv"
@@ -86,6 +89,7 @@ def test_csv_adds_targets_under_existing_sdg_goals(fixture_bytes):
     assert "sdg:1" in report.nodes_not_in_file
 
 
+@pytest.mark.demo
 def test_dry_run_reports_but_writes_nothing(fixture_bytes):
     before = Node.objects.count()
     report = framework_file_import(
@@ -95,6 +99,7 @@ def test_dry_run_reports_but_writes_nothing(fixture_bytes):
     assert Node.objects.count() == before
 
 
+@pytest.mark.demo
 def test_moving_a_node_under_its_own_descendant_is_a_cycle(fixture_bytes):
     framework_file_import(data=fixture_bytes("frameworks", "good.yaml"), filename="good.yaml")
     csv = b"framework,code,parent_code,level,title_it,title_en,description\ntest-plan,A,A.1,asse,Asse A,,\n"
@@ -104,6 +109,7 @@ def test_moving_a_node_under_its_own_descendant_is_a_cycle(fixture_bytes):
     assert "cycle" in caught.value.errors[0].message
 
 
+@pytest.mark.demo
 def test_export_then_import_of_the_agenda_is_a_no_op():
     document = framework_document(code="amsvs-torino")
     assert len(document.nodes) == 27  # 6 MAS + 21 Missions

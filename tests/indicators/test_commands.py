@@ -44,6 +44,7 @@ def indicator() -> Indicator:
     )
 
 
+@pytest.mark.demo
 def test_fetch_istat_imports_the_flow_once(replay: Replay, indicator: Indicator) -> None:
     args = [
         "22_289",
@@ -90,6 +91,7 @@ def test_fetch_istat_lists_flows_and_explains_bad_arguments(replay: Replay, indi
     assert not Observation.objects.filter(indicator=indicator).exists()
 
 
+@pytest.mark.demo
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_worker_runs_the_recomputation_queued_by_an_import(
     replay: Replay, indicator: Indicator, django_capture_on_commit_callbacks, monkeypatch
@@ -117,6 +119,7 @@ def test_worker_runs_the_recomputation_queued_by_an_import(
     ).exists()
 
 
+@pytest.mark.demo
 def test_a_failed_recomputation_fails_the_import_and_keeps_the_previous_results(
     tmp_path, monkeypatch, client, django_capture_on_commit_callbacks
 ) -> None:

@@ -41,12 +41,14 @@ def _import(code: str, years: range) -> int:
     return _queries(run)
 
 
+@pytest.mark.demo
 def test_an_import_makes_the_same_queries_for_ten_or_a_hundred_times_the_rows() -> None:
     small = _import("QC_SMALL", range(2010, 2012))  # 16 observations
     large = _import("QC_LARGE", range(1950, 2030))  # 640 observations
     assert large == small
 
 
+@pytest.mark.demo
 def test_recomputing_results_makes_the_same_queries_for_longer_series() -> None:
     _import("QC_SHORT", range(2015, 2018))
     _import("QC_LONG", range(1960, 2024))

@@ -18,6 +18,7 @@ from territori.territories.selectors import territory_codes_resolve
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.demo
 def test_codes_resolve_through_aliases() -> None:
     ids = territory_codes_resolve(["ITC11", "ITC1", "1272", "001272", "IT", "ZZZ"])
     assert ids["ITC11"] == Territory.objects.get(code="201").pk
@@ -26,6 +27,7 @@ def test_codes_resolve_through_aliases() -> None:
     assert "ZZZ" not in ids
 
 
+@pytest.mark.demo
 def test_import_writes_keeps_the_file_and_is_idempotent(fixture_bytes) -> None:
     data = fixture_bytes("indicators", "indicator_UBB.csv")
     outcome = observations_import(data=data, filename="indicator_UBB.csv", channel="cli")
@@ -43,6 +45,7 @@ def test_import_writes_keeps_the_file_and_is_idempotent(fixture_bytes) -> None:
     assert ImportBatch.objects.filter(checksum=batch.checksum).count() == 1
 
 
+@pytest.mark.demo
 def test_changed_value_is_audited_with_its_old_value(fixture_bytes) -> None:
     observations_import(
         data=b"Year,GeoCode,Value\n2025,001272,61.5\n", filename="indicator_UBB.csv"
@@ -57,6 +60,7 @@ def test_changed_value_is_audited_with_its_old_value(fixture_bytes) -> None:
     assert (entry.before["value"], entry.after["value"]) == (61.5, 63.0)
 
 
+@pytest.mark.demo
 def test_broken_file_writes_nothing_but_keeps_the_upload(fixture_bytes) -> None:
     before = Observation.objects.count()
     outcome = observations_import(
@@ -90,6 +94,7 @@ def test_unknown_indicator(fixture_bytes) -> None:
     assert outcome.errors[0].field == "indicator" and outcome.errors[0].value == "NOPE"
 
 
+@pytest.mark.demo
 def test_every_format_imports(fixture_bytes) -> None:
     for name, indicator in [
         ("sdmx.csv", "POP"),
@@ -108,6 +113,7 @@ def test_every_format_imports(fixture_bytes) -> None:
     )
 
 
+@pytest.mark.demo
 def test_preview_then_apply(fixture_bytes, admin_user) -> None:
     data = fixture_bytes("indicators", "indicator_UBB.csv")
     preview = observations_preview(data=data, filename="indicator_UBB.csv", actor=admin_user)
@@ -122,6 +128,7 @@ def test_preview_then_apply(fixture_bytes, admin_user) -> None:
     assert preview.batch.state == ImportBatch.State.DISCARDED  # replaced by the applied batch
 
 
+@pytest.mark.demo
 def test_import_recomputes_aggregates_and_assessments(django_capture_on_commit_callbacks) -> None:
     # A 2025 value for every comune of zona 4 → the zona's value and its coverage.
     zone = Territory.objects.get(code="ZO04")
@@ -140,6 +147,7 @@ def test_import_recomputes_aggregates_and_assessments(django_capture_on_commit_c
     assert assessment.end_year == 2025
 
 
+@pytest.mark.demo
 def test_ratio_aggregation_matches_the_sum_of_parts() -> None:
     indicator = Indicator.objects.get(code="SH_65")
     indicator_aggregate(indicator=indicator)
@@ -151,6 +159,7 @@ def test_ratio_aggregation_matches_the_sum_of_parts() -> None:
     assert share.coverage == 1.0
 
 
+@pytest.mark.demo
 def test_disparity_is_stored_per_level_and_year_with_the_closest_population() -> None:
     import numpy as np
 

@@ -45,6 +45,7 @@ def test_broken_sdmx_csv_copy(real_file: Any) -> None:
     assert [(e.row, e.field) for e in result.errors] == [(3, "TIME_PERIOD"), (4, "OBS_VALUE")]
 
 
+@pytest.mark.demo
 @pytest.mark.django_db
 def test_eurostat_gdp_imports_by_nuts_2021_code(real_file: Any) -> None:
     # given an indicator for GDP per inhabitant and Eurostat's NUTS 3 table

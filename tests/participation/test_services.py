@@ -149,6 +149,7 @@ def open_process() -> Process:
     return Process.objects.get(code="demo-laboratori-forum")
 
 
+@pytest.mark.demo
 def test_contribution_needs_a_verified_email_and_an_open_phase() -> None:
     unverified = make_user("new", verified=False)
     with pytest.raises(services.ParticipationError, match="Confirm your email"):
@@ -162,6 +163,7 @@ def test_contribution_needs_a_verified_email_and_an_open_phase() -> None:
         )
 
 
+@pytest.mark.demo
 def test_attachments_are_checked_by_content_and_nothing_is_written_on_error() -> None:
     user = make_user("files")
     before = Contribution.objects.count()
@@ -190,6 +192,7 @@ def test_attachments_are_checked_by_content_and_nothing_is_written_on_error() ->
     assert ConsentRecord.objects.filter(user=user, purpose="contribution").count() == 1
 
 
+@pytest.mark.demo
 def test_similar_contributions_rank_shared_distinctive_words_first() -> None:
     found = selectors.similar_contributions(
         "comunità energetiche per i comuni piccoli", process=open_process()
@@ -200,6 +203,7 @@ def test_similar_contributions_rank_shared_distinctive_words_first() -> None:
     assert selectors.similar_contributions("il la di per", process=open_process()) == []
 
 
+@pytest.mark.demo
 def test_workflow_answers_supports_and_moderation() -> None:
     author, moderator, fan = make_user("author"), make_user("mod"), make_user("fan")
     contribution = services.contribution_submit(
@@ -269,6 +273,7 @@ def demo_questions() -> tuple[Questionnaire, list[Question]]:
     return questionnaire, list(questionnaire.questions.all())
 
 
+@pytest.mark.demo
 def test_skip_logic_ignores_hidden_questions_and_requires_shown_ones() -> None:
     _q, questions = demo_questions()
     raw = {"ruolo": ["Impresa"], "coinvolto": ["No"], "temi": ["Energia"], "soddisfazione": ["9"]}
@@ -281,6 +286,7 @@ def test_skip_logic_ignores_hidden_questions_and_requires_shown_ones() -> None:
     assert result.errors == {"soddisfazione": "Choose a value from 1 to 5."}
 
 
+@pytest.mark.demo
 def test_validation_names_each_problem() -> None:
     _q, questions = demo_questions()
     result = qs.response_validate(
@@ -303,6 +309,7 @@ def test_validation_names_each_problem() -> None:
     }
 
 
+@pytest.mark.demo
 def test_one_response_per_person_and_export_columns() -> None:
     questionnaire, questions = demo_questions()
     user = make_user("resp")
@@ -345,6 +352,7 @@ def test_one_response_per_person_and_export_columns() -> None:
     assert all(len(r) == len(header) for r in rows)
 
 
+@pytest.mark.demo
 def test_results_count_what_was_shown_and_answered() -> None:
     questionnaire, _questions = demo_questions()
     results = {
@@ -367,6 +375,7 @@ def test_results_count_what_was_shown_and_answered() -> None:
 # --- Newsletter --------------------------------------------------------------------------------
 
 
+@pytest.mark.demo
 def test_double_opt_in_personalised_issue_and_one_click_unsubscribe(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -421,6 +430,7 @@ def test_double_opt_in_personalised_issue_and_one_click_unsubscribe(
 # --- Privacy ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.demo
 def test_export_and_delete_keep_public_contributions_anonymised() -> None:
     user = make_user("leaving")
     contribution = services.contribution_submit(
@@ -497,6 +507,7 @@ def test_purge_command_checks_its_argument() -> None:
     assert "registration(s) deleted" in out.getvalue()
 
 
+@pytest.mark.demo
 def test_back_office_uploads_are_checked_by_content() -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -625,6 +636,7 @@ def test_login_without_next_lands_on_the_account_page(client: Any) -> None:
     assert client.get(response["Location"]).status_code == 200
 
 
+@pytest.mark.demo
 def test_deleting_an_account_frees_its_place_and_anonymises_the_audit_log(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -686,6 +698,7 @@ def test_sign_up_does_not_reveal_whether_an_address_is_registered(
     assert get_user_model().objects.filter(username__iexact="known@example.org").count() == 1
 
 
+@pytest.mark.demo
 def test_read_only_data_directory_gives_a_maintenance_page_and_a_failing_health_check(
     client: Any, settings: Any, tmp_path: Any, monkeypatch: Any
 ) -> None:

@@ -124,6 +124,7 @@ MATRIX: list[tuple[str, Any, list[int]]] = [
 ]
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(client: Client, role: str) -> None:
     login_as(client, role)
@@ -141,6 +142,7 @@ def test_posts_need_csrf_tokens() -> None:
     assert not Registration.objects.filter(user=user).exists()
 
 
+@pytest.mark.demo
 def test_sign_up_verify_contribute_answer_flow(
     client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -198,6 +200,7 @@ def test_sign_up_verify_contribute_answer_flow(
     assert b"Recepita nel Piano." in page.content
 
 
+@pytest.mark.demo
 def test_bad_contribution_keeps_what_was_written(client: Client) -> None:
     client.force_login(make_user("keeps"))
     url = "/en/partecipa/processi/demo-laboratori-forum/contribuisci/"
@@ -242,6 +245,7 @@ def test_honeypot_and_rate_limit_on_sign_up(client: Client) -> None:
     assert response.status_code == 429 and response["Retry-After"] == "3600"
 
 
+@pytest.mark.demo
 def test_register_receive_ical_and_check_in(
     client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -282,6 +286,7 @@ def test_register_receive_ical_and_check_in(
     assert rows[0][:3] == ("codice", "stato", "email") and rows[1][2] == "door@example.org"
 
 
+@pytest.mark.demo
 def test_answer_questionnaire_then_results(client: Client) -> None:
     client.force_login(make_user("answers"))
     url = "/partecipa/questionari/demo-priorita/"
@@ -324,6 +329,7 @@ def test_subscribe_confirm_unsubscribe_pages(
     assert not subscriber.active
 
 
+@pytest.mark.demo
 def test_ical_feed_and_unknown_pages(client: Client) -> None:
     feed = client.get("/partecipa/processi/psm-2024-2026/incontri.ics")
     assert feed["Content-Type"].startswith("text/calendar")
@@ -342,6 +348,7 @@ def test_ical_feed_and_unknown_pages(client: Client) -> None:
         assert client.get(url).status_code == 404, url
 
 
+@pytest.mark.demo
 def test_real_demo_names_organisations_never_people() -> None:
     body = Body.objects.get(code="cabina-di-regia-psm")
     meeting = Meeting.objects.get(code="cabina-2023-09-18")
@@ -419,6 +426,7 @@ LISTS = [
 ]
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize("url", LISTS)
 def test_query_counts_do_not_grow(client: Client, url: str) -> None:
     before = count_queries(client, url)
@@ -426,6 +434,7 @@ def test_query_counts_do_not_grow(client: Client, url: str) -> None:
     assert count_queries(client, url) == before
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize("url", ["/staff/partecipazione/moderazione/", "/account/"])
 def test_staff_and_account_lists_query_counts(client: Client, url: str) -> None:
     user = login_as(client, ADMINISTRATOR)

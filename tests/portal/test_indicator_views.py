@@ -31,6 +31,7 @@ PAGES = [
 ]
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize("url", PAGES)
 def test_pages_render(client, url: str) -> None:
     response = client.get(url)
@@ -38,6 +39,7 @@ def test_pages_render(client, url: str) -> None:
     assert b"<h1" in response.content
 
 
+@pytest.mark.demo
 def test_illustrative_data_is_labelled_everywhere(client) -> None:
     for url in [
         "/indicatori/",
@@ -51,6 +53,7 @@ def test_illustrative_data_is_labelled_everywhere(client) -> None:
     assert "Dato dimostrativo" in page or "dato dimostrativo" in page
 
 
+@pytest.mark.demo
 def test_indicator_page_shows_assessment_target_projection_and_ranking(client) -> None:
     text = client.get("/indicatori/UBB/?territorio=001272").content.decode()
     assert 'id="chart-series"' in text and 'id="chart-map"' in text
@@ -63,6 +66,7 @@ def test_indicator_page_shows_assessment_target_projection_and_ranking(client) -
     assert "Obiettivo dimostrativo" in text
 
 
+@pytest.mark.demo
 def test_indicator_page_compares_the_three_methods_and_the_disparity(client) -> None:
     text = client.get("/en/indicatori/UBB/").content.decode()
     table = text[
@@ -111,6 +115,7 @@ def test_indicator_page_compares_the_three_methods_and_the_disparity(client) -> 
     assert f"{cv:.3f}" in block and f"population {pop_year}: {w_cv:.3f}" in block
 
 
+@pytest.mark.demo
 def test_catalogue_filters(client) -> None:
     text = client.get("/indicatori/?missione=1.2").content.decode()
     assert "/indicatori/UBB/" in text and "/indicatori/ELET/" not in text
@@ -120,6 +125,7 @@ def test_catalogue_filters(client) -> None:
     assert "/indicatori/SH_65/" in zones
 
 
+@pytest.mark.demo
 def test_downloads(client) -> None:
     csv = client.get("/indicatori/UBB/dati.csv?territori=201,01").content.decode().splitlines()
     assert csv[0].startswith("indicatore,territorio,codice_territorio")
@@ -179,6 +185,7 @@ def grow_indicators() -> None:
     )
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize(
     "url",
     [
@@ -201,6 +208,7 @@ def staff_user(role: str) -> User:
     return user
 
 
+@pytest.mark.demo
 def test_staff_import_preview_and_confirm(client, fixture_bytes) -> None:
     assert client.get("/staff/indicatori/importa/").status_code == 302  # login first
     client.force_login(staff_user(EDITOR))
@@ -228,6 +236,7 @@ def test_staff_import_preview_and_confirm(client, fixture_bytes) -> None:
     assert Observation.objects.filter(indicator__code="UBB", year__gte=2025).count() == 5
 
 
+@pytest.mark.demo
 def test_staff_import_page_query_count_does_not_grow(client) -> None:
     user = staff_user(ANALYST)
     client.force_login(user)
@@ -273,6 +282,7 @@ def test_every_status_gap_and_reason_word_has_an_italian_translation() -> None:
         assert status_label("strong_worsening")[1] == "forte peggioramento"
 
 
+@pytest.mark.demo
 def test_catalogue_levels_read_one_row_per_indicator_and_level() -> None:
     """The levels of the catalogue come from a DISTINCT that fetches a row per indicator and
     territorial level, not per observation (it once inherited the model's ordering)."""

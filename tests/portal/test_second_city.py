@@ -69,6 +69,7 @@ def _header(html: bytes) -> str:
     return _text(html).split('<main id="main"')[0]
 
 
+@pytest.mark.demo
 @override_settings(TERRITORI_HOME_TERRITORY=GENOVA)
 def test_roles_move_to_the_new_city_s_frameworks(genova: None) -> None:
     site = site_frameworks()
@@ -81,6 +82,7 @@ def test_roles_move_to_the_new_city_s_frameworks(genova: None) -> None:
     assert [m.code for m in agenda_groups()[0].children.all()] == ["A.1", "A.2"]
 
 
+@pytest.mark.demo
 @override_settings(TERRITORI_HOME_TERRITORY=GENOVA)
 def test_the_portal_follows_the_second_city(client_genova: Client) -> None:
     client = client_genova
@@ -132,6 +134,7 @@ def test_the_portal_follows_the_second_city(client_genova: Client) -> None:
     assert 'id="f-zona"' in meetings and '<option value="ZO01"' not in meetings
 
 
+@pytest.mark.demo
 @override_settings(TERRITORI_HOME_TERRITORY=GENOVA)
 def test_participation_tags_are_the_second_city_s(client_genova: Client) -> None:
     from territori.participation.forms import tag_nodes

@@ -73,6 +73,7 @@ def grow_the_data() -> None:
     Framework.objects.create(code="extra", name_it="Extra")
 
 
+@pytest.mark.demo
 def test_every_page_renders_with_queries_that_do_not_grow_with_the_data(client):
     before = {url: count_queries(client, url) for url in PAGES}
     grow_the_data()
@@ -81,6 +82,7 @@ def test_every_page_renders_with_queries_that_do_not_grow_with_the_data(client):
     assert max(before.values()) <= 13, before  # the header reads who runs the site (one query)
 
 
+@pytest.mark.demo
 def test_home_shows_mas_missions_and_counts(client):
     page = client.get("/").content.decode()
     assert "Promuovere la green economy" in page
@@ -91,6 +93,7 @@ def test_home_shows_mas_missions_and_counts(client):
     assert ">312<" in page
 
 
+@pytest.mark.demo
 def test_english_pages_translate_the_interface_and_mark_italian_content(client):
     page = client.get("/en/quadri/amsvs-torino/1.1/").content.decode()
     assert '<html lang="en">' in page
@@ -103,30 +106,35 @@ def test_english_pages_translate_the_interface_and_mark_italian_content(client):
     assert '<span lang="it">Digitalizzazione, innovazione e sicurezza nella PA</span>' in component
 
 
+@pytest.mark.demo
 def test_language_switch_links_point_to_the_same_page(client):
     page = client.get("/territori/ZO04/").content.decode()
     assert 'href="/en/territori/ZO04/"' in page
     assert 'hreflang="en"' in page
 
 
+@pytest.mark.demo
 def test_mission_page_shows_links_with_their_status(client):
     page = client.get("/quadri/amsvs-torino/1.2/").content.decode()
     assert "/quadri/psm-2024-2026/1/" in page
     assert "dato dimostrativo" in page  # the illustrative link is labelled
 
 
+@pytest.mark.demo
 def test_axis_page_shows_its_pnrr_mission_and_strategies(client):
     page = client.get("/quadri/psm-2024-2026/2/").content.decode()
     assert "/quadri/pnrr/M2/" in page
     assert "Costruire e infrastrutturare la metropoli verde" in page
 
 
+@pytest.mark.demo
 def test_proposal_action_shows_budget_and_outputs(client):
     page = client.get("/quadri/proposta-2024/1.4.a/").content.decode()
     assert "12.205" in page or "12205" in page
     assert "Pubblicazione dei risultati e infografiche" in page
 
 
+@pytest.mark.demo
 def test_zona_without_list_says_so_and_zona_with_list_has_map_table_and_download(client):
     missing = client.get("/territori/ZO02/").content.decode()
     assert "Elenco dei comuni non ancora caricato" in missing
@@ -142,6 +150,7 @@ def test_zona_without_list_says_so_and_zona_with_list_has_map_table_and_download
     assert len(lines) == 9
 
 
+@pytest.mark.demo
 def test_comune_page_shows_its_zona_and_a_map_spec_with_the_topology(client):
     response = client.get("/territori/001130/")
     page = response.content.decode()
@@ -157,6 +166,7 @@ def test_comune_page_shows_its_zona_and_a_map_spec_with_the_topology(client):
     assert topology.has_header("ETag")
 
 
+@pytest.mark.demo
 def test_search_finds_nodes_and_territories_without_accents(client):
     page = client.get("/cerca/?q=leini").content.decode()
     assert "/territori/001130/" in page

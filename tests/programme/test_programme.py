@@ -23,6 +23,7 @@ from tests.conftest import count_queries, skip_or_fail
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.demo
 def test_demo_reproduces_the_proposal_table_exactly() -> None:
     programme = Programme.objects.get(code="proposta-2024")
     actions = list(Action.objects.filter(programme=programme))
@@ -43,6 +44,7 @@ def test_demo_reproduces_the_proposal_table_exactly() -> None:
     ) == (1, 18)
 
 
+@pytest.mark.demo
 def test_reloading_changes_nothing() -> None:
     entries = AuditEntry.objects.count()
     assert programme_load(
@@ -126,6 +128,7 @@ def expenses() -> list[Expense]:
     ]
 
 
+@pytest.mark.demo
 def test_page_shows_totals_timeline_outputs_and_spending(client, expenses) -> None:
     assert client.get("/programma/").status_code == 302
     text = client.get("/en/programma/proposta-2024/").content.decode()
@@ -144,6 +147,7 @@ def test_page_shows_totals_timeline_outputs_and_spending(client, expenses) -> No
     assert Decimal(forum["speso_totale"]) == Decimal("15000.50") and forum["mese_fine"] == "18"
 
 
+@pytest.mark.demo
 def test_funder_report_excel_and_pdf(client, expenses) -> None:
     book = openpyxl.load_workbook(
         io.BytesIO(client.get("/programma/proposta-2024/rapporto.xlsx").content)
@@ -165,6 +169,7 @@ def test_funder_report_excel_and_pdf(client, expenses) -> None:
     assert client.get("/programma/proposta-2024/rapporto.doc").status_code == 404
 
 
+@pytest.mark.demo
 def test_page_query_count_does_not_grow(client, expenses) -> None:
     def count() -> tuple[int, int]:
         return (
@@ -186,6 +191,7 @@ def test_page_query_count_does_not_grow(client, expenses) -> None:
     assert count() == before
 
 
+@pytest.mark.demo
 def test_who_records_outputs_and_expenses() -> None:
     analyst = User.objects.create_user("analyst-prog")
     analyst.groups.add(Group.objects.get(name=ANALYST))

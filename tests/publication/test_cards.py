@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 MISSION = "/infografiche/amsvs-torino/1.2/"
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize(("size", "dimensions"), list(cards.SIZES.items()))
 def test_cards_have_the_right_size_as_png_and_svg(
     client: Client, size: str, dimensions: tuple[int, int]
@@ -38,6 +39,7 @@ def test_cards_have_the_right_size_as_png_and_svg(
         assert 'role="img"' in svg and "<title>" in svg
 
 
+@pytest.mark.demo
 def test_indicator_card_says_value_assessment_source_and_licence(client: Client) -> None:
     indicator = Indicator.objects.get(code="POP")
     item = ind.indicators_with_badges(indicators=[indicator])[0]
@@ -54,6 +56,7 @@ def test_indicator_card_says_value_assessment_source_and_licence(client: Client)
     assert "Long term:" in english
 
 
+@pytest.mark.demo
 def test_mission_card_counts_its_indicators_by_assessment() -> None:
     node = Node.objects.get(framework__code="amsvs-torino", code="1.2")
     with translation.override("it"):
@@ -63,6 +66,7 @@ def test_mission_card_counts_its_indicators_by_assessment() -> None:
     assert content.chart is not None
 
 
+@pytest.mark.demo
 def test_long_titles_are_wrapped_and_cut(client: Client) -> None:
     content = cards.indicator_card(Indicator.objects.get(code="POP"))
     content.title = "parola " * 80
@@ -78,6 +82,7 @@ def test_unknown_sizes_and_formats_are_404(client: Client) -> None:
     assert client.get("/infografiche/amsvs-torino/9.9/").status_code == 404
 
 
+@pytest.mark.demo
 def test_infographic_page_combines_the_missions_indicators(client: Client) -> None:
     node = Node.objects.get(framework__code="amsvs-torino", code="1.2")
     page = client.get(MISSION).content.decode()
@@ -89,6 +94,7 @@ def test_infographic_page_combines_the_missions_indicators(client: Client) -> No
     assert MISSION in listing
 
 
+@pytest.mark.demo
 def test_infographic_pages_make_the_same_queries_with_more_missions_and_indicators(
     client: Client,
 ) -> None:

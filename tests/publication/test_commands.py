@@ -11,6 +11,7 @@ from territori.publication.models import SearchEntry
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.demo
 def test_build_report_names_the_missing_year() -> None:
     with pytest.raises(CommandError, match=r"year: no report for 1900 \(reports: 2025\)"):
         call_command("build_report", "1900")

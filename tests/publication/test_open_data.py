@@ -59,6 +59,7 @@ def test_rdf_xml_says_the_same_as_json_ld(client: Client) -> None:
     assert client.get("/dati/catalogo.ttl").status_code == 404
 
 
+@pytest.mark.demo
 def test_licence_is_cc_by_only_where_every_source_allows_it(client: Client) -> None:
     graph = _graph(client, "jsonld", "json-ld")
     licences = {str(uri) for uri in graph.objects(None, DCTERMS.license)}
@@ -97,6 +98,7 @@ def test_unknown_datasets_and_formats_are_404(client: Client) -> None:
     assert client.get("/dati/segreti/").status_code == 404
 
 
+@pytest.mark.demo
 def test_unpublished_matrices_and_minutes_are_not_in_the_data(client: Client) -> None:
     matrix = Matrix.objects.filter(status=Matrix.Status.PUBLISHED).first()
     assert matrix is not None and AgreedScore.objects.filter(matrix=matrix).exists()
@@ -129,6 +131,7 @@ def test_bulk_zip_holds_every_dataset_the_dictionary_and_the_catalogue(client: C
     json.loads(archive.read("catalogo.jsonld"))
 
 
+@pytest.mark.demo
 def test_open_data_pages_make_the_same_queries_however_many_rows(client: Client) -> None:
     from territori.territories.models import Territory
 

@@ -38,6 +38,7 @@ def test_page_markdown_is_rendered_and_sanitised(client: Client) -> None:
     assert "<script>alert" not in page and "javascript:" not in page
 
 
+@pytest.mark.demo
 def test_drafts_are_hidden_from_the_public_and_shown_to_editors(
     client: Client, django_user_model: Any
 ) -> None:
@@ -53,11 +54,13 @@ def test_drafts_are_hidden_from_the_public_and_shown_to_editors(
     assert "non è pubblicata" in client.get("/pagine/bozza-newsletter/").content.decode()
 
 
+@pytest.mark.demo
 def test_pages_speak_english_at_english_addresses(client: Client) -> None:
     page = client.get("/en/pagine/dati-aperti/").content.decode()
     assert "Open data and reuse" in page and "What can be downloaded" in page
 
 
+@pytest.mark.demo
 def test_rss_and_atom_list_published_news_newest_first(client: Client) -> None:
     rss = ET.fromstring(client.get("/notizie/rss.xml").content)
     titles = [item.findtext("title") for item in rss.iter("item")]
@@ -74,6 +77,7 @@ def _urls(query: str, **kwargs: Any) -> list[str]:
     return [entry.url for entry in search(query, language="it", kinds=[], **kwargs).entries]
 
 
+@pytest.mark.demo
 def test_search_runs_on_this_database(client: Client) -> None:
     assert connection.vendor in ("sqlite", "postgresql")
     results = search("torino", kinds=[], language="it")
@@ -81,11 +85,13 @@ def test_search_runs_on_this_database(client: Client) -> None:
     assert set(results.counts) <= set(KINDS)
 
 
+@pytest.mark.demo
 def test_search_ignores_accents_and_case() -> None:
     assert "/territori/001130/" in _urls("leini")
     assert "/territori/001130/" in _urls("LEINÌ")
 
 
+@pytest.mark.demo
 def test_search_matches_word_prefixes_and_every_word() -> None:
     assert "/quadri/amsvs-torino/1.2/" in _urls("green econ")
     assert _urls("green zzzzqq") == []
@@ -119,6 +125,7 @@ def test_title_matches_rank_above_text_matches() -> None:
     assert _urls("quokka") == ["/b/", "/a/"]
 
 
+@pytest.mark.demo
 def test_filter_by_type_and_counts_by_type() -> None:
     everything = search("torino", kinds=[], language="it")
     only = search("torino", kinds=["territory"], language="it")
@@ -127,6 +134,7 @@ def test_filter_by_type_and_counts_by_type() -> None:
     assert search("torino", kinds=["planet"], language="it").total == everything.total
 
 
+@pytest.mark.demo
 def test_english_search_finds_english_titles() -> None:
     results = search("open data reuse", kinds=["page"], language="en")
     assert [entry.url for entry in results.entries] == ["/en/pagine/dati-aperti/"]
@@ -156,6 +164,7 @@ def test_publishing_a_page_makes_it_findable_and_unpublishing_hides_it(
     assert _urls("ornitorinco") == []
 
 
+@pytest.mark.demo
 def test_changes_reach_the_index_when_their_transaction_commits(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -176,6 +185,7 @@ def test_changes_reach_the_index_when_their_transaction_commits(
     assert _urls("rinoceronte") == []
 
 
+@pytest.mark.demo
 def test_a_rolled_back_change_leaves_the_index_as_the_database_is(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -210,6 +220,7 @@ def test_bulk_loads_can_pause_the_index_and_rebuild_it(
     assert _urls("lemure") == ["/pagine/lemure/"]
 
 
+@pytest.mark.demo
 def test_hidden_contributions_leave_the_index(django_capture_on_commit_callbacks: Any) -> None:
     from territori.participation.models import Contribution
     from territori.participation.services import contribution_hide
@@ -225,11 +236,13 @@ def test_hidden_contributions_leave_the_index(django_capture_on_commit_callbacks
     assert _urls("tapiro") == []
 
 
+@pytest.mark.demo
 def test_every_kind_is_indexed() -> None:
     indexed = set(SearchEntry.objects.values_list("kind", flat=True))
     assert indexed == set(KINDS)
 
 
+@pytest.mark.demo
 def test_search_page_lists_results_with_type_filters(client: Client) -> None:
     page = client.get("/cerca/", {"q": "torino", "tipo": "territory"}).content.decode()
     assert 'id="tipo-territory" name="tipo" value="territory" checked' in page
@@ -237,6 +250,7 @@ def test_search_page_lists_results_with_type_filters(client: Client) -> None:
     assert "0 risultati" in client.get("/cerca/?q=zzzzzz").content.decode()
 
 
+@pytest.mark.demo
 def test_publication_pages_make_the_same_queries_however_many_items(
     client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -24,6 +24,7 @@ def _table() -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+@pytest.mark.demo
 def test_the_demo_has_every_region_province_and_metropolitan_city() -> None:
     kinds = {
         kind: Territory.objects.filter(kind=kind, valid_to__isnull=True).count()
@@ -66,6 +67,7 @@ def test_nuts_2021_codes_match_eurostat_population(real_file: Any) -> None:
         assert abs(ratio - 1) < 0.025, (row["name"], row["nuts"], ratio)
 
 
+@pytest.mark.demo
 def test_every_bes_name_is_matched_but_the_macro_areas(real_file: Any) -> None:
     result = read_observations(
         real_file("istat-bes-territori-2020", "indicatori_per_provincia_sesso.csv"), "bes.csv"
@@ -84,6 +86,7 @@ def test_every_bes_name_is_matched_but_the_macro_areas(real_file: Any) -> None:
     assert codes[found["Italia"]] == "IT"
 
 
+@pytest.mark.demo
 def test_codes_of_every_scheme_resolve() -> None:
     found = territory_codes_resolve(["ITC4C", "ITC45", "015", "ITH55", "ITD55", "itc11", "ZZZ"])
     codes = dict(Territory.objects.filter(id__in=found.values()).values_list("id", "code"))
@@ -97,6 +100,7 @@ def test_codes_of_every_scheme_resolve() -> None:
     }
 
 
+@pytest.mark.demo
 def test_an_alias_naming_two_territories_is_refused_with_its_row() -> None:
     before = TerritoryAlias.objects.count()
     with pytest.raises(InputValidationError) as caught:
@@ -111,6 +115,7 @@ def test_an_alias_naming_two_territories_is_refused_with_its_row() -> None:
     assert TerritoryAlias.objects.count() == before
 
 
+@pytest.mark.demo
 def test_back_office_refuses_an_alias_that_names_another_territory(admin_client) -> None:
     milano = Territory.objects.get(code="215")
     response = admin_client.post(

@@ -15,6 +15,7 @@ from territori.territories.services import topology_build, zone_memberships_impo
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.demo
 def test_importing_a_zone_list_fills_the_zona(fixture_bytes):
     ovest = Territory.objects.get(code="ZO02")
     assert group_members(group=ovest).count() == 0
@@ -28,6 +29,7 @@ def test_importing_a_zone_list_fills_the_zona(fixture_bytes):
     assert (again.created, again.unchanged) == (0, 3)
 
 
+@pytest.mark.demo
 def test_moving_mappano_closes_its_old_membership_and_is_audited(fixture_bytes):
     report = zone_memberships_import(data=fixture_bytes("zones", "move.csv"), filename="move.csv")
     assert (report.created, report.closed) == (1, 1)
@@ -43,6 +45,7 @@ def test_moving_mappano_closes_its_old_membership_and_is_audited(fixture_bytes):
     assert update.after["valid_to"] == "2024-12-31"
 
 
+@pytest.mark.demo
 def test_a_broken_zone_file_writes_nothing_and_names_each_row(fixture_bytes):
     before = (Membership.objects.count(), AuditEntry.objects.count())
     with pytest.raises(InputValidationError) as caught:
@@ -58,6 +61,7 @@ def test_a_broken_zone_file_writes_nothing_and_names_each_row(fixture_bytes):
     assert (Membership.objects.count(), AuditEntry.objects.count()) == before
 
 
+@pytest.mark.demo
 def test_excel_and_unsupported_files(fixture_bytes):
     from territori.io.tabular import write_xlsx
 
@@ -74,6 +78,7 @@ def test_excel_and_unsupported_files(fixture_bytes):
     assert missing.value.errors[0].field == "zona"
 
 
+@pytest.mark.demo
 def test_topology_is_rebuilt_only_when_boundaries_change():
     topology = Topology.objects.get(key="comuni")
     assert topology.feature_count == 312
