@@ -3,9 +3,12 @@ leaning on the whole Turin demo. Every row they make is illustrative test data."
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import factory
+from django.conf import settings
 from django.utils import timezone
 
 from territori.atlas.models import Network, Organisation, Project
@@ -14,7 +17,7 @@ from territori.frameworks.models import Framework, Node
 from territori.indicators.models import Indicator, Observation
 from territori.participation.models import Contribution, Meeting, Process
 from territori.publication.models import Page
-from territori.territories.models import Territory
+from territori.territories.models import Membership, Territory
 
 
 class FrameworkFactory(factory.django.DjangoModelFactory):
@@ -144,3 +147,63 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     body = "Testo di prova."
     author_name = "Partecipante di prova"
     data_status = DataStatus.ILLUSTRATIVE
+
+
+def square(x: float, y: float, size: float = 0.05) -> dict[str, Any]:
+    """A small square boundary (GeoJSON) with its corner at longitude x, latitude y."""
+    ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+@dataclass
+class HomeTree:
+    """Italy, a region, the home metropolitan city, its zone omogenee and comuni."""
+
+    italy: Territory
+    region: Territory
+    home: Territory
+    zones: dict[int, Territory] = field(default_factory=dict)
+    comuni: dict[str, Territory] = field(default_factory=dict)
+
+
+def home_tree(
+    *,
+    comuni: Mapping[str, str],
+    zones: Iterable[int] = (),
+    members: Mapping[str, int] | None = None,
+    boundaries: bool = False,
+) -> HomeTree:
+    """The home territory (the setting TERRITORI_HOME_TERRITORY) with the comuni given by
+    ISTAT code and name, the zones by number (code ZO01...) and, in `members`, which zone
+    each comune belongs to (since 2000). With `boundaries`, each comune gets a square."""
+    italy = TerritoryFactory(code="IT", kind=Territory.Kind.COUNTRY, name="Italia")
+    region = TerritoryFactory(
+        code="R-PROVA", kind=Territory.Kind.REGION, name="Regione di prova", parent=italy
+    )
+    home = TerritoryFactory(
+        code=str(settings.TERRITORI_HOME_TERRITORY),
+        kind=Territory.Kind.METRO_CITY,
+        name="Città metropolitana di prova",
+        parent=region,
+    )
+    tree = HomeTree(italy=italy, region=region, home=home)
+    for number in zones:
+        tree.zones[number] = TerritoryFactory(
+            code=f"ZO{number:02d}",
+            kind=Territory.Kind.ZONA,
+            name=f"Zona di prova {number}",
+            number=number,
+            parent=home,
+        )
+    for index, (code, name) in enumerate(comuni.items()):
+        tree.comuni[code] = TerritoryFactory(
+            code=code,
+            name=name,
+            parent=home,
+            boundary=square(7.0 + 0.05 * index, 45.0) if boundaries else None,
+        )
+    for code, number in (members or {}).items():
+        Membership.objects.create(
+            member=tree.comuni[code], group=tree.zones[number], valid_from="2000-01-01"
+        )
+    return tree

@@ -12,6 +12,7 @@ import yaml
 
 from territori.cli.main import main
 from territori.territories.models import Membership
+from tests.factories import FrameworkFactory, NodeFactory, home_tree
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -61,9 +62,9 @@ def test_serve_announces_the_address_it_binds(capsys, monkeypatch):
     assert calls[0][calls[0].index("--workers") + 1] == "2"
 
 
-@pytest.mark.demo
 @pytest.mark.django_db
 def test_import_framework_reports_counts_and_is_idempotent(capsys):
+    NodeFactory(framework=FrameworkFactory(code="sdg"), code="9")  # the file links to SDG 9
     main(["import-framework", str(FIXTURES / "frameworks" / "good.yaml")])
     assert "nodes +4" in capsys.readouterr().out
     main(["import-framework", str(FIXTURES / "frameworks" / "good.yaml")])
@@ -91,23 +92,28 @@ def test_bad_files_and_arguments_exit_non_zero_with_the_reason(capsys):
     assert no_arg.value.code != 0
 
 
-@pytest.mark.demo
 @pytest.mark.django_db
 def test_export_framework_writes_yaml_csv_and_xlsx(tmp_path, capsysbinary):
-    main(["export-framework", "psm-2024-2026"])
+    NodeFactory(framework=FrameworkFactory(code="sdg"), code="9")
+    main(["import-framework", str(FIXTURES / "frameworks" / "good.yaml")])
+    capsysbinary.readouterr()
+    main(["export-framework", "test-plan"])
     exported = yaml.safe_load(capsysbinary.readouterr().out)
-    assert exported["framework"]["code"] == "psm-2024-2026"
-    assert {"from": "psm-2024-2026:1", "to": "pnrr:M1"}.items() <= exported["links"][0].items()
+    assert exported["framework"]["code"] == "test-plan"
+    assert [node["code"] for node in exported["nodes"]] == ["A", "B", "A.1", "A.2"]
+    assert {"from": "test-plan:A", "to": "sdg:9"}.items() <= exported["links"][0].items()
     for suffix in ("csv", "xlsx"):
-        target = tmp_path / f"psm.{suffix}"
-        main(["export-framework", "psm-2024-2026", "-o", str(target)])
+        target = tmp_path / f"plan.{suffix}"
+        main(["export-framework", "test-plan", "-o", str(target)])
         assert target.stat().st_size > 100
     assert target.read_bytes()[:2] == b"PK"
 
 
-@pytest.mark.demo
 @pytest.mark.django_db
 def test_import_zones_dry_run_then_real(capsys):
+    home_tree(
+        comuni={"001024": "Beinasco", "001090": "Collegno", "001120": "Grugliasco"}, zones=(2,)
+    )
     path = str(FIXTURES / "zones" / "good.csv")
     main(["import-zones", path, "--dry-run"])
     assert "would create 3" in capsys.readouterr().out

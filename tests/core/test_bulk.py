@@ -13,18 +13,19 @@ from territori.core.bulk import bulk_insert, bulk_insert_values
 from territori.indicators.models import Assessment, Indicator, Target
 from territori.territories.models import Territory
 
+from ..factories import IndicatorFactory, TerritoryFactory
+
 pytestmark = pytest.mark.django_db
 
 TARGET_FIELDS = ("indicator_id", "territory_id", "value", "year", "kind", "source", "status")
 
 
 def _places(n: int) -> list[Territory]:
-    return list(Territory.objects.filter(kind=Territory.Kind.COMUNE).order_by("code")[:n])
+    return sorted(TerritoryFactory.create_batch(n), key=lambda place: place.code)
 
 
-@pytest.mark.demo
 def test_rows_are_those_bulk_create_writes() -> None:
-    first, second = Indicator.objects.order_by("code")[:2]
+    first, second = IndicatorFactory.create_batch(2)
     places = _places(3)
 
     def targets(indicator: Indicator) -> list[Target]:
@@ -52,10 +53,8 @@ def test_rows_are_those_bulk_create_writes() -> None:
     assert stored(second)[0] == (places[0].pk, 0.25, 2030, "regional", "", "confirmed")
 
 
-@pytest.mark.demo
 def test_auto_now_and_nulls() -> None:
-    indicator = Indicator.objects.order_by("code").first()
-    assert indicator is not None
+    indicator = IndicatorFactory()
     before = timezone.now()
     rows = [
         Assessment(
@@ -76,10 +75,8 @@ def test_auto_now_and_nulls() -> None:
         assert before - timedelta(seconds=1) <= row.computed_at <= timezone.now()
 
 
-@pytest.mark.demo
 def test_values_without_instances_take_defaults_and_name_bad_columns() -> None:
-    indicator = Indicator.objects.order_by("code").first()
-    assert indicator is not None
+    indicator = IndicatorFactory()
     place = _places(1)[0]
     Target.objects.filter(indicator=indicator).delete()
     columns = ("indicator_id", "territory_id", "value", "year", "kind")
@@ -94,10 +91,8 @@ def test_values_without_instances_take_defaults_and_name_bad_columns() -> None:
         bulk_insert([Target(indicator=indicator), Assessment(indicator=indicator)])
 
 
-@pytest.mark.demo
 def test_a_duplicate_is_an_integrity_error_and_nothing_is_written() -> None:
-    indicator = Indicator.objects.order_by("code").first()
-    assert indicator is not None
+    indicator = IndicatorFactory()
     place = _places(1)[0]
     Target.objects.filter(indicator=indicator).delete()
     row = (indicator.pk, place.pk, 1.0, 2030, "eu")

@@ -29,7 +29,7 @@ from territori.indicators.models import (
 )
 from territori.indicators.services import indicator_results_refresh
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # the demo's pages, poisoned
 
 #: Indicators shown on many pages: an illustrative one aggregated from the comuni and tagged
 #: to the Missions, and a real BES one compared among the metropolitan cities.
@@ -147,7 +147,6 @@ def _poison_results() -> None:
     Funding.objects.filter(project__in=projects).update(amount=largest)
 
 
-@pytest.mark.demo
 def test_recomputation_goes_through_values_beyond_the_limits() -> None:
     _poison_observations()
     counts = indicator_results_refresh(codes=list(POISONED))
@@ -162,7 +161,6 @@ def test_recomputation_goes_through_values_beyond_the_limits() -> None:
     assert aggregates and all(math.isfinite(v) and abs(v) <= 1e15 for v in aggregates)
 
 
-@pytest.mark.demo
 @pytest.mark.slow
 def test_no_page_answers_500_or_invalid_json_with_extreme_stored_values(client: Any) -> None:
     _poison_observations()

@@ -13,6 +13,8 @@ from territori.indicators.management.commands import fetch_istat
 from territori.indicators.management.commands.import_indicators import refresh_report
 from territori.indicators.models import Assessment, ImportBatch, Indicator, Observation
 from territori.io.istat import IstatClient
+from territori.territories.services import AliasData, territory_aliases_upsert
+from tests.factories import home_tree
 from tests.io.test_istat import Clock, Replay
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +41,15 @@ def fetch(*args: str) -> str:
 
 @pytest.fixture
 def indicator() -> Indicator:
+    tree = home_tree(comuni={"001272": "Torino"}, zones=(1,), members={"001272": 1})
+    territory_aliases_upsert(
+        items=[AliasData(territory_code=tree.home.code, alias="ITC11", scheme="nuts")]
+    )
     return Indicator.objects.create(
         code="ISTAT_POP", name_it="Popolazione residente (ISTAT)", unit="persone"
     )
 
 
-@pytest.mark.demo
 def test_fetch_istat_imports_the_flow_once(replay: Replay, indicator: Indicator) -> None:
     args = [
         "22_289",
@@ -91,7 +96,6 @@ def test_fetch_istat_lists_flows_and_explains_bad_arguments(replay: Replay, indi
     assert not Observation.objects.filter(indicator=indicator).exists()
 
 
-@pytest.mark.demo
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_worker_runs_the_recomputation_queued_by_an_import(
     replay: Replay, indicator: Indicator, django_capture_on_commit_callbacks, monkeypatch

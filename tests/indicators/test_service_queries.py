@@ -11,11 +11,21 @@ from django.test.utils import CaptureQueriesContext
 
 from territori.indicators.services import indicator_results_refresh, observations_import
 
-from ..factories import IndicatorFactory
+from ..factories import IndicatorFactory, home_tree
 
 pytestmark = pytest.mark.django_db
 
 COMUNI = ["001272", "001156", "001164", "001171", "001191", "001219", "001263", "001265"]
+
+
+@pytest.fixture(autouse=True)
+def _territory() -> None:
+    """The home territory with the files' comuni in two zone omogenee."""
+    home_tree(
+        comuni={code: f"Comune {code}" for code in COMUNI},
+        zones=(1, 2),
+        members={code: 1 + index % 2 for index, code in enumerate(COMUNI)},
+    )
 
 
 def _queries(run: Any) -> int:
@@ -41,14 +51,12 @@ def _import(code: str, years: range) -> int:
     return _queries(run)
 
 
-@pytest.mark.demo
 def test_an_import_makes_the_same_queries_for_ten_or_a_hundred_times_the_rows() -> None:
     small = _import("QC_SMALL", range(2010, 2012))  # 16 observations
     large = _import("QC_LARGE", range(1950, 2030))  # 640 observations
     assert large == small
 
 
-@pytest.mark.demo
 def test_recomputing_results_makes_the_same_queries_for_longer_series() -> None:
     _import("QC_SHORT", range(2015, 2018))
     _import("QC_LONG", range(1960, 2024))

@@ -11,8 +11,10 @@ from territori.publication.models import SearchEntry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.demo
 def test_build_report_names_the_missing_year() -> None:
+    from territori.publication.models import Report
+
+    Report.objects.create(year=2025, title_it="Rapporto di prova")
     with pytest.raises(CommandError, match=r"year: no report for 1900 \(reports: 2025\)"):
         call_command("build_report", "1900")
 

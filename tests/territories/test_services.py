@@ -8,15 +8,31 @@ import pytest
 
 from territori.core.models import AuditEntry
 from territori.io.errors import InputValidationError
-from territori.territories.models import Membership, Territory, Topology
+from territori.territories.models import Membership, Territory
 from territori.territories.selectors import comune_zones, group_members
 from territori.territories.services import topology_build, zone_memberships_import
 
+from ..factories import HomeTree, TerritoryFactory, home_tree, square
+
 pytestmark = pytest.mark.django_db
 
+#: Comuni of the zone files in tests/fixtures/zones (real names and ISTAT codes).
+COMUNI = {
+    "001024": "Beinasco",
+    "001090": "Collegno",
+    "001120": "Grugliasco",
+    "001219": "Rivoli",
+    "001272": "Torino",
+    "001316": "Mappano",
+}
 
-@pytest.mark.demo
-def test_importing_a_zone_list_fills_the_zona(fixture_bytes):
+
+@pytest.fixture
+def tree() -> HomeTree:
+    return home_tree(comuni=COMUNI, zones=(1, 2, 3, 4, 10), members={"001316": 4})
+
+
+def test_importing_a_zone_list_fills_the_zona(fixture_bytes, tree):
     ovest = Territory.objects.get(code="ZO02")
     assert group_members(group=ovest).count() == 0
     report = zone_memberships_import(
@@ -29,8 +45,8 @@ def test_importing_a_zone_list_fills_the_zona(fixture_bytes):
     assert (again.created, again.unchanged) == (0, 3)
 
 
-@pytest.mark.demo
-def test_moving_mappano_closes_its_old_membership_and_is_audited(fixture_bytes):
+def test_moving_mappano_closes_its_old_membership_and_is_audited(fixture_bytes, tree):
+    Membership.objects.filter(member__code="001316").update(valid_from=dt.date(2021, 8, 4))
     report = zone_memberships_import(data=fixture_bytes("zones", "move.csv"), filename="move.csv")
     assert (report.created, report.closed) == (1, 1)
     history = list(Membership.objects.filter(member__name="Mappano").order_by("valid_from"))
@@ -45,8 +61,7 @@ def test_moving_mappano_closes_its_old_membership_and_is_audited(fixture_bytes):
     assert update.after["valid_to"] == "2024-12-31"
 
 
-@pytest.mark.demo
-def test_a_broken_zone_file_writes_nothing_and_names_each_row(fixture_bytes):
+def test_a_broken_zone_file_writes_nothing_and_names_each_row(fixture_bytes, tree):
     before = (Membership.objects.count(), AuditEntry.objects.count())
     with pytest.raises(InputValidationError) as caught:
         zone_memberships_import(data=fixture_bytes("zones", "broken.csv"), filename="broken.csv")
@@ -61,8 +76,7 @@ def test_a_broken_zone_file_writes_nothing_and_names_each_row(fixture_bytes):
     assert (Membership.objects.count(), AuditEntry.objects.count()) == before
 
 
-@pytest.mark.demo
-def test_excel_and_unsupported_files(fixture_bytes):
+def test_excel_and_unsupported_files(fixture_bytes, tree):
     from territori.io.tabular import write_xlsx
 
     data = write_xlsx(
@@ -78,10 +92,11 @@ def test_excel_and_unsupported_files(fixture_bytes):
     assert missing.value.errors[0].field == "zona"
 
 
-@pytest.mark.demo
 def test_topology_is_rebuilt_only_when_boundaries_change():
-    topology = Topology.objects.get(key="comuni")
-    assert topology.feature_count == 312
+    home_tree(comuni={"001001": "Agliè", "001002": "Airasca"}, boundaries=True)
+    TerritoryFactory(code="099001", name="Fuori", boundary=square(9.0, 44.0))  # not home's
+    topology = topology_build()
+    assert topology.feature_count == 2
     assert topology_build().built_at == topology.built_at
     comune = Territory.objects.get(code="001001")
     assert comune.boundary is not None
