@@ -12,15 +12,25 @@ from django.core.management import CommandError, call_command
 from territori.atlas.models import Membership, Network, NetworkArea, Organisation
 from territori.atlas.services import atlas_import
 from territori.core.models import AuditEntry
+from tests.factories import FrameworkFactory, NodeFactory, home_tree
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _site() -> None:
+    """The comuni, the agenda's Missions and the plan's strategies the atlas files name."""
+    home_tree(comuni={"001272": "Torino", "001191": "Pinerolo"})
+    agenda = FrameworkFactory(code="agenda-prova", role="agenda")
+    for code in ("1.1", "1.2", "1.3"):
+        NodeFactory(framework=agenda, code=code)
+    NodeFactory(framework=FrameworkFactory(code="piano-prova", role="plan"), code="1.1")
 
 
 def load(fixture_bytes, name: str, kind: str):
     return atlas_import(data=fixture_bytes("atlas", name), filename=name, kind=kind)
 
 
-@pytest.mark.demo
 def test_csv_files_in_order_then_again(fixture_bytes) -> None:
     assert load(fixture_bytes, "organizzazioni.csv", "organisations").created["organisations"] == 4
     report = load(fixture_bytes, "reti.csv", "networks")
@@ -84,7 +94,6 @@ def test_people_are_refused_and_references_checked(fixture_bytes) -> None:
     )
 
 
-@pytest.mark.demo
 def test_one_workbook_with_the_three_sheets(fixture_bytes, tmp_path) -> None:
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -110,7 +119,6 @@ def test_one_workbook_with_the_three_sheets(fixture_bytes, tmp_path) -> None:
         call_command("import_atlas", str(broken), "--kind", "networks")
 
 
-@pytest.mark.demo
 def test_the_downloadable_template_imports_as_it_is(client) -> None:
     data = client.get("/atlante/modello.xlsx").content
     book = openpyxl.load_workbook(io.BytesIO(data))

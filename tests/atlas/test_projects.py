@@ -9,8 +9,15 @@ import pytest
 from territori.atlas.models import Funding, Place, Project
 from territori.atlas.projects import opencoesione_import, regis_import
 from territori.core.models import AuditEntry
+from tests.factories import home_tree
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _comuni() -> None:
+    """The comuni the project files name (not Alba, which the files name too: outside)."""
+    home_tree(comuni={"001272": "Torino", "001191": "Pinerolo"})
 
 
 def oc(fixture_bytes, name: str = "opencoesione-progetti.csv"):
@@ -26,7 +33,6 @@ def regis(fixture_bytes, places: str = "Z__Localizzazione.csv"):
     )
 
 
-@pytest.mark.demo
 def test_opencoesione_projects_with_places_funding_and_status(fixture_bytes) -> None:
     report = oc(fixture_bytes)
     assert report.errors == [] and (report.created, report.outside) == (2, 1)  # Alba is outside
@@ -75,7 +81,6 @@ def test_broken_opencoesione_file_names_rows_and_columns(fixture_bytes) -> None:
     }
 
 
-@pytest.mark.demo
 def test_regis_progetti_joined_with_localizzazione(fixture_bytes) -> None:
     report = regis(fixture_bytes)
     assert report.errors == [] and report.created == 2
@@ -107,7 +112,6 @@ def test_regis_shares_must_add_up_and_every_project_needs_a_place(fixture_bytes)
     ]
 
 
-@pytest.mark.demo
 def test_import_projects_command(fixture_bytes, tmp_path) -> None:
     import io
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from territori.core.models import AuditEntry
+from territori.demo.files import demo_file
 from territori.frameworks.models import Framework, Link, Node
 from territori.frameworks.selectors import framework_document
 from territori.frameworks.services import framework_file_import
@@ -14,7 +15,12 @@ from territori.io.frameworks import write_yaml
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.demo
+@pytest.fixture(autouse=True)
+def _sdg() -> None:
+    """The 17 SDG goals (the demo's real file, through the importer): the files link to them."""
+    framework_file_import(data=demo_file(name="sdg.yaml"), filename="sdg.yaml")
+
+
 def test_import_creates_then_second_import_changes_nothing(fixture_bytes, django_user_model):
     # Given an analyst and a valid file
     analyst = django_user_model.objects.create_user("analyst-1")
@@ -39,7 +45,6 @@ def test_import_creates_then_second_import_changes_nothing(fixture_bytes, django
     assert entry.after["title_it"] == "Azione A.1"
 
 
-@pytest.mark.demo
 def test_a_changed_title_is_updated_and_audited_with_before_and_after(fixture_bytes):
     data = fixture_bytes("frameworks", "good.yaml")
     framework_file_import(data=data, filename="good.yaml")
@@ -76,7 +81,6 @@ def test_a_broken_file_writes_nothing_and_names_every_row(fixture_bytes):
     ) == counts
 
 
-@pytest.mark.demo
 def test_csv_adds_targets_under_existing_sdg_goals(fixture_bytes):
     report = framework_file_import(
         data=fixture_bytes("frameworks", "good.csv"), filename="good.csv"
@@ -89,7 +93,6 @@ def test_csv_adds_targets_under_existing_sdg_goals(fixture_bytes):
     assert "sdg:1" in report.nodes_not_in_file
 
 
-@pytest.mark.demo
 def test_dry_run_reports_but_writes_nothing(fixture_bytes):
     before = Node.objects.count()
     report = framework_file_import(
@@ -99,7 +102,6 @@ def test_dry_run_reports_but_writes_nothing(fixture_bytes):
     assert Node.objects.count() == before
 
 
-@pytest.mark.demo
 def test_moving_a_node_under_its_own_descendant_is_a_cycle(fixture_bytes):
     framework_file_import(data=fixture_bytes("frameworks", "good.yaml"), filename="good.yaml")
     csv = b"framework,code,parent_code,level,title_it,title_en,description\ntest-plan,A,A.1,asse,Asse A,,\n"
@@ -109,7 +111,7 @@ def test_moving_a_node_under_its_own_descendant_is_a_cycle(fixture_bytes):
     assert "cycle" in caught.value.errors[0].message
 
 
-@pytest.mark.demo
+@pytest.mark.demo  # the demo's own agenda file
 def test_export_then_import_of_the_agenda_is_a_no_op():
     document = framework_document(code="amsvs-torino")
     assert len(document.nodes) == 27  # 6 MAS + 21 Missions
