@@ -30,6 +30,8 @@ from territori.participation.models import (
 from territori.participation.services import newsletter
 from territori.participation.services import questionnaires as qs
 
+from .conftest import CLOSED, FORUM, OPEN, QUESTIONNAIRE, Forum
+
 pytestmark = pytest.mark.django_db
 
 
@@ -146,25 +148,24 @@ def test_purge_keeps_the_attendance_count() -> None:
 
 
 def open_process() -> Process:
-    return Process.objects.get(code="demo-laboratori-forum")
+    """The open process of the `forum` fixture (tests/participation/conftest.py)."""
+    return Process.objects.get(code=OPEN)
 
 
-@pytest.mark.demo
-def test_contribution_needs_a_verified_email_and_an_open_phase() -> None:
+def test_contribution_needs_a_verified_email_and_an_open_phase(forum: Forum) -> None:
     unverified = make_user("new", verified=False)
     with pytest.raises(services.ParticipationError, match="Confirm your email"):
         services.contribution_submit(
             user=unverified, process=open_process(), kind="proposal", title="T", body="B"
         )
-    closed = Process.objects.get(code="psm-2024-2026")
+    closed = Process.objects.get(code=CLOSED)
     with pytest.raises(services.ParticipationError, match="not accepting"):
         services.contribution_submit(
             user=make_user("v"), process=closed, kind="proposal", title="T", body="B"
         )
 
 
-@pytest.mark.demo
-def test_attachments_are_checked_by_content_and_nothing_is_written_on_error() -> None:
+def test_attachments_are_checked_by_content_and_nothing_is_written_on_error(forum: Forum) -> None:
     user = make_user("files")
     before = Contribution.objects.count()
     disguised = services.Upload("relazione.pdf", b"MZ\x90\x00 not a pdf")
@@ -192,8 +193,7 @@ def test_attachments_are_checked_by_content_and_nothing_is_written_on_error() ->
     assert ConsentRecord.objects.filter(user=user, purpose="contribution").count() == 1
 
 
-@pytest.mark.demo
-def test_similar_contributions_rank_shared_distinctive_words_first() -> None:
+def test_similar_contributions_rank_shared_distinctive_words_first(forum: Forum) -> None:
     found = selectors.similar_contributions(
         "comunità energetiche per i comuni piccoli", process=open_process()
     )
@@ -203,8 +203,7 @@ def test_similar_contributions_rank_shared_distinctive_words_first() -> None:
     assert selectors.similar_contributions("il la di per", process=open_process()) == []
 
 
-@pytest.mark.demo
-def test_workflow_answers_supports_and_moderation() -> None:
+def test_workflow_answers_supports_and_moderation(forum: Forum) -> None:
     author, moderator, fan = make_user("author"), make_user("mod"), make_user("fan")
     contribution = services.contribution_submit(
         user=author, process=open_process(), kind="proposal", title="Idea", body="Testo"
@@ -269,12 +268,11 @@ def test_login_lock_out_after_repeated_failures(client: Any) -> None:
 
 
 def demo_questions() -> tuple[Questionnaire, list[Question]]:
-    questionnaire = Questionnaire.objects.get(code="demo-priorita")
+    questionnaire = Questionnaire.objects.get(code=QUESTIONNAIRE)
     return questionnaire, list(questionnaire.questions.all())
 
 
-@pytest.mark.demo
-def test_skip_logic_ignores_hidden_questions_and_requires_shown_ones() -> None:
+def test_skip_logic_ignores_hidden_questions_and_requires_shown_ones(forum: Forum) -> None:
     _q, questions = demo_questions()
     raw = {"ruolo": ["Impresa"], "coinvolto": ["No"], "temi": ["Energia"], "soddisfazione": ["9"]}
     result = qs.response_validate(questions=questions, raw=raw)
@@ -286,8 +284,7 @@ def test_skip_logic_ignores_hidden_questions_and_requires_shown_ones() -> None:
     assert result.errors == {"soddisfazione": "Choose a value from 1 to 5."}
 
 
-@pytest.mark.demo
-def test_validation_names_each_problem() -> None:
+def test_validation_names_each_problem(forum: Forum) -> None:
     _q, questions = demo_questions()
     result = qs.response_validate(
         questions=questions,
@@ -309,8 +306,7 @@ def test_validation_names_each_problem() -> None:
     }
 
 
-@pytest.mark.demo
-def test_one_response_per_person_and_export_columns() -> None:
+def test_one_response_per_person_and_export_columns(forum: Forum) -> None:
     questionnaire, questions = demo_questions()
     user = make_user("resp")
     raw = {
@@ -352,8 +348,7 @@ def test_one_response_per_person_and_export_columns() -> None:
     assert all(len(r) == len(header) for r in rows)
 
 
-@pytest.mark.demo
-def test_results_count_what_was_shown_and_answered() -> None:
+def test_results_count_what_was_shown_and_answered(forum: Forum) -> None:
     questionnaire, _questions = demo_questions()
     results = {
         r.question.code: r for r in selectors.questionnaire_results(questionnaire=questionnaire)
@@ -375,9 +370,9 @@ def test_results_count_what_was_shown_and_answered() -> None:
 # --- Newsletter --------------------------------------------------------------------------------
 
 
-@pytest.mark.demo
 def test_double_opt_in_personalised_issue_and_one_click_unsubscribe(
     django_capture_on_commit_callbacks: Any,
+    forum: Forum,
 ) -> None:
     from territori.participation.models import NewsletterIssue
     from territori.territories.models import Territory
@@ -408,7 +403,7 @@ def test_double_opt_in_personalised_issue_and_one_click_unsubscribe(
         title_it="Altrove",
         starts_at=start,
         ends_at=start,
-        zone=Territory.objects.get(kind="zona", number=4),
+        zone=Territory.objects.get(kind="zona", number=11),
     )
     with django_capture_on_commit_callbacks(execute=True):
         newsletter.issue_queue(issue=issue)
@@ -430,8 +425,7 @@ def test_double_opt_in_personalised_issue_and_one_click_unsubscribe(
 # --- Privacy ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.demo
-def test_export_and_delete_keep_public_contributions_anonymised() -> None:
+def test_export_and_delete_keep_public_contributions_anonymised(forum: Forum) -> None:
     user = make_user("leaving")
     contribution = services.contribution_submit(
         user=user,
@@ -507,8 +501,7 @@ def test_purge_command_checks_its_argument() -> None:
     assert "registration(s) deleted" in out.getvalue()
 
 
-@pytest.mark.demo
-def test_back_office_uploads_are_checked_by_content() -> None:
+def test_back_office_uploads_are_checked_by_content(forum: Forum) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from territori.participation.admin import CheckedFileForm
@@ -519,7 +512,7 @@ def test_back_office_uploads_are_checked_by_content() -> None:
             model = BodyDocument
             fields = ["body", "title", "file"]
 
-    body = Body.objects.get(code="forum-missioni")
+    body = Body.objects.get(code=FORUM)
     bad = Form(
         {"body": body.pk, "title": "Finto"}, {"file": SimpleUploadedFile("x.pdf", b"GIF89a")}
     )
@@ -636,9 +629,9 @@ def test_login_without_next_lands_on_the_account_page(client: Any) -> None:
     assert client.get(response["Location"]).status_code == 200
 
 
-@pytest.mark.demo
 def test_deleting_an_account_frees_its_place_and_anonymises_the_audit_log(
     django_capture_on_commit_callbacks: Any,
+    forum: Forum,
 ) -> None:
     from territori.core.models import AuditEntry
 
@@ -698,9 +691,8 @@ def test_sign_up_does_not_reveal_whether_an_address_is_registered(
     assert get_user_model().objects.filter(username__iexact="known@example.org").count() == 1
 
 
-@pytest.mark.demo
 def test_read_only_data_directory_gives_a_maintenance_page_and_a_failing_health_check(
-    client: Any, settings: Any, tmp_path: Any, monkeypatch: Any
+    client: Any, settings: Any, tmp_path: Any, monkeypatch: Any, forum: Forum
 ) -> None:
     import errno
 

@@ -1,0 +1,283 @@
+"""A small participation world for the tests, built through the participation importer and the
+services (never the Turin demo): a home territory with three zones, an agenda with two
+Missions, a closed process and an open one, a forum of two organisations, two meetings open
+for registration, a questionnaire with every kind of question, contributions and responses.
+Every row is illustrative test data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from territori.participation.models import Contribution, Meeting, Process, Questionnaire
+from territori.participation.services.contributions import (
+    contribution_answer,
+    contribution_submit,
+)
+from territori.participation.services.loading import participation_import
+from territori.participation.services.questionnaires import response_record, response_validate
+from tests.factories import FrameworkFactory, NodeFactory, OrganisationFactory, home_tree
+
+OPEN = "laboratori-prova"
+CLOSED = "percorso-chiuso"
+LAB = "laboratorio-prova-1"
+LAB_TWO = "laboratorio-prova-2"
+QUESTIONNAIRE = "priorita-prova"
+FORUM = "forum-prova"
+COMUNI = {"001063": "Chieri", "001082": "Chivasso", "001272": "Torino"}
+
+WORLD = """\
+processes:
+- code: {closed}
+  title_it: Percorso chiuso di prova
+  status: closed
+  phases:
+  - {{title_it: Ascolto, start: 2023-10-01, end: 2023-11-30, contributions_open: true}}
+- code: {open}
+  title_it: Laboratori di prova
+  nodes: [agenda:1.1, agenda:2.1]
+  phases:
+  - title_it: Proposte online
+    start: {year}-01-01
+    end: {next_year}-12-31
+    contributions_open: true
+    meetings_open: true
+    questionnaires_open: true
+bodies:
+- code: {forum}
+  kind: forum
+  name_it: Forum di prova
+  members:
+  - {{organisation: ente-prova-a}}
+  - {{organisation: ente-prova-b, role: facilitator}}
+meetings:
+- code: {lab}
+  kind: lab
+  title_it: Laboratorio di prova sulle comunità energetiche
+  process: {open}
+  phase: 1
+  body: {forum}
+  starts_at: {lab_start}
+  ends_at: {lab_end}
+  place_name: Sala di prova
+  comune: Chivasso
+  zone: 10
+  nodes: [agenda:1.1]
+  registration_required: true
+  capacity: 30
+  agenda:
+  - {{title_it: Accoglienza, duration: 20}}
+- code: {lab_two}
+  kind: lab
+  title_it: Laboratorio di prova sulla mobilità
+  process: {open}
+  phase: 1
+  starts_at: {lab_two_start}
+  ends_at: {lab_two_end}
+  comune: Chieri
+  zone: 11
+  nodes: [agenda:2.1]
+  registration_required: true
+  capacity: 25
+questionnaires:
+- code: {questionnaire}
+  title_it: Le priorità (prova)
+  process: {open}
+  opens_at: {year}-01-01 00:00
+  closes_at: {next_year}-12-31 23:59
+  questions:
+  - code: ruolo
+    kind: single
+    text_it: A che titolo rispondi?
+    required: true
+    options: [Cittadino/a, Ente pubblico, Impresa, Terzo settore, Università o ricerca]
+    allow_other: true
+  - {{code: coinvolto, kind: single, text_it: "Hai già partecipato?", required: true,
+     options: [Sì, "No"]}}
+  - code: temi
+    kind: multiple
+    text_it: Su quali temi hai lavorato?
+    options: [Energia, Mobilità, Digitale, Inclusione]
+    allow_other: true
+    show_if: {{question: coinvolto, values: [Sì]}}
+  - code: soddisfazione
+    kind: scale
+    text_it: Quanto sei soddisfatto/a?
+    scale_min_label: per nulla
+    scale_max_label: moltissimo
+    show_if: {{question: coinvolto, values: [Sì]}}
+  - code: importanza
+    kind: matrix
+    text_it: Quanto è importante ciascun tema?
+    options: [Poco, Abbastanza, Molto]
+    rows: [Energia, Mobilità, Digitale, Inclusione]
+  - {{code: ordine, kind: ranking, text_it: Metti in ordine,
+     options: [Energia, Mobilità, Digitale, Inclusione]}}
+  - {{code: suggerimenti, kind: long_text, text_it: Suggerimenti}}
+  - {{code: documento, kind: file, text_it: "Vuoi allegare un documento?"}}
+"""
+
+#: Contributions of three participants: (author, kind, title, body, status, answer).
+CONTRIBUTIONS = [
+    (
+        0,
+        "proposal",
+        "Sportello unico per le comunità energetiche",
+        "Un punto di contatto che accompagni i comuni piccoli nella costituzione di comunità "
+        "energetiche rinnovabili.",
+        "accepted",
+        "La proposta è accolta (risposta di prova).",
+    ),
+    (
+        1,
+        "observation",
+        "Trasporto pubblico nelle valli la sera",
+        "Dopo le 20 molte valli restano senza collegamenti.",
+        "evaluating",
+        "",
+    ),
+    (
+        2,
+        "proposal",
+        "Comunità energetiche nelle scuole",
+        "Usare i tetti delle scuole per impianti condivisi con le comunità energetiche.",
+        "received",
+        "",
+    ),
+    (
+        0,
+        "proposal",
+        "Orti urbani e filiera corta",
+        "Mettere in rete gli orti urbani con i mercati contadini.",
+        "rejected",
+        "Non è di competenza metropolitana (risposta di prova).",
+    ),
+]
+
+#: Responses to the questionnaire, as the form sends them.
+RESPONSES: list[dict[str, list[str]]] = [
+    {
+        "ruolo": ["Impresa"],
+        "coinvolto": ["Sì"],
+        "temi": ["Energia", "Digitale"],
+        "soddisfazione": ["4"],
+        "importanza__1": ["Molto"],
+        "importanza__2": ["Poco"],
+        "ordine__1": ["1"],
+        "ordine__2": ["3"],
+        "ordine__3": ["2"],
+        "ordine__4": ["4"],
+    },
+    {
+        "ruolo": ["Cittadino/a"],
+        "coinvolto": ["No"],
+        "ordine__1": ["2"],
+        "ordine__2": ["1"],
+        "ordine__3": ["4"],
+        "ordine__4": ["3"],
+        "suggerimenti": ["Più incontri la sera."],
+    },
+    {
+        "ruolo": ["__other__"],
+        "ruolo__other": ["Scuola"],
+        "coinvolto": ["Sì"],
+        "temi": ["Mobilità"],
+        "soddisfazione": ["2"],
+        "ordine__1": ["1"],
+        "ordine__2": ["2"],
+        "ordine__3": ["3"],
+        "ordine__4": ["4"],
+    },
+]
+
+
+@dataclass
+class Forum:
+    open: Process
+    closed: Process
+    lab: Meeting
+    questionnaire: Questionnaire
+    participants: list[Any]
+    contributions: list[Contribution]
+
+
+def participant(name: str, *, verified: bool = True) -> Any:
+    from territori.participation.models import Participant
+
+    user = get_user_model().objects.create_user(
+        username=f"{name}@example.org", email=f"{name}@example.org", password="x-Secret-123"
+    )
+    Participant.objects.create(
+        user=user, display_name=name, email_verified_at=timezone.now() if verified else None
+    )
+    return user
+
+
+@pytest.fixture
+def forum() -> Forum:
+    home_tree(
+        comuni=COMUNI,
+        zones=(1, 10, 11),
+        members={"001063": 11, "001082": 10, "001272": 1},
+    )
+    agenda = FrameworkFactory(code="agenda-prova", role="agenda")
+    for code in ("1.1", "2.1"):
+        NodeFactory(framework=agenda, code=code, title_it=f"Missione di prova {code}")
+    OrganisationFactory(code="ente-prova-a")
+    OrganisationFactory(code="ente-prova-b")
+    today = timezone.localdate()
+    lab = today + dt.timedelta(days=20)
+    two = today + dt.timedelta(days=34)
+    text = WORLD.format(
+        closed=CLOSED,
+        open=OPEN,
+        forum=FORUM,
+        lab=LAB,
+        lab_two=LAB_TWO,
+        questionnaire=QUESTIONNAIRE,
+        year=today.year,
+        next_year=today.year + 1,
+        lab_start=f"{lab} 14:30",
+        lab_end=f"{lab} 17:30",
+        lab_two_start=f"{two} 14:30",
+        lab_two_end=f"{two} 17:30",
+    )
+    report = participation_import(data=text.encode(), channel="test")
+    assert report.errors == [], report.errors
+    people = [participant(f"partecipante-prova-{n}") for n in range(1, 4)]
+    staff = get_user_model().objects.create_user("staff-prova", is_staff=True)
+    process = Process.objects.get(code=OPEN)
+    contributions = []
+    for author, kind, title, body, status, answer in CONTRIBUTIONS:
+        contribution = contribution_submit(
+            user=people[author], process=process, kind=kind, title=title, body=body
+        )
+        if status != "received":
+            contribution_answer(
+                contribution=contribution, status=status, answer=answer, actor=staff
+            )
+        contributions.append(contribution)
+    questionnaire = Questionnaire.objects.get(code=QUESTIONNAIRE)
+    questions = list(questionnaire.questions.order_by("position"))
+    for number, raw in enumerate(RESPONSES, start=1):
+        validated = response_validate(questions=questions, raw=raw)
+        assert validated.errors == {}, validated.errors
+        response_record(
+            questionnaire=questionnaire,
+            respondent=f"prova-{number}",
+            validated=validated,
+            submitted_at=timezone.now() - dt.timedelta(days=number),
+        )
+    return Forum(
+        open=process,
+        closed=Process.objects.get(code=CLOSED),
+        lab=Meeting.objects.get(code=LAB),
+        questionnaire=questionnaire,
+        participants=people,
+        contributions=contributions,
+    )
