@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from territori.core.models import AuditEntry, DataStatus
 from territori.demo.services import demo_load
 from territori.frameworks.models import Framework, Link, Node
+from territori.participation.models import Body, Meeting, Participant, Process
 from territori.territories.models import Membership, Territory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
@@ -161,3 +164,21 @@ def test_demo_without_illustrative_data_keeps_only_the_real():
     assert Indicator.objects.filter(code="10AMB017").exists()
     # networks have no real counterpart yet: what was loaded stays, nothing new is invented
     assert Network.objects.filter(status=DataStatus.ILLUSTRATIVE).count() == 30
+
+
+def test_real_demo_names_organisations_never_people() -> None:
+    body = Body.objects.get(code="cabina-di-regia-psm")
+    meeting = Meeting.objects.get(code="cabina-2023-09-18")
+    assert meeting.reported_attendance == 38 and meeting.data_status == "confirmed"
+    assert body.members.count() == 30  # 20 organisations, 9 comuni, the facilitator
+    text = meeting.minutes + " ".join(a.title_it for a in meeting.agenda.all())
+    for surname in ("Cambursano", "Barbero", "Sparano", "Babando"):  # named in seed 004
+        assert surname not in text
+    phases = list(
+        Process.objects.get(code="psm-2024-2026").phases.values_list("title_it", "start", "end")
+    )
+    assert phases[0] == ("Analisi", dt.date(2023, 7, 1), dt.date(2023, 10, 31))
+    assert phases[3][0] == "Approvazione e restituzione pubblica" and phases[3][2] == dt.date(
+        2024, 1, 31
+    )
+    assert not Participant.objects.exclude(user__username__endswith="@demo.invalid").exists()

@@ -14,13 +14,17 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from territori.core.roles import roles_ensure
 from territori.participation.models import Contribution, Meeting, Process, Questionnaire
 from territori.participation.services.contributions import (
+    Upload,
     contribution_answer,
     contribution_submit,
+    contribution_support,
 )
 from territori.participation.services.loading import participation_import
 from territori.participation.services.questionnaires import response_record, response_validate
+from territori.territories.selectors import home_zones
 from tests.factories import FrameworkFactory, NodeFactory, OrganisationFactory, home_tree
 
 OPEN = "laboratori-prova"
@@ -29,6 +33,8 @@ LAB = "laboratorio-prova-1"
 LAB_TWO = "laboratorio-prova-2"
 QUESTIONNAIRE = "priorita-prova"
 FORUM = "forum-prova"
+CLOSED_MEETING = "incontro-passato-prova"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 COMUNI = {"001063": "Chieri", "001082": "Chivasso", "001272": "Torino"}
 
 WORLD = """\
@@ -56,6 +62,13 @@ bodies:
   - {{organisation: ente-prova-a}}
   - {{organisation: ente-prova-b, role: facilitator}}
 meetings:
+- code: {closed_meeting}
+  kind: steering
+  title_it: Incontro passato di prova
+  process: {closed}
+  phase: 1
+  starts_at: 2023-09-18 10:00
+  ends_at: 2023-09-18 11:00
 - code: {lab}
   kind: lab
   title_it: Laboratorio di prova sulle comunità energetiche
@@ -220,6 +233,7 @@ def participant(name: str, *, verified: bool = True) -> Any:
 
 @pytest.fixture
 def forum() -> Forum:
+    roles_ensure()
     home_tree(
         comuni=COMUNI,
         zones=(1, 10, 11),
@@ -235,6 +249,7 @@ def forum() -> Forum:
     two = today + dt.timedelta(days=34)
     text = WORLD.format(
         closed=CLOSED,
+        closed_meeting=CLOSED_MEETING,
         open=OPEN,
         forum=FORUM,
         lab=LAB,
@@ -252,11 +267,21 @@ def forum() -> Forum:
     people = [participant(f"partecipante-prova-{n}") for n in range(1, 4)]
     staff = get_user_model().objects.create_user("staff-prova", is_staff=True)
     process = Process.objects.get(code=OPEN)
+    missions = list(process.nodes.order_by("code"))
+    zones = list(home_zones())
     contributions = []
-    for author, kind, title, body, status, answer in CONTRIBUTIONS:
+    for index, (author, kind, title, body, status, answer) in enumerate(CONTRIBUTIONS):
         contribution = contribution_submit(
-            user=people[author], process=process, kind=kind, title=title, body=body
+            user=people[author],
+            process=process,
+            kind=kind,
+            title=title,
+            body=body,
+            nodes=missions[index % 2 : index % 2 + 1],
+            zone=zones[index % len(zones)],
+            files=[Upload("allegato.pdf", PDF)] if index == 0 else [],
         )
+        contribution_support(contribution=contribution, user=people[(author + 1) % 3])
         if status != "received":
             contribution_answer(
                 contribution=contribution, status=status, answer=answer, actor=staff

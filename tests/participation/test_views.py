@@ -3,7 +3,6 @@ rate limits, CSRF, private files, downloads and query counts."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from typing import Any
@@ -26,12 +25,13 @@ from territori.participation.models import (
     BodyMember,
     Contribution,
     Meeting,
-    Participant,
     Process,
     Registration,
 )
 
 from ..conftest import count_queries
+from ..factories import OrganisationFactory
+from .conftest import CLOSED, FORUM, LAB, LAB_TWO, OPEN, QUESTIONNAIRE, Forum
 from .test_services import PDF, make_meeting, make_user
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def login_as(client: Client, role: str) -> Any:
         return None
     user = make_user(f"role-{role}")
     if role == "member":
-        member = BodyMember.objects.filter(body__code="cabina-di-regia-psm").first()
+        member = BodyMember.objects.filter(body__code=FORUM).first()
         assert member is not None
         member.delegates.add(user)
     if role in (MODERATOR, EDITOR, ADMINISTRATOR):
@@ -60,7 +60,7 @@ def login_as(client: Client, role: str) -> Any:
 
 
 def hidden_contribution() -> Contribution:
-    contribution = Contribution.objects.filter(process__code="demo-laboratori-forum").first()
+    contribution = Contribution.objects.filter(process__code=OPEN).first()
     assert contribution is not None
     contribution.hidden_at = timezone.now()
     contribution.hidden_reason = "test"
@@ -69,7 +69,7 @@ def hidden_contribution() -> Contribution:
 
 
 def body_document() -> BodyDocument:
-    document = BodyDocument(body=Body.objects.get(code="cabina-di-regia-psm"), title="Bozza")
+    document = BodyDocument(body=Body.objects.get(code=FORUM), title="Bozza")
     document.original_name, document.media_type, document.size = (
         "bozza.pdf",
         "application/pdf",
@@ -86,10 +86,10 @@ MATRIX: list[tuple[str, Any, list[int]]] = [
     ("meetings", lambda: "/partecipa/incontri/", [200] * 6),
     ("contributions", lambda: "/partecipa/contributi/", [200] * 6),
     ("contribution export", lambda: "/partecipa/contributi/esporta.xlsx", [200] * 6),
-    ("results", lambda: "/partecipa/questionari/demo-priorita/risultati/", [200] * 6),
+    ("results", lambda: f"/partecipa/questionari/{QUESTIONNAIRE}/risultati/", [200] * 6),
     (
         "contribute",
-        lambda: "/partecipa/processi/demo-laboratori-forum/contribuisci/",
+        lambda: f"/partecipa/processi/{OPEN}/contribuisci/",
         [302, 200, 200, 200, 200, 200],
     ),
     ("account", lambda: "/account/", [302, 200, 200, 200, 200, 200]),
@@ -102,12 +102,12 @@ MATRIX: list[tuple[str, Any, list[int]]] = [
     ),
     (
         "check-in",
-        lambda: "/staff/partecipazione/incontri/demo-laboratorio-1/accoglienza/",
+        lambda: f"/staff/partecipazione/incontri/{LAB}/accoglienza/",
         [302, 403, 403, 403, 200, 200],
     ),
     (
         "registrations",
-        lambda: "/staff/partecipazione/incontri/demo-laboratorio-1/iscrizioni.csv",
+        lambda: f"/staff/partecipazione/incontri/{LAB}/iscrizioni.csv",
         [302, 403, 403, 403, 200, 200],
     ),
     (
@@ -124,9 +124,8 @@ MATRIX: list[tuple[str, Any, list[int]]] = [
 ]
 
 
-@pytest.mark.demo
 @pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix(client: Client, role: str) -> None:
+def test_permission_matrix(client: Client, role: str, forum: Forum) -> None:
     login_as(client, role)
     index = ROLES.index(role)
     got = {name: client.get(build()).status_code for name, build, _expected in MATRIX}
@@ -137,14 +136,13 @@ def test_posts_need_csrf_tokens() -> None:
     client = Client(enforce_csrf_checks=True)
     user = make_user("csrf")
     client.force_login(user)
-    response = client.post("/partecipa/incontri/demo-laboratorio-1/iscriviti/", {"consent": "on"})
+    response = client.post(f"/partecipa/incontri/{LAB}/iscriviti/", {"consent": "on"})
     assert response.status_code == 403
     assert not Registration.objects.filter(user=user).exists()
 
 
-@pytest.mark.demo
 def test_sign_up_verify_contribute_answer_flow(
-    client: Client, django_capture_on_commit_callbacks: Any
+    client: Client, django_capture_on_commit_callbacks: Any, forum: Forum
 ) -> None:
     form = {
         "email": "nuova@example.org",
@@ -160,7 +158,7 @@ def test_sign_up_verify_contribute_answer_flow(
     link = re.search(r"http://\S+/account/conferma/\S+/", mail.outbox[-1].body)
     assert link is not None
     client.login(username="nuova@example.org", password="una-Password-lunga-7")
-    url = "/partecipa/processi/demo-laboratori-forum/contribuisci/"
+    url = f"/partecipa/processi/{OPEN}/contribuisci/"
     assert (
         "Conferma il tuo indirizzo email prima di contribuire" in client.get(url).content.decode()
     )
@@ -200,10 +198,9 @@ def test_sign_up_verify_contribute_answer_flow(
     assert b"Recepita nel Piano." in page.content
 
 
-@pytest.mark.demo
-def test_bad_contribution_keeps_what_was_written(client: Client) -> None:
+def test_bad_contribution_keeps_what_was_written(client: Client, forum: Forum) -> None:
     client.force_login(make_user("keeps"))
-    url = "/en/partecipa/processi/demo-laboratori-forum/contribuisci/"
+    url = f"/en/partecipa/processi/{OPEN}/contribuisci/"
     fake = io.BytesIO(b"<html>not a pdf</html>")
     fake.name = "allegato.pdf"
     response = client.post(
@@ -245,15 +242,14 @@ def test_honeypot_and_rate_limit_on_sign_up(client: Client) -> None:
     assert response.status_code == 429 and response["Retry-After"] == "3600"
 
 
-@pytest.mark.demo
 def test_register_receive_ical_and_check_in(
-    client: Client, django_capture_on_commit_callbacks: Any
+    client: Client, django_capture_on_commit_callbacks: Any, forum: Forum
 ) -> None:
     user = make_user("door")
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            "/partecipa/incontri/demo-laboratorio-2/iscriviti/",
+            f"/partecipa/incontri/{LAB_TWO}/iscriviti/",
             {"consent": "on", "organisation_name": "Associazione"},
         )
     assert response.status_code == 302
@@ -263,14 +259,14 @@ def test_register_receive_ical_and_check_in(
     staff = Client()
     login_as(staff, EDITOR)
     response = staff.post(
-        "/staff/partecipazione/incontri/demo-laboratorio-2/accoglienza/",
+        f"/staff/partecipazione/incontri/{LAB_TWO}/accoglienza/",
         {"code": registration.code},
     )
     assert response.status_code == 302
     registration.refresh_from_db()
     assert registration.checked_in_at is not None
     response = staff.post(
-        "/staff/partecipazione/incontri/demo-laboratorio-2/accoglienza/",
+        f"/staff/partecipazione/incontri/{LAB_TWO}/accoglienza/",
         {"code": registration.code},
     )
     assert (
@@ -278,18 +274,15 @@ def test_register_receive_ical_and_check_in(
         and b"ha gi\xc3\xa0 registrato l&#x27;ingresso" in response.content
     )
     workbook = load_workbook(
-        io.BytesIO(
-            staff.get("/staff/partecipazione/incontri/demo-laboratorio-2/iscrizioni.xlsx").content
-        )
+        io.BytesIO(staff.get(f"/staff/partecipazione/incontri/{LAB_TWO}/iscrizioni.xlsx").content)
     )
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][:3] == ("codice", "stato", "email") and rows[1][2] == "door@example.org"
 
 
-@pytest.mark.demo
-def test_answer_questionnaire_then_results(client: Client) -> None:
+def test_answer_questionnaire_then_results(client: Client, forum: Forum) -> None:
     client.force_login(make_user("answers"))
-    url = "/partecipa/questionari/demo-priorita/"
+    url = f"/partecipa/questionari/{QUESTIONNAIRE}/"
     response = client.post("/en" + url, {"ruolo": ["Impresa"], "coinvolto": ["Forse"]})
     assert (
         response.status_code == 400
@@ -298,9 +291,9 @@ def test_answer_questionnaire_then_results(client: Client) -> None:
     response = client.post(url, {"ruolo": ["Impresa"], "coinvolto": ["No"], "consent": "on"})
     assert response.status_code == 302
     assert client.get("/en" + url).content.count(b"already answered") == 1
-    results = client.get("/partecipa/questionari/demo-priorita/risultati/")
+    results = client.get(f"/partecipa/questionari/{QUESTIONNAIRE}/risultati/")
     assert results.status_code == 200 and b"chart-q" in results.content
-    csv = client.get("/partecipa/questionari/demo-priorita/risposte.csv").content.decode()
+    csv = client.get(f"/partecipa/questionari/{QUESTIONNAIRE}/risposte.csv").content.decode()
     assert csv.splitlines()[0].startswith("risposta,inviata,ruolo: Cittadino/a")
 
 
@@ -329,14 +322,11 @@ def test_subscribe_confirm_unsubscribe_pages(
     assert not subscriber.active
 
 
-@pytest.mark.demo
-def test_ical_feed_and_unknown_pages(client: Client) -> None:
-    feed = client.get("/partecipa/processi/psm-2024-2026/incontri.ics")
+def test_ical_feed_and_unknown_pages(client: Client, forum: Forum) -> None:
+    feed = client.get(f"/partecipa/processi/{CLOSED}/incontri.ics")
     assert feed["Content-Type"].startswith("text/calendar")
     body = feed.content.decode()
-    assert (
-        body.count("BEGIN:VEVENT") == Meeting.objects.filter(process__code="psm-2024-2026").count()
-    )
+    assert body.count("BEGIN:VEVENT") == Meeting.objects.filter(process__code=CLOSED).count() == 1
     assert "DTSTART:20230918T080000Z" in body  # 10:00 Rome summer time
     for url in (
         "/partecipa/processi/nessuno/",
@@ -348,27 +338,8 @@ def test_ical_feed_and_unknown_pages(client: Client) -> None:
         assert client.get(url).status_code == 404, url
 
 
-@pytest.mark.demo
-def test_real_demo_names_organisations_never_people() -> None:
-    body = Body.objects.get(code="cabina-di-regia-psm")
-    meeting = Meeting.objects.get(code="cabina-2023-09-18")
-    assert meeting.reported_attendance == 38 and meeting.data_status == "confirmed"
-    assert body.members.count() == 30  # 20 organisations, 9 comuni, the facilitator
-    text = meeting.minutes + " ".join(a.title_it for a in meeting.agenda.all())
-    for surname in ("Cambursano", "Barbero", "Sparano", "Babando"):  # named in seed 004
-        assert surname not in text
-    phases = list(
-        Process.objects.get(code="psm-2024-2026").phases.values_list("title_it", "start", "end")
-    )
-    assert phases[0] == ("Analisi", dt.date(2023, 7, 1), dt.date(2023, 10, 31))
-    assert phases[3][0] == "Approvazione e restituzione pubblica" and phases[3][2] == dt.date(
-        2024, 1, 31
-    )
-    assert not Participant.objects.exclude(user__username__endswith="@demo.invalid").exists()
-
-
 def grow() -> None:
-    process = Process.objects.get(code="demo-laboratori-forum")
+    process = Process.objects.get(code=OPEN)
     authors = [make_user(f"grow{n}") for n in range(3)]
     nodes = list(process.nodes.all())
     for n in range(6):
@@ -389,15 +360,13 @@ def grow() -> None:
         meeting = make_meeting(code=f"grow-{n}", process=process, zone=process.zones.first())
         meeting.nodes.set(nodes)
         services.meeting_register(meeting=meeting, user=authors[n % 3])
-    body = Body.objects.get(code="forum-missioni")
-    from territori.atlas.models import Organisation
-
-    for organisation in Organisation.objects.filter(code__startswith="demo-org-")[:5]:
+    body = Body.objects.get(code=FORUM)
+    for organisation in OrganisationFactory.create_batch(5):
         BodyMember.objects.get_or_create(body=body, organisation=organisation)
     from territori.participation.models import Questionnaire
     from territori.participation.services.questionnaires import response_submit, response_validate
 
-    questionnaire = Questionnaire.objects.get(code="demo-priorita")
+    questionnaire = Questionnaire.objects.get(code=QUESTIONNAIRE)
     questions = list(questionnaire.questions.all())
     for author in authors:
         response_submit(
@@ -417,26 +386,24 @@ LISTS = [
     "/partecipa/contributi/",
     "/partecipa/contributi/?ordine=supported&stato=received",
     "/partecipa/contributi/esporta.csv",
-    "/partecipa/processi/demo-laboratori-forum/",
-    "/partecipa/processi/demo-laboratori-forum/incontri.ics",
-    "/partecipa/organismi/forum-missioni/",
-    "/partecipa/questionari/demo-priorita/risultati/",
-    "/partecipa/questionari/demo-priorita/risposte.xlsx",
+    f"/partecipa/processi/{OPEN}/",
+    f"/partecipa/processi/{OPEN}/incontri.ics",
+    f"/partecipa/organismi/{FORUM}/",
+    f"/partecipa/questionari/{QUESTIONNAIRE}/risultati/",
+    f"/partecipa/questionari/{QUESTIONNAIRE}/risposte.xlsx",
     "/partecipa/newsletter/",
 ]
 
 
-@pytest.mark.demo
 @pytest.mark.parametrize("url", LISTS)
-def test_query_counts_do_not_grow(client: Client, url: str) -> None:
+def test_query_counts_do_not_grow(client: Client, url: str, forum: Forum) -> None:
     before = count_queries(client, url)
     grow()
     assert count_queries(client, url) == before
 
 
-@pytest.mark.demo
 @pytest.mark.parametrize("url", ["/staff/partecipazione/moderazione/", "/account/"])
-def test_staff_and_account_lists_query_counts(client: Client, url: str) -> None:
+def test_staff_and_account_lists_query_counts(client: Client, url: str, forum: Forum) -> None:
     user = login_as(client, ADMINISTRATOR)
     first = Contribution.objects.first()
     assert first is not None
@@ -445,7 +412,7 @@ def test_staff_and_account_lists_query_counts(client: Client, url: str) -> None:
     )  # the queue is not empty
     before = count_queries(client, url)
     grow()
-    process = Process.objects.get(code="demo-laboratori-forum")
+    process = Process.objects.get(code=OPEN)
     user.participant.email_verified_at = timezone.now()
     for n in range(3):
         services.contribution_submit(
