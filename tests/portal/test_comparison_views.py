@@ -83,7 +83,12 @@ def test_unknown_indicator_table_and_city_are_404(client) -> None:
 
 
 def test_an_indicator_without_city_values_is_404(client) -> None:
-    assert client.get("/confronti/POP/").status_code == 404
+    from tests.factories import IndicatorFactory, ObservationFactory, TerritoryFactory
+
+    comune = TerritoryFactory(kind=Territory.Kind.COMUNE)
+    ObservationFactory(indicator=IndicatorFactory(code="SOLO-COMUNI"), territory=comune)
+    assert client.get("/indicatori/SOLO-COMUNI/").status_code == 200
+    assert client.get("/confronti/SOLO-COMUNI/").status_code == 404
 
 
 def _grow() -> None:

@@ -75,7 +75,9 @@ def test_long_titles_are_wrapped_and_cut(client: Client) -> None:
     assert title_lines.count("<tspan") == 2 and "…" in title_lines
 
 
+@pytest.mark.demo
 def test_unknown_sizes_and_formats_are_404(client: Client) -> None:
+    assert client.get("/indicatori/POP/scheda-quadrata.svg").status_code == 200
     assert client.get("/indicatori/POP/scheda-gigante.png").status_code == 404
     assert client.get("/indicatori/POP/scheda-quadrata.gif").status_code == 404
     assert client.get("/indicatori/NOPE/scheda-quadrata.png").status_code == 404

@@ -32,6 +32,7 @@ def _graph(client: Client, fmt: str, parser: str) -> Graph:
     return Graph().parse(data=response.content.decode(), format=parser)
 
 
+@pytest.mark.demo
 def test_catalogue_conforms_to_the_dcat_ap_it_shapes(client: Client) -> None:
     graph = _graph(client, "jsonld", "json-ld")
     shapes = Graph().parse(FIXTURES / "dcat-ap-it-shapes.ttl", format="turtle")
@@ -54,6 +55,7 @@ def test_the_shapes_catch_a_dataset_without_licence_or_theme(client: Client) -> 
     assert "theme" in text and "license" in text
 
 
+@pytest.mark.demo
 def test_rdf_xml_says_the_same_as_json_ld(client: Client) -> None:
     assert isomorphic(_graph(client, "jsonld", "json-ld"), _graph(client, "rdf", "xml"))
     assert client.get("/dati/catalogo.ttl").status_code == 404
@@ -71,6 +73,7 @@ def test_licence_is_cc_by_only_where_every_source_allows_it(client: Client) -> N
     assert DATASETS["reti"].licence == CC_BY_4
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize("key", list(DATASETS))
 def test_each_dataset_downloads_as_csv_xlsx_and_json(client: Client, key: str) -> None:
     dataset = DATASETS[key]
