@@ -9,12 +9,15 @@ from territori.core.models import AuditEntry
 from territori.core.roles import ADMINISTRATOR, ANALYST, EDITOR, MODERATOR, roles_ensure
 from territori.frameworks.models import Node
 from territori.territories.models import Membership, Territory
+from tests.factories import FrameworkFactory, NodeFactory, home_tree
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff(django_user_model):
+    roles_ensure()
+
     def make(role: str):
         user = django_user_model.objects.create_user(f"user-{role}", password="x", is_staff=True)
         user.groups.add(Group.objects.get(name=role))
@@ -23,7 +26,6 @@ def staff(django_user_model):
     return make
 
 
-@pytest.mark.demo
 @pytest.mark.parametrize(
     ("role", "allowed", "denied"),
     [
@@ -71,11 +73,27 @@ def test_roles_ensure_is_idempotent():
     assert Group.objects.filter(name__in=[ADMINISTRATOR, EDITOR, ANALYST, MODERATOR]).count() == 4
 
 
-@pytest.mark.demo
-def test_editor_edits_a_node_in_the_admin_and_the_change_is_audited(client, staff):
+@pytest.fixture
+def agenda() -> list[Node]:
+    """An agenda of one area with two Missions whose titles are still to be written."""
+    framework = FrameworkFactory(code="agenda-prova", role="agenda")
+    area = NodeFactory(framework=framework, level="ambito", code="A1")
+    return [
+        NodeFactory(
+            framework=framework,
+            level="obiettivo",
+            parent=area,
+            code=code,
+            title_it=f"Missione {code} — titolo da completare",
+        )
+        for code in ("2.1", "2.2")
+    ]
+
+
+def test_editor_edits_a_node_in_the_admin_and_the_change_is_audited(client, staff, agenda):
     editor = staff(EDITOR)
     client.force_login(editor)
-    node = Node.objects.get(framework__code="amsvs-torino", code="2.1")
+    node = agenda[0]
     url = f"/admin/frameworks/node/{node.pk}/change/"
     assert client.get(url).status_code == 200
     data = {
@@ -109,14 +127,13 @@ def test_editor_edits_a_node_in_the_admin_and_the_change_is_audited(client, staf
     assert client.post(f"/admin/core/auditentry/{entry.pk}/delete/").status_code == 403
 
 
-@pytest.mark.demo
-def test_inline_rows_edited_in_the_admin_are_audited_one_by_one(client, staff):
+def test_inline_rows_edited_in_the_admin_are_audited_one_by_one(client, staff, agenda):
     from territori.publication.models import Report, ReportCommentary
 
     analyst = staff(ANALYST)
     client.force_login(analyst)
     report = Report.objects.create(year=1993, title_it="Rapporto di prova")
-    first, second = Node.objects.filter(framework__code="amsvs-torino", parent__level="mas")[:2]
+    first, second = agenda
     kept = ReportCommentary.objects.create(report=report, node=first, text_it="prima")
     url = f"/admin/publication/report/{report.pk}/change/"
     form = {
@@ -157,10 +174,10 @@ def test_inline_rows_edited_in_the_admin_are_audited_one_by_one(client, staff):
     assert not ReportCommentary.objects.filter(pk=kept.pk).exists()
 
 
-@pytest.mark.demo
 def test_analyst_cannot_edit_nodes_text_but_can_edit_memberships(client, staff):
+    home_tree(comuni={"001316": "Mappano"}, zones=(4,), members={"001316": 4})
     client.force_login(staff(MODERATOR))
-    node = Node.objects.get(framework__code="sdg", code="1")
+    node = NodeFactory(framework=FrameworkFactory(code="sdg"), code="1")
     assert client.get(f"/admin/frameworks/node/{node.pk}/change/").status_code == 200  # view only
     assert client.post(f"/admin/frameworks/node/{node.pk}/change/", {}).status_code == 403
     client.force_login(staff(ANALYST))
@@ -174,7 +191,7 @@ def test_analyst_cannot_edit_nodes_text_but_can_edit_memberships(client, staff):
     assert entry.after is None
 
 
-@pytest.mark.demo
+@pytest.mark.demo  # the lists full of the demo's rows
 def test_admin_lists_render_with_bounded_queries(client, staff, django_assert_max_num_queries):
     client.force_login(staff(ADMINISTRATOR))
     for url in (
