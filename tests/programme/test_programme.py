@@ -13,8 +13,9 @@ import yaml
 from django.contrib.auth.models import Group, User
 
 from territori.core.models import AuditEntry
-from territori.core.roles import ANALYST, EDITOR
+from territori.core.roles import ANALYST, EDITOR, roles_ensure
 from territori.demo.files import demo_file
+from territori.frameworks.services import framework_file_import
 from territori.io.errors import InputValidationError
 from territori.programme.models import Action, Expense, Output, Programme
 from territori.programme.services import programme_load, programme_parse
@@ -23,8 +24,20 @@ from tests.conftest import count_queries, skip_or_fail
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.demo
-def test_demo_reproduces_the_proposal_table_exactly() -> None:
+@pytest.fixture(autouse=True)
+def _proposal() -> None:
+    """The 2024 proposal (reference/proposta-2024.yaml, real): its framework and its programme,
+    loaded through the importers as the demo does, and the roles."""
+    roles_ensure()
+    framework_file_import(data=demo_file(name="proposta-2024.yaml"), filename="proposta.yaml")
+    programme_load(
+        data=demo_file(name="programma-2024.yaml"),
+        code="proposta-2024",
+        title_it="Programma della proposta 2024",
+    )
+
+
+def test_the_programme_reproduces_the_proposal_table_exactly() -> None:
     programme = Programme.objects.get(code="proposta-2024")
     actions = list(Action.objects.filter(programme=programme))
     assert len(actions) == 11
@@ -44,7 +57,6 @@ def test_demo_reproduces_the_proposal_table_exactly() -> None:
     ) == (1, 18)
 
 
-@pytest.mark.demo
 def test_reloading_changes_nothing() -> None:
     entries = AuditEntry.objects.count()
     assert programme_load(
@@ -128,7 +140,6 @@ def expenses() -> list[Expense]:
     ]
 
 
-@pytest.mark.demo
 def test_page_shows_totals_timeline_outputs_and_spending(client, expenses) -> None:
     assert client.get("/programma/").status_code == 302
     text = client.get("/en/programma/proposta-2024/").content.decode()
@@ -147,7 +158,6 @@ def test_page_shows_totals_timeline_outputs_and_spending(client, expenses) -> No
     assert Decimal(forum["speso_totale"]) == Decimal("15000.50") and forum["mese_fine"] == "18"
 
 
-@pytest.mark.demo
 def test_funder_report_excel_and_pdf(client, expenses) -> None:
     book = openpyxl.load_workbook(
         io.BytesIO(client.get("/programma/proposta-2024/rapporto.xlsx").content)
@@ -169,7 +179,6 @@ def test_funder_report_excel_and_pdf(client, expenses) -> None:
     assert client.get("/programma/proposta-2024/rapporto.doc").status_code == 404
 
 
-@pytest.mark.demo
 def test_page_query_count_does_not_grow(client, expenses) -> None:
     def count() -> tuple[int, int]:
         return (
@@ -191,7 +200,6 @@ def test_page_query_count_does_not_grow(client, expenses) -> None:
     assert count() == before
 
 
-@pytest.mark.demo
 def test_who_records_outputs_and_expenses() -> None:
     analyst = User.objects.create_user("analyst-prog")
     analyst.groups.add(Group.objects.get(name=ANALYST))
