@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from .worlds import forum  # noqa: F401  (the participation world, for every test module)
+
 FIXTURES = Path(__file__).parent / "fixtures"
 #: The project's real public data (ISTAT, Eurostat, Italia Domani), beside the repository.
 REAL_DATA = Path(

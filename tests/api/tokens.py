@@ -9,7 +9,9 @@ def make_token(scopes: list[str], *, role: str = "analyst", staff: bool = True) 
     from django.contrib.auth.models import Group, User
 
     from territori.api.models import ApiToken
+    from territori.core.roles import roles_ensure
 
+    roles_ensure()
     user = User.objects.create_user(f"api-{'-'.join(scopes)}-{role}-{staff}", is_staff=staff)
     if role:
         user.groups.add(Group.objects.get(name=role))

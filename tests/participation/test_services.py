@@ -29,8 +29,7 @@ from territori.participation.models import (
 )
 from territori.participation.services import newsletter
 from territori.participation.services import questionnaires as qs
-
-from .conftest import CLOSED, FORUM, OPEN, QUESTIONNAIRE, Forum
+from tests.worlds import CLOSED, FORUM, OPEN, QUESTIONNAIRE, Forum
 
 pytestmark = pytest.mark.django_db
 

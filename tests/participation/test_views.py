@@ -28,10 +28,10 @@ from territori.participation.models import (
     Process,
     Registration,
 )
+from tests.worlds import CLOSED, FORUM, LAB, LAB_TWO, OPEN, QUESTIONNAIRE, Forum
 
 from ..conftest import count_queries
 from ..factories import OrganisationFactory
-from .conftest import CLOSED, FORUM, LAB, LAB_TWO, OPEN, QUESTIONNAIRE, Forum
 from .test_services import PDF, make_meeting, make_user
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import Forum
+from tests.worlds import Forum
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,6 @@
-"""A small participation world for the tests, built through the participation importer and the
+"""Small worlds the tests build instead of loading the Turin demo.
+
+The participation world (fixture `forum`): built through the participation importer and the
 services (never the Turin demo): a home territory with three zones, an agenda with two
 Missions, a closed process and an open one, a forum of two organisations, two meetings open
 for registration, a questionnaire with every kind of question, contributions and responses.
