@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from territori.core.roles import roles_ensure
+from territori.frameworks.models import Node
 from territori.participation.models import Contribution, Meeting, Process, Questionnaire
 from territori.participation.services.contributions import (
     Upload,
@@ -26,8 +27,20 @@ from territori.participation.services.contributions import (
 )
 from territori.participation.services.loading import participation_import
 from territori.participation.services.questionnaires import response_record, response_validate
+from territori.publication.models import Page
+from territori.publication.search import search_rebuild
 from territori.territories.selectors import home_zones
-from tests.factories import FrameworkFactory, NodeFactory, OrganisationFactory, home_tree
+from tests.factories import (
+    FrameworkFactory,
+    IndicatorFactory,
+    NetworkFactory,
+    NewsFactory,
+    NodeFactory,
+    OrganisationFactory,
+    ProjectFactory,
+    TerritoryFactory,
+    home_tree,
+)
 
 OPEN = "laboratori-prova"
 CLOSED = "percorso-chiuso"
@@ -308,3 +321,49 @@ def forum() -> Forum:
         participants=people,
         contributions=contributions,
     )
+
+
+@dataclass
+class Site:
+    """A little of everything the site search indexes: comuni, an agenda's Mission, an
+    indicator, a project, a network, the participation world, a page in two languages, two
+    news items (one a draft); the search index is built from them."""
+
+    forum: Forum
+    mission: Any
+    page: Any
+
+
+@pytest.fixture
+def site(forum: Forum) -> Site:
+    home = forum.lab.comune.parent if forum.lab.comune else None
+    TerritoryFactory(code="001130", name="Leinì", parent=home)
+    mission = Node.objects.get(framework__code="agenda-prova", code="1.1")
+    mission.title_it = "Promuovere la green economy attraverso l'innovazione"
+    mission.save()
+    IndicatorFactory(code="UBB", name_it="Famiglie con banda ultralarga (prova)")
+    ProjectFactory(title="Efficienza energetica di una scuola di Torino (prova)")
+    NetworkFactory(name="Green community delle valli (prova)")
+    page = Page.objects.create(
+        slug="dati-aperti",
+        kind=Page.Kind.PAGE,
+        title_it="Dati aperti e riuso (prova)",
+        title_en="Open data and reuse (test)",
+        body_it="## Che cosa si può scaricare\n\nTutti i dati.",
+        body_en="## What can be downloaded\n\nAll the data.",
+        published=True,
+        published_at=timezone.now(),
+    )
+    NewsFactory(
+        title_it="Prima conferenza del Forum a Torino (prova)",
+        title_en="First Forum conference in Turin (test)",
+        published_at=timezone.now() - dt.timedelta(days=3),
+    )
+    NewsFactory(
+        title_it="Il rapporto di Torino (prova)",
+        title_en="The Turin report (test)",
+        published_at=timezone.now() - dt.timedelta(days=1),
+    )
+    NewsFactory(slug="bozza-newsletter", title_it="Bozza della newsletter", published=False)
+    search_rebuild()
+    return Site(forum=forum, mission=mission, page=page)

@@ -16,6 +16,7 @@ from territori.publication.search import KINDS, search, search_paused, search_re
 from territori.publication.services import page_publish
 
 from ..conftest import assert_same_queries
+from ..worlds import Site
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +39,8 @@ def test_page_markdown_is_rendered_and_sanitised(client: Client) -> None:
     assert "<script>alert" not in page and "javascript:" not in page
 
 
-@pytest.mark.demo
 def test_drafts_are_hidden_from_the_public_and_shown_to_editors(
-    client: Client, django_user_model: Any
+    client: Client, django_user_model: Any, site: Site
 ) -> None:
     from django.contrib.auth.models import Group
 
@@ -54,14 +54,12 @@ def test_drafts_are_hidden_from_the_public_and_shown_to_editors(
     assert "non è pubblicata" in client.get("/pagine/bozza-newsletter/").content.decode()
 
 
-@pytest.mark.demo
-def test_pages_speak_english_at_english_addresses(client: Client) -> None:
+def test_pages_speak_english_at_english_addresses(client: Client, site: Site) -> None:
     page = client.get("/en/pagine/dati-aperti/").content.decode()
     assert "Open data and reuse" in page and "What can be downloaded" in page
 
 
-@pytest.mark.demo
-def test_rss_and_atom_list_published_news_newest_first(client: Client) -> None:
+def test_rss_and_atom_list_published_news_newest_first(client: Client, site: Site) -> None:
     rss = ET.fromstring(client.get("/notizie/rss.xml").content)
     titles = [item.findtext("title") for item in rss.iter("item")]
     news = Page.objects.filter(published=True, kind=Page.Kind.NEWS).order_by("-published_at")
@@ -77,23 +75,20 @@ def _urls(query: str, **kwargs: Any) -> list[str]:
     return [entry.url for entry in search(query, language="it", kinds=[], **kwargs).entries]
 
 
-@pytest.mark.demo
-def test_search_runs_on_this_database(client: Client) -> None:
+def test_search_runs_on_this_database(client: Client, site: Site) -> None:
     assert connection.vendor in ("sqlite", "postgresql")
     results = search("torino", kinds=[], language="it")
     assert results.total > 0 and results.entries
     assert set(results.counts) <= set(KINDS)
 
 
-@pytest.mark.demo
-def test_search_ignores_accents_and_case() -> None:
+def test_search_ignores_accents_and_case(site: Site) -> None:
     assert "/territori/001130/" in _urls("leini")
     assert "/territori/001130/" in _urls("LEINÌ")
 
 
-@pytest.mark.demo
-def test_search_matches_word_prefixes_and_every_word() -> None:
-    assert "/quadri/amsvs-torino/1.2/" in _urls("green econ")
+def test_search_matches_word_prefixes_and_every_word(site: Site) -> None:
+    assert "/quadri/agenda-prova/1.1/" in _urls("green econ")
     assert _urls("green zzzzqq") == []
 
 
@@ -125,8 +120,7 @@ def test_title_matches_rank_above_text_matches() -> None:
     assert _urls("quokka") == ["/b/", "/a/"]
 
 
-@pytest.mark.demo
-def test_filter_by_type_and_counts_by_type() -> None:
+def test_filter_by_type_and_counts_by_type(site: Site) -> None:
     everything = search("torino", kinds=[], language="it")
     only = search("torino", kinds=["territory"], language="it")
     assert {entry.kind for entry in only.entries} == {"territory"}
@@ -134,8 +128,7 @@ def test_filter_by_type_and_counts_by_type() -> None:
     assert search("torino", kinds=["planet"], language="it").total == everything.total
 
 
-@pytest.mark.demo
-def test_english_search_finds_english_titles() -> None:
+def test_english_search_finds_english_titles(site: Site) -> None:
     results = search("open data reuse", kinds=["page"], language="en")
     assert [entry.url for entry in results.entries] == ["/en/pagine/dati-aperti/"]
 
@@ -164,9 +157,8 @@ def test_publishing_a_page_makes_it_findable_and_unpublishing_hides_it(
     assert _urls("ornitorinco") == []
 
 
-@pytest.mark.demo
 def test_changes_reach_the_index_when_their_transaction_commits(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: Any, site: Site
 ) -> None:
     from territori.atlas.models import Project
 
@@ -185,9 +177,8 @@ def test_changes_reach_the_index_when_their_transaction_commits(
     assert _urls("rinoceronte") == []
 
 
-@pytest.mark.demo
 def test_a_rolled_back_change_leaves_the_index_as_the_database_is(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: Any, site: Site
 ) -> None:
     from django.db import transaction
 
@@ -220,8 +211,9 @@ def test_bulk_loads_can_pause_the_index_and_rebuild_it(
     assert _urls("lemure") == ["/pagine/lemure/"]
 
 
-@pytest.mark.demo
-def test_hidden_contributions_leave_the_index(django_capture_on_commit_callbacks: Any) -> None:
+def test_hidden_contributions_leave_the_index(
+    django_capture_on_commit_callbacks: Any, site: Site
+) -> None:
     from territori.participation.models import Contribution
     from territori.participation.services import contribution_hide
 
@@ -236,23 +228,20 @@ def test_hidden_contributions_leave_the_index(django_capture_on_commit_callbacks
     assert _urls("tapiro") == []
 
 
-@pytest.mark.demo
-def test_every_kind_is_indexed() -> None:
+def test_every_kind_is_indexed(site: Site) -> None:
     indexed = set(SearchEntry.objects.values_list("kind", flat=True))
     assert indexed == set(KINDS)
 
 
-@pytest.mark.demo
-def test_search_page_lists_results_with_type_filters(client: Client) -> None:
+def test_search_page_lists_results_with_type_filters(client: Client, site: Site) -> None:
     page = client.get("/cerca/", {"q": "torino", "tipo": "territory"}).content.decode()
     assert 'id="tipo-territory" name="tipo" value="territory" checked' in page
     assert "/territori/001272/" in page
     assert "0 risultati" in client.get("/cerca/?q=zzzzzz").content.decode()
 
 
-@pytest.mark.demo
 def test_publication_pages_make_the_same_queries_however_many_items(
-    client: Client, django_capture_on_commit_callbacks: Any
+    client: Client, django_capture_on_commit_callbacks: Any, site: Site
 ) -> None:
     from ..factories import NewsFactory
 
