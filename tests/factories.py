@@ -169,13 +169,17 @@ class HomeTree:
 def home_tree(
     *,
     comuni: Mapping[str, str],
-    zones: Iterable[int] = (),
+    zones: Iterable[int] | Mapping[int, str] = (),
     members: Mapping[str, int] | None = None,
     boundaries: bool = False,
 ) -> HomeTree:
     """The home territory (the setting TERRITORI_HOME_TERRITORY) with the comuni given by
-    ISTAT code and name, the zones by number (code ZO01...) and, in `members`, which zone
-    each comune belongs to (since 2000). With `boundaries`, each comune gets a square."""
+    ISTAT code and name, the zones by number (code ZO01...; a mapping gives their names)
+    and, in `members`, which zone each comune belongs to (since 2000): a zone with members
+    has its list confirmed, one without is partial. With `boundaries`, each comune gets a
+    square."""
+    names = dict(zones) if isinstance(zones, Mapping) else {n: f"Zona di prova {n}" for n in zones}
+    listed = set((members or {}).values())
     italy = TerritoryFactory(code="IT", kind=Territory.Kind.COUNTRY, name="Italia")
     region = TerritoryFactory(
         code="R-PROVA", kind=Territory.Kind.REGION, name="Regione di prova", parent=italy
@@ -187,13 +191,14 @@ def home_tree(
         parent=region,
     )
     tree = HomeTree(italy=italy, region=region, home=home)
-    for number in zones:
+    for number, name in names.items():
         tree.zones[number] = TerritoryFactory(
             code=f"ZO{number:02d}",
             kind=Territory.Kind.ZONA,
-            name=f"Zona di prova {number}",
+            name=name,
             number=number,
             parent=home,
+            members_status="confirmed" if number in listed else "partial",
         )
     for index, (code, name) in enumerate(comuni.items()):
         tree.comuni[code] = TerritoryFactory(

@@ -32,6 +32,7 @@ from territori.publication.search import search_rebuild
 from territori.territories.selectors import home_zones
 from tests.factories import (
     FrameworkFactory,
+    HomeTree,
     IndicatorFactory,
     NetworkFactory,
     NewsFactory,
@@ -367,3 +368,48 @@ def site(forum: Forum) -> Site:
     NewsFactory(slug="bozza-newsletter", title_it="Bozza della newsletter", published=False)
     search_rebuild()
     return Site(forum=forum, mission=mission, page=page)
+
+
+#: The comuni of zona 4 (Area Metropolitana Torino Nord) and Torino, real names and codes.
+NORTH = {
+    "001028": "Borgaro Torinese",
+    "001063": "Caselle Torinese",
+    "001130": "Leinì",
+    "001249": "San Benigno Canavese",
+    "001252": "San Mauro Torinese",
+    "001272": "Torino",
+    "001292": "Settimo Torinese",
+    "001316": "Mappano",
+}
+
+
+@dataclass
+class Frameworks:
+    """The real frameworks of the Turin agenda (the demo's files, through the importer) over a
+    few real comuni in three zone omogenee; the comuni map and the search index are built."""
+
+    tree: HomeTree
+
+
+@pytest.fixture
+def frameworks() -> Frameworks:
+    from territori.demo.files import demo_file
+    from territori.demo.services import FRAMEWORK_FILES
+    from territori.frameworks.services import framework_file_import
+    from territori.territories.services import topology_build
+
+    for name in FRAMEWORK_FILES:
+        framework_file_import(data=demo_file(name=name), filename=name)
+    tree = home_tree(
+        comuni=NORTH,
+        zones={
+            1: "Torino",
+            2: "Area Metropolitana Torino Ovest",
+            4: "Area Metropolitana Torino Nord",
+        },
+        members={code: 1 if code == "001272" else 4 for code in NORTH},
+        boundaries=True,
+    )
+    topology_build()
+    search_rebuild()
+    return Frameworks(tree=tree)
