@@ -172,6 +172,7 @@ def home_tree(
     zones: Iterable[int] | Mapping[int, str] = (),
     members: Mapping[str, int] | None = None,
     boundaries: bool = False,
+    region: tuple[str, str] = ("R-PROVA", "Regione di prova"),
 ) -> HomeTree:
     """The home territory (the setting TERRITORI_HOME_TERRITORY) with the comuni given by
     ISTAT code and name, the zones by number (code ZO01...; a mapping gives their names)
@@ -181,16 +182,16 @@ def home_tree(
     names = dict(zones) if isinstance(zones, Mapping) else {n: f"Zona di prova {n}" for n in zones}
     listed = set((members or {}).values())
     italy = TerritoryFactory(code="IT", kind=Territory.Kind.COUNTRY, name="Italia")
-    region = TerritoryFactory(
-        code="R-PROVA", kind=Territory.Kind.REGION, name="Regione di prova", parent=italy
+    region_territory = TerritoryFactory(
+        code=region[0], kind=Territory.Kind.REGION, name=region[1], parent=italy
     )
     home = TerritoryFactory(
         code=str(settings.TERRITORI_HOME_TERRITORY),
         kind=Territory.Kind.METRO_CITY,
         name="Città metropolitana di prova",
-        parent=region,
+        parent=region_territory,
     )
-    tree = HomeTree(italy=italy, region=region, home=home)
+    tree = HomeTree(italy=italy, region=region_territory, home=home)
     for number, name in names.items():
         tree.zones[number] = TerritoryFactory(
             code=f"ZO{number:02d}",

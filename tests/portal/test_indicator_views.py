@@ -13,6 +13,7 @@ from territori.frameworks.models import Node
 from territori.indicators.models import Assessment, ImportBatch, Indicator, Observation
 from territori.territories.models import Territory
 from tests.conftest import count_queries
+from tests.worlds import Indicators
 
 pytestmark = pytest.mark.django_db
 
@@ -31,16 +32,14 @@ PAGES = [
 ]
 
 
-@pytest.mark.demo
 @pytest.mark.parametrize("url", PAGES)
-def test_pages_render(client, url: str) -> None:
+def test_pages_render(client, url: str, indicators: Indicators) -> None:
     response = client.get(url)
     assert response.status_code == 200
     assert b"<h1" in response.content
 
 
-@pytest.mark.demo
-def test_illustrative_data_is_labelled_everywhere(client) -> None:
+def test_illustrative_data_is_labelled_everywhere(client, indicators: Indicators) -> None:
     for url in [
         "/indicatori/",
         "/indicatori/UBB/",
@@ -53,8 +52,9 @@ def test_illustrative_data_is_labelled_everywhere(client) -> None:
     assert "Dato dimostrativo" in page or "dato dimostrativo" in page
 
 
-@pytest.mark.demo
-def test_indicator_page_shows_assessment_target_projection_and_ranking(client) -> None:
+def test_indicator_page_shows_assessment_target_projection_and_ranking(
+    client, indicators: Indicators
+) -> None:
     text = client.get("/indicatori/UBB/?territorio=001272").content.decode()
     assert 'id="chart-series"' in text and 'id="chart-map"' in text
     assert "chart-series-table" in text and "chart-map-table" in text
@@ -66,8 +66,9 @@ def test_indicator_page_shows_assessment_target_projection_and_ranking(client) -
     assert "Obiettivo dimostrativo" in text
 
 
-@pytest.mark.demo
-def test_indicator_page_compares_the_three_methods_and_the_disparity(client) -> None:
+def test_indicator_page_compares_the_three_methods_and_the_disparity(
+    client, indicators: Indicators
+) -> None:
     text = client.get("/en/indicatori/UBB/").content.decode()
     table = text[
         text.index('id="assessment-methods"') : text.index(
@@ -115,8 +116,7 @@ def test_indicator_page_compares_the_three_methods_and_the_disparity(client) -> 
     assert f"{cv:.3f}" in block and f"population {pop_year}: {w_cv:.3f}" in block
 
 
-@pytest.mark.demo
-def test_catalogue_filters(client) -> None:
+def test_catalogue_filters(client, indicators: Indicators) -> None:
     text = client.get("/indicatori/?missione=1.2").content.decode()
     assert "/indicatori/UBB/" in text and "/indicatori/ELET/" not in text
     real = client.get("/indicatori/?stato=real").content.decode()
@@ -125,8 +125,7 @@ def test_catalogue_filters(client) -> None:
     assert "/indicatori/SH_65/" in zones
 
 
-@pytest.mark.demo
-def test_downloads(client) -> None:
+def test_downloads(client, indicators: Indicators) -> None:
     csv = client.get("/indicatori/UBB/dati.csv?territori=201,01").content.decode().splitlines()
     assert csv[0].startswith("indicatore,territorio,codice_territorio")
     expected = Observation.objects.filter(
@@ -185,7 +184,6 @@ def grow_indicators() -> None:
     )
 
 
-@pytest.mark.demo
 @pytest.mark.parametrize(
     "url",
     [
@@ -196,7 +194,7 @@ def grow_indicators() -> None:
         "/territori/ZO04/",
     ],
 )
-def test_query_count_does_not_grow_with_the_data(client, url: str) -> None:
+def test_query_count_does_not_grow_with_the_data(client, url: str, indicators: Indicators) -> None:
     before = count_queries(client, url)
     grow_indicators()
     assert count_queries(client, url) == before
@@ -208,8 +206,7 @@ def staff_user(role: str) -> User:
     return user
 
 
-@pytest.mark.demo
-def test_staff_import_preview_and_confirm(client, fixture_bytes) -> None:
+def test_staff_import_preview_and_confirm(client, fixture_bytes, indicators: Indicators) -> None:
     assert client.get("/staff/indicatori/importa/").status_code == 302  # login first
     client.force_login(staff_user(EDITOR))
     assert client.get("/staff/indicatori/importa/").status_code == 403  # editors do not import data
@@ -236,8 +233,7 @@ def test_staff_import_preview_and_confirm(client, fixture_bytes) -> None:
     assert Observation.objects.filter(indicator__code="UBB", year__gte=2025).count() == 5
 
 
-@pytest.mark.demo
-def test_staff_import_page_query_count_does_not_grow(client) -> None:
+def test_staff_import_page_query_count_does_not_grow(client, indicators: Indicators) -> None:
     user = staff_user(ANALYST)
     client.force_login(user)
     before = count_queries(client, "/staff/indicatori/importa/")
@@ -282,8 +278,7 @@ def test_every_status_gap_and_reason_word_has_an_italian_translation() -> None:
         assert status_label("strong_worsening")[1] == "forte peggioramento"
 
 
-@pytest.mark.demo
-def test_catalogue_levels_read_one_row_per_indicator_and_level() -> None:
+def test_catalogue_levels_read_one_row_per_indicator_and_level(indicators: Indicators) -> None:
     """The levels of the catalogue come from a DISTINCT that fetches a row per indicator and
     territorial level, not per observation (it once inherited the model's ordering)."""
     from django.db import connection

@@ -26,7 +26,7 @@ PAGES = [
     "/territori/ZO04/",
     "/territori/ZO02/",
     "/territori/001272/",
-    "/territori/R-PROVA/",
+    "/territori/01/",
     "/cerca/?q=torino",
 ]
 
@@ -146,7 +146,7 @@ def test_zona_without_list_says_so_and_zona_with_list_has_map_table_and_download
     assert csv["Content-Type"].startswith("text/csv")
     lines = csv.content.decode().strip().splitlines()
     assert lines[0] == "codice_istat,comune,superficie_km2,zona_omogenea"
-    assert len(lines) == 1 + len(frameworks.tree.comuni) - 1  # all but Torino (zona 1)
+    assert len(lines) == 1 + 8  # the header and the eight comuni of zona 4
 
 
 def test_comune_page_shows_its_zona_and_a_map_spec_with_the_topology(
