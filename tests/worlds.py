@@ -418,8 +418,11 @@ def frameworks() -> Frameworks:
         boundaries=True,
         region=("01", "Piemonte"),
     )
-    territory_aliases_upsert(
-        items=[AliasData(territory_code=tree.home.code, alias="ITC11", scheme="nuts")]
+    territory_aliases_upsert(  # their real NUTS codes
+        items=[
+            AliasData(territory_code=tree.home.code, alias="ITC11", scheme="nuts"),
+            AliasData(territory_code=tree.region.code, alias="ITC1", scheme="nuts"),
+        ]
     )
     topology_build()
     search_rebuild()

@@ -14,12 +14,12 @@ from territori.indicators.services import (
 )
 from territori.territories.models import Territory
 from territori.territories.selectors import territory_codes_resolve
+from tests.worlds import Indicators
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.demo
-def test_codes_resolve_through_aliases() -> None:
+def test_codes_resolve_through_aliases(indicators: Indicators) -> None:
     ids = territory_codes_resolve(["ITC11", "ITC1", "1272", "001272", "IT", "ZZZ"])
     assert ids["ITC11"] == Territory.objects.get(code="201").pk
     assert ids["ITC1"] == Territory.objects.get(code="01").pk
@@ -27,8 +27,9 @@ def test_codes_resolve_through_aliases() -> None:
     assert "ZZZ" not in ids
 
 
-@pytest.mark.demo
-def test_import_writes_keeps_the_file_and_is_idempotent(fixture_bytes) -> None:
+def test_import_writes_keeps_the_file_and_is_idempotent(
+    fixture_bytes, indicators: Indicators
+) -> None:
     data = fixture_bytes("indicators", "indicator_UBB.csv")
     outcome = observations_import(data=data, filename="indicator_UBB.csv", channel="cli")
     assert outcome.ok, outcome.errors
@@ -45,8 +46,7 @@ def test_import_writes_keeps_the_file_and_is_idempotent(fixture_bytes) -> None:
     assert ImportBatch.objects.filter(checksum=batch.checksum).count() == 1
 
 
-@pytest.mark.demo
-def test_changed_value_is_audited_with_its_old_value(fixture_bytes) -> None:
+def test_changed_value_is_audited_with_its_old_value(fixture_bytes, indicators: Indicators) -> None:
     observations_import(
         data=b"Year,GeoCode,Value\n2025,001272,61.5\n", filename="indicator_UBB.csv"
     )
@@ -60,8 +60,9 @@ def test_changed_value_is_audited_with_its_old_value(fixture_bytes) -> None:
     assert (entry.before["value"], entry.after["value"]) == (61.5, 63.0)
 
 
-@pytest.mark.demo
-def test_broken_file_writes_nothing_but_keeps_the_upload(fixture_bytes) -> None:
+def test_broken_file_writes_nothing_but_keeps_the_upload(
+    fixture_bytes, indicators: Indicators
+) -> None:
     before = Observation.objects.count()
     outcome = observations_import(
         data=fixture_bytes("indicators", "tidy-broken.csv"),
@@ -94,8 +95,7 @@ def test_unknown_indicator(fixture_bytes) -> None:
     assert outcome.errors[0].field == "indicator" and outcome.errors[0].value == "NOPE"
 
 
-@pytest.mark.demo
-def test_every_format_imports(fixture_bytes) -> None:
+def test_every_format_imports(fixture_bytes, indicators: Indicators) -> None:
     for name, indicator in [
         ("sdmx.csv", "POP"),
         ("sdmx-generic.xml", "POP_M"),
@@ -113,8 +113,7 @@ def test_every_format_imports(fixture_bytes) -> None:
     )
 
 
-@pytest.mark.demo
-def test_preview_then_apply(fixture_bytes, admin_user) -> None:
+def test_preview_then_apply(fixture_bytes, admin_user, indicators: Indicators) -> None:
     data = fixture_bytes("indicators", "indicator_UBB.csv")
     preview = observations_preview(data=data, filename="indicator_UBB.csv", actor=admin_user)
     assert preview.batch is not None and preview.batch.state == ImportBatch.State.PREVIEWED
@@ -128,8 +127,9 @@ def test_preview_then_apply(fixture_bytes, admin_user) -> None:
     assert preview.batch.state == ImportBatch.State.DISCARDED  # replaced by the applied batch
 
 
-@pytest.mark.demo
-def test_import_recomputes_aggregates_and_assessments(django_capture_on_commit_callbacks) -> None:
+def test_import_recomputes_aggregates_and_assessments(
+    django_capture_on_commit_callbacks, indicators: Indicators
+) -> None:
     # A 2025 value for every comune of zona 4 → the zona's value and its coverage.
     zone = Territory.objects.get(code="ZO04")
     members = list(zone.member_links.values_list("member__code", flat=True))
@@ -147,8 +147,7 @@ def test_import_recomputes_aggregates_and_assessments(django_capture_on_commit_c
     assert assessment.end_year == 2025
 
 
-@pytest.mark.demo
-def test_ratio_aggregation_matches_the_sum_of_parts() -> None:
+def test_ratio_aggregation_matches_the_sum_of_parts(indicators: Indicators) -> None:
     indicator = Indicator.objects.get(code="SH_65")
     indicator_aggregate(indicator=indicator)
     cmto = Territory.objects.get(code="201")
@@ -159,8 +158,9 @@ def test_ratio_aggregation_matches_the_sum_of_parts() -> None:
     assert share.coverage == 1.0
 
 
-@pytest.mark.demo
-def test_disparity_is_stored_per_level_and_year_with_the_closest_population() -> None:
+def test_disparity_is_stored_per_level_and_year_with_the_closest_population(
+    indicators: Indicators,
+) -> None:
     import numpy as np
 
     from territori.indicators.models import DisparityValue
