@@ -15,6 +15,7 @@ from territori.indicators import selectors as ind
 from territori.indicators.models import Indicator
 from territori.publication import cards
 from territori.territories.models import Territory
+from tests.worlds import Indicators
 
 from ..conftest import assert_same_queries
 from ..factories import IndicatorFactory, NodeFactory, ObservationFactory
@@ -39,8 +40,9 @@ def test_cards_have_the_right_size_as_png_and_svg(
         assert 'role="img"' in svg and "<title>" in svg
 
 
-@pytest.mark.demo
-def test_indicator_card_says_value_assessment_source_and_licence(client: Client) -> None:
+def test_indicator_card_says_value_assessment_source_and_licence(
+    client: Client, indicators: Indicators
+) -> None:
     indicator = Indicator.objects.get(code="POP")
     item = ind.indicators_with_badges(indicators=[indicator])[0]
     year, value = item.values[-1]
@@ -56,8 +58,7 @@ def test_indicator_card_says_value_assessment_source_and_licence(client: Client)
     assert "Long term:" in english
 
 
-@pytest.mark.demo
-def test_mission_card_counts_its_indicators_by_assessment() -> None:
+def test_mission_card_counts_its_indicators_by_assessment(indicators: Indicators) -> None:
     node = Node.objects.get(framework__code="amsvs-torino", code="1.2")
     with translation.override("it"):
         content = cards.mission_card(node)
@@ -66,8 +67,7 @@ def test_mission_card_counts_its_indicators_by_assessment() -> None:
     assert content.chart is not None
 
 
-@pytest.mark.demo
-def test_long_titles_are_wrapped_and_cut(client: Client) -> None:
+def test_long_titles_are_wrapped_and_cut(client: Client, indicators: Indicators) -> None:
     content = cards.indicator_card(Indicator.objects.get(code="POP"))
     content.title = "parola " * 80
     svg = cards.card_svg(content, "orizzontale")
@@ -75,8 +75,7 @@ def test_long_titles_are_wrapped_and_cut(client: Client) -> None:
     assert title_lines.count("<tspan") == 2 and "…" in title_lines
 
 
-@pytest.mark.demo
-def test_unknown_sizes_and_formats_are_404(client: Client) -> None:
+def test_unknown_sizes_and_formats_are_404(client: Client, indicators: Indicators) -> None:
     assert client.get("/indicatori/POP/scheda-quadrata.svg").status_code == 200
     assert client.get("/indicatori/POP/scheda-gigante.png").status_code == 404
     assert client.get("/indicatori/POP/scheda-quadrata.gif").status_code == 404
@@ -84,8 +83,9 @@ def test_unknown_sizes_and_formats_are_404(client: Client) -> None:
     assert client.get("/infografiche/amsvs-torino/9.9/").status_code == 404
 
 
-@pytest.mark.demo
-def test_infographic_page_combines_the_missions_indicators(client: Client) -> None:
+def test_infographic_page_combines_the_missions_indicators(
+    client: Client, indicators: Indicators
+) -> None:
     node = Node.objects.get(framework__code="amsvs-torino", code="1.2")
     page = client.get(MISSION).content.decode()
     for item in ind.node_indicators(node=node):
@@ -96,9 +96,8 @@ def test_infographic_page_combines_the_missions_indicators(client: Client) -> No
     assert MISSION in listing
 
 
-@pytest.mark.demo
 def test_infographic_pages_make_the_same_queries_with_more_missions_and_indicators(
-    client: Client,
+    client: Client, indicators: Indicators
 ) -> None:
     mission = Node.objects.get(framework__code="amsvs-torino", code="1.2")
     home = Territory.objects.get(code="201")
