@@ -370,8 +370,8 @@ def site(forum: Forum) -> Site:
     return Site(forum=forum, mission=mission, page=page)
 
 
-#: Torino, the comuni of zona 4 (Area Metropolitana Torino Nord) and Carignano (in no zone
-#: here): real ISTAT codes and names.
+#: Torino, the comuni of zona 4 (Area Metropolitana Torino Nord), Carignano and Beinasco (in
+#: no zone here): real ISTAT codes and names.
 NORTH = {
     "001028": "Borgaro Torinese",
     "001063": "Caselle Torinese",
@@ -382,7 +382,7 @@ NORTH = {
     "001314": "Volpiano",
     "001316": "Mappano",
 }
-COMUNI_TO = {"001272": "Torino", **NORTH, "001058": "Carignano"}
+COMUNI_TO = {"001272": "Torino", **NORTH, "001058": "Carignano", "001024": "Beinasco"}
 
 
 @dataclass
@@ -437,6 +437,19 @@ class Indicators:
     through the import and the results refresh."""
 
     frameworks: Frameworks
+
+
+@pytest.fixture
+def catalogue(frameworks: Frameworks) -> Frameworks:
+    """The frameworks world with the demo's indicator definitions, no values."""
+    from territori.demo.files import demo_file
+    from territori.demo.indicators import indicator_items
+    from territori.indicators.services import indicators_upsert
+    from territori.io.yamlsafe import strict_load
+
+    document = strict_load(demo_file(name="indicators.yaml").decode("utf-8"))
+    indicators_upsert(items=indicator_items(document))
+    return frameworks
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from territori.indicators.models import ImportBatch, Observation
 from territori.programme.models import Action, Programme
 from territori.territories.models import Membership
 from tests.api.tokens import make_token
+from tests.worlds import Forum, Frameworks
 
 pytestmark = pytest.mark.django_db
 
@@ -102,9 +103,10 @@ CASES: list[tuple[list[str], str]] = [
 ]
 
 
-@pytest.mark.demo
 @pytest.mark.parametrize(("args", "expected"), CASES, ids=[c[0][1].rsplit("/")[-1] for c in CASES])
-def test_hostile_file_is_refused_with_its_reason(args: list[str], expected: str) -> None:
+def test_hostile_file_is_refused_with_its_reason(
+    args: list[str], expected: str, catalogue: Frameworks
+) -> None:
     _refused(args, expected)
 
 
@@ -183,9 +185,8 @@ def test_long_error_lists_are_summarised_by_kind(tmp_path: Path) -> None:
     assert batch.error_count == 5_000 and len(batch.errors) == 50
 
 
-@pytest.mark.demo
 def test_staff_page_shows_the_true_count_and_keeps_a_bounded_file(
-    client: Any, tmp_path: Path
+    client: Any, tmp_path: Path, catalogue: Frameworks
 ) -> None:
     from django.contrib.auth.models import Group, User
 
@@ -213,7 +214,6 @@ def _upload(name: str, data: bytes) -> Any:
     return SimpleUploadedFile(name, data, content_type="text/csv")
 
 
-@pytest.mark.demo
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -223,7 +223,9 @@ def _upload(name: str, data: bytes) -> Any:
         ("jsonstat-infinite-value.json", "not a finite number"),
     ],
 )
-def test_api_answers_422_with_the_reason(client: Any, name: str, expected: str) -> None:
+def test_api_answers_422_with_the_reason(
+    client: Any, name: str, expected: str, catalogue: Frameworks
+) -> None:
     _token, key = make_token(["write-indicators"])
     before = _counts()
     response = client.post(
@@ -237,8 +239,7 @@ def test_api_answers_422_with_the_reason(client: Any, name: str, expected: str) 
     assert _counts() == before
 
 
-@pytest.mark.demo
-def test_api_answers_deep_json_with_422(client: Any) -> None:
+def test_api_answers_deep_json_with_422(client: Any, catalogue: Frameworks) -> None:
     _token, key = make_token(["write-indicators"])
     response = client.post(
         "/api/v1/indicators/observations/import?format=json-stat&indicator=UBB",
@@ -250,8 +251,9 @@ def test_api_answers_deep_json_with_422(client: Any) -> None:
     assert "nested too deeply" in response.json()["problems"][0]["reason"]
 
 
-@pytest.mark.demo
-def test_api_answers_a_body_beyond_the_limit_with_413_naming_it(client: Any, settings: Any) -> None:
+def test_api_answers_a_body_beyond_the_limit_with_413_naming_it(
+    client: Any, settings: Any, catalogue: Frameworks
+) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     _token, key = make_token(["write-indicators"])
     response = client.post(
@@ -271,8 +273,7 @@ def test_api_answers_a_body_beyond_the_limit_with_413_naming_it(client: Any, set
 FORMULAS = ['=HYPERLINK("http://example.org","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"]
 
 
-@pytest.mark.demo
-def test_csv_and_xlsx_exports_neutralise_formulas(client: Any) -> None:
+def test_csv_and_xlsx_exports_neutralise_formulas(client: Any, forum: Forum) -> None:
     import csv
 
     from openpyxl import load_workbook
@@ -348,8 +349,9 @@ def test_every_importer_refuses_a_broken_workbook_or_an_empty_file(
     _refused(args, expected)
 
 
-@pytest.mark.demo
-def test_staff_page_shows_the_reason_for_a_hostile_json_stat(client: Any) -> None:
+def test_staff_page_shows_the_reason_for_a_hostile_json_stat(
+    client: Any, catalogue: Frameworks
+) -> None:
     from django.contrib.auth.models import Group, User
 
     user = User.objects.create_user("analyst-jsonstat", is_staff=True)

@@ -21,7 +21,7 @@ from territori.publication.report import report_content
 
 from ..conftest import count_queries
 
-AGENDA = "amsvs-torino"  # the Turin demo's agenda
+AGENDA = "amsvs-torino"  # the Turin agenda (the demo's, and the frameworks world's)
 
 pytestmark = pytest.mark.django_db
 
