@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from .worlds import catalogue, forum, frameworks, indicators, site  # noqa: F401  (the tests' small worlds, for every module)
+from .worlds import catalogue, forum, frameworks, indicators, italy, site  # noqa: F401  (the tests' small worlds, for every module)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: The project's real public data (ISTAT, Eurostat, Italia Domani), beside the repository.

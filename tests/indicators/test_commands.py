@@ -123,9 +123,8 @@ def test_worker_runs_the_recomputation_queued_by_an_import(
     ).exists()
 
 
-@pytest.mark.demo
 def test_a_failed_recomputation_fails_the_import_and_keeps_the_previous_results(
-    tmp_path, monkeypatch, client, django_capture_on_commit_callbacks
+    tmp_path, monkeypatch, client, django_capture_on_commit_callbacks, indicators
 ) -> None:
     from django.contrib.auth.models import User
 

@@ -45,9 +45,8 @@ def test_broken_sdmx_csv_copy(real_file: Any) -> None:
     assert [(e.row, e.field) for e in result.errors] == [(3, "TIME_PERIOD"), (4, "OBS_VALUE")]
 
 
-@pytest.mark.demo
 @pytest.mark.django_db
-def test_eurostat_gdp_imports_by_nuts_2021_code(real_file: Any) -> None:
+def test_eurostat_gdp_imports_by_nuts_2021_code(real_file: Any, italy: None) -> None:
     # given an indicator for GDP per inhabitant and Eurostat's NUTS 3 table
     indicators_upsert(
         items=[{"code": "PIL_AB", "name_it": "PIL per abitante", "unit": "euro", "polarity": 1}]

@@ -25,10 +25,9 @@ pytestmark = pytest.mark.django_db
 MISSION = "/infografiche/amsvs-torino/1.2/"
 
 
-@pytest.mark.demo
 @pytest.mark.parametrize(("size", "dimensions"), list(cards.SIZES.items()))
 def test_cards_have_the_right_size_as_png_and_svg(
-    client: Client, size: str, dimensions: tuple[int, int]
+    client: Client, size: str, dimensions: tuple[int, int], indicators: Indicators
 ) -> None:
     for url in (f"{MISSION}scheda-{size}", f"/indicatori/POP/scheda-{size}"):
         png = client.get(f"{url}.png")

