@@ -14,7 +14,15 @@ from typing import Any
 
 import pytest
 
-from .worlds import catalogue, forum, frameworks, indicators, italy, site  # noqa: F401  (the tests' small worlds, for every module)
+from .worlds import (  # noqa: F401  (the tests' small worlds, for every module)
+    catalogue,
+    coherence,
+    forum,
+    frameworks,
+    indicators,
+    italy,
+    site,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: The project's real public data (ISTAT, Eurostat, Italia Domani), beside the repository.

@@ -495,3 +495,13 @@ def italy() -> None:
     items, aliases = italy_territories(boundary_year=2023)
     territories_upsert(items=items)
     territory_aliases_upsert(items=aliases)
+
+
+@pytest.fixture
+def coherence(frameworks: Frameworks) -> Frameworks:
+    """The frameworks world with the demo's illustrative coherence matrices (PSM strategies ×
+    Missions, Missions × Missions), scored by two assessors from a fixed seed."""
+    from territori.demo.coherence import demo_coherence_load
+
+    assert demo_coherence_load() > 0
+    return frameworks

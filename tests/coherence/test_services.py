@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import openpyxl
 import pytest
@@ -32,7 +33,12 @@ from territori.core.roles import ANALYST
 from territori.frameworks.models import Node
 from territori.io.errors import InputValidationError
 
-pytestmark = [pytest.mark.django_db, pytest.mark.demo]
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _matrices(coherence: Any) -> None:
+    """The illustrative matrices over the real frameworks (tests/worlds.py)."""
 
 
 def node(framework: str, code: str) -> Node:

@@ -7,6 +7,7 @@ import csv
 import html
 import io
 import json
+from typing import Any
 
 import openpyxl
 import pytest
@@ -18,7 +19,12 @@ from territori.core.roles import ANALYST
 from territori.frameworks.models import Node
 from tests.conftest import count_queries, skip_or_fail
 
-pytestmark = [pytest.mark.django_db, pytest.mark.demo]
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _matrices(coherence: Any) -> None:
+    """The illustrative matrices over the real frameworks (tests/worlds.py)."""
 
 
 @pytest.fixture
