@@ -29,7 +29,7 @@ from territori.participation.models import (
 )
 from territori.participation.services import newsletter
 from territori.participation.services import questionnaires as qs
-from tests.worlds import CLOSED, FORUM, OPEN, QUESTIONNAIRE, Forum
+from tests.worlds import CLOSED, FORUM, OPEN, PDF, QUESTIONNAIRE, Forum, participant
 
 pytestmark = pytest.mark.django_db
 
@@ -42,19 +42,8 @@ def _english() -> Any:
         yield
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def make_user(name: str, *, verified: bool = True) -> Any:
-    user = get_user_model().objects.create_user(
-        username=f"{name}@example.org", email=f"{name}@example.org", password="x-Secret-123"
-    )
-    from territori.participation.models import Participant
-
-    Participant.objects.create(
-        user=user, display_name=name, email_verified_at=timezone.now() if verified else None
-    )
-    return user
+#: A participant account (NAME@example.org) with a verified address unless told otherwise.
+make_user = participant
 
 
 def make_meeting(capacity: int | None = 2, **fields: Any) -> Meeting:
