@@ -112,11 +112,16 @@ def _transactional(item: Any) -> bool:
     return "transactional_db" in names or "live_server" in names
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Mark each test `unit` (no database) or `database`, so that `-m unit` runs the fast part.
-    Order: tests on the empty database, then those marked `demo` (the demo is loaded before
-    the first), then those whose database is flushed afterwards (live server, transactions).
+    """Mark each test `unit` (no database) or `database` before `-m` selects, so that
+    `-m unit` runs the fast part; a test marked `demo` gets the demo fixture first, so that
+    the demo is loaded before the test's transaction begins.
+
+    Order: the tests on the empty database, then those that need the demo (it is loaded
+    before the first of them), then those whose database is flushed afterwards (live server,
+    transactions). pytest-django sorts afterwards by database use; its sort is stable, so
+    this order holds within each of its groups.
     """
     for item in items:
         uses_database = item.get_closest_marker("django_db") is not None or any(
@@ -132,7 +137,6 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         )
         item.add_marker(pytest.mark.database if uses_database else pytest.mark.unit)
         if item.get_closest_marker("demo") is not None and "turin_demo" not in item.fixturenames:
-            # first, so that it is set up before the test's transaction begins
             item.fixturenames.insert(0, "turin_demo")
     items.sort(
         key=lambda item: (
