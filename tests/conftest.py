@@ -23,6 +23,7 @@ from .worlds import (  # noqa: F401  (the tests' small worlds, for every module)
     frameworks,
     indicators,
     italy,
+    open_data,
     site,
 )
 
@@ -34,7 +35,7 @@ REAL_DATA = Path(
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DEMO_SNAPSHOT = pytest.StashKey[Any]()
 #: The worlds built once for the module that asks for them (tests.worlds.held).
-HELD_WORLDS = ("atlas", "cities")
+HELD_WORLDS = ("atlas", "built_report", "cities", "open_data")
 
 
 def count_queries(client: Any, url: str) -> int:

@@ -643,3 +643,32 @@ def atlas(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Frameworks]:
         with django_db_blocker.unblock():
             world = atlas_build()
         yield world
+
+
+def open_data_build() -> Frameworks:
+    """Every open dataset with rows: the atlas world with the indicators world's values (real
+    population, the demo's illustrative series) assessed, the demo's coherence matrices
+    (published) and a meeting whose summary is published."""
+    from territori.demo.coherence import demo_coherence_load
+    from territori.indicators.services import indicator_results_refresh, observations_import
+    from tests.factories import MeetingFactory
+
+    world = atlas_build()
+    name, data = _indicator_files(tuple(sorted(world.tree.comuni)))[1]
+    assert observations_import(data=data, filename=name, refresh=False).ok
+    indicator_results_refresh()
+    assert demo_coherence_load() > 0
+    MeetingFactory(
+        minutes="Sintesi dell'incontro (dato dimostrativo).",
+        minutes_published_at=timezone.now(),
+    )
+    return world
+
+
+@pytest.fixture(scope="module")
+def open_data(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Frameworks]:
+    """Built once for the module that asks for it (see `held`)."""
+    with held(django_db_blocker):
+        with django_db_blocker.unblock():
+            world = open_data_build()
+        yield world

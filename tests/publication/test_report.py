@@ -32,7 +32,6 @@ def _pdf(report: Report, language: str) -> PdfReader:
     return PdfReader(io.BytesIO(data))
 
 
-@pytest.mark.demo
 @pytest.mark.slow
 def test_report_is_built_in_both_languages_with_its_sections(built_report: Report) -> None:
     report = Report.objects.get(pk=built_report.pk)
@@ -66,7 +65,6 @@ def test_report_is_built_in_both_languages_with_its_sections(built_report: Repor
         assert png.startswith(b"\x89PNG") and hashlib.sha256(png).hexdigest() == digest
 
 
-@pytest.mark.demo
 def test_methodology_annex_shows_the_thresholds_the_analytics_use(built_report: Report) -> None:
     html = Report.objects.get(pk=built_report.pk).html_it
     significant, moderate, _some = trends.EUROSTAT_RATIO_THRESHOLDS
@@ -78,7 +76,6 @@ def test_methodology_annex_shows_the_thresholds_the_analytics_use(built_report: 
     assert f"≥ {rate} %" in html
 
 
-@pytest.mark.demo
 @pytest.mark.slow
 def test_pdf_opens_with_contents_page_numbers_and_metadata(built_report: Report) -> None:
     report = Report.objects.get(pk=built_report.pk)
@@ -110,7 +107,6 @@ def test_pdf_opens_with_contents_page_numbers_and_metadata(built_report: Report)
         assert sum(len(page.images) for page in pdf.pages[2:8]) >= 3
 
 
-@pytest.mark.demo
 def test_same_data_gives_the_same_content(built_report: Report) -> None:
     report = Report.objects.get(pk=built_report.pk)
     with translation.override("it"):
@@ -133,8 +129,7 @@ def test_figures_are_replaced_whole_and_never_left_missing() -> None:
     assert not report.figures.exists()
 
 
-@pytest.mark.demo
-def test_progress_is_reported_while_building(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_is_reported_while_building(monkeypatch: pytest.MonkeyPatch, frameworks) -> None:
     from territori.publication import report as module
 
     report = Report.objects.create(year=1999, title_it="Prova")
@@ -189,7 +184,6 @@ def _analyst(django_user_model: Any) -> Any:
     return user
 
 
-@pytest.mark.demo
 def test_staff_list_and_report_page_make_a_bounded_number_of_queries(
     client: Client, django_user_model: Any, built_report: Report
 ) -> None:
@@ -203,9 +197,8 @@ def test_staff_list_and_report_page_make_a_bounded_number_of_queries(
     assert count_queries(client, f"/rapporto/{built_report.year}/") <= 8
 
 
-@pytest.mark.demo
 def test_staff_queue_a_build_once_and_follow_its_progress(
-    client: Client, django_user_model: Any, django_capture_on_commit_callbacks: Any
+    client: Client, django_user_model: Any, django_capture_on_commit_callbacks: Any, frameworks
 ) -> None:
     report = Report.objects.create(year=1997, title_it="Prova 1997")
     assert client.get("/staff/pubblicazione/rapporti/").status_code == 302  # log in first
@@ -238,7 +231,6 @@ def test_staff_without_the_permission_cannot_build(client: Client, django_user_m
     assert Report.objects.get(year=1996).state == Report.State.NEW
 
 
-@pytest.mark.demo
 def test_public_pages_serve_only_built_published_reports(
     client: Client, built_report: Report, django_user_model: Any
 ) -> None:
