@@ -648,10 +648,11 @@ def atlas(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Frameworks]:
 def open_data_build() -> Frameworks:
     """Every open dataset with rows: the atlas world with the indicators world's values (real
     population, the demo's illustrative series) assessed, the demo's coherence matrices
-    (published) and a meeting whose summary is published."""
+    (published), a meeting whose summary is published and a process with two contributions
+    (for the API's participation lists)."""
     from territori.demo.coherence import demo_coherence_load
     from territori.indicators.services import indicator_results_refresh, observations_import
-    from tests.factories import MeetingFactory
+    from tests.factories import ContributionFactory, MeetingFactory, ProcessFactory
 
     world = atlas_build()
     name, data = _indicator_files(tuple(sorted(world.tree.comuni)))[1]
@@ -662,6 +663,8 @@ def open_data_build() -> Frameworks:
         minutes="Sintesi dell'incontro (dato dimostrativo).",
         minutes_published_at=timezone.now(),
     )
+    process = ProcessFactory(code="processo-dati-aperti")
+    ContributionFactory.create_batch(2, process=process)
     return world
 
 

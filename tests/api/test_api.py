@@ -53,7 +53,7 @@ def _keep_the_test_connection() -> Any:
 
 
 @pytest.mark.slow
-@pytest.mark.demo  # generated requests against every kind of row the demo holds
+@pytest.mark.usefixtures("open_data")  # generated requests against every kind of row
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_schemathesis(case: Any) -> None:
@@ -100,7 +100,7 @@ def test_observations_json_and_csv_agree(client: Client) -> None:
     assert client.get("/api/v1/indicators/observations?year_from=99999").status_code == 422
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("open_data")
 def test_unpublished_matrices_and_hidden_contributions_are_never_served(client: Client) -> None:
     published = Matrix.objects.filter(status="published").first()
     assert published is not None
@@ -170,7 +170,7 @@ LISTS = [
 ]
 
 
-@pytest.mark.demo
+@pytest.mark.usefixtures("open_data")
 @pytest.mark.parametrize("url", LISTS)
 def test_query_counts_do_not_grow(client: Client, url: str) -> None:
     before = count_queries(client, url)

@@ -54,17 +54,28 @@ def test_first_publication_italian_numbers_bom_and_na(real_file: Any) -> None:
     assert first.places == {"001272": 1.0} and first.pnrr_measure == "M1C2I5.1"
 
 
-@pytest.mark.demo
-def test_import_is_idempotent_and_creates_implementing_bodies(real_file: Any) -> None:
+def test_import_is_idempotent_and_creates_implementing_bodies(
+    real_file: Any, frameworks: Any
+) -> None:
     projects, places = _validated(real_file)
-    # the demo loaded the same files: nothing changes
-    report = regis_import(
-        projects=projects,
-        projects_name="regis_progetti_validati_2023-02_TO.csv",
-        places=places,
-        places_name="regis_localizzazioni_validate_2023-02_TO.csv",
-    )
-    assert report.errors == [] and report.created == 0 and report.unchanged == 1995
+
+    def load() -> Any:
+        return regis_import(
+            projects=projects,
+            projects_name="regis_progetti_validati_2023-02_TO.csv",
+            places=places,
+            places_name="regis_localizzazioni_validate_2023-02_TO.csv",
+        )
+
+    # the world holds 11 of the 312 comuni: the projects located only elsewhere are counted
+    first = load()
+    assert first.errors == [] and first.created > 0 and first.outside > 0
+    assert first.created + first.outside == 1995
+    assert Project.objects.count() == first.created
+    # the same files again: nothing changes
+    second = load()
+    assert second.errors == [] and (second.created, second.updated) == (0, 0)
+    assert (second.unchanged, second.outside) == (first.created, first.outside)
     university = Organisation.objects.get(fiscal_code="02099550010")  # 2099550010 padded
     assert university.kind == "university"
     assert Project.objects.filter(implementing_body=university).count() > 10

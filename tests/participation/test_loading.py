@@ -320,3 +320,31 @@ def test_a_contact_point_keeps_the_consent_its_organisation_gave(place: dict[str
             consent_text="x",
             given_at=given,
         )
+
+
+def _copy(suffix: str) -> str:
+    """FILE with codes of its own (the same references to the database)."""
+    text = FILE
+    for code in ("percorso-prova", "tavolo-prova", "incontro-prova", "questionario-prova"):
+        text = text.replace(code, f"{code}-{suffix}")
+    return text
+
+
+def _queries(text: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        report = load(text)
+    assert report.errors == []
+    return len(captured)
+
+
+def test_a_file_costs_the_same_however_much_the_database_holds(place: dict[str, Any]):
+    """The loader looks up what a file names, never everything stored: a file's queries do not
+    grow with the processes, meetings and questionnaires already loaded (new or unchanged)."""
+    new, again = _queries(_copy("a")), _queries(_copy("a"))
+    for suffix in "bcdefghij":
+        load(_copy(suffix))
+    assert Meeting.objects.count() == 10
+    assert (_queries(_copy("k")), _queries(_copy("k"))) == (new, again)

@@ -2,13 +2,15 @@
 its own) and the whole portal follows the frameworks' roles, never Turin's codes.
 
 The agenda and plan are small illustrative files (`fixtures/second_city/`); the territories are
-the real ISTAT ones the demo loads for every metropolitan city.
+the real ISTAT ones the demo loads for every metropolitan city (tests.worlds.italy), beside the
+frameworks world's Turin agenda, plan and zones, which must not show through.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 from django.test import Client, override_settings
@@ -27,7 +29,7 @@ INDICATOR = "GE_TEST_BUL"
 
 
 @pytest.fixture
-def genova() -> None:
+def genova(frameworks: Any, italy: None) -> None:
     for name in ("agenda-genova.yaml", "plan-genova.yaml"):
         path = FIXTURES / "second_city" / name
         framework_file_import(data=path.read_bytes(), filename=name, channel="cli")
@@ -69,7 +71,6 @@ def _header(html: bytes) -> str:
     return _text(html).split('<main id="main"')[0]
 
 
-@pytest.mark.demo
 @override_settings(TERRITORI_HOME_TERRITORY=GENOVA)
 def test_roles_move_to_the_new_city_s_frameworks(genova: None) -> None:
     site = site_frameworks()
@@ -82,7 +83,6 @@ def test_roles_move_to_the_new_city_s_frameworks(genova: None) -> None:
     assert [m.code for m in agenda_groups()[0].children.all()] == ["A.1", "A.2"]
 
 
-@pytest.mark.demo
 @override_settings(TERRITORI_HOME_TERRITORY=GENOVA)
 def test_the_portal_follows_the_second_city(client_genova: Client) -> None:
     client = client_genova
@@ -134,7 +134,6 @@ def test_the_portal_follows_the_second_city(client_genova: Client) -> None:
     assert 'id="f-zona"' in meetings and '<option value="ZO01"' not in meetings
 
 
-@pytest.mark.demo
 @override_settings(TERRITORI_HOME_TERRITORY=GENOVA)
 def test_participation_tags_are_the_second_city_s(client_genova: Client) -> None:
     from territori.participation.forms import tag_nodes

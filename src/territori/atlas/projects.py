@@ -148,6 +148,7 @@ def _implementing_bodies(records: list[ProjectRecord], audit: AuditBatch) -> dic
             "name", "id"
         )
     }
+    new = []
     for fiscal_code, name in wanted.items():
         if fiscal_code in found:
             continue
@@ -157,15 +158,19 @@ def _implementing_bodies(records: list[ProjectRecord], audit: AuditBatch) -> dic
             if kind == Organisation.Kind.COMUNE
             else None
         )
-        organisation = Organisation.objects.create(
-            code=f"cf-{fiscal_code}",
-            name=name[:300],
-            kind=kind,
-            fiscal_code=fiscal_code,
-            territory_id=seat,
+        new.append(
+            Organisation(
+                code=f"cf-{fiscal_code}",
+                name=name[:300],
+                kind=kind,
+                fiscal_code=fiscal_code,
+                territory_id=seat,
+            )
         )
+    for organisation in Organisation.objects.bulk_create(new):
         audit.created(organisation)
-        found[fiscal_code] = organisation.pk
+        found[organisation.fiscal_code] = organisation.pk
+    bulk_created.send(sender=Organisation, pks=[o.pk for o in new])
     return found
 
 

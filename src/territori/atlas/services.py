@@ -17,6 +17,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from territori.core.audit import Actor, AuditBatch
+from territori.core.signals import bulk_created
 from territori.core.validators import text_problems
 from territori.frameworks.models import Node
 from territori.frameworks.selectors import site_frameworks
@@ -253,19 +254,20 @@ def atlas_import(
     return report
 
 
-def _upsert(
+def _sort_out(
     model: Any,
-    lookup: dict[str, Any],
+    instance: Any,
     values: dict[str, Any],
     kind: str,
     report: AtlasImportReport,
     audit: AuditBatch,
-    instance: Any,
+    new: list[Any],
 ) -> Any:
+    """A new row is kept in `new` for one bulk insert; an existing one is updated (saved only
+    if a value changed: a second import of the same file writes nothing)."""
     if instance is None:
-        instance = model.objects.create(**lookup, **values)
-        audit.created(instance)
-        report.created[kind] += 1
+        instance = model(**values)
+        new.append(instance)
         return instance
     if audit.update_fields(instance, values):
         report.updated[kind] += 1
@@ -274,66 +276,112 @@ def _upsert(
     return instance
 
 
+def _insert(
+    model: Any, rows: list[Any], kind: str, report: AtlasImportReport, audit: AuditBatch
+) -> None:
+    """Insert the new rows in one query, audit them and tell the search index."""
+    if not rows:
+        return
+    model.objects.bulk_create(rows)
+    for row in rows:
+        audit.created(row)
+    report.created[kind] += len(rows)
+    bulk_created.send(sender=model, pks=[row.pk for row in rows])
+
+
 def _write(
     plans: dict[str, list[dict[str, Any]]], report: AtlasImportReport, audit: AuditBatch
 ) -> None:
+    """Write the checked rows: a fixed number of queries for new rows, however many (existing
+    rows that changed are saved one by one, with their audit entry)."""
     organisations = {o.code: o for o in Organisation.objects.all()}
+    new: list[Any] = []
     for item in plans["organisations"]:
-        code = item.pop("code")
-        organisations[code] = _upsert(
-            Organisation,
-            {"code": code},
-            item,
-            "organisations",
-            report,
-            audit,
-            organisations.get(code),
+        code = item["code"]
+        organisations[code] = _sort_out(
+            Organisation, organisations.get(code), item, "organisations", report, audit, new
         )
+    _insert(Organisation, new, "organisations", report, audit)
+
     networks = {n.code: n for n in Network.objects.all()}
+    wanted_nodes: dict[str, set[int]] = {}
+    wanted_areas: dict[str, set[int]] = {}
+    new = []
     for item in plans["networks"]:
-        code = item.pop("code")
-        areas, linked = item.pop("areas"), item.pop("nodes")
+        code = item["code"]
+        wanted_areas[code] = {t.pk for t in item.pop("areas")}
+        wanted_nodes[code] = {n.pk for n in item.pop("nodes")}
         item["lead"] = organisations.get(item["lead"]) if item["lead"] else None
-        network = _upsert(
-            Network,
-            {"code": code},
-            item,
-            "networks",
-            report,
-            audit,
-            networks.get(code),
+        networks[code] = _sort_out(
+            Network, networks.get(code), item, "networks", report, audit, new
         )
-        networks[code] = network
-        if {n.pk for n in network.nodes.all()} != {n.pk for n in linked}:
-            network.nodes.set(linked)
-        current = set(
-            NetworkArea.objects.filter(network=network).values_list("territory_id", flat=True)
-        )
-        wanted = {t.pk for t in areas}
-        if current != wanted:
-            NetworkArea.objects.filter(network=network).exclude(territory_id__in=wanted).delete()
-            for territory_id in wanted - current:
-                audit.created(
-                    NetworkArea.objects.create(
-                        network=network, territory_id=territory_id, valid_from=network.start
-                    )
-                )
+    _insert(Network, new, "networks", report, audit)
+    _write_network_links(
+        {networks[code]: ids for code, ids in wanted_nodes.items()},
+        {networks[code]: ids for code, ids in wanted_areas.items()},
+        audit,
+    )
+
     existing = {
         (m.organisation_id, m.network_id, m.valid_from): m for m in Membership.objects.all()
     }
+    new = []
     for item in plans["memberships"]:
         organisation, network = organisations[item["organisation"]], networks[item["network"]]
         key = (organisation.pk, network.pk, item["valid_from"])
-        existing[key] = _upsert(
-            Membership,
-            {"organisation": organisation, "network": network, "valid_from": item["valid_from"]},
-            {"role": item["role"], "valid_to": item["valid_to"]},
-            "memberships",
-            report,
-            audit,
-            existing.get(key),
+        values = {"role": item["role"], "valid_to": item["valid_to"]}
+        if key not in existing:
+            values |= {
+                "organisation": organisation,
+                "network": network,
+                "valid_from": item["valid_from"],
+            }
+        existing[key] = _sort_out(
+            Membership, existing.get(key), values, "memberships", report, audit, new
         )
+    _insert(Membership, new, "memberships", report, audit)
     audit.save()
+
+
+def _write_network_links(
+    nodes: dict[Network, set[int]], areas: dict[Network, set[int]], audit: AuditBatch
+) -> None:
+    """Set the networks' Missions and strategies and their comuni to the file's, in a fixed
+    number of queries (the areas' changes are audited)."""
+    if not nodes:
+        return
+    through = Network.nodes.through
+    current_nodes: dict[int, set[int]] = {}
+    for network_id, node_id in through.objects.filter(network__in=list(nodes)).values_list(
+        "network_id", "node_id"
+    ):
+        current_nodes.setdefault(network_id, set()).add(node_id)
+    changed = [n for n, ids in nodes.items() if current_nodes.get(n.pk, set()) != ids]
+    through.objects.filter(network__in=changed).delete()
+    through.objects.bulk_create(
+        through(network_id=network.pk, node_id=node_id)
+        for network in changed
+        for node_id in nodes[network]
+    )
+    current_areas: dict[int, dict[int, int]] = {}
+    for pk, network_id, territory_id in NetworkArea.objects.filter(
+        network__in=list(areas)
+    ).values_list("pk", "network_id", "territory_id"):
+        current_areas.setdefault(network_id, {})[territory_id] = pk
+    stale = [
+        pk
+        for network, wanted in areas.items()
+        for territory_id, pk in current_areas.get(network.pk, {}).items()
+        if territory_id not in wanted
+    ]
+    NetworkArea.objects.filter(pk__in=stale).delete()
+    added = NetworkArea.objects.bulk_create(
+        NetworkArea(network=network, territory_id=territory_id, valid_from=network.start)
+        for network, wanted in areas.items()
+        for territory_id in wanted - set(current_areas.get(network.pk, {}))
+    )
+    for area in added:
+        audit.created(area)
 
 
 @transaction.atomic

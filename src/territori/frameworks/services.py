@@ -9,6 +9,7 @@ from django.db import transaction
 
 from territori.core.audit import Actor, AuditBatch, snapshot
 from territori.core.models import DataStatus
+from territori.core.signals import bulk_created
 from territori.core.validators import text_problems
 from territori.io.errors import InputValidationError, RowError
 from territori.io.frameworks import (
@@ -178,32 +179,41 @@ def framework_document_import(
             level += 1
         return level
 
-    for row in sorted(document.nodes, key=lambda r: depth((r.framework, r.code))):
-        key = (row.framework, row.code)
-        parent = nodes[(row.framework, row.parent_code)] if row.parent_code else None
-        values = _node_values(row)
-        values["parent"] = parent
-        values["depth"] = parent.depth + 1 if parent else 0
-        node = nodes.get(key)
-        if node is None:
-            node = Node(framework=frameworks[row.framework], code=row.code, **values)
-            node.search_text = node_search_text(node=node)
-            node.save()
-            nodes[key] = node
-            report.nodes_created += 1
+    # One bulk insert per depth of the tree (a parent is written before its children).
+    by_depth: dict[int, list[NodeRow]] = {}
+    for row in document.nodes:
+        by_depth.setdefault(depth((row.framework, row.code)), []).append(row)
+    for level in sorted(by_depth):
+        new: list[Node] = []
+        for row in by_depth[level]:
+            key = (row.framework, row.code)
+            parent = nodes[(row.framework, row.parent_code)] if row.parent_code else None
+            values = _node_values(row)
+            values["parent"] = parent
+            values["depth"] = parent.depth + 1 if parent else 0
+            node = nodes.get(key)
+            if node is None:
+                node = Node(framework=frameworks[row.framework], code=row.code, **values)
+                node.search_text = node_search_text(node=node)
+                new.append(node)
+                nodes[key] = node
+                continue
+            before = snapshot(node)
+            changed = _apply(node, values)
+            search_text = node_search_text(node=node)
+            if changed or node.search_text != search_text:
+                node.search_text = search_text
+                node.save()
+            if changed:
+                report.nodes_updated += 1
+                audit.updated(node, before)
+            else:
+                report.nodes_unchanged += 1
+        Node.objects.bulk_create(new)
+        for node in new:
             audit.created(node)
-            continue
-        before = snapshot(node)
-        changed = _apply(node, values)
-        search_text = node_search_text(node=node)
-        if changed or node.search_text != search_text:
-            node.search_text = search_text
-            node.save()
-        if changed:
-            report.nodes_updated += 1
-            audit.updated(node, before)
-        else:
-            report.nodes_unchanged += 1
+        report.nodes_created += len(new)
+        bulk_created.send(sender=Node, pks=[node.pk for node in new])
     report.nodes_not_in_file = sorted(
         f"{fw}:{code}" for (fw, code) in nodes if fw in touched and (fw, code) not in in_file
     )
@@ -240,17 +250,15 @@ def _import_links(rows: list[LinkRow], report: ImportReport, audit: AuditBatch) 
         (link.source_node_id, link.target_node_id, link.kind): link
         for link in Link.objects.filter(source_node__framework__code__in=frameworks)
     }
+    new: list[Link] = []
     for row in rows:
         source, target = by_ref[row.source], by_ref[row.target]
         values = {"note": row.note, "source": row.reference, "status": row.status}
         link = existing.get((source.pk, target.pk, row.kind))
         if link is None:
-            link = Link.objects.create(
-                source_node=source, target_node=target, kind=row.kind, **values
-            )
+            link = Link(source_node=source, target_node=target, kind=row.kind, **values)
             existing[(source.pk, target.pk, row.kind)] = link
-            report.links_created += 1
-            audit.created(link)
+            new.append(link)
             continue
         before = snapshot(link)
         if _apply(link, values):
@@ -259,6 +267,10 @@ def _import_links(rows: list[LinkRow], report: ImportReport, audit: AuditBatch) 
             audit.updated(link, before)
         else:
             report.links_unchanged += 1
+    Link.objects.bulk_create(new)
+    for link in new:
+        audit.created(link)
+    report.links_created += len(new)
 
 
 def framework_file_import(
