@@ -17,14 +17,13 @@ from territori.coherence.models import Axis, Matrix, ScoreDocument
 from territori.coherence.selectors import can_coordinate, can_score, can_view
 from territori.frameworks.models import Node
 from territori.io.tabular import write_csv
-from territori.presentation.charts import (
-    chart_block,
+from territori.presentation.charts import chart_block, coverage_chart
+from territori.presentation.coherence import QUADRANT_LABELS, SCORE_WORDS
+from territori.presentation.coherence_charts import (
     coherence_heatmap,
-    coverage_chart,
     influence_scatter,
     signed_network,
 )
-from territori.presentation.coherence import QUADRANT_LABELS, SCORE_WORDS
 from territori.presentation.pdf import pdf_response
 
 CELL_HEADER = [
