@@ -100,7 +100,7 @@ def test_export_framework_writes_yaml_csv_and_xlsx(tmp_path, capsysbinary):
     main(["export-framework", "test-plan"])
     exported = yaml.safe_load(capsysbinary.readouterr().out)
     assert exported["framework"]["code"] == "test-plan"
-    assert [node["code"] for node in exported["nodes"]] == ["A", "B", "A.1", "A.2"]
+    assert [node["code"] for node in exported["nodes"]] == ["A", "A.1", "A.2", "B"]  # tree order
     assert {"from": "test-plan:A", "to": "sdg:9"}.items() <= exported["links"][0].items()
     for suffix in ("csv", "xlsx"):
         target = tmp_path / f"plan.{suffix}"

@@ -67,8 +67,8 @@ def atlas_filter_options() -> AtlasFilterOptions:
     """Three queries."""
     site = site_frameworks()
     return AtlasFilterOptions(
-        missions=list(Node.objects.filter(site.mission_filter()).order_by("order", "code")),
-        axes=list(Node.objects.filter(site.axis_filter()).order_by("order", "code")),
+        missions=list(Node.objects.filter(site.mission_filter()).order_by("position")),
+        axes=list(Node.objects.filter(site.axis_filter()).order_by("position")),
         zones=list(home_zones().order_by("code")),
         origins=list(Project.Origin.choices),
         statuses=list(Project.Status.choices),

@@ -52,9 +52,7 @@ class MatrixForm(forms.ModelForm[Matrix]):
 
 def _level_nodes(value: str) -> list[Node]:
     framework, _sep, level = value.partition(":")
-    return list(
-        Node.objects.filter(framework__code=framework, level=level).order_by("order", "code")
-    )
+    return list(Node.objects.filter(framework__code=framework, level=level).order_by("position"))
 
 
 class MatrixNodeInline(admin.TabularInline[MatrixNode, Any]):

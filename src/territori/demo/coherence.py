@@ -112,14 +112,10 @@ def _rationale(row: Node, column: Node, score: int) -> str:
 def demo_coherence_load() -> int:
     """Create the demo matrices that do not exist yet; return how many scores were written."""
     missions = list(
-        Node.objects.filter(framework__code="amsvs-torino", level="missione").order_by(
-            "order", "code"
-        )
+        Node.objects.filter(framework__code="amsvs-torino", level="missione").order_by("position")
     )
     strategies = list(
-        Node.objects.filter(framework__code="psm-2024-2026", level="strategia").order_by(
-            "order", "code"
-        )
+        Node.objects.filter(framework__code="psm-2024-2026", level="strategia").order_by("position")
     )
     axes = {
         "psm-strategie-missioni": (strategies, missions),

@@ -4,11 +4,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 
 from territori.core.admin import AuditedAdmin
 
 from .models import Framework, Link, Node
-from .services import node_search_text
+from .services import node_positions_refresh, node_search_text
 
 
 @admin.register(Framework)
@@ -39,6 +40,11 @@ class NodeAdmin(AuditedAdmin):
         assert isinstance(obj, Node)
         obj.depth = obj.parent.depth + 1 if obj.parent else 0
         obj.search_text = node_search_text(node=obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # a new order or parent moves the node (and its subtree) in the framework's reading
+        node_positions_refresh(framework_ids=[obj.framework_id])
 
 
 @admin.register(Link)

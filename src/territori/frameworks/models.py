@@ -142,6 +142,10 @@ class Node(models.Model):
     description_en = models.TextField(_("description (English)"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    #: Place in the framework read as a tree (a parent before its children, siblings by
+    #: order then by code read as numbers: 1.1, 1.2 … 1.10, 2.1); kept by
+    #: `frameworks.services.node_positions_refresh`.
+    position = models.PositiveIntegerField(_("position in the tree"), default=0, editable=False)
     status = models.CharField(
         _("data status"), max_length=20, choices=DataStatus.choices, default=DataStatus.CONFIRMED
     )
@@ -157,13 +161,16 @@ class Node(models.Model):
     class Meta:
         verbose_name = _("node")
         verbose_name_plural = _("nodes")
-        ordering = ["framework__order", "framework__code", "depth", "order", "code"]
+        ordering = ["framework__order", "framework__code", "position", "code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["framework", "code"], name="node_unique_code_per_framework"
             )
         ]
-        indexes = [models.Index(fields=["framework", "parent", "order"], name="node_tree_idx")]
+        indexes = [
+            models.Index(fields=["framework", "parent", "order"], name="node_tree_idx"),
+            models.Index(fields=["framework", "position"], name="node_position_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.framework_id and self.framework.code} {self.code}"

@@ -95,9 +95,7 @@ class TreeItem:
 def framework_tree(*, framework: Framework) -> list[TreeItem]:
     """The framework's nodes as a tree, in one query."""
     nodes = list(
-        Node.objects.filter(framework=framework)
-        .select_related("framework")
-        .order_by("depth", "order", "code")
+        Node.objects.filter(framework=framework).select_related("framework").order_by("position")
     )
     items = {node.pk: TreeItem(node) for node in nodes}
     roots: list[TreeItem] = []
@@ -120,7 +118,7 @@ def node_children(*, node: Node) -> QuerySet[Node]:
     return (
         node.children.select_related("framework")
         .annotate(child_count=Count("children"))
-        .order_by("order", "code")
+        .order_by("position")
     )
 
 
@@ -169,10 +167,10 @@ def nodes_with_children(*, framework_code: str, level: str) -> QuerySet[Node]:
         .prefetch_related(
             Prefetch(
                 "children",
-                queryset=Node.objects.select_related("framework").order_by("order", "code"),
+                queryset=Node.objects.select_related("framework").order_by("position"),
             )
         )
-        .order_by("order", "code")
+        .order_by("position")
     )
 
 
@@ -212,7 +210,7 @@ def framework_document(*, code: str) -> FrameworkDocument:
         )
         for node in Node.objects.filter(framework=framework)
         .select_related("parent")
-        .order_by("depth", "order", "code")
+        .order_by("position")
     ]
     links = [
         LinkRow(
@@ -243,7 +241,7 @@ def framework_rows() -> list[Row]:
 
 def node_rows(*, framework: Framework, level: str | None = None) -> RowList:
     """A framework's nodes in tree order, optionally of one level."""
-    nodes = Node.objects.filter(framework=framework).order_by("depth", "order", "code")
+    nodes = Node.objects.filter(framework=framework).order_by("position")
     if level:
         nodes = nodes.filter(level=level)
     names = ("code", "level", "parent", "title_it", "title_en", "status")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ from territori.io.frameworks import (
 from territori.io.text import fold
 
 from .models import SDG_FRAMEWORK, Framework, Link, Node
+from .tree import NodeKey, tree_positions
 
 
 @dataclass(slots=True)
@@ -218,6 +220,7 @@ def framework_document_import(
         f"{fw}:{code}" for (fw, code) in nodes if fw in touched and (fw, code) not in in_file
     )
     _import_links(document.links, report, audit)
+    node_positions_refresh(framework_ids=[frameworks[code].pk for code in touched])
     audit.save()
     return report
 
@@ -388,5 +391,29 @@ def pnrr_mapping_import(
                     report.links_confirmed += was != DataStatus.CONFIRMED
                 else:
                     report.unchanged += 1
+    node_positions_refresh(framework_ids=[pnrr.pk])
     audit.save()
     return report
+
+
+def node_positions_refresh(*, framework_ids: Iterable[int]) -> int:
+    """Number the nodes of these frameworks in tree order (`Node.position`); returns how many
+    changed. Two queries and one bulk update per call, whatever the frameworks' size."""
+    rows = list(
+        Node.objects.filter(framework_id__in=list(framework_ids)).values_list(
+            "pk", "framework_id", "parent_id", "order", "code", "position"
+        )
+    )
+    by_framework: dict[int, list[NodeKey]] = {}
+    current: dict[int, int] = {}
+    for pk, framework_id, parent_id, order, code, position in rows:
+        by_framework.setdefault(framework_id, []).append((pk, parent_id, order, code))
+        current[pk] = position
+    changed = [
+        Node(pk=pk, position=position)
+        for keys in by_framework.values()
+        for pk, position in tree_positions(keys).items()
+        if current[pk] != position
+    ]
+    Node.objects.bulk_update(changed, ["position"], batch_size=500)
+    return len(changed)

@@ -307,7 +307,7 @@ def scorecard(*, territory: Territory, framework_code: str = DEFAULT_GROUPING) -
         ).prefetch_related(
             Prefetch(
                 "nodes",
-                queryset=Node.objects.filter(framework=framework).order_by("order", "code")
+                queryset=Node.objects.filter(framework=framework).order_by("position")
                 if framework
                 else Node.objects.none(),
                 to_attr="grouping",
@@ -428,7 +428,7 @@ def peer_composites(*, framework_code: str = DEFAULT_GROUPING) -> list[PeerCompo
     nodes = list(
         Node.objects.filter(framework__code=framework_code)
         .prefetch_related("indicators")
-        .order_by("order", "code")
+        .order_by("position")
     )
     indicator_ids = {i.pk for node in nodes for i in node.indicators.all()}
     observed: dict[int, list[tuple[int, int, float]]] = defaultdict(list)

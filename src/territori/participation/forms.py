@@ -24,7 +24,7 @@ def tag_nodes() -> QuerySet[Node]:
     return (
         Node.objects.filter(site_frameworks().tag_filter())
         .select_related("framework")
-        .order_by("framework__order", "order", "code")
+        .order_by("framework__order", "framework__code", "position")
     )
 
 
