@@ -447,13 +447,17 @@ def bar_chart_counts(
     return spec
 
 
-def chart_block(spec: dict[str, Any], *, chart_id: str, csv_url: str, title: str) -> dict[str, Any]:
+def chart_block(
+    spec: dict[str, Any], *, chart_id: str, csv_url: str, title: str, wide: bool = False
+) -> dict[str, Any]:
     """What `_chart.html` draws: the spec, its caption and the link to its data (the chart's
-    table and download)."""
+    table and download). A `wide` chart keeps its own size (square cells, readable labels)
+    and scrolls sideways, by mouse or keyboard, where the screen is narrower."""
     return {
         "id": chart_id,
         "spec_id": f"{chart_id}-spec",
         "spec": spec,
         "csv_url": csv_url,
         "title": title,
+        "wide": wide,
     }

@@ -10,16 +10,23 @@ from django.utils.translation import gettext as _
 
 from .charts import ZONE_COLOURS, base_spec
 
-#: Diverging colours of the seven-point scale: red (cancelling) to blue (indivisible).
-SCORE_COLOURS = ["#b2182b", "#ef8a62", "#fddbc7", "#f7f7f7", "#d1e5f0", "#67a9cf", "#2166ac"]
+#: Diverging colours of the seven-point scale, red (cancelling) to blue (indivisible): the
+#: same as the table's cells (territori.css, .territori-score-*).
+SCORE_COLOURS = ["#b2182b", "#d6604d", "#fddbc7", "#f7f7f7", "#d1e5f0", "#4f8fc0", "#2166ac"]
+#: The side of a cell of the heat map, in pixels: square, with room for "−1.5".
+CELL = 30
 
 
 def coherence_heatmap(
     *, cells: list[dict[str, Any]], rows: list[str], columns: list[str], description: str
 ) -> dict[str, Any]:
-    """The matrix as coloured cells with the score written in each (cells: row, column,
-    score, row_title, column_title); empty cells are not scored."""
-    spec = base_spec(description, max(160, 26 * len(rows)))
+    """The matrix as coloured square cells with the score written in each (cells: row,
+    column, score, row_title, column_title); empty cells are not scored. The chart keeps its
+    size at every screen width (drawn as a wide chart: it scrolls sideways on a phone)."""
+    spec = base_spec(description, 0)
+    spec["width"] = {"step": CELL}
+    spec["height"] = {"step": CELL}
+    spec["autosize"] = {"type": "pad"}
     x = {
         "field": "column",
         "type": "ordinal",
@@ -55,9 +62,9 @@ def coherence_heatmap(
                 "x": x,
                 "y": y,
                 "text": {"field": "label", "type": "nominal"},
-                "color": {
-                    "condition": {"test": "abs(datum.score) >= 2", "value": "#ffffff"},
-                    "value": "#1a1a1a",
+                "color": {  # white only on the two darkest colours (AA contrast)
+                    "condition": {"test": "abs(datum.score) > 2.5", "value": "#ffffff"},
+                    "value": "#000000",
                 },
             },
         },

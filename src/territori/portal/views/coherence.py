@@ -102,6 +102,7 @@ def matrix_detail(request: HttpRequest, code: str) -> HttpResponse:
             chart_id="chart-heatmap",
             csv_url=cells_url,
             title=_("The matrix"),
+            wide=True,
         )
     }
     table_rows = [
