@@ -36,6 +36,8 @@ PAGES = [
     "/partecipa/newsletter/1/",
     "/account/registrati/",
     "/account/accedi/",
+    "/account/password-dimenticata/",
+    "/en/account/nuova-password/MQ/link-scaduto/",
 ]
 
 

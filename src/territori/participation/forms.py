@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -107,6 +107,28 @@ class SignUpForm(HoneypotMixin):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "class": "form-control"}),
+    )
+
+
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """Django's form to set a password (with the site's validators), in the site's style."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password1"].help_text = _(
+            "At least 8 characters, not only digits, not a common password."
+        )
+        self.fields["new_password2"].label = _("New password again")
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
 
 
 class LoginForm(AuthenticationForm):

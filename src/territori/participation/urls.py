@@ -83,6 +83,12 @@ urlpatterns = [
     path("account/conferma-di-nuovo/", accounts.verify_resend, name="verify_resend"),
     path("account/accedi/", accounts.Login.as_view(), name="login"),
     path("account/esci/", accounts.log_out, name="logout"),
+    path("account/password-dimenticata/", accounts.password_reset, name="password_reset"),
+    path(
+        "account/nuova-password/<uidb64>/<token>/",
+        accounts.PasswordResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
     path("account/", accounts.account, name="account"),
     path("account/i-miei-dati.zip", accounts.account_export, name="account_export"),
     path("account/elimina/", accounts.account_delete, name="account_delete"),

@@ -12,6 +12,7 @@ from .accounts import (
     login_failures_purge,
     login_lock_state,
     participant_sign_up,
+    password_reset_email_send,
     verification_email_send,
     verification_token,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "meeting_register",
     "meetings_ical",
     "participant_sign_up",
+    "password_reset_email_send",
     "public_name",
     "registration_cancel",
     "registration_check_in",

@@ -8,12 +8,15 @@ from typing import Any as Account  # a user of django.contrib.auth (or Anonymous
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -88,6 +91,31 @@ def already_registered_email_send(*, user: Account) -> None:
     body = render_to_string("participation/email/already_registered.txt", {"login": link})
     if user.email:
         EmailMessage(_("An account with this address already exists"), body, to=[user.email]).send()
+
+
+def password_reset_email_send(*, email: str) -> bool:
+    """Email a link to set a new password to the active account with this address, if there
+    is one (also to an account made by a loader, which has no password yet). Returns whether
+    a message was sent; the page answers the same either way, so it never tells a stranger
+    whether an address is registered. The link works once, for PASSWORD_RESET_TIMEOUT."""
+    user = User.objects.filter(
+        username__iexact=email_normalise(email=email), is_active=True
+    ).first()
+    if user is None or not user.email:
+        return False
+    path = reverse(
+        "participation:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    body = render_to_string(
+        "participation/email/password_reset.txt",
+        {"link": absolute_url(path=path), "hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+    )
+    EmailMessage(_("Set a new password"), body, to=[user.email]).send()
+    return True
 
 
 def email_verify(*, token: str) -> Account:

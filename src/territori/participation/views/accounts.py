@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -18,13 +20,21 @@ from django.views.decorators.http import require_POST
 from .. import selectors
 from ..consent import consent_text
 from ..decorators import rate_limit
-from ..forms import DeleteAccountForm, LoginForm, SignUpForm
+from ..forms import (
+    DeleteAccountForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    SignUpForm,
+)
 from ..models import ConsentRecord
 from ..privacy import participant_archive, participant_delete
 from ..services import (
     ParticipationError,
     email_verify,
+    login_failures_clear,
     participant_sign_up,
+    password_reset_email_send,
     verification_email_send,
 )
 
@@ -90,6 +100,52 @@ class Login(LoginView):
     template_name = "participation/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+@rate_limit("password-reset", limit=5, period=3600)
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to set a new password; the answer is the same whether or not the
+    address has an account."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_email_send(email=form.cleaned_data["email"])
+        return render(
+            request,
+            "participation/message.html",
+            {
+                "title": _("Check your email"),
+                "text": _(
+                    "If an account uses %(email)s, we have sent it a link to set a new "
+                    "password. The link works once, within %(hours)s hours."
+                )
+                % {
+                    "email": form.cleaned_data["email"],
+                    "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+                },
+            },
+        )
+    return render(
+        request,
+        "participation/password_reset.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@method_decorator(rate_limit("password-reset-confirm", limit=20, period=3600), name="dispatch")
+class PasswordResetConfirm(PasswordResetConfirmView):
+    """The link of the email: set the new password, then log in with it (a lock-out from
+    earlier failed attempts is lifted)."""
+
+    template_name = "participation/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("participation:login")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        login_failures_clear(username=form.user.get_username())
+        messages.success(self.request, _("Your new password is set: log in with it."))
+        return response
 
 
 @require_POST
