@@ -231,3 +231,48 @@ def test_import_programme_command(tmp_path) -> None:
         call_command(
             "import_programme", str(bad), "--code", "rotto", "--title", "Rotto", "--dry-run"
         )
+
+
+def test_outputs_are_late_after_their_due_date_or_their_action_s_end() -> None:
+    from territori.programme.selectors import programme_overview
+
+    programme = Programme.objects.get(code="proposta-2024")
+    forum = Action.objects.get(code="1.1.d")
+    first, second, *_rest = Output.objects.filter(action=forum)
+    Output.objects.filter(pk=first.pk).update(due=dt.date(2025, 1, 1))
+    Output.objects.filter(pk=second.pk).update(due=dt.date(2025, 1, 1), status="done")
+    # M7 (March 2025): only the first output is late (the second is done, the others are due
+    # at the end of their action)
+    early = programme_overview(programme=programme, today=dt.date(2025, 3, 1))
+    assert not early.past_end
+    expected = {first.pk} | {
+        o.pk
+        for o in Output.objects.filter(due__isnull=True).select_related("action")
+        if dt.date(o.action.end.year + o.action.end.month // 12, o.action.end.month % 12 + 1, 1)
+        <= dt.date(2025, 3, 1)
+    }
+    assert early.late_ids == expected
+    # December 2026: ten months after the eighteenth (last) month, every output not done is late
+    late = programme_overview(programme=programme, today=dt.date(2026, 12, 4))
+    assert late.past_end and late.months_past_end == 10
+    assert late.late_ids == set(Output.objects.exclude(status="done").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("today", "past"), [(dt.date(2026, 12, 4), True), (dt.date(2025, 3, 1), False)]
+)
+def test_the_page_says_when_the_programme_is_past_its_end(
+    client, monkeypatch: pytest.MonkeyPatch, today: dt.date, past: bool
+) -> None:
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today)
+    text = client.get("/en/programma/proposta-2024/").content.decode()
+    assert ('id="programme-past-end"' in text) is past
+    if past:
+        assert "It is 10 months past its end." in text
+        late = Output.objects.exclude(status="done").count()
+        assert f"{late} outputs are not reported done" in text
+        assert text.count(">late</span>") == late
+    else:
+        assert "today is month M7" in text

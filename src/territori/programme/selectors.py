@@ -30,18 +30,47 @@ class ActionRow:
         return round(100 * self.spent_total / total) if total else 0
 
 
+def month_after(day: dt.date) -> dt.date:
+    """The first day of the month after `day`'s."""
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+@dataclass
+class LateOutput:
+    """An output not reported done after its due date (or, without one, after the end of its
+    action's last month)."""
+
+    action: Action
+    output: Output
+    due: dt.date
+
+
 @dataclass
 class Overview:
     programme: Programme
     rows: list[ActionRow]
     totals: dict[str, Decimal]
     today_month: int
+    late: list[LateOutput] = field(default_factory=list)
 
     @property
     def end(self) -> dt.date:
+        """The first day after the programme's last month."""
         start = self.programme.start
         months = start.month - 1 + self.programme.months
         return dt.date(start.year + months // 12, months % 12 + 1, 1)
+
+    @property
+    def past_end(self) -> bool:
+        return self.today_month > self.programme.months
+
+    @property
+    def months_past_end(self) -> int:
+        return max(0, self.today_month - self.programme.months)
+
+    @property
+    def late_ids(self) -> set[int]:
+        return {item.output.pk for item in self.late}
 
 
 def programme_overview(*, programme: Programme, today: dt.date) -> Overview:
@@ -74,8 +103,18 @@ def programme_overview(*, programme: Programme, today: dt.date) -> Overview:
     totals["spent_mase"] = sum((r.spent["mase"] for r in rows), Decimal(0))
     totals["spent_cm"] = sum((r.spent["cm"] for r in rows), Decimal(0))
     totals["spent"] = totals["spent_mase"] + totals["spent_cm"]
+    late = [
+        LateOutput(action=a, output=o, due=o.due or month_after(a.end))
+        for a in actions
+        for o in a.outputs.all()
+        if o.status != Output.Status.DONE and (o.due or month_after(a.end)) <= today
+    ]
     return Overview(
-        programme=programme, rows=rows, totals=totals, today_month=programme.month_number(today)
+        programme=programme,
+        rows=rows,
+        totals=totals,
+        today_month=programme.month_number(today),
+        late=late,
     )
 
 

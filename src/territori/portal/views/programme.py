@@ -16,7 +16,7 @@ from territori.presentation.charts import chart_block, gantt_chart, spending_cha
 from territori.presentation.pdf import pdf_response
 from territori.programme import selectors as programme_selectors
 from territori.programme.models import Programme
-from territori.programme.selectors import Overview, programme_overview
+from territori.programme.selectors import Overview, month_after, programme_overview
 
 DATA_HEADER = [
     "azione",
@@ -82,7 +82,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
             "action": r.action.code,
             "title": r.action.title,
             "start": r.action.start.isoformat(),
-            "end": _month_after(r.action.end).isoformat(),
+            "end": month_after(r.action.end).isoformat(),
             "months": f"M{r.start_month}–M{r.end_month}",
         }
         for r in overview.rows
@@ -127,10 +127,6 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
         "expenses_recorded": programme_selectors.has_expenses(programme=programme),
     }
     return render(request, "portal/programme.html", context)
-
-
-def _month_after(day: dt.date) -> dt.date:
-    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def programme_data(request: HttpRequest, code: str) -> HttpResponse:
