@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from territori.analytics.networks import (
@@ -350,3 +350,32 @@ def organisation_rows(*, kind: str | None = None) -> RowList:
         rows = rows.filter(kind=kind)
     names = ("code", "name", "kind", "seat", "status")
     return RowList(rows.values_list("code", "name", "kind", "territory__code", "status"), names)
+
+
+@dataclass
+class PlaceAtlas:
+    """What the atlas holds about some comuni: the projects located there (the largest first)
+    and the networks covering them, with their totals."""
+
+    projects: list[Project]
+    project_count: int
+    funding: Decimal
+    networks: list[Network]
+    network_count: int
+
+
+def place_atlas(*, comune_ids: list[int], shown: int = 5) -> PlaceAtlas:
+    """The projects and networks of these comuni (`shown` of each), in four queries however
+    many there are."""
+    projects = Project.objects.filter(places__territory_id__in=comune_ids).distinct()
+    networks = Network.objects.filter(areas__territory_id__in=comune_ids).distinct()
+    totals = Project.objects.filter(pk__in=projects.values("pk")).aggregate(
+        count=Count("pk"), funding=Sum("total_funding")
+    )
+    return PlaceAtlas(
+        projects=list(projects.order_by(F("total_funding").desc(nulls_last=True), "code")[:shown]),
+        project_count=totals["count"],
+        funding=totals["funding"] or Decimal(0),
+        networks=list(networks.order_by("name")[:shown]),
+        network_count=networks.count(),
+    )

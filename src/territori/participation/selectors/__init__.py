@@ -17,6 +17,7 @@ from .contributions import (
     moderation_queue,
     public_contributions,
     similar_contributions,
+    zone_contributions,
 )
 from .meetings import (
     is_registered,
@@ -26,6 +27,7 @@ from .meetings import (
     meeting_registrations,
     meeting_rows,
     meetings_filtered,
+    meetings_near,
     registration_counts,
     registration_of,
 )
@@ -84,6 +86,7 @@ __all__ = [
     "meeting_registrations",
     "meeting_rows",
     "meetings_filtered",
+    "meetings_near",
     "moderation_queue",
     "participation_home",
     "process_choices",
@@ -97,4 +100,5 @@ __all__ = [
     "respondent_key",
     "sent_issues",
     "similar_contributions",
+    "zone_contributions",
 ]

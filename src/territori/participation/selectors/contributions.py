@@ -81,6 +81,14 @@ def public_contributions(
     return base
 
 
+def zone_contributions(*, zone_ids: list[int], shown: int = 5) -> tuple[list[Contribution], int]:
+    """The latest public contributions tagged to these zone (`shown` of them) and their
+    number."""
+    here = Contribution.objects.filter(hidden_at__isnull=True, zone_id__in=zone_ids)
+    latest = list(here.select_related("process", "zone").order_by("-created_at")[:shown])
+    return latest, here.count()
+
+
 def contribution_listing(filters: ContributionFilters) -> ContributionListing:
     """Public (not hidden) contributions matching the filters, with counts for each facet."""
     counted = public_contributions(filters, by_status=False)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any as Account  # a user of django.contrib.auth (or AnonymousUser)
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from territori.core.rows import RowList
 from territori.frameworks.models import FrameworkRole
@@ -38,6 +39,18 @@ def meetings_filtered(
             nodes__framework__role=FrameworkRole.AGENDA, nodes__code=mission
         ).distinct()
     return meetings
+
+
+def meetings_near(
+    *, comune_ids: list[int], zone_ids: list[int], now: dt.datetime, shown: int = 5
+) -> tuple[list[Meeting], int]:
+    """The next meetings held in these comuni or about these zone (the soonest `shown`), and
+    how many were held there before `now`."""
+    here = Meeting.objects.filter(Q(comune_id__in=comune_ids) | Q(zone_id__in=zone_ids))
+    upcoming = list(
+        here.filter(ends_at__gte=now).select_related("comune", "zone").order_by("starts_at")[:shown]
+    )
+    return upcoming, here.filter(ends_at__lt=now).count()
 
 
 def meeting_list(

@@ -7,11 +7,14 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag
 
+from territori.atlas import selectors as atlas_selectors
 from territori.io.tabular import write_csv
+from territori.participation import selectors as participation_selectors
 from territori.presentation.charts import chart_block
 from territori.territories import selectors as terr
 from territori.territories.models import Territory, Topology
@@ -131,7 +134,43 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
         context["children_list"] = territory.children.defer("boundary", "search_text").order_by(
             "name"
         )
+    if territory.kind in (Territory.Kind.COMUNE, Territory.Kind.ZONA):
+        context["here"] = _what_happens_here(territory, context)
     return render(request, "portal/territory_detail.html", context)
+
+
+def _what_happens_here(territory: Territory, context: dict[str, Any]) -> dict[str, Any]:
+    """For a comune or a zona: the projects located there and the networks covering it, the
+    next meetings nearby (in the comune or about its zona) and the contributions tagged to the
+    zona, each with the address of its full list."""
+    if territory.kind == Territory.Kind.COMUNE:
+        zona = context.get("zona")
+        comune_ids, zone_ids = [territory.pk], [zona.pk] if zona else []
+        atlas_query = f"?comune={territory.code}"
+    else:
+        zona = territory
+        comune_ids = [m.member_id for m in context["members"] or []]
+        zone_ids = [territory.pk]
+        atlas_query = f"?zona={territory.code}"
+    meetings, past_meetings = participation_selectors.meetings_near(
+        comune_ids=comune_ids, zone_ids=zone_ids, now=timezone.now()
+    )
+    contributions, contribution_count = participation_selectors.zone_contributions(
+        zone_ids=zone_ids
+    )
+    zone_query = f"?zona={zona.code}" if zona else ""
+    return {
+        "atlas": atlas_selectors.place_atlas(comune_ids=comune_ids),
+        "atlas_url": reverse("portal:atlas") + atlas_query,
+        "comuni_known": bool(comune_ids),
+        "meetings": meetings,
+        "past_meetings": past_meetings,
+        "meetings_url": reverse("participation:meetings") + zone_query,
+        "contributions": contributions,
+        "contribution_count": contribution_count,
+        "contributions_url": reverse("participation:contributions") + zone_query,
+        "zona": zona,
+    }
 
 
 def comuni_csv(request: HttpRequest, code: str) -> HttpResponse:

@@ -1,0 +1,123 @@
+"""A comune's and a zona's page tell citizens what happens there: projects located there,
+networks covering it, the next meetings nearby and the contributions about its zona, each
+linked to its full list; a zona whose list of comuni is not loaded says so plainly and still
+shows its meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from territori.atlas.models import NetworkArea, Place
+from territori.participation.models import Contribution
+from territori.territories.models import Territory
+from tests.conftest import assert_same_queries
+from tests.factories import (
+    ContributionFactory,
+    MeetingFactory,
+    NetworkFactory,
+    ProjectFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+VOLPIANO = "001314"
+
+
+def _activity(comune: Territory, zone: Territory, n: int) -> None:
+    """A project located in the comune, a network covering it, a meeting there next month,
+    one held last year, and a public contribution about its zona."""
+    now = timezone.now()
+    project = ProjectFactory(title=f"Scuola nuova {n}", total_funding=Decimal(1_250_000 + n))
+    Place.objects.create(project=project, territory=comune, share=1)
+    NetworkArea.objects.create(
+        network=NetworkFactory(name=f"Contratto di fiume {n}"), territory=comune
+    )
+    MeetingFactory(
+        title_it=f"Laboratorio vicino {n}",
+        comune=comune,
+        zone=zone,
+        starts_at=now + dt.timedelta(days=30 + n),
+        ends_at=now + dt.timedelta(days=30 + n, hours=2),
+    )
+    MeetingFactory(
+        comune=comune, starts_at=now - dt.timedelta(days=365), ends_at=now - dt.timedelta(days=365)
+    )
+    ContributionFactory(title=f"Proposta per la zona {n}", zone=zone)
+
+
+def test_a_comune_page_shows_what_happens_there(client: Client, frameworks: Any) -> None:
+    comune = Territory.objects.get(code=VOLPIANO)
+    zone = Territory.objects.get(code="ZO04")
+    _activity(comune, zone, 1)
+    ContributionFactory(title="Nascosta", zone=zone, hidden_at=timezone.now())
+    text = client.get(f"/territori/{VOLPIANO}/").content.decode()
+    section = text.split('id="what-happens-here"', 1)[1]
+    for expected in (
+        "Scuola nuova 1",
+        "1.250.001 €",  # Italian thousands separators
+        "Contratto di fiume 1",
+        "Laboratorio vicino 1",
+        "Proposta per la zona 1",
+        f'href="/atlante/?comune={VOLPIANO}"',
+        'href="/partecipa/incontri/?zona=ZO04"',
+        'href="/partecipa/contributi/?zona=ZO04"',
+    ):
+        assert expected in section, expected
+    assert "Nascosta" not in section
+    english = client.get(f"/en/territori/{VOLPIANO}/").content.decode()
+    assert "What happens here" in english and "1,250,001 €" in english
+
+
+def test_an_empty_comune_says_nothing_is_there_yet(client: Client, frameworks: Any) -> None:
+    text = client.get("/en/territori/001058/").content.decode()  # Carignano: no zona loaded
+    section = text.split('id="what-happens-here"', 1)[1]
+    assert "No meeting is planned here yet." in section
+    assert "No project located here is loaded yet." in section
+    assert "contributions cannot be linked to it" in section
+
+
+def test_a_zona_without_its_list_speaks_to_citizens_and_shows_its_meetings(
+    client: Client, frameworks: Any
+) -> None:
+    zone = Territory.objects.get(code="ZO02")
+    assert zone.members_status == "partial"
+    MeetingFactory(
+        title_it="Incontro nella zona ovest",
+        zone=zone,
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        ends_at=timezone.now() + dt.timedelta(days=3, hours=1),
+    )
+    text = client.get("/en/territori/ZO02/").content.decode()
+    assert 'id="zona-list-missing"' in text and "staff can import" not in text
+    section = text.split('id="what-happens-here"', 1)[1]
+    assert "Incontro nella zona ovest" in section
+    assert "once the list of this zona's comuni is loaded" in section
+
+
+def test_a_zona_with_its_list_gathers_its_comuni(client: Client, frameworks: Any) -> None:
+    _activity(Territory.objects.get(code=VOLPIANO), Territory.objects.get(code="ZO04"), 1)
+    section = client.get("/territori/ZO04/").content.decode().split('id="what-happens-here"')[1]
+    assert "Scuola nuova 1" in section and "Contratto di fiume 1" in section
+    assert 'href="/atlante/?zona=ZO04"' in section
+
+
+@pytest.mark.parametrize("url", [f"/territori/{VOLPIANO}/", "/territori/ZO04/"])
+def test_queries_do_not_grow_with_what_happens_there(
+    client: Client, frameworks: Any, url: str
+) -> None:
+    comune, zone = Territory.objects.get(code=VOLPIANO), Territory.objects.get(code="ZO04")
+    _activity(comune, zone, 0)
+    counter = iter(range(1, 100))
+
+    def grow() -> None:
+        for _ in range(6):
+            _activity(comune, zone, next(counter))
+
+    assert_same_queries(client, url, grow)
+    assert Contribution.objects.count() == 7
