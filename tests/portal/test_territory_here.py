@@ -121,3 +121,21 @@ def test_queries_do_not_grow_with_what_happens_there(
 
     assert_same_queries(client, url, grow)
     assert Contribution.objects.count() == 7
+
+
+@pytest.mark.parametrize(
+    ("name", "target"),
+    [
+        ("Volpiano", f"/territori/{VOLPIANO}/"),
+        ("  san MAURO torinese ", "/territori/001249/"),
+        ("LEINI", "/territori/001130/"),
+        ("Pinerolo", "/cerca/?q=Pinerolo&tipo=territory"),  # not in this world: search
+        ("", "/cerca/?q=&tipo=territory"),
+    ],
+)
+def test_my_comune_from_the_home_page(
+    client: Client, frameworks: Any, name: str, target: str
+) -> None:
+    assert 'action="/territori/trova/"' in client.get("/").content.decode()
+    response = client.get("/territori/trova/", {"nome": name})
+    assert response.status_code == 302 and response["Location"] == target

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("territori/", territories.territory_list, name="territories"),
     path("territori/mappe/<slug:key>.topojson", territories.topology, name="topology"),
+    path("territori/trova/", territories.comune_find, name="comune_find"),
     path("territori/<str:code>/", territories.territory_detail, name="territory"),
     path("territori/<str:code>/comuni.csv", territories.comuni_csv, name="comuni_csv"),
     path("indicatori/", indicators.indicator_list, name="indicators"),

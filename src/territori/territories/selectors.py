@@ -228,6 +228,18 @@ def comuni_index() -> dict[str, Territory]:
     return index
 
 
+def home_comune_named(*, name: str) -> str | None:
+    """The ISTAT code of the home territory's comune with this name (read without accents,
+    case or extra spaces: "ciriè", "CIRIE" and "Cirie'" find Ciriè), or None."""
+    wanted = fold(name.replace("'", " "))
+    if not wanted:
+        return None
+    comuni = Territory.objects.filter(
+        kind=Territory.Kind.COMUNE, parent__code=home_territory_code()
+    ).values_list("code", "name")
+    return next((code for code, known in comuni if fold(known.replace("'", " ")) == wanted), None)
+
+
 def comuni_and_zones() -> list[tuple[str, str, str]]:
     """(code, name, kind) of every comune and zona, by kind and name, for choosing one."""
     rows = Territory.objects.filter(kind__in=[Territory.Kind.COMUNE, Territory.Kind.ZONA])

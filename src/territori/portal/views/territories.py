@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,6 +55,16 @@ def _map_spec(**kwargs: Any) -> dict[str, Any]:
     return comuni_map(
         topology_url=reverse("portal:topology", kwargs={"key": COMUNI_TOPOLOGY}), **kwargs
     )
+
+
+def comune_find(request: HttpRequest) -> HttpResponse:
+    """ "Il mio comune": the comune's page when the name is one of the home territory's,
+    otherwise the site search among territories."""
+    name = request.GET.get("nome", "").strip()[:100]
+    code = terr.home_comune_named(name=name)
+    if code is not None:
+        return redirect("portal:territory", code=code)
+    return redirect(f"{reverse('portal:search')}?{urlencode({'q': name, 'tipo': 'territory'})}")
 
 
 def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
