@@ -52,14 +52,40 @@ def test_each_subcommand_has_help():
     assert "--bind" in run("serve", "--help").stdout
 
 
-def test_serve_announces_the_address_it_binds(capsys, monkeypatch):
+def test_serve_announces_the_address_it_binds_and_gives_it_to_the_site(capsys, monkeypatch):
     calls: list[list[str]] = []
     monkeypatch.setattr(os, "execv", lambda _path, argv: calls.append(list(argv)))
+    monkeypatch.delenv("TERRITORI_BASE_URL", raising=False)
     main(["serve", "--bind", "0.0.0.0:9100", "--workers", "2"])
     out = capsys.readouterr().out
-    assert "serving on http://0.0.0.0:9100 " in out and "http://0.0.0.0:9100/admin/" in out
+    # a wildcard host is reached on the machine itself; links in emails, PDFs and cards follow
+    assert "serving on http://127.0.0.1:9100 " in out and "http://127.0.0.1:9100/admin/" in out
+    assert os.environ["TERRITORI_BASE_URL"] == "http://127.0.0.1:9100"
     assert calls and calls[0][calls[0].index("--bind") + 1] == "0.0.0.0:9100"
     assert calls[0][calls[0].index("--workers") + 1] == "2"
+    # a public address given (or set in the environment) wins over the bind address
+    main(["serve", "--bind", "127.0.0.1:9100", "--public-url", "https://agenda.example.org"])
+    assert os.environ["TERRITORI_BASE_URL"] == "https://agenda.example.org"
+    assert "serving on https://agenda.example.org " in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["serve", "--public-url", "agenda.example.org"])
+    assert "must start with http:// or https://" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("bind", "url"),
+    [
+        ("127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("0.0.0.0:8080", "http://127.0.0.1:8080"),
+        ("[::]:8080", "http://127.0.0.1:8080"),
+        ("localhost", "http://localhost:8000"),
+        ("unix:/run/territori.sock", None),
+    ],
+)
+def test_the_public_address_of_a_bind(bind, url):
+    from territori.cli.main import public_url_for_bind
+
+    assert public_url_for_bind(bind) == url
 
 
 @pytest.mark.django_db

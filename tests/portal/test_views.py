@@ -184,3 +184,11 @@ def test_unknown_things_are_404(client):
         "/territori/mappe/nope.topojson",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_site_has_a_favicon(client) -> None:
+    page = client.get("/account/accedi/").content.decode()
+    assert 'rel="icon" href="/static/territori/img/favicon.svg"' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/territori/img/favicon.svg"

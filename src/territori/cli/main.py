@@ -115,15 +115,39 @@ def _django(argv: Sequence[str]) -> int:
     return 0
 
 
+def public_url_for_bind(bind: str) -> str | None:
+    """The address people reach a locally served site at, from gunicorn's --bind: the host and
+    port (a wildcard host is reached as 127.0.0.1); None for a Unix socket."""
+    if bind.startswith(("unix:", "fd://")):
+        return None
+    host, _sep, port = bind.rpartition(":")
+    if not host:
+        host, port = port, "8000"
+    if host in ("0.0.0.0", "::", "[::]", ""):
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
 def serve(argv: Sequence[str]) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="territori serve", description=OWN["serve"])
     parser.add_argument("--bind", default=os.environ.get("TERRITORI_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    parser.add_argument(
+        "--public-url",
+        default=os.environ.get("TERRITORI_BASE_URL"),
+        help="the site's public address, for links in emails, PDFs and cards "
+        "(default: TERRITORI_BASE_URL, else the --bind address)",
+    )
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    public_url = args.public_url or public_url_for_bind(args.bind)
+    if public_url:
+        if not public_url.startswith(("http://", "https://")):
+            parser.error(f"--public-url must start with http:// or https:// (got {public_url!r})")
+        os.environ["TERRITORI_BASE_URL"] = public_url  # the workers' settings read it
     gunicorn = [
         sys.executable,
         "-m",
@@ -138,7 +162,7 @@ def serve(argv: Sequence[str]) -> int:
         "--timeout",
         "60",
     ]
-    base = f"http://{args.bind}" if ":" in args.bind and "/" not in args.bind else args.bind
+    base = public_url or args.bind
     print(f"==> serving on {base} (back office: {base}/admin/); Ctrl+C stops it", flush=True)
     os.execv(sys.executable, gunicorn)
     return 0  # pragma: no cover

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from territori.core.models import DataStatus
 from territori.frameworks import selectors as fw
@@ -61,3 +62,9 @@ def health(request: HttpRequest) -> JsonResponse:
     if problem is not None:
         return JsonResponse({"status": "error", "problem": problem}, status=503)
     return JsonResponse({"status": "ok", "frameworks": fw.framework_count()})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers ask for /favicon.ico whatever the page says: the site's icon
+    (its address is read per request: the static files' manifest names it)."""
+    return redirect(static("territori/img/favicon.svg"), permanent=True)
