@@ -139,3 +139,41 @@ def test_my_comune_from_the_home_page(
     assert 'action="/territori/trova/"' in client.get("/").content.decode()
     response = client.get("/territori/trova/", {"nome": name})
     assert response.status_code == 302 and response["Location"] == target
+
+
+def test_a_comune_s_indicators_against_its_zona_and_the_city_in_pages(
+    client: Client, frameworks: Any
+) -> None:
+    from tests.factories import IndicatorFactory, ObservationFactory
+
+    places = {code: Territory.objects.get(code=code) for code in (VOLPIANO, "ZO04", "201")}
+    for n in range(25):
+        indicator = IndicatorFactory(
+            code=f"IND{n:02d}",
+            name_it=f"Indicatore {n:02d}",
+            unit="ab.",
+            order=n,
+            decimals=0,
+            polarity=-1 if n == 3 else 1,
+        )
+        for code, value in ((VOLPIANO, 15_000 + n), ("ZO04", 14_000), ("201", 15_001)):
+            ObservationFactory(indicator=indicator, territory=places[code], year=2022, value=value)
+    first = client.get(f"/territori/{VOLPIANO}/").content.decode()
+    table = first.split('id="territory-indicators"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 1 + 20  # header and the first page
+    assert "Zona Area Metropolitana Torino Nord" in table
+
+    def row(n: int) -> str:
+        return table.split(f"Indicatore {n:02d}")[1].split("</tr>")[0]
+
+    # 15,000 + n inhabitants against 14,000 in the zona and 15,001 in the city
+    assert "15.000 ab." in row(0) and "14.000" in row(0) and "15.001" in row(0)
+    assert ">-1 " in row(0) and "peggio" in row(0)  # one fewer where more is better
+    assert ">0<" in row(1) and "meglio" not in row(1) and "peggio" not in row(1)
+    assert ">+1 " in row(2) and "meglio" in row(2)
+    assert ">+2 " in row(3) and "peggio" in row(3)  # two more where less is better
+    assert 'href="?pagina=2#indicators"' in first
+    second = client.get(f"/territori/{VOLPIANO}/?pagina=2").content.decode()
+    table = second.split('id="territory-indicators"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 1 + 5 and "Indicatore 24" in table
+    assert client.get(f"/territori/{VOLPIANO}/?pagina=99").status_code == 200  # the last page

@@ -328,10 +328,21 @@ class ProfileRow:
     value: float
     metro: float | None
     difference: float | None
+    zona: float | None = None
+
+    @property
+    def reading(self) -> str:
+        """The difference from the metropolitan city read with the indicator's polarity:
+        "better", "worse", "same", or "" when there is nothing to compare."""
+        if self.difference is None:
+            return ""
+        signed = self.difference * self.indicator.polarity
+        return "better" if signed > 0 else "worse" if signed < 0 else "same"
 
 
-def territory_profile(*, territory: Territory) -> list[ProfileRow]:
-    """The territory's latest value of every indicator against CMTo's in the same year."""
+def territory_profile(*, territory: Territory, zona: Territory | None = None) -> list[ProfileRow]:
+    """The territory's latest value of every indicator against CMTo's (and its zona's, when
+    given) in the same year, in three queries."""
     latest: dict[int, Observation] = {}
     for observation in (
         Observation.objects.filter(territory=territory, breakdown="")
@@ -339,15 +350,18 @@ def territory_profile(*, territory: Territory) -> list[ProfileRow]:
         .order_by("indicator__order", "indicator__code", "year")
     ):
         latest[observation.indicator_id] = observation
-    metro = {
-        (indicator_id, year): value
-        for indicator_id, year, value in Observation.objects.filter(
-            territory__code=home_territory_code(), breakdown="", indicator_id__in=latest
-        ).values_list("indicator_id", "year", "value")
+    references: dict[tuple[str, int, int], float] = {
+        (code, indicator_id, year): value
+        for code, indicator_id, year, value in Observation.objects.filter(
+            territory__code__in=[home_territory_code(), *([zona.code] if zona else [])],
+            breakdown="",
+            indicator_id__in=latest,
+        ).values_list("territory__code", "indicator_id", "year", "value")
     }
     rows = []
     for observation in latest.values():
-        reference = metro.get((observation.indicator_id, observation.year))
+        key = (observation.indicator_id, observation.year)
+        reference = references.get((home_territory_code(), *key))
         rows.append(
             ProfileRow(
                 indicator=observation.indicator,
@@ -355,6 +369,7 @@ def territory_profile(*, territory: Territory) -> list[ProfileRow]:
                 value=observation.value,
                 metro=reference,
                 difference=None if reference is None else observation.value - reference,
+                zona=references.get((zona.code, *key)) if zona else None,
             )
         )
     return rows

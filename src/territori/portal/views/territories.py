@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag
 
 from territori.atlas import selectors as atlas_selectors
+from territori.indicators.selectors import territory_profile
 from territori.io.tabular import write_csv
 from territori.participation import selectors as participation_selectors
 from territori.presentation.charts import chart_block
@@ -67,15 +69,16 @@ def comune_find(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('portal:search')}?{urlencode({'q': name, 'tipo': 'territory'})}")
 
 
+#: Indicators per page of a territory's table (a page, never a hidden scroll box).
+PROFILE_PAGE = 20
+
+
 def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         territory = terr.territory_get(code=code)
     except Territory.DoesNotExist as exc:
         raise Http404(_("No such territory")) from exc
-    from territori.indicators.selectors import territory_profile
-
     context: dict[str, Any] = {
-        "profile": territory_profile(territory=territory),
         "territory": territory,
         "chart": None,
         "members": None,
@@ -147,6 +150,8 @@ def territory_detail(request: HttpRequest, code: str) -> HttpResponse:
         )
     if territory.kind in (Territory.Kind.COMUNE, Territory.Kind.ZONA):
         context["here"] = _what_happens_here(territory, context)
+    profile = territory_profile(territory=territory, zona=context.get("zona"))
+    context["profile_page"] = Paginator(profile, PROFILE_PAGE).get_page(request.GET.get("pagina"))
     return render(request, "portal/territory_detail.html", context)
 
 
