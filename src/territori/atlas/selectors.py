@@ -353,29 +353,53 @@ def organisation_rows(*, kind: str | None = None) -> RowList:
 
 
 @dataclass
-class PlaceAtlas:
-    """What the atlas holds about some comuni: the projects located there (the largest first)
-    and the networks covering them, with their totals."""
+class AtlasSummary:
+    """What the atlas holds about a place or a Mission: projects (the largest first),
+    networks and the organisations in them, `shown` of each, with their totals."""
 
     projects: list[Project]
     project_count: int
     funding: Decimal
     networks: list[Network]
     network_count: int
+    organisations: list[Organisation]
+    organisation_count: int
 
 
-def place_atlas(*, comune_ids: list[int], shown: int = 5) -> PlaceAtlas:
-    """The projects and networks of these comuni (`shown` of each), in four queries however
-    many there are."""
-    projects = Project.objects.filter(places__territory_id__in=comune_ids).distinct()
-    networks = Network.objects.filter(areas__territory_id__in=comune_ids).distinct()
+def _summary(projects: QuerySet[Project], networks: QuerySet[Network], shown: int) -> AtlasSummary:
     totals = Project.objects.filter(pk__in=projects.values("pk")).aggregate(
         count=Count("pk"), funding=Sum("total_funding")
     )
-    return PlaceAtlas(
+    organisations = Organisation.objects.filter(
+        memberships__network__in=networks.values("pk")
+    ).distinct()
+    return AtlasSummary(
         projects=list(projects.order_by(F("total_funding").desc(nulls_last=True), "code")[:shown]),
         project_count=totals["count"],
         funding=totals["funding"] or Decimal(0),
         networks=list(networks.order_by("name")[:shown]),
         network_count=networks.count(),
+        organisations=list(organisations.order_by("name")[:shown]),
+        organisation_count=organisations.count(),
+    )
+
+
+def place_atlas(*, comune_ids: list[int], shown: int = 5) -> AtlasSummary:
+    """The projects located in these comuni and the networks covering them, in six queries
+    however many there are."""
+    return _summary(
+        Project.objects.filter(places__territory_id__in=comune_ids).distinct(),
+        Network.objects.filter(areas__territory_id__in=comune_ids).distinct(),
+        shown,
+    )
+
+
+def node_atlas(*, node: Node, shown: int = 5) -> AtlasSummary:
+    """The projects and networks serving a node or a node under it (a Mission, a strategy, an
+    axis with its strategies), in six queries."""
+    serving = Q(nodes=node) | Q(nodes__parent=node) | Q(nodes__parent__parent=node)
+    return _summary(
+        Project.objects.filter(serving).distinct(),
+        Network.objects.filter(serving).distinct(),
+        shown,
     )

@@ -129,3 +129,13 @@ def has_expenses(*, programme: Programme) -> bool:
 def programme_expenses(*, programme: Programme) -> QuerySet[Expense]:
     """The programme's recorded expenses with their action."""
     return Expense.objects.filter(action__programme=programme).select_related("action")
+
+
+def actions_serving(*, node_ids: list[int]) -> list[Action]:
+    """The programme actions whose node is one of these (the node itself or those linked to
+    it), with their programme."""
+    return list(
+        Action.objects.filter(node_id__in=node_ids)
+        .select_related("programme")
+        .order_by("programme__start", "order", "code")
+    )

@@ -89,6 +89,14 @@ def zone_contributions(*, zone_ids: list[int], shown: int = 5) -> tuple[list[Con
     return latest, here.count()
 
 
+def node_contributions(*, node_ids: list[int], shown: int = 5) -> tuple[list[Contribution], int]:
+    """The latest public contributions tagged to these nodes (`shown` of them, with their
+    official answers) and their number."""
+    tagged = Contribution.objects.filter(hidden_at__isnull=True, nodes__in=node_ids).distinct()
+    latest = list(tagged.select_related("process").order_by("-created_at")[:shown])
+    return latest, tagged.count()
+
+
 def contribution_listing(filters: ContributionFilters) -> ContributionListing:
     """Public (not hidden) contributions matching the filters, with counts for each facet."""
     counted = public_contributions(filters, by_status=False)

@@ -53,6 +53,17 @@ def meetings_near(
     return upcoming, here.filter(ends_at__lt=now).count()
 
 
+def meetings_about(
+    *, node_ids: list[int], now: dt.datetime, shown: int = 3
+) -> tuple[list[Meeting], list[Meeting]]:
+    """The next and the latest past meetings (`shown` of each) about these nodes (a Mission,
+    or a strategy and the nodes under it)."""
+    about = Meeting.objects.filter(nodes__in=node_ids).distinct().select_related("comune")
+    upcoming = list(about.filter(ends_at__gte=now).order_by("starts_at")[:shown])
+    past = list(about.filter(ends_at__lt=now).order_by("-starts_at")[:shown])
+    return upcoming, past
+
+
 def meeting_list(
     *,
     kind: str | None = None,

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from territori.core.models import DataStatus
 from territori.frameworks import selectors as fw
-from territori.frameworks.models import Framework, Node
+from territori.frameworks.models import Framework, FrameworkRole, Node
 from territori.io.tabular import write_csv
 from territori.presentation.monitoring import node_monitoring
 
@@ -44,7 +49,45 @@ def node_detail(request: HttpRequest, framework: str, code: str) -> HttpResponse
         "outputs": (node.attributes or {}).get("outputs", []),
     }
     context |= node_monitoring(node)
+    if node.framework.role in (FrameworkRole.AGENDA, FrameworkRole.PLAN):
+        context["hub"] = _hub(request, node, [item.node for item in links])
     return render(request, "portal/node_detail.html", context)
+
+
+def _hub(request: HttpRequest, node: Node, linked: list[Node]) -> dict[str, Any]:
+    """Where a Mission (or a strategy or axis of the plan) is run: its coherence summary, the
+    projects, networks and organisations that carry it, the meetings and contributions about
+    it and the programme actions that serve it, each with the address of its full page."""
+    from territori.atlas import selectors as atlas_selectors
+    from territori.coherence.selectors import node_sheet
+    from territori.participation import selectors as participation_selectors
+    from territori.programme.selectors import actions_serving
+
+    under = [node.pk, *(child.pk for child in node.children.all())]
+    sheet = node_sheet(node=node, user=request.user)
+    upcoming, past = participation_selectors.meetings_about(node_ids=under, now=timezone.now())
+    contributions, contribution_count = participation_selectors.node_contributions(node_ids=under)
+    framework, code = node.framework.code, node.code
+    atlas_filter = "missione" if node.framework.role == FrameworkRole.AGENDA else "asse"
+    return {
+        "synergies": sheet.contributions[:3],
+        "conflicts": sheet.conflicts[:3],
+        "scored": bool(sheet.contributions or sheet.conflicts or sheet.neutral),
+        "sheet_url": reverse("portal:coherence_sheet", args=[framework, code]),
+        "sheet_pdf_url": reverse("portal:coherence_sheet_pdf", args=[framework, code]),
+        "atlas": atlas_selectors.node_atlas(node=node),
+        "atlas_url": f"{reverse('portal:atlas')}?{urlencode({atlas_filter: code})}",
+        "upcoming": upcoming,
+        "past": past,
+        "meetings_url": f"{reverse('participation:meetings')}?{urlencode({'missione': code})}"
+        if node.is_mission
+        else reverse("participation:meetings"),
+        "contributions": contributions,
+        "contribution_count": contribution_count,
+        "contributions_url": f"{reverse('participation:contributions')}?"
+        + urlencode({"tema": f"{framework}:{code}"}),
+        "actions": actions_serving(node_ids=[node.pk, *(n.pk for n in linked)]),
+    }
 
 
 def node_composite_csv(request: HttpRequest, framework: str, code: str) -> HttpResponse:

@@ -1,0 +1,119 @@
+"""The Mission page is where the Agenda is run: coherence summary, who carries the Mission,
+meetings and contributions about it and the programme actions that serve it, each block with
+its full page, and "nothing yet" said plainly; the same for a strategy or axis of the plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from territori.atlas.models import Membership
+from territori.frameworks.models import Node
+from tests.conftest import assert_same_queries
+from tests.factories import (
+    ContributionFactory,
+    MeetingFactory,
+    NetworkFactory,
+    OrganisationFactory,
+    ProjectFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+MISSION = "/en/quadri/amsvs-torino/1.2/"
+
+
+def _section(client: Client, url: str) -> str:
+    return client.get(url).content.decode().split('id="mission-hub"', 1)[1]
+
+
+def _carry(node: Node, n: int) -> None:
+    """A project and a network serving the node, an organisation in the network, a lab about
+    it next month and one last year, an answered contribution tagged to it."""
+    now = timezone.now()
+    ProjectFactory(title=f"Comunità energetica {n}", total_funding=Decimal(2_500_000)).nodes.add(
+        node
+    )
+    network = NetworkFactory(name=f"Green community {n}")
+    network.nodes.add(node)
+    Membership.objects.create(
+        organisation=OrganisationFactory(name=f"Consorzio {n}"), network=network
+    )
+    for days, title in (
+        (30 + n, f"Laboratorio futuro {n}"),
+        (-365 - n, f"Laboratorio passato {n}"),
+    ):
+        MeetingFactory(
+            title_it=title,
+            starts_at=now + dt.timedelta(days=days),
+            ends_at=now + dt.timedelta(days=days, hours=2),
+        ).nodes.add(node)
+    contribution = ContributionFactory(title=f"Proposta sulle rinnovabili {n}", answer="Accolta.")
+    contribution.nodes.add(node)
+
+
+def test_a_mission_hub_joins_everything_about_it(client: Client, coherence: Any) -> None:
+    mission = Node.objects.get(framework__code="amsvs-torino", code="1.2")
+    _carry(mission, 1)
+    hub = _section(client, MISSION)
+    coherence_block = hub.split('id="hub-coherence"')[1].split('id="hub-atlas"')[0]
+    assert "Strongest synergies" in coherence_block or "Strongest conflicts" in coherence_block
+    assert 'href="/en/coerenza/schede/amsvs-torino/1.2/"' in coherence_block
+    assert 'href="/en/coerenza/schede/amsvs-torino/1.2/scheda.pdf"' in coherence_block
+    for text in (
+        "Comunità energetica 1",
+        "2,500,000 €",
+        "Green community 1",
+        "1 organisation",
+        'href="/en/atlante/?missione=1.2"',
+        "Laboratorio futuro 1",
+        "Laboratorio passato 1",
+        'href="/en/partecipa/incontri/?missione=1.2"',
+        "Proposta sulle rinnovabili 1",
+        "answered",
+        'href="/en/partecipa/contributi/?tema=amsvs-torino%3A1.2"',
+    ):
+        assert text in hub, text
+    assert "Nothing yet: no action of the programme is linked to it." in hub
+
+
+def test_an_empty_hub_says_nothing_yet_in_each_block(client: Client, frameworks: Any) -> None:
+    hub = _section(client, MISSION)
+    assert "no published coherence matrix includes it" in hub
+    assert "no project or network loaded in the atlas serves it" in hub
+    assert "no meeting about it is on the calendar" in hub
+    assert "nobody has sent a contribution about it" in hub
+    assert "no action of the programme is linked to it" in hub
+
+
+def test_a_strategy_of_the_plan_has_its_hub_with_what_serves_the_nodes_under_it(
+    client: Client, frameworks: Any
+) -> None:
+    axis = Node.objects.get(framework__code="psm-2024-2026", code="1")
+    strategy = axis.children.first()
+    assert strategy is not None
+    _carry(strategy, 2)
+    hub = _section(client, "/en/quadri/psm-2024-2026/1/")
+    assert "How this part of the plan is carried out" in hub
+    assert "Comunità energetica 2" in hub and "Laboratorio futuro 2" in hub
+    assert 'href="/en/atlante/?asse=1"' in hub
+    # a framework without a role (not the site's agenda or plan) has no hub
+    page = client.get("/en/quadri/sdg/7/").content.decode()
+    assert 'id="mission-hub"' not in page
+
+
+def test_the_hub_s_queries_do_not_grow(client: Client, coherence: Any) -> None:
+    mission = Node.objects.get(framework__code="amsvs-torino", code="1.2")
+    _carry(mission, 0)
+    counter = iter(range(1, 100))
+
+    def grow() -> None:
+        for _ in range(4):
+            _carry(mission, next(counter))
+
+    assert_same_queries(client, MISSION, grow)
