@@ -63,4 +63,11 @@ def test_every_score_is_coloured_and_the_heat_map_cells_are_square(
             "() => { const b = document.querySelector('.territori-chart-scroll');"
             " return b.scrollWidth > b.clientWidth; }"
         )
+    # the export links stay in the chart's menu until it is opened
+    links = page.locator("#chart-heatmap .vega-actions a")
+    assert links.count() == 2 and not links.first.is_visible()
+    page.locator("#chart-heatmap summary").click()
+    assert links.first.is_visible()
+    page.locator("h1").click()  # a click elsewhere closes it
+    assert not links.first.is_visible()
     assert axe_violations(page) == []

@@ -17,6 +17,9 @@
       defaultStyle: false,
       tooltip: { disableDefaultStyle: true },
       actions: { export: true, source: false, compiled: false, editor: false },
+      // without the default style the export links would lie open over the chart: keep them
+      // in the menu (a <details> toggled by its button)
+      forceActionsMenu: true,
       i18n: labels,
       formatLocale: lang.indexOf("en") === 0 ? undefined : { decimal: ",", thousands: ".", grouping: [3], currency: ["", " €"] }
     }).then(function (result) {
