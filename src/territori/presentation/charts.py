@@ -6,9 +6,11 @@ queries.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -49,6 +51,35 @@ def base_spec(description: str, height: int) -> dict[str, Any]:
 
 
 SERIES_COLOURS = ["#0066cc", "#d55e00", "#009e73", "#cc79a7"]
+#: The colours of the reference territories, the same on every chart, page, PDF and card:
+#: the site's metropolitan city, its region (any region) and Italy.
+HOME_SERIES_COLOUR, REGION_COLOUR, ITALY_COLOUR = SERIES_COLOURS[:3]
+#: Other territories (a comune, a zona, another city): a colour of their own, chosen from the
+#: code, so that Genova is the same colour on every chart that shows it.
+OTHER_COLOURS = ["#cc79a7", "#8c564b", "#7a5195", "#e69f00", "#56b4e9", "#6b6b6b", "#b35806"]
+
+
+def territory_colours(codes: list[str]) -> list[str]:
+    """One colour per territory code, stable across charts: the home territory blue, a region
+    (two-digit ISTAT code) orange, Italy green, any other a colour chosen from its code (the
+    next free one when two in the same chart would share it)."""
+    home = str(settings.TERRITORI_HOME_TERRITORY)
+    fixed = {home: HOME_SERIES_COLOUR, "IT": ITALY_COLOUR}
+    taken: set[str] = set()
+    colours: list[str] = []
+    for code in codes:
+        colour = fixed.get(code)
+        if colour is None and len(code) == 2 and code.isdigit() and REGION_COLOUR not in taken:
+            colour = REGION_COLOUR
+        if colour is None:
+            start = int(hashlib.sha256(code.encode()).hexdigest(), 16) % len(OTHER_COLOURS)
+            free = [
+                OTHER_COLOURS[(start + i) % len(OTHER_COLOURS)] for i in range(len(OTHER_COLOURS))
+            ]
+            colour = next((c for c in free if c not in taken), free[0])
+        taken.add(colour)
+        colours.append(colour)
+    return colours
 
 
 def series_colours(count: int) -> list[str]:
@@ -66,19 +97,28 @@ def series_chart(
     band: list[dict[str, Any]] | None = None,
     height: int = 320,
 ) -> dict[str, Any]:
-    """Lines by territory (rows: territory, year, value), target points and a projection band
-    (band: territory, year, value, lower, upper) drawn dashed with its interval shaded."""
+    """Lines by territory (rows: territory, year, value, and the territory's code, which
+    gives it its colour on every chart: `territory_colours`), target points and a projection
+    band (band: territory, year, value, lower, upper) drawn dashed with its interval shaded."""
     spec = base_spec(description, height)
-    names = list(dict.fromkeys(row["territory"] for row in rows))
+    codes = {row["territory"]: row.get("code") for row in rows}
+    names = list(codes)
+    if all(codes.values()):
+        palette = territory_colours([str(codes[name]) for name in names])
+    else:
+        palette = series_colours(len(names))
     colour = {
         "field": "territory",
         "type": "nominal",
         "title": _("Territory"),
-        "scale": {"domain": names, "range": series_colours(len(names))},
-        "legend": {"orient": "bottom"},
+        "scale": {"domain": names, "range": palette},
+        "legend": {"orient": "bottom", "symbolType": "stroke", "symbolStrokeWidth": 3},
     }
     x = {"field": "year", "type": "quantitative", "title": _("Year"), "axis": {"format": "d"}}
     y_title = f"{_('Value')} ({unit})" if unit else _("Value")
+    # the axis spans the values (and targets), not zero to them: a composite moving between
+    # 98 and 111 is not drawn flat on 0-120
+    y_scale = {"zero": False, "nice": True}
     layers: list[dict[str, Any]] = []
     if band:
         layers.append(
@@ -87,7 +127,12 @@ def series_chart(
                 "mark": {"type": "area", "opacity": 0.15},
                 "encoding": {
                     "x": x,
-                    "y": {"field": "lower", "type": "quantitative", "title": y_title},
+                    "y": {
+                        "field": "lower",
+                        "type": "quantitative",
+                        "title": y_title,
+                        "scale": y_scale,
+                    },
                     "y2": {"field": "upper"},
                     "color": colour,
                 },
@@ -110,7 +155,12 @@ def series_chart(
             "mark": {"type": "line", "point": True},
             "encoding": {
                 "x": x,
-                "y": {"field": "value", "type": "quantitative", "title": y_title},
+                "y": {
+                    "field": "value",
+                    "type": "quantitative",
+                    "title": y_title,
+                    "scale": y_scale,
+                },
                 "color": colour,
                 "tooltip": [
                     {"field": "territory", "type": "nominal", "title": _("Territory")},
@@ -138,6 +188,17 @@ def series_chart(
                         {"field": "label", "type": "nominal", "title": _("Target")},
                         {"field": "value", "type": "quantitative", "title": _("Value")},
                     ],
+                },
+            }
+        )
+        layers.append(  # each target labelled beside its diamond
+            {
+                "data": {"values": targets},
+                "mark": {"type": "text", "dy": -14, "fontSize": 11, "color": "#3d3d3d"},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "value", "type": "quantitative"},
+                    "text": {"field": "label", "type": "nominal"},
                 },
             }
         )

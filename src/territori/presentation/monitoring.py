@@ -46,7 +46,12 @@ def node_monitoring(node: Node) -> dict[str, Any]:
     if composite:
         names = terr.territory_display_names(codes=list(composite))
         rows = [
-            {"territory": names.get(code, code), "year": year, "value": round(value, 2)}
+            {
+                "territory": names.get(code, code),
+                "code": code,
+                "year": year,
+                "value": round(value, 2),
+            }
             for code, values in composite.items()
             for year, value in values
         ]

@@ -194,7 +194,8 @@ def indicator_card(indicator: Indicator) -> CardContent:
     item = ind.indicators_with_badges(indicators=[indicator])[0]
     css, words = ind.status_label(item.long.status if item.long else "not_assessable")
     owner = site_owner().name
-    rows = [{"territory": owner, "year": y, "value": v} for y, v in item.values]
+    home = str(settings.TERRITORI_HOME_TERRITORY)  # the home territory's series and colour
+    rows = [{"territory": owner, "code": home, "year": y, "value": v} for y, v in item.values]
     if item.values:
         year, value = item.values[-1]
         shown, note = (

@@ -222,7 +222,7 @@ def _indicator_section(
 
     indicator = item.indicator
     rows = [
-        {"territory": names.get(code, code), "year": year, "value": value}
+        {"territory": names.get(code, code), "code": code, "year": year, "value": value}
         for code, values in series.items()
         for year, value in sorted(values.items())
     ]
@@ -306,7 +306,12 @@ def report_content(
             composite_chart = ""
             if composite:
                 rows = [
-                    {"territory": names.get(code, code), "year": year, "value": round(value, 2)}
+                    {
+                        "territory": names.get(code, code),
+                        "code": code,
+                        "year": year,
+                        "value": round(value, 2),
+                    }
                     for code, values in composite.items()
                     for year, value in values
                 ]

@@ -305,7 +305,7 @@ def composite_list(request: HttpRequest) -> HttpResponse:
     blocks = []
     for position, item in enumerate(composites):
         rows = [
-            {"territory": item.names[code], "year": year, "value": value}
+            {"territory": item.names[code], "code": code, "year": year, "value": value}
             for code, points in item.values.items()
             for year, value in points
             if code in {item.home, "IT"}

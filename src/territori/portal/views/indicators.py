@@ -98,7 +98,12 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     names = {code: t.display_name for code, t in page.territories.items()}
     rows = [
-        {"territory": names[code], "year": year, "value": round(value, indicator.decimals + 2)}
+        {
+            "territory": names[code],
+            "code": code,
+            "year": year,
+            "value": round(value, indicator.decimals + 2),
+        }
         for code, series in page.series.items()
         for year, value, _obs in series
     ]
