@@ -182,3 +182,27 @@ def test_real_demo_names_organisations_never_people() -> None:
         2024, 1, 31
     )
     assert not Participant.objects.exclude(user__username__endswith="@demo.invalid").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/programma/proposta-2024/",
+        "/quadri/psm-2024-2026/1/",
+        "/quadri/proposta-2024/1/",
+        "/territori/ZO04/",
+        "/partecipa/processi/psm-2024-2026/",
+        "/partecipa/incontri/cabina-2023-09-18/",
+        "/partecipa/incontri/forum-2024-11-28/",
+        "/partecipa/organismi/forum-missioni/",
+        "/notizie/",
+        "/en/programma/proposta-2024/",
+    ],
+)
+def test_public_pages_cite_sources_by_their_public_title(client, url: str) -> None:
+    """Never by the project's internal names (seed files, reference files)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    text = response.content.decode()
+    for internal in ("seed 00", "reference/", ".yaml"):
+        assert internal not in text, (url, internal)

@@ -106,12 +106,12 @@ def demo_publication_load() -> int:
                 "La prima conferenza del Forum Missioni si è tenuta il 28 novembre 2024 "
                 "all'Environment Park di Torino. La [scheda dell'incontro](/partecipa/incontri/forum-2024-11-28/) "
                 "è nella sezione Partecipa.\n\n"
-                "*Fonte: documenti dell'Agenda (seed 004).*"
+                "*Fonte: restituzione del primo incontro della Cabina di regia del PSM 2024-2026 (18/09/2023).*"
             ),
             "body_en": (
                 "The first conference of the Forum Missioni was held on 28 November 2024 at "
                 "Environment Park, Turin. The [meeting page](/en/partecipa/incontri/forum-2024-11-28/) is in the "
-                "Take part section.\n\n*Source: the Agenda's documents (seed 004).*"
+                "Take part section.\n\n*Source: summary of the first meeting of the PSM 2024-2026 steering committee (18/09/2023).*"
             ),
             "published": True,
             "published_at": _at(dt.date(2024, 11, 28)),

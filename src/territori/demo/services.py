@@ -190,7 +190,7 @@ def demo_load(*, progress: Progress = _noop, illustrative: bool = True) -> DemoR
         zones = zone_memberships_import(
             data=demo_file(name="zone-memberships.csv"),
             filename="zone-memberships.csv",
-            source="reference/torino.yaml (elenchi confermati)",
+            source="cittametropolitana.torino.it, zone omogenee (elenchi confermati)",
             channel="demo",
         )
         report.memberships_created, report.memberships_unchanged = zones.created, zones.unchanged
@@ -224,7 +224,7 @@ def demo_load(*, progress: Progress = _noop, illustrative: bool = True) -> DemoR
                 code="proposta-2024",
                 title_it=PROGRAMME_TITLE_IT,
                 title_en=PROGRAMME_TITLE_EN,
-                source="Proposta a MASE 2024, Tabella 3 (seed 002; reference/proposta-2024.yaml)",
+                source="Proposta della Città metropolitana all'avviso MASE 2024, Tabella 3",
                 channel="demo",
             )
         )
