@@ -177,3 +177,31 @@ def test_a_comune_s_indicators_against_its_zona_and_the_city_in_pages(
     table = second.split('id="territory-indicators"')[1].split("</table>")[0]
     assert table.count("<tr>") == 1 + 5 and "Indicatore 24" in table
     assert client.get(f"/territori/{VOLPIANO}/?pagina=99").status_code == 200  # the last page
+
+
+def test_the_home_page_says_what_is_new(client: Client, indicators: Any) -> None:
+    from territori.publication.models import Page, Report
+
+    empty = client.get("/en/").content.decode().split('id="whats-new"')[1].split("</section>")[0]
+    assert "None planned yet." in empty and "No report published yet." in empty
+    assert "No news yet." in empty
+    assert "Every indicator" in empty
+    MeetingFactory(
+        title_it="Prossimo laboratorio",
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        ends_at=timezone.now() + dt.timedelta(days=2, hours=1),
+    )
+    MeetingFactory(
+        title_it="Annullato",
+        cancelled=True,
+        starts_at=timezone.now() + dt.timedelta(days=1),
+        ends_at=timezone.now() + dt.timedelta(days=1, hours=1),
+    )
+    Report.objects.create(year=2025, title_it="Rapporto 2025", published=True, state="done")
+    Page.objects.create(
+        slug="notizia-prova", kind=Page.Kind.NEWS, title_it="Notizia di prova", published=True
+    )
+    section = client.get("/").content.decode().split('id="whats-new"')[1].split("</section>")[0]
+    assert "Prossimo laboratorio" in section and "Annullato" not in section
+    assert 'href="/rapporto/2025/"' in section and "Notizia di prova" in section
+    assert section.count('href="/indicatori/') >= 3  # the latest assessments

@@ -413,6 +413,31 @@ def status_label(status: str) -> tuple[str, str]:
     return css, _(text)
 
 
+@dataclass(frozen=True)
+class RecentAssessment:
+    indicator: Indicator
+    status: str
+    status_css: str
+    status_text: str
+    end_year: int | None
+
+
+def recent_assessments(*, shown: int = 3) -> list[RecentAssessment]:
+    """The home territory's latest long-term assessments (Eurostat method), newest first."""
+    rows = (
+        Assessment.objects.filter(
+            territory__code=home_territory_code(), window="long", method="eurostat"
+        )
+        .select_related("indicator")
+        .order_by("-computed_at", "indicator__order", "indicator__code")[:shown]
+    )
+    result = []
+    for row in rows:
+        css, text = status_label(row.status)
+        result.append(RecentAssessment(row.indicator, row.status, css, text, row.end_year))
+    return result
+
+
 # --- Plain rows for the API and downloads ---------------------------------------------------
 
 OBSERVATION_COLUMNS = (

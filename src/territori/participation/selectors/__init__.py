@@ -32,6 +32,7 @@ from .meetings import (
     meetings_near,
     registration_counts,
     registration_of,
+    upcoming_meetings,
 )
 from .newsletter import (
     sent_issues,
@@ -104,5 +105,6 @@ __all__ = [
     "respondent_key",
     "sent_issues",
     "similar_contributions",
+    "upcoming_meetings",
     "zone_contributions",
 ]

@@ -53,6 +53,15 @@ def meetings_near(
     return upcoming, here.filter(ends_at__lt=now).count()
 
 
+def upcoming_meetings(*, now: dt.datetime, shown: int = 3) -> list[Meeting]:
+    """The next meetings (not cancelled), soonest first."""
+    return list(
+        Meeting.objects.filter(ends_at__gte=now, cancelled=False)
+        .select_related("comune")
+        .order_by("starts_at")[:shown]
+    )
+
+
 def meetings_about(
     *, node_ids: list[int], now: dt.datetime, shown: int = 3
 ) -> tuple[list[Meeting], list[Meeting]]:

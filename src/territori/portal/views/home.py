@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 
 from territori.core.models import DataStatus
 from territori.frameworks import selectors as fw
@@ -28,8 +29,23 @@ def home(request: HttpRequest) -> HttpResponse:
         "territory_counts": terr.territory_counts(),
         "zones": list(terr.zones_with_counts()),
         "peers": _peer_summary(),
+        "news": _whats_new(),
     }
     return render(request, "portal/home.html", context)
+
+
+def _whats_new() -> dict[str, Any]:
+    """The next meetings, the latest report, the latest news and assessments (five queries)."""
+    from territori.indicators.selectors import recent_assessments
+    from territori.participation.selectors import upcoming_meetings
+    from territori.publication.selectors import published_news, published_reports
+
+    return {
+        "meetings": upcoming_meetings(now=timezone.now()),
+        "report": published_reports().order_by("-year").first(),
+        "news": published_news(limit=3),
+        "assessments": recent_assessments(),
+    }
 
 
 def _peer_summary() -> dict[str, Any] | None:
