@@ -70,7 +70,7 @@ def test_long_titles_are_wrapped_and_cut(client: Client, indicators: Indicators)
     content = cards.indicator_card(Indicator.objects.get(code="POP"))
     content.title = "parola " * 80
     svg = cards.card_svg(content, "orizzontale")
-    title_lines = re.findall(r'font-size="40" font-weight="bold"[^>]*>(.*?)</text>', svg)[0]
+    title_lines = re.findall(r'<g data-box="title"><text[^>]*>(.*?)</text>', svg)[0]
     assert title_lines.count("<tspan") == 2 and "…" in title_lines
 
 

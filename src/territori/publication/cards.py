@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from territori.core.models import DataStatus
 from territori.frameworks.models import Node
 from territori.indicators import selectors as ind
 from territori.indicators.models import Indicator
@@ -51,6 +52,7 @@ class CardContent:
     source: str
     licence: str
     url: str
+    illustrative: bool = False  # built from demo data: the card says so, whole, near the top
 
 
 def _lines(text: str, width: int, limit: int) -> list[str]:
@@ -72,11 +74,17 @@ def _text(
     weight: str = "normal",
     gap: float = 1.25,
 ) -> str:
+    """Lines of text whose first baseline is at `y`."""
     spans = "".join(
         f'<tspan x="{x}" y="{y + round(i * size * gap)}">{escape(line)}</tspan>'
         for i, line in enumerate(lines)
     )
     return f'<text font-family="{PRINT_FONT}" font-size="{size}" font-weight="{weight}" fill="{colour}">{spans}</text>'
+
+
+def _block(name: str, *parts: str) -> str:
+    """A named block of the card: the layout test finds it and measures it."""
+    return f'<g data-box="{name}">{"".join(parts)}</g>'
 
 
 _SIZE_ATTRS = re.compile(r"<svg\b[^>]*?>")
@@ -96,75 +104,131 @@ def _nested(svg: str, x: int, y: int, width: int, height: int) -> str:
     )
 
 
+#: The smallest chart worth drawing on a card, in pixels of height.
+MIN_CHART = 180
+#: Yellow of the demo label (black text on it: AA contrast).
+DEMO_YELLOW = "#ffd54f"
+
+
 def card_svg(content: CardContent, size: str) -> str:
+    """The card as SVG, laid out top to bottom in named blocks that never overlap: header,
+    demo label (illustrative data), kicker and title across the width, then the value, its
+    note, the assessment and its sentence (left column on the horizontal card) and the chart
+    (right column, or below on the square card), and the footer with licence, source, owner
+    and the page's public address."""
     width, height = SIZES[size]
     square = size == "quadrata"
     pad = 64 if square else 56
-    title_size = 52 if square else 40
-    chars = int((width - 2 * pad) / (title_size * 0.58))
-    title = _lines(content.title, chars, 3 if square else 2)
+    inner = width - 2 * pad
+    band = 96 if square else 80
     parts = [
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-        f'<rect width="{width}" height="{96 if square else 80}" fill="{BLUE}"/>',
-        _text(
-            pad,
-            58 if square else 50,
-            [_("Metropolitan Agenda for Sustainable Development")],
-            30 if square else 26,
-            "#ffffff",
-            "bold",
+        _block(
+            "header",
+            f'<rect width="{width}" height="{band}" fill="{BLUE}"/>',
+            _text(
+                pad,
+                58 if square else 50,
+                [_("Metropolitan Agenda for Sustainable Development")],
+                30 if square else 26,
+                "#ffffff",
+                "bold",
+            ),
         ),
-        _text(pad, (96 if square else 80) + 64, [content.kicker.upper()], 26, GREY, "bold"),
     ]
-    y = (96 if square else 80) + 64 + int(title_size * 1.5)
-    parts.append(_text(pad, y, title, title_size, DARK, "bold", 1.15))
-    y += int(len(title) * title_size * 1.15) + 40
-    left = width if square else int(width * 0.5)
-    # As large as fits: about 0.62 em per character in DejaVu Sans Bold.
-    value_size = min(
-        120 if square else 72, int((left - 2 * pad) / (0.62 * max(len(content.value), 1)))
-    )
-    value_size = max(value_size, 40)
-    parts.append(_text(pad, y + value_size - 20, [content.value], value_size, BLUE, "bold"))
-    y += value_size + 24
-    parts.append(_text(pad, y, [content.value_note], 26, GREY))
-    y += 64
-    colour = STATUS_COLOURS.get(content.status_css, GREY)
-    status_size = 34 if square else 28
-    step = int(status_size * 1.3)
-    status_chars = int((left - 2 * pad - 26) / (status_size * 0.6))
-    status_lines = _lines(content.status, status_chars, 2)
-    parts.append(
-        f'<rect x="{pad}" y="{y - status_size}" width="10" height="{len(status_lines) * step}" fill="{colour}"/>'
-    )
-    parts.append(_text(pad + 26, y, status_lines, status_size, colour, "bold", 1.3))
-    y += len(status_lines) * step + 12
-    room = (height - 40 - 60 - y) // 30 + 1  # lines of the sentence that fit above the footer
-    if content.sentence and room > 0:
-        lines = _lines(content.sentence, int((left - 2 * pad) / (24 * 0.56)), min(3, room))
-        parts.append(_text(pad, y, lines, 24, DARK))
-        y += len(lines) * 30
-    footer_y = height - 40
-    if content.chart:
-        box = (
-            (pad, y + 110, width - 2 * pad, footer_y - y - 170)
-            if square
-            else (left, 200, width - left - pad, footer_y - 250)
+    y = band
+    if content.illustrative:
+        ribbon = 40
+        parts.append(
+            _block(
+                "demo",
+                f'<rect y="{y}" width="{width}" height="{ribbon}" fill="{DEMO_YELLOW}"/>',
+                _text(
+                    pad,
+                    y + 28,
+                    [_("DEMO DATA (dato dimostrativo): invented values, do not use them")],
+                    22,
+                    "#000000",
+                    "bold",
+                ),
+            )
         )
-        if box[3] > 80:
-            svg = spec_svg(static_spec(content.chart, width=box[2], height=box[3]))
-            parts.append(_nested(svg, *box))
+        y += ribbon
+    y += 28
+    parts.append(_block("kicker", _text(pad, y + 22, [content.kicker.upper()], 24, GREY, "bold")))
+    y += 22 + 24
+    title_size = 52 if square else 38
+    title = _lines(content.title, int(inner / (title_size * 0.58)), 3 if square else 2)
+    step = int(title_size * 1.15)
+    parts.append(_block("title", _text(pad, y + title_size, title, title_size, DARK, "bold", 1.15)))
+    y += title_size + (len(title) - 1) * step + 28
+    title_bottom = y  # the horizontal card's chart starts here, beside the value
+    # footer: a rule, licence and source (up to two lines), who runs the site and the address
     source = _("Licence: %(licence)s · Source: %(source)s") % {
         "source": content.source,
         "licence": content.licence,
     }
+    source_lines = _lines(source, int(inner / (20 * 0.55)), 2)
+    footer_top = height - 28 - 26 * (len(source_lines) + 1) - 16
     parts.append(
-        f'<line x1="{pad}" x2="{width - pad}" y1="{footer_y - 44}" y2="{footer_y - 44}" stroke="#d1d9e0" stroke-width="2"/>'
+        _block(
+            "footer",
+            f'<line x1="{pad}" x2="{width - pad}" y1="{footer_top}" y2="{footer_top}" stroke="#d1d9e0" stroke-width="2"/>',
+            _text(pad, footer_top + 38, source_lines, 20, GREY, gap=1.3),
+            _text(
+                pad,
+                footer_top + 38 + 26 * len(source_lines),
+                [f"{content.owner} · {content.url}"],
+                20,
+                GREY,
+            ),
+        )
     )
+    bottom = footer_top - 20  # the blocks above the footer end here
+    column = inner if square else int(inner * 0.46)
+    # the value, as large as fits its column (about 0.62 em per character, DejaVu Sans Bold)
+    value_size = min(112 if square else 72, int(column / (0.62 * max(len(content.value), 1))))
+    value_size = max(value_size, 40)
     parts.append(
-        _text(pad, footer_y - 12, _lines(source, int((width - 2 * pad) / (20 * 0.55)), 1), 20, GREY)
+        _block(
+            "value",
+            _text(pad, y + int(value_size * 0.8), [content.value], value_size, BLUE, "bold"),
+            _text(pad, y + value_size + 18, [content.value_note], 26, GREY),
+        )
     )
-    parts.append(_text(pad, footer_y + 18, [f"{content.owner} · {content.url}"], 20, GREY))
+    y += value_size + 18 + 30
+    colour = STATUS_COLOURS.get(content.status_css, GREY)
+    status_size = 32 if square else 26
+    status_step = int(status_size * 1.3)
+    status_lines = _lines(content.status, int((column - 26) / (status_size * 0.6)), 2)
+    parts.append(
+        _block(
+            "status",
+            f'<rect x="{pad}" y="{y}" width="10" height="{len(status_lines) * status_step}" fill="{colour}"/>',
+            _text(pad + 26, y + status_size, status_lines, status_size, colour, "bold", 1.3),
+        )
+    )
+    y += len(status_lines) * status_step + 20
+    chart_room = bottom - y if square else 0
+    if content.sentence:
+        room = (bottom - y) // 30
+        if square and content.chart:  # leave the chart its room
+            room = (bottom - y - MIN_CHART - 20) // 30
+        lines = _lines(content.sentence, int(column / (24 * 0.56)), min(3, room))
+        if room > 0:
+            parts.append(_block("sentence", _text(pad, y + 24, lines, 24, DARK, gap=1.25)))
+            y += 24 + (len(lines) - 1) * 30 + 24
+            chart_room = bottom - y
+    if content.chart:
+        left = pad + column + 40
+        box = (
+            (pad, y, inner, chart_room)
+            if square
+            else (left, title_bottom, width - pad - left, bottom - title_bottom)
+        )
+        if box[3] >= MIN_CHART:
+            svg = spec_svg(static_spec(content.chart, width=box[2], height=box[3]))
+            parts.append(_block("chart", _nested(svg, *box)))
     label = f"{content.kicker}: {content.title}. {content.value} ({content.value_note}). {content.status}."
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -184,6 +248,11 @@ def _format(value: float, decimals: int, unit: str) -> str:
     return f"{text} {unit}".strip()
 
 
+def _licence_missing(illustrative: bool) -> str:
+    """What the card says when no licence is recorded: none applies to invented values."""
+    return _("not applicable (demo data)") if illustrative else _("not recorded")
+
+
 def _absolute(path: str) -> str:
     return settings.TERRITORI_BASE_URL.rstrip("/").split("://", 1)[-1] + path
 
@@ -192,6 +261,7 @@ def indicator_card(indicator: Indicator) -> CardContent:
     from territori.presentation.assessments import assessment_sentence
 
     item = ind.indicators_with_badges(indicators=[indicator])[0]
+    illustrative = indicator.status == DataStatus.ILLUSTRATIVE
     css, words = ind.status_label(item.long.status if item.long else "not_assessable")
     owner = site_owner().name
     home = str(settings.TERRITORI_HOME_TERRITORY)  # the home territory's series and colour
@@ -218,9 +288,10 @@ def indicator_card(indicator: Indicator) -> CardContent:
         if len(rows) > 1
         else None,
         source=indicator.source or _("not recorded"),
-        licence=indicator.licence or _("not recorded"),
+        licence=indicator.licence or _licence_missing(illustrative),
         url=_absolute(indicator.get_absolute_url()),
         owner=owner,
+        illustrative=illustrative,
     )
 
 
@@ -243,6 +314,7 @@ def mission_card(node: Node) -> CardContent:
         else None
     )
     sources = sorted({i.indicator.licence for i in items if i.indicator.licence})
+    illustrative = any(i.indicator.status == DataStatus.ILLUSTRATIVE for i in items)
     return CardContent(
         kicker=_("Mission %(code)s") % {"code": node.code},
         title=node.title,
@@ -256,7 +328,8 @@ def mission_card(node: Node) -> CardContent:
         sentence="",
         chart=chart,
         source=_("indicators of the Agenda's monitoring system"),
-        licence=", ".join(sources) or _("not recorded"),
+        licence=", ".join(sources) or _licence_missing(illustrative),
         url=_absolute(node.get_absolute_url()),
         owner=site_owner().name,
+        illustrative=illustrative,
     )
