@@ -256,3 +256,40 @@ def test_public_pages_serve_only_built_published_reports(
     assert "Anteprima" in client.get(f"/rapporto/{built_report.year}/").content.decode()
     Report.objects.create(year=1995, title_it="Mai generato", published=True)
     assert client.get("/rapporto/1995/").status_code == 404
+
+
+def _placements(page: Any) -> tuple[list[tuple[float, float, float, float]], list[float]]:
+    """The boxes (x0, y0, x1, y1, in points) where a PDF page draws its images, and the x of
+    the start of each piece of text, from the page's drawing operators."""
+    images: list[tuple[float, float, float, float]] = []
+    texts: list[float] = []
+
+    def image(operator: bytes, args: Any, cm: list[float], tm: list[float]) -> None:
+        if operator == b"Do":
+            a, b, c, d, e, f = cm
+            xs, ys = (e, e + a, e + c, e + a + c), (f, f + b, f + d, f + b + d)
+            images.append((min(xs), min(ys), max(xs), max(ys)))
+
+    def text(content: str, cm: list[float], tm: list[float], *_args: Any) -> None:
+        if content.strip():
+            texts.append(tm[4] * cm[0] + cm[4])
+
+    page.extract_text(visitor_operand_before=image, visitor_text=text)
+    return images, texts
+
+
+@pytest.mark.slow
+def test_every_chart_and_line_of_the_pdf_fits_its_page(built_report: Report) -> None:
+    report = Report.objects.get(pk=built_report.pk)
+    for language in ("it", "en"):
+        pdf = _pdf(report, language)
+        drawn = 0
+        for number, page in enumerate(pdf.pages, start=1):
+            width, height = float(page.mediabox.width), float(page.mediabox.height)
+            images, texts = _placements(page)
+            drawn += len(images)
+            for x0, y0, x1, y1 in images:
+                assert x0 >= 0 and y0 >= 0, (language, number, (x0, y0))
+                assert x1 <= width - 20 and y1 <= height, (language, number, (x1, y1), width)
+            assert all(0 <= x < width - 20 for x in texts), (language, number)
+        assert drawn >= 10
