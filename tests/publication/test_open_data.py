@@ -169,3 +169,27 @@ def test_open_data_pages_make_the_same_queries_however_many_rows(client: Client)
         "/dati/progetti.json",
     ):
         assert_same_queries(client, url, more_rows)
+
+
+@pytest.mark.usefixtures("open_data")
+def test_illustrative_values_keep_their_label_in_every_download(client: Client) -> None:
+    # UBB is an invented (illustrative) series, POP real population
+    rows = list(
+        csv.DictReader(
+            io.StringIO(b"".join(client.get("/dati/osservazioni.csv").streaming_content).decode())
+        )
+    )
+    status = {row["indicator"]: row["data_status"] for row in rows}
+    assert status["UBB"] == "illustrative" and status["POP"] == "confirmed"
+    assessed = client.get("/dati/valutazioni.json").json()["records"]
+    assert {r["data_status"] for r in assessed if r["indicator"] == "UBB"} == {"illustrative"}
+    api = client.get("/api/v1/indicators/observations?indicator=UBB&limit=5").json()["items"]
+    assert api and {item["data_status"] for item in api} == {"illustrative"}
+    api = client.get("/api/v1/indicators/assessments?indicator=UBB").json()
+    items = api["items"] if isinstance(api, dict) else api
+    assert items and {item["data_status"] for item in items} == {"illustrative"}
+    page = client.get("/api/v1/indicators/observations.csv?indicator=UBB").content.decode()
+    assert "data_status" in page.splitlines()[0] and ",illustrative" in page
+    for fmt in ("csv", "json"):
+        body = client.get(f"/indicatori/UBB/dati.{fmt}").content.decode()
+        assert "stato_dato" in body and "illustrative" in body, fmt

@@ -449,6 +449,7 @@ OBSERVATION_COLUMNS = (
     ("value", "value"),
     ("provisional", "provisional"),
     ("estimated", "estimated"),
+    ("data_status", "indicator__status"),  # illustrative series keep their label
 )
 
 
@@ -497,8 +498,12 @@ def assessment_rows(*, indicator: str | None = None, territory: str | None = Non
         "required_cagr",
         "score",
         "status",
+        "data_status",
     )
-    return RowList(rows.values_list("indicator__code", "territory__code", *names[2:]), names)
+    return RowList(
+        rows.values_list("indicator__code", "territory__code", *names[2:-1], "indicator__status"),
+        names,
+    )
 
 
 def composite_rows(

@@ -99,6 +99,7 @@ def _observations() -> QuerySet[Any]:
         "provisional",
         "estimated",
         "break_in_series",
+        "indicator__status",
     )
 
 
@@ -125,6 +126,7 @@ def _assessments() -> QuerySet[Any]:
         "required_cagr",
         "ratio",
         "status",
+        "indicator__status",
     )
 
 
@@ -234,6 +236,14 @@ def _meetings() -> QuerySet[Any]:
 STATUS = _c(
     "data_status", "string", "dato confermato o illustrativo", "confirmed or illustrative data"
 )
+#: Values and assessments carry their indicator's status: invented (illustrative) series keep
+#: their label wherever they are downloaded.
+INDICATOR_STATUS = _c(
+    "data_status",
+    "string",
+    "stato dell'indicatore: confermato, parziale o illustrativo (dato dimostrativo)",
+    "the indicator's status: confirmed, partial or illustrative (demo data)",
+)
 
 DATASETS: dict[str, Dataset] = {
     item.key: item
@@ -306,6 +316,7 @@ DATASETS: dict[str, Dataset] = {
                 _c("provisional", "boolean", "dato provvisorio", "provisional value"),
                 _c("estimated", "boolean", "stima", "estimate"),
                 _c("break_in_series", "boolean", "interruzione di serie", "break in series"),
+                INDICATOR_STATUS,
             ),
             _observations,
             source_licences=_indicator_licences,
@@ -352,6 +363,7 @@ DATASETS: dict[str, Dataset] = {
                     "observed over required rate",
                 ),
                 _c("status", "string", "valutazione", "assessment"),
+                INDICATOR_STATUS,
             ),
             _assessments,
             source_licences=_indicator_licences,

@@ -41,6 +41,9 @@ class ObservationOut(Schema):
     value: float
     provisional: bool
     estimated: bool
+    data_status: str = Field(
+        description="the indicator's status: confirmed, partial or illustrative (demo data)"
+    )
 
 
 class ObservationFilters(FilterSchema):
@@ -91,6 +94,9 @@ class AssessmentOut(Schema):
     required_cagr: float | None
     score: float | None
     status: str
+    data_status: str = Field(
+        description="the indicator's status: confirmed, partial or illustrative (demo data)"
+    )
 
 
 class AssessmentFilters(FilterSchema):

@@ -37,6 +37,7 @@ DATA_HEADER = [
     "stimato",
     "interruzione_serie",
     "copertura_popolazione",
+    "stato_dato",  # the indicator's status: an illustrative series says so on every row
 ]
 
 
@@ -246,6 +247,7 @@ def indicator_data(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
             o.estimated,
             o.break_in_series,
             o.coverage,
+            indicator.status,
         ]
         for o in observations
     ]
