@@ -117,3 +117,11 @@ def test_the_hub_s_queries_do_not_grow(client: Client, coherence: Any) -> None:
             _carry(mission, next(counter))
 
     assert_same_queries(client, MISSION, grow)
+
+
+def test_the_composite_table_names_its_territories(client: Client, indicators: Any) -> None:
+    page = client.get("/quadri/amsvs-torino/1.2/").content.decode()
+    table = page.split('id="chart-composite-table"')[1].split("</thead>")[0]
+    headers = [h.split(">")[-1] for h in table.split("</th>")[1:-1]]
+    assert headers and "Italia" in headers
+    assert not {"IT", "01", "201"} & set(headers)

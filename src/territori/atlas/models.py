@@ -333,12 +333,20 @@ class ProjectUpdate(models.Model):
 
     @property
     def change_lines(self) -> list[str]:
-        """Readable changes: {"progress": [old, new]} → "progress: 20 → 55"."""
+        """Readable changes in the active language: {"progress": [20, 55]} → "avanzamento (%):
+        20 → 55" (a field's name is the project's field label, never the stored key)."""
+        labels = {
+            field.name: str(field.verbose_name)
+            for field in Project._meta.get_fields()
+            if hasattr(field, "verbose_name")
+        }
+        labels["milestone"] = str(Milestone._meta.verbose_name)
         lines = []
         for key, value in (self.changes or {}).items():
+            label = labels.get(key, key)
             if isinstance(value, list) and len(value) == 2:
                 old = "–" if value[0] is None else value[0]
-                lines.append(f"{key}: {old} → {value[1]}")
+                lines.append(f"{label}: {old} → {value[1]}")
             else:
-                lines.append(f"{key}: {value}")
+                lines.append(f"{label}: {value}")
         return lines

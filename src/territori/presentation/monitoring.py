@@ -74,7 +74,8 @@ def node_monitoring(node: Node) -> dict[str, Any]:
     return {
         "monitoring": items,
         "composite_chart": chart,
-        "composite_codes": list(composite),
+        # the columns are named, never raw codes ("IT | 01 | 201")
+        "composite_names": [names.get(code, code) for code in composite] if composite else [],
         "composite_table": table,
         "has_illustrative_indicators": any(i.indicator.is_illustrative for i in items),
     }
