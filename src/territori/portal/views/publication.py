@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from territori.core.richtext import render_markdown
 from territori.presentation.charts import sparkline_points
 from territori.presentation.downloads import XLSX_TYPE
-from territori.publication import cards, catalogue, datasets
+from territori.publication import cards, catalogue, dataset_files, datasets
 from territori.publication import selectors as publication_selectors
 from territori.publication.models import Page, Report, ReportFigure
 from territori.publication.render import FIGURE_REFERENCE
@@ -153,12 +153,14 @@ def dataset_download(request: HttpRequest, key: str, fmt: str) -> HttpResponseBa
     response: HttpResponseBase
     if fmt == "csv":
         response = StreamingHttpResponse(
-            datasets.dataset_csv(dataset), content_type="text/csv; charset=utf-8"
+            dataset_files.dataset_csv(dataset), content_type="text/csv; charset=utf-8"
         )
     elif fmt == "xlsx":
-        response = HttpResponse(datasets.dataset_xlsx(dataset), content_type=XLSX_TYPE)
+        response = HttpResponse(dataset_files.dataset_xlsx(dataset), content_type=XLSX_TYPE)
     elif fmt == "json":
-        response = HttpResponse(datasets.dataset_json(dataset), content_type="application/json")
+        response = HttpResponse(
+            dataset_files.dataset_json(dataset), content_type="application/json"
+        )
     else:
         raise Http404(_("Unknown format"))
     response["Content-Disposition"] = f'attachment; filename="{dataset.key}.{fmt}"'
@@ -180,7 +182,7 @@ def bulk_download(request: HttpRequest) -> FileResponse:
 
     from territori.frameworks.selectors import site_frameworks
 
-    archive = datasets.bulk_zip(catalogue.catalogue_jsonld())
+    archive = dataset_files.bulk_zip(catalogue.catalogue_jsonld())
     name = site_frameworks().agenda_code or "territori"
     return FileResponse(io.BytesIO(archive), as_attachment=True, filename=f"dati-aperti-{name}.zip")
 
