@@ -108,3 +108,48 @@ def test_asking_too_often_is_refused(client: Client) -> None:
     assert (
         client.post("/account/password-dimenticata/", {"email": "x@example.org"}).status_code == 429
     )
+
+
+def test_after_sign_up_and_confirmation_a_person_returns_to_the_page_they_came_from(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from territori.core.roles import roles_ensure
+
+    roles_ensure()
+    page = "/partecipa/incontri/?zona=ZO04"
+    login = client.get(f"/account/accedi/?next={page}").content.decode()
+    assert "/account/registrati/?next=/partecipa/incontri/%3Fzona%3DZO04" in login
+    form = client.get("/account/registrati/", {"next": page}).content.decode()
+    assert f'name="next" value="{page}"' in form
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/account/registrati/",
+            {
+                "email": "torna@example.org",
+                "display_name": "Torna",
+                "password1": NEW,
+                "password2": NEW,
+                "consent": "on",
+                "website": "",
+                "next": page,
+            },
+        )
+    assert response.status_code == 200
+    link = re.search(r"https?://\S+(/account/conferma/\S+/)", mail.outbox[-1].body)
+    assert link is not None
+    assert client.get(link.group(1))["Location"] == page
+    # another site's address is never followed
+    client.logout()
+    evil = client.post(
+        "/account/registrati/",
+        {
+            "email": "altra@example.org",
+            "display_name": "Altra",
+            "password1": NEW,
+            "password2": NEW,
+            "consent": "on",
+            "website": "",
+            "next": "https://evil.example/",
+        },
+    )
+    assert "evil.example" not in evil.content.decode()

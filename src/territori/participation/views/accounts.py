@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,10 +39,23 @@ from ..services import (
     verification_email_send,
 )
 
+#: Where a new participant goes once the address is confirmed (kept in the session).
+AFTER_VERIFICATION = "territori_after_verification"
+
+
+def _safe_next(request: HttpRequest, value: str | None) -> str:
+    """A page of this site to return to, or "" (never another site's address)."""
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return ""
+
 
 @rate_limit("signup", limit=5, period=3600)
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
+    back = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.method == "POST" and form.is_valid():
         try:
             participant_sign_up(
@@ -52,6 +66,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         except ParticipationError as exc:
             form.add_error(exc.field or None, str(exc))
         else:
+            if back:  # the page the person came from, after the confirmation
+                request.session[AFTER_VERIFICATION] = back
             return render(
                 request,
                 "participation/message.html",
@@ -64,7 +80,11 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                     % {"email": form.cleaned_data["email"]},
                 },
             )
-    context = {"form": form, "consent_text": consent_text(ConsentRecord.Purpose.ACCOUNT)}
+    context = {
+        "form": form,
+        "consent_text": consent_text(ConsentRecord.Purpose.ACCOUNT),
+        "next": back,
+    }
     return render(
         request, "participation/sign_up.html", context, status=400 if form.errors else 200
     )
@@ -83,7 +103,8 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.is_authenticated:
         login(request, user, backend="territori.participation.auth.LockoutBackend")
     messages.success(request, _("Your email address is confirmed."))
-    return redirect("participation:account")
+    back = _safe_next(request, request.session.pop(AFTER_VERIFICATION, ""))
+    return redirect(back or "participation:account")
 
 
 @login_required
