@@ -125,3 +125,18 @@ def test_the_composite_table_names_its_territories(client: Client, indicators: A
     headers = [h.split(">")[-1] for h in table.split("</th>")[1:-1]]
     assert headers and "Italia" in headers
     assert not {"IT", "01", "201"} & set(headers)
+
+
+def test_the_hub_leads_to_the_mission_s_section_of_the_latest_report(
+    client: Client, frameworks: Any
+) -> None:
+    from territori.publication.models import Report
+
+    hub = _section(client, MISSION)
+    assert "no monitoring report is published" in hub
+    Report.objects.create(year=2025, title_it="Rapporto 2025", published=True, state="done")
+    Report.objects.create(year=2024, title_it="Rapporto 2024", published=True, state="done")
+    mission = Node.objects.get(framework__code="amsvs-torino", code="1.2")
+    hub = _section(client, MISSION)
+    assert f'href="/en/rapporto/2025/#node-{mission.pk}"' in hub
+    assert 'href="/en/rapporto/2025/rapporto-en.pdf"' in hub

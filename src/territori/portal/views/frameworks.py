@@ -62,6 +62,7 @@ def _hub(request: HttpRequest, node: Node, linked: list[Node]) -> dict[str, Any]
     from territori.coherence.selectors import node_sheet
     from territori.participation import selectors as participation_selectors
     from territori.programme.selectors import actions_serving
+    from territori.publication.selectors import published_reports
 
     under = [node.pk, *(child.pk for child in node.children.all())]
     sheet = node_sheet(node=node, user=request.user)
@@ -87,6 +88,7 @@ def _hub(request: HttpRequest, node: Node, linked: list[Node]) -> dict[str, Any]
         "contributions_url": f"{reverse('participation:contributions')}?"
         + urlencode({"tema": f"{framework}:{code}"}),
         "actions": actions_serving(node_ids=[node.pk, *(n.pk for n in linked)]),
+        "report": published_reports().order_by("-year").first(),
     }
 
 
