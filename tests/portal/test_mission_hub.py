@@ -121,6 +121,7 @@ def test_the_hub_s_queries_do_not_grow(client: Client, coherence: Any) -> None:
 
 def test_the_composite_table_names_its_territories(client: Client, indicators: Any) -> None:
     page = client.get("/quadri/amsvs-torino/1.2/").content.decode()
+    assert 'id="composite-explained"' in page and "sopra 100 è meglio" in page  # in words
     table = page.split('id="chart-composite-table"')[1].split("</thead>")[0]
     headers = [h.split(">")[-1] for h in table.split("</th>")[1:-1]]
     assert headers and "Italia" in headers
