@@ -88,6 +88,25 @@ def demo_data(turin_demo: None, request: Any) -> None:
     request.config.stash[DEMO_SNAPSHOT].restore()
 
 
+@pytest.fixture(autouse=True)
+def _empty_database_for_its_own_world(request: Any, django_db_blocker: Any) -> None:
+    """A transactional test that builds its own world (not the demo) starts on an empty
+    database: when it runs after the demo's tests, the committed demo is flushed first (the
+    demo's own transactional tests restore their snapshot)."""
+    item = request.node
+    if not _transactional(item) or item.get_closest_marker("demo") is not None:
+        return
+    if "demo_data" in getattr(item, "fixturenames", ()):
+        return
+    from django.core.management import call_command
+
+    from territori.territories.models import Territory
+
+    with django_db_blocker.unblock():
+        if Territory.objects.exists():
+            call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
 def real_file() -> Any:
     """Bytes of a file of the shared real data (skipped locally when absent, never in CI)."""
