@@ -141,3 +141,30 @@ def test_the_hub_leads_to_the_mission_s_section_of_the_latest_report(
     hub = _section(client, MISSION)
     assert f'href="/en/rapporto/2025/#node-{mission.pk}"' in hub
     assert 'href="/en/rapporto/2025/rapporto-en.pdf"' in hub
+
+
+def test_the_hub_shows_the_news_about_the_mission(client: Client, frameworks: Any) -> None:
+    from django.utils import timezone as tz
+
+    from territori.publication.models import Page
+
+    assert "Nothing yet: no news is about it." in _section(client, MISSION)
+    mission = Node.objects.get(framework__code="amsvs-torino", code="1.2")
+    other = Node.objects.get(framework__code="amsvs-torino", code="2.1")
+    about = Page.objects.create(
+        slug="notizia-missione",
+        kind=Page.Kind.NEWS,
+        title_it="Notizia sulla Missione",
+        published=True,
+        published_at=tz.now(),
+    )
+    about.nodes.add(mission)
+    Page.objects.create(
+        slug="notizia-bozza", kind=Page.Kind.NEWS, title_it="Bozza", published=False
+    ).nodes.add(mission)
+    Page.objects.create(
+        slug="notizia-altra", kind=Page.Kind.NEWS, title_it="Altra Missione", published=True
+    ).nodes.add(other)
+    hub = _section(client, MISSION)
+    assert "Notizia sulla Missione" in hub and 'href="/en/pagine/notizia-missione/"' in hub
+    assert "Bozza" not in hub and "Altra Missione" not in hub

@@ -150,8 +150,17 @@ def demo_publication_load() -> int:
             "data_status": DataStatus.ILLUSTRATIVE,
         },
     ]
+    #: The Forum Missioni's conference was about every Mission of the agenda: its news is
+    #: shown on each Mission's page.
+    about = {
+        "prima-conferenza-forum-missioni": list(
+            Node.objects.filter(framework__code="amsvs-torino", level="missione")
+        )
+    }
     for item in pages:
-        slug = item.pop("slug")
-        _page, created = Page.objects.update_or_create(slug=slug, defaults=item)
+        slug = str(item.pop("slug"))
+        page, created = Page.objects.update_or_create(slug=slug, defaults=item)
         written += int(created)
+        if slug in about:
+            page.nodes.set(about[slug])
     return written

@@ -49,6 +49,7 @@ class PageAdmin(AuditedAdmin):
     list_filter = ["kind", "published"]
     prepopulated_fields = {"slug": ["title_it"]}
     search_fields = ["title_it", "title_en", "slug"]
+    autocomplete_fields = ["nodes"]
 
     def before_save(self, obj: Page) -> None:  # type: ignore[override]
         if obj.published and not obj.published_at:

@@ -136,6 +136,13 @@ class Page(models.Model):
     data_status = models.CharField(
         _("data status"), max_length=20, choices=DataStatus.choices, default=DataStatus.CONFIRMED
     )
+    nodes = models.ManyToManyField(
+        Node,
+        verbose_name=_("Missions, strategies and actions it is about"),
+        blank=True,
+        related_name="+",
+        help_text=_("The news is shown on these items' pages."),
+    )
 
     class Meta:
         verbose_name = _("site page or news")

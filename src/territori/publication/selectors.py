@@ -26,5 +26,15 @@ def published_news(*, limit: int) -> list[Page]:
     return list(Page.objects.filter(published=True, kind=Page.Kind.NEWS)[:limit])
 
 
+def node_news(*, node_ids: list[int], limit: int = 3) -> list[Page]:
+    """The newest published news about these nodes (a Mission, or a strategy and the nodes
+    under it), at most `limit`."""
+    return list(
+        Page.objects.filter(published=True, kind=Page.Kind.NEWS, nodes__in=node_ids).distinct()[
+            :limit
+        ]
+    )
+
+
 def published_pages() -> list[Page]:
     return list(Page.objects.filter(published=True, kind=Page.Kind.PAGE).order_by("title_it"))

@@ -42,7 +42,7 @@ def node_detail(request: HttpRequest, framework: str, code: str) -> HttpResponse
         "framework": node.framework,
         "ancestors": fw.node_ancestors(node=node),
         "level_label": node.framework.level_label(node.level),
-        "children": fw.node_children(node=node),
+        "children": list(fw.node_children(node=node)),
         "links": links,
         "has_illustrative": any(item.link.status == DataStatus.ILLUSTRATIVE for item in links),
         "budget": (node.attributes or {}).get("budget_eur"),
@@ -50,11 +50,13 @@ def node_detail(request: HttpRequest, framework: str, code: str) -> HttpResponse
     }
     context |= node_monitoring(node)
     if node.framework.role in (FrameworkRole.AGENDA, FrameworkRole.PLAN):
-        context["hub"] = _hub(request, node, [item.node for item in links])
+        context["hub"] = _hub(request, node, context["children"], [item.node for item in links])
     return render(request, "portal/node_detail.html", context)
 
 
-def _hub(request: HttpRequest, node: Node, linked: list[Node]) -> dict[str, Any]:
+def _hub(
+    request: HttpRequest, node: Node, children: list[Node], linked: list[Node]
+) -> dict[str, Any]:
     """Where a Mission (or a strategy or axis of the plan) is run: its coherence summary, the
     projects, networks and organisations that carry it, the meetings and contributions about
     it and the programme actions that serve it, each with the address of its full page."""
@@ -62,9 +64,9 @@ def _hub(request: HttpRequest, node: Node, linked: list[Node]) -> dict[str, Any]
     from territori.coherence.selectors import node_sheet
     from territori.participation import selectors as participation_selectors
     from territori.programme.selectors import actions_serving
-    from territori.publication.selectors import published_reports
+    from territori.publication.selectors import node_news, published_reports
 
-    under = [node.pk, *(child.pk for child in node.children.all())]
+    under = [node.pk, *(child.pk for child in children)]
     sheet = node_sheet(node=node, user=request.user)
     upcoming, past = participation_selectors.meetings_about(node_ids=under, now=timezone.now())
     contributions, contribution_count = participation_selectors.node_contributions(node_ids=under)
@@ -89,6 +91,7 @@ def _hub(request: HttpRequest, node: Node, linked: list[Node]) -> dict[str, Any]
         + urlencode({"tema": f"{framework}:{code}"}),
         "actions": actions_serving(node_ids=[node.pk, *(n.pk for n in linked)]),
         "report": published_reports().order_by("-year").first(),
+        "news": node_news(node_ids=under),
     }
 
 
