@@ -5,6 +5,7 @@ its full page, and "nothing yet" said plainly; the same for a strategy or axis o
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -35,12 +36,17 @@ def _section(client: Client, url: str) -> str:
 def _carry(node: Node, n: int) -> None:
     """A project and a network serving the node, an organisation in the network, a lab about
     it next month and one last year, an answered contribution tagged to it."""
+    from territori.atlas.models import NetworkArea, Place
+    from territori.territories.models import Territory
+
     now = timezone.now()
-    ProjectFactory(title=f"Comunità energetica {n}", total_funding=Decimal(2_500_000)).nodes.add(
-        node
-    )
+    comuni = list(Territory.objects.filter(kind=Territory.Kind.COMUNE).order_by("code")[:40])
+    project = ProjectFactory(title=f"Comunità energetica {n}", total_funding=Decimal(2_500_000))
+    project.nodes.add(node)
+    Place.objects.create(project=project, territory=comuni[n % len(comuni)], share=1)
     network = NetworkFactory(name=f"Green community {n}")
     network.nodes.add(node)
+    NetworkArea.objects.create(network=network, territory=comuni[(n + 7) % len(comuni)])
     Membership.objects.create(
         organisation=OrganisationFactory(name=f"Consorzio {n}"), network=network
     )
@@ -168,3 +174,62 @@ def test_the_hub_shows_the_news_about_the_mission(client: Client, frameworks: An
     hub = _section(client, MISSION)
     assert "Notizia sulla Missione" in hub and 'href="/en/pagine/notizia-missione/"' in hub
     assert "Bozza" not in hub and "Altra Missione" not in hub
+
+
+def test_the_hub_maps_where_its_projects_and_networks_are(client: Client, frameworks: Any) -> None:
+    from territori.atlas.models import NetworkArea, Place
+    from territori.territories.models import Territory
+
+    mission = Node.objects.get(framework__code="amsvs-torino", code="1.2")
+    assert 'id="hub-map"' not in _section(client, MISSION)  # nothing located: no map
+    first, second, third = Territory.objects.filter(kind=Territory.Kind.COMUNE).order_by("code")[
+        :3
+    ]
+    project = ProjectFactory(title="Impianto solare")
+    project.nodes.add(mission)
+    Place.objects.create(project=project, territory=first, share=0.5)
+    Place.objects.create(project=project, territory=second, share=0.5)
+    network = NetworkFactory(name="Rete del sole")
+    network.nodes.add(mission)
+    NetworkArea.objects.create(network=network, territory=second)
+    NetworkArea.objects.create(network=network, territory=third)
+    unrelated = ProjectFactory(title="Altro")
+    Place.objects.create(project=unrelated, territory=third, share=1)
+
+    hub = _section(client, MISSION)
+    assert 'id="hub-map"' in hub and 'id="hub-map-table"' in hub
+    spec = json.loads(hub.split('id="hub-map-spec"')[1].split(">", 1)[1].split("</script>")[0])
+    categories = json.loads(spec["transform"][0]["calculate"].split("[datum")[0])
+    assert categories == {
+        first.code: "projects",
+        second.code: "projects and networks",
+        third.code: "networks",
+    }
+    response = client.get("/quadri/amsvs-torino/1.2/luoghi.csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "codice_comune,comune,progetti,reti"
+    by_code = {line.split(",")[0]: line.split(",")[2:] for line in lines[1:]}
+    # the unrelated project in the third comune is not counted
+    assert by_code == {first.code: ["1", "0"], second.code: ["1", "1"], third.code: ["0", "1"]}
+
+
+def test_the_composite_download_says_how_its_data_is_known(
+    client: Client, indicators: Any
+) -> None:
+    def statuses() -> set[str]:
+        text = client.get("/quadri/amsvs-torino/1.2/composito.csv").content.decode("utf-8-sig")
+        header, *rows = text.splitlines()
+        assert header.endswith(",stato_dato") and rows
+        return {row.rsplit(",", 1)[1] for row in rows}
+
+    mission = Node.objects.get(framework__code="amsvs-torino", code="1.2")
+    first, second = mission.indicators.order_by("code")
+    assert {first.status, second.status} == {"illustrative"}
+    assert statuses() == {"illustrative"}
+    # one illustrative indicator is enough to make the composite illustrative
+    type(first).objects.filter(pk=first.pk).update(status="confirmed")
+    assert statuses() == {"illustrative"}
+    type(first).objects.filter(pk__in=[first.pk, second.pk]).update(status="confirmed")
+    assert statuses() == {"confirmed"}
+    type(first).objects.filter(pk=second.pk).update(status="partial")
+    assert statuses() == {"partial"}

@@ -179,6 +179,45 @@ def test_a_comune_s_indicators_against_its_zona_and_the_city_in_pages(
     assert client.get(f"/territori/{VOLPIANO}/?pagina=99").status_code == 200  # the last page
 
 
+def test_a_comune_s_indicators_against_the_median_of_the_metropolitan_cities(
+    client: Client, frameworks: Any
+) -> None:
+    from tests.factories import IndicatorFactory, ObservationFactory, TerritoryFactory
+
+    metro = Territory.objects.filter(kind=Territory.Kind.METRO_CITY, valid_to__isnull=True)
+    Territory.objects.exclude(code="201").filter(kind=Territory.Kind.METRO_CITY).update(
+        kind=Territory.Kind.PROVINCE  # only the cities this test makes count
+    )
+    cities = [
+        Territory.objects.get(code="201"),
+        TerritoryFactory(code="T-MI", kind=Territory.Kind.METRO_CITY, name="Città A"),
+        TerritoryFactory(code="T-BO", kind=Territory.Kind.METRO_CITY, name="Città B"),
+        TerritoryFactory(code="T-OLD", kind=Territory.Kind.METRO_CITY, name="Città soppressa"),
+    ]
+    Territory.objects.filter(code="T-OLD").update(valid_to=dt.date(2016, 12, 31))
+    assert metro.count() == 3
+    volpiano = Territory.objects.get(code=VOLPIANO)
+    more = IndicatorFactory(code="MORE", name_it="Più è meglio", decimals=1, polarity=1)
+    less = IndicatorFactory(code="LESS", name_it="Meno è meglio", decimals=1, polarity=-1)
+    for indicator in (more, less):
+        ObservationFactory(indicator=indicator, territory=volpiano, year=2022, value=12.0)
+        for city, value in zip(cities, (10.0, 14.0, 11.0, 99.0), strict=True):
+            ObservationFactory(indicator=indicator, territory=city, year=2022, value=value)
+            # another year's values are not mixed in
+            ObservationFactory(indicator=indicator, territory=city, year=2021, value=50.0)
+    page = client.get(f"/territori/{VOLPIANO}/").content.decode()
+    table = page.split('id="territory-indicators"')[1].split("</table>")[0]
+    assert "Città metropolitane (mediana)" in table
+
+    def peers_cell(name: str) -> str:
+        return table.split(name)[1].split("</tr>")[0].rsplit("<td", 1)[1]
+
+    # the median of 10, 14 and 11 (the suppressed city is left out) is 11
+    assert "11,0" in peers_cell("Più è meglio") and "meglio" in peers_cell("Più è meglio")
+    assert "(3 città)" in peers_cell("Più è meglio")
+    assert "11,0" in peers_cell("Meno è meglio") and "peggio" in peers_cell("Meno è meglio")
+
+
 def test_the_home_page_says_what_is_new(client: Client, indicators: Any) -> None:
     from territori.publication.models import Page, Report
 

@@ -403,3 +403,39 @@ def node_atlas(*, node: Node, shown: int = 5) -> AtlasSummary:
         Network.objects.filter(serving).distinct(),
         shown,
     )
+
+
+@dataclass(frozen=True)
+class PlaceCount:
+    """A comune with the number of a node's projects located in it and of its networks
+    covering it."""
+
+    code: str
+    name: str
+    projects: int
+    networks: int
+
+
+def node_places(*, node: Node) -> list[PlaceCount]:
+    """Where the projects and networks serving a node (or a node under it) are, by comune,
+    in two queries."""
+    serving = Q(nodes=node) | Q(nodes__parent=node) | Q(nodes__parent__parent=node)
+    counts: dict[tuple[str, str], list[int]] = {}
+    for code, name, n in (
+        Place.objects.filter(project__in=Project.objects.filter(serving).values("pk"))
+        .values_list("territory__code", "territory__name")
+        .annotate(n=Count("project", distinct=True))
+        .order_by()
+    ):
+        counts.setdefault((code, name), [0, 0])[0] = n
+    for code, name, n in (
+        NetworkArea.objects.filter(network__in=Network.objects.filter(serving).values("pk"))
+        .values_list("territory__code", "territory__name")
+        .annotate(n=Count("network", distinct=True))
+        .order_by()
+    ):
+        counts.setdefault((code, name), [0, 0])[1] = n
+    return [
+        PlaceCount(code=code, name=name, projects=p, networks=n)
+        for (code, name), (p, n) in sorted(counts.items(), key=lambda item: item[0][1])
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -321,6 +322,23 @@ def node_composite(*, node: Node, method: str = "ampi") -> dict[str, list[tuple[
     return dict(result)
 
 
+# the weakest status of a composite's indicators is the composite's own
+_STATUS_WEAKNESS = [
+    DataStatus.CONFIRMED,
+    DataStatus.PARTIAL,
+    DataStatus.MISSING,
+    DataStatus.ILLUSTRATIVE,
+]
+
+
+def node_data_status(*, node: Node) -> str:
+    """How the node's composite is known: the weakest status among its indicators (an
+    illustrative indicator makes the composite illustrative), in one query."""
+    statuses = set(node.indicators.values_list("status", flat=True))
+    weakest = [status for status in _STATUS_WEAKNESS if status in statuses]
+    return str(weakest[-1]) if weakest else str(DataStatus.MISSING)
+
+
 @dataclass
 class ProfileRow:
     indicator: Indicator
@@ -329,20 +347,30 @@ class ProfileRow:
     metro: float | None
     difference: float | None
     zona: float | None = None
+    peers: float | None = None  # the median of the metropolitan cities in the same year
+    peer_count: int = 0
+
+    def _read(self, difference: float | None) -> str:
+        if difference is None:
+            return ""
+        signed = difference * self.indicator.polarity
+        return "better" if signed > 0 else "worse" if signed < 0 else "same"
 
     @property
     def reading(self) -> str:
         """The difference from the metropolitan city read with the indicator's polarity:
         "better", "worse", "same", or "" when there is nothing to compare."""
-        if self.difference is None:
-            return ""
-        signed = self.difference * self.indicator.polarity
-        return "better" if signed > 0 else "worse" if signed < 0 else "same"
+        return self._read(self.difference)
+
+    @property
+    def peer_reading(self) -> str:
+        """The same reading against the median of the metropolitan cities."""
+        return self._read(None if self.peers is None else self.value - self.peers)
 
 
 def territory_profile(*, territory: Territory, zona: Territory | None = None) -> list[ProfileRow]:
     """The territory's latest value of every indicator against CMTo's (and its zona's, when
-    given) in the same year, in three queries."""
+    given) and the median of the metropolitan cities in the same year, in four queries."""
     latest: dict[int, Observation] = {}
     for observation in (
         Observation.objects.filter(territory=territory, breakdown="")
@@ -358,6 +386,17 @@ def territory_profile(*, territory: Territory, zona: Territory | None = None) ->
             indicator_id__in=latest,
         ).values_list("territory__code", "indicator_id", "year", "value")
     }
+    wanted = {(o.indicator_id, o.year) for o in latest.values()}
+    peers: dict[tuple[int, int], list[float]] = defaultdict(list)
+    for indicator_id, year, value in Observation.objects.filter(
+        territory__kind=Territory.Kind.METRO_CITY,
+        territory__valid_to__isnull=True,
+        breakdown="",
+        indicator_id__in=latest,
+        year__in={year for _i, year in wanted},
+    ).values_list("indicator_id", "year", "value"):
+        if (indicator_id, year) in wanted:
+            peers[indicator_id, year].append(value)
     rows = []
     for observation in latest.values():
         key = (observation.indicator_id, observation.year)
@@ -370,6 +409,8 @@ def territory_profile(*, territory: Territory, zona: Territory | None = None) ->
                 metro=reference,
                 difference=None if reference is None else observation.value - reference,
                 zona=references.get((zona.code, *key)) if zona else None,
+                peers=float(statistics.median(peers[key])) if peers.get(key) else None,
+                peer_count=len(peers.get(key, ())),
             )
         )
     return rows

@@ -24,6 +24,11 @@ urlpatterns = [
         frameworks.node_composite_csv,
         name="node_composite_csv",
     ),
+    path(
+        "quadri/<slug:framework>/<str:code>/luoghi.csv",
+        frameworks.node_places_csv,
+        name="node_places_csv",
+    ),
     path("territori/", territories.territory_list, name="territories"),
     path("territori/mappe/<slug:key>.topojson", territories.topology, name="topology"),
     path("territori/trova/", territories.comune_find, name="comune_find"),

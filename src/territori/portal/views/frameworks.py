@@ -15,7 +15,10 @@ from territori.core.models import DataStatus
 from territori.frameworks import selectors as fw
 from territori.frameworks.models import Framework, FrameworkRole, Node
 from territori.io.tabular import write_csv
+from territori.presentation.charts import chart_block
+from territori.presentation.maps import comuni_map
 from territori.presentation.monitoring import node_monitoring
+from territori.territories.services import COMUNI_TOPOLOGY
 
 
 def framework_list(request: HttpRequest) -> HttpResponse:
@@ -71,6 +74,7 @@ def _hub(
     upcoming, past = participation_selectors.meetings_about(node_ids=under, now=timezone.now())
     contributions, contribution_count = participation_selectors.node_contributions(node_ids=under)
     framework, code = node.framework.code, node.code
+    places = atlas_selectors.node_places(node=node)
     atlas_filter = "missione" if node.framework.role == FrameworkRole.AGENDA else "asse"
     return {
         "synergies": sheet.contributions[:3],
@@ -80,6 +84,8 @@ def _hub(
         "sheet_pdf_url": reverse("portal:coherence_sheet_pdf", args=[framework, code]),
         "atlas": atlas_selectors.node_atlas(node=node),
         "atlas_url": f"{reverse('portal:atlas')}?{urlencode({atlas_filter: code})}",
+        "places": places,
+        "map": _places_map(node, places) if places else None,
         "upcoming": upcoming,
         "past": past,
         "meetings_url": f"{reverse('participation:meetings')}?{urlencode({'missione': code})}"
@@ -95,6 +101,48 @@ def _hub(
     }
 
 
+def _places_map(node: Node, places: list[Any]) -> dict[str, Any]:
+    """The comuni where the node's projects are located and its networks work."""
+    both, projects, networks = _("projects and networks"), _("projects"), _("networks")
+    return chart_block(
+        comuni_map(
+            topology_url=reverse("portal:topology", kwargs={"key": COMUNI_TOPOLOGY}),
+            description=_(
+                "Comuni where the projects serving %(code)s are located and comuni its "
+                "networks cover; the others in grey."
+            )
+            % {"code": node.code},
+            highlight={
+                p.code: both if p.projects and p.networks else projects if p.projects else networks
+                for p in places
+            },
+            legend_title=_("What is there"),
+            height=360,
+        ),
+        chart_id="hub-map",
+        csv_url=reverse(
+            "portal:node_places_csv", kwargs={"framework": node.framework.code, "code": node.code}
+        ),
+        title=_("Where it is carried out"),
+    )
+
+
+def node_places_csv(request: HttpRequest, framework: str, code: str) -> HttpResponse:
+    from territori.atlas.selectors import node_places
+
+    try:
+        node = fw.node_get(framework_code=framework, code=code)
+    except Node.DoesNotExist as exc:
+        raise Http404(_("No such node")) from exc
+    rows = [[p.code, p.name, p.projects, p.networks] for p in node_places(node=node)]
+    response = HttpResponse(
+        write_csv(["codice_comune", "comune", "progetti", "reti"], rows),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="luoghi-{framework}-{code}.csv"'
+    return response
+
+
 def node_composite_csv(request: HttpRequest, framework: str, code: str) -> HttpResponse:
     from territori.indicators import selectors as ind
 
@@ -103,14 +151,15 @@ def node_composite_csv(request: HttpRequest, framework: str, code: str) -> HttpR
     except Node.DoesNotExist as exc:
         raise Http404(_("No such node")) from exc
     labels = {"ampi": "AMPI-", "minmax": "min-max", "zscore": "z-score"}
+    status = ind.node_data_status(node=node)
     rows = [
-        [territory, year, value, label]
+        [territory, year, value, label, status]
         for method, label in labels.items()
         for territory, values in ind.node_composite(node=node, method=method).items()
         for year, value in values
     ]
     response = HttpResponse(
-        write_csv(["territorio", "anno", "valore", "metodo"], rows),
+        write_csv(["territorio", "anno", "valore", "metodo", "stato_dato"], rows),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="composito-{framework}-{code}.csv"'
