@@ -148,3 +148,41 @@ def test_api_scorecard_and_composites(client) -> None:
         if p["territory"] == "IT" and p["year"] == health["reference_year"]
     ]
     assert italy and italy[0]["value"] == pytest.approx(100.0)
+
+
+def _specs(page: str) -> dict[str, dict]:
+    import json
+
+    specs = {}
+    for chart_id in ("confronto-barre", "confronto-ranghi", "confronto-serie", "confronto-mappa"):
+        script = page.split(f'id="{chart_id}-spec"')[1].split(">", 1)[1].split("</script>")[0]
+        specs[chart_id] = json.loads(script)
+    return specs
+
+
+@pytest.mark.usefixtures("cities")
+def test_a_chosen_city_keeps_its_colour_on_every_chart_of_the_comparison(client) -> None:
+    page = client.get("/en/confronti/10AMB017/?confronta=210").content.decode()
+    specs = _specs(page)
+    series = next(
+        layer["encoding"]["color"]["scale"]
+        for layer in specs["confronto-serie"]["layer"]
+        if "scale" in layer.get("encoding", {}).get("color", {})
+    )
+    series_colour = dict(zip(series["domain"], series["range"], strict=True))
+    genova, torino = series_colour["Genova"], series_colour["Torino"]
+    assert genova != torino
+    bars = {row["territory"]: row["colour"] for row in specs["confronto-barre"]["data"]["values"]}
+    bump = {row["territory"]: row["colour"] for row in specs["confronto-ranghi"]["data"]["values"]}
+    for colours in (bars, bump):
+        assert colours["Genova"] == genova and colours["Torino"] == torino
+        others = {colour for name, colour in colours.items() if name not in ("Genova", "Torino")}
+        assert others == {"#a6a6a6"}  # the cities not chosen stay grey
+    outline = specs["confronto-mappa"]["layer"][-1]["transform"][1]["calculate"]
+    assert f'"210": "{genova}"' in outline and f'"201": "{torino}"' in outline
+    # another choice: Genova keeps its colour
+    again = _specs(
+        client.get("/en/confronti/10AMB017/?confronta=215&confronta=210").content.decode()
+    )
+    bars = {row["territory"]: row["colour"] for row in again["confronto-barre"]["data"]["values"]}
+    assert bars["Genova"] == genova and bars["Milano"] not in (genova, torino, "#a6a6a6")

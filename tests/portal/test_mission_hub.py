@@ -182,9 +182,7 @@ def test_the_hub_maps_where_its_projects_and_networks_are(client: Client, framew
 
     mission = Node.objects.get(framework__code="amsvs-torino", code="1.2")
     assert 'id="hub-map"' not in _section(client, MISSION)  # nothing located: no map
-    first, second, third = Territory.objects.filter(kind=Territory.Kind.COMUNE).order_by("code")[
-        :3
-    ]
+    first, second, third = Territory.objects.filter(kind=Territory.Kind.COMUNE).order_by("code")[:3]
     project = ProjectFactory(title="Impianto solare")
     project.nodes.add(mission)
     Place.objects.create(project=project, territory=first, share=0.5)
@@ -213,9 +211,7 @@ def test_the_hub_maps_where_its_projects_and_networks_are(client: Client, framew
     assert by_code == {first.code: ["1", "0"], second.code: ["1", "1"], third.code: ["0", "1"]}
 
 
-def test_the_composite_download_says_how_its_data_is_known(
-    client: Client, indicators: Any
-) -> None:
+def test_the_composite_download_says_how_its_data_is_known(client: Client, indicators: Any) -> None:
     def statuses() -> set[str]:
         text = client.get("/quadri/amsvs-torino/1.2/composito.csv").content.decode("utf-8-sig")
         header, *rows = text.splitlines()

@@ -206,19 +206,31 @@ def series_chart(
     return spec
 
 
-HOME_COLOUR = "#0066cc"
-
-
 PEER_COLOUR = "#a6a6a6"
 
 
+def _coloured(rows: list[dict[str, Any]], colours: dict[str, str]) -> list[dict[str, Any]]:
+    """Rows with the colour of their territory (`colours` by territory label), grey if none."""
+    return [{**row, "colour": colours.get(str(row["territory"]), PEER_COLOUR)} for row in rows]
+
+
+#: the colour is the row's own (a territory's colour from `territory_colours`), no scale
+_OWN_COLOUR = {"field": "colour", "type": "nominal", "scale": None, "legend": None}
+
+
 def ranked_bars(
-    *, rows: list[dict[str, Any]], description: str, unit: str, home: str, height: int = 360
+    *,
+    rows: list[dict[str, Any]],
+    description: str,
+    unit: str,
+    colours: dict[str, str],
+    height: int = 360,
 ) -> dict[str, Any]:
-    """Horizontal bars of territories in rank order (rows: territory, value, rank), the home
-    territory in blue and the others grey."""
+    """Horizontal bars of territories in rank order (rows: territory, value, rank), the
+    territories in `colours` (the home territory and those chosen, by label) in their own
+    colour, the others grey."""
     spec = base_spec(description, height)
-    spec["data"] = {"values": rows}
+    spec["data"] = {"values": _coloured(rows, colours)}
     spec["mark"] = {"type": "bar"}
     value_title = f"{_('Value')} ({unit})" if unit else _("Value")
     spec["encoding"] = {
@@ -229,10 +241,7 @@ def ranked_bars(
             "title": None,
         },
         "x": {"field": "value", "type": "quantitative", "title": value_title},
-        "color": {
-            "condition": {"test": f"datum.territory === {json.dumps(home)}", "value": HOME_COLOUR},
-            "value": PEER_COLOUR,
-        },
+        "color": _OWN_COLOUR,
         "tooltip": [
             {"field": "rank", "type": "quantitative", "title": _("Rank")},
             {"field": "territory", "type": "nominal", "title": _("Territory")},
@@ -243,12 +252,13 @@ def ranked_bars(
 
 
 def bump_chart(
-    *, rows: list[dict[str, Any]], description: str, home: str, height: int = 380
+    *, rows: list[dict[str, Any]], description: str, colours: dict[str, str], height: int = 380
 ) -> dict[str, Any]:
-    """Rank over time (rows: territory, year, rank; 1 at the top), one line per territory,
-    the home territory drawn thick in blue and labelled."""
+    """Rank over time (rows: territory, year, rank; 1 at the top), one line per territory;
+    the territories in `colours` (the home territory and those chosen) drawn thick in their
+    own colour and labelled, the others thin and grey."""
     spec = base_spec(description, height)
-    spec["data"] = {"values": rows}
+    spec["data"] = {"values": _coloured(rows, colours)}
     x = {"field": "year", "type": "quantitative", "title": _("Year"), "axis": {"format": "d"}}
     y = {
         "field": "rank",
@@ -257,7 +267,7 @@ def bump_chart(
         "scale": {"reverse": True, "zero": False, "nice": False},
         "axis": {"tickMinStep": 1, "format": "d"},
     }
-    is_home = f"datum.territory === {json.dumps(home)}"
+    shown = f"datum.colour !== {json.dumps(PEER_COLOUR)}"
     spec["layer"] = [
         {
             "mark": {"type": "line", "point": True, "interpolate": "monotone"},
@@ -265,12 +275,11 @@ def bump_chart(
                 "x": x,
                 "y": y,
                 "detail": {"field": "territory", "type": "nominal"},
-                "color": {
-                    "condition": {"test": is_home, "value": HOME_COLOUR},
-                    "value": PEER_COLOUR,
-                },
-                "strokeWidth": {"condition": {"test": is_home, "value": 3.5}, "value": 1.2},
-                "opacity": {"condition": {"test": is_home, "value": 1}, "value": 0.6},
+                "color": _OWN_COLOUR,
+                "strokeWidth": {"condition": {"test": shown, "value": 3}, "value": 1.2},
+                "opacity": {"condition": {"test": shown, "value": 1}, "value": 0.6},
+                # the highlighted lines drawn over the grey ones
+                "order": {"condition": {"test": shown, "value": 1}, "value": 0},
                 "tooltip": [
                     {"field": "territory", "type": "nominal", "title": _("Territory")},
                     {"field": "year", "type": "quantitative", "title": _("Year"), "format": "d"},
@@ -280,17 +289,12 @@ def bump_chart(
         },
         {
             "transform": [
-                {"filter": is_home},
+                {"filter": shown},
                 {"joinaggregate": [{"op": "max", "field": "year", "as": "last"}]},
                 {"filter": "datum.year === datum.last"},
             ],
             "mark": {"type": "text", "align": "left", "dx": 6, "fontWeight": "bold"},
-            "encoding": {
-                "x": x,
-                "y": y,
-                "text": {"field": "territory"},
-                "color": {"value": HOME_COLOUR},
-            },
+            "encoding": {"x": x, "y": y, "text": {"field": "territory"}, "color": _OWN_COLOUR},
         },
     ]
     return spec

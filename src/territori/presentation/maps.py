@@ -68,10 +68,13 @@ def choropleth(
     height: int = 420,
     feature: str = "comuni",
     name_title: str = "",
+    outline: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Areas coloured by a value (values: code, name, value); areas without data in grey.
 
-    `feature` is the TopoJSON object (the comuni of CMTo, or the provinces of Italy)."""
+    `feature` is the TopoJSON object (the comuni of CMTo, or the provinces of Italy);
+    `outline` draws the border of some areas (by code) in their territory's colour, the
+    colour they have on the other charts."""
     spec = base_spec(description, height)
     spec["projection"] = {"type": "mercator"}
     source = {"url": topology_url, "format": {"type": "topojson", "feature": feature}}
@@ -113,6 +116,18 @@ def choropleth(
             },
         },
     ]
+    if outline:
+        spec["layer"].append(
+            {
+                "data": source,
+                "transform": [
+                    {"filter": {"field": "properties.code", "oneOf": sorted(outline)}},
+                    {"calculate": f"{json.dumps(outline)}[datum.properties.code]", "as": "edge"},
+                ],
+                "mark": {"type": "geoshape", "filled": False, "strokeWidth": 2.5, "aria": False},
+                "encoding": {"stroke": {"field": "edge", "type": "nominal", "scale": None}},
+            }
+        )
     return spec
 
 

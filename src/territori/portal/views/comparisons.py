@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 
 from territori.indicators import comparisons as cmp
 from territori.indicators.models import Indicator
-from territori.presentation.charts import bump_chart, chart_block, ranked_bars, series_chart
+from territori.presentation.charts import (
+    bump_chart,
+    chart_block,
+    ranked_bars,
+    series_chart,
+    territory_colours,
+)
 from territori.presentation.downloads import table_response
 from territori.presentation.maps import choropleth
 from territori.territories import selectors as terr
@@ -89,6 +95,12 @@ def comparison_detail(request: HttpRequest, code: str) -> HttpResponse:
             int(row["year"]),  # type: ignore[call-overload]
         ),
     )
+    # the territories drawn in colour keep the colour the series chart gives them
+    drawn = list(dict.fromkeys(str(row["code"]) for row in series))
+    palette = dict(zip(drawn, territory_colours(drawn), strict=True))
+    colours = {
+        r.place.label: palette[r.place.code] for r in comparison.rows if r.place.code in palette
+    }
     group = (
         _("provinces and metropolitan cities") if comparison.provinces else _("metropolitan cities")
     )
@@ -103,7 +115,7 @@ def comparison_detail(request: HttpRequest, code: str) -> HttpResponse:
                 description=_("%(indicator)s in %(year)s: the %(group)s in rank order.")
                 % {"indicator": indicator.name, "year": comparison.year, "group": group},
                 unit=indicator.unit,
-                home=home,
+                colours=colours,
                 height=520 if comparison.provinces else 360,
             ),
             chart_id="confronto-barre",
@@ -117,7 +129,7 @@ def comparison_detail(request: HttpRequest, code: str) -> HttpResponse:
                     "Rank of each metropolitan city on %(indicator)s year by year; %(home)s highlighted."
                 )
                 % {"indicator": indicator.name, "home": home},
-                home=home,
+                colours=colours,
             ),
             chart_id="confronto-ranghi",
             csv_url=data_url("ranghi"),
@@ -150,6 +162,11 @@ def comparison_detail(request: HttpRequest, code: str) -> HttpResponse:
                 reverse=indicator.polarity < 0,
                 feature="province",
                 name_title=_("Territory"),
+                outline={
+                    r.place.code: palette[r.place.code]
+                    for r in comparison.rows
+                    if r.place.code in palette
+                },
                 height=520,
             ),
             chart_id="confronto-mappa",
