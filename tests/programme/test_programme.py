@@ -276,3 +276,97 @@ def test_the_page_says_when_the_programme_is_past_its_end(
         assert text.count(">late</span>") == late
     else:
         assert "today is month M7" in text
+
+
+def _evidence_cell(client, title: str, language: str = "/en") -> str:
+    page = client.get(f"{language}/programma/proposta-2024/").content.decode()
+    table = page.split('id="programme-outputs"')[1].split("</table>")[0]
+    return table.split(title)[1].split("</tr>")[0].rsplit("<td>", 1)[1]
+
+
+def test_outputs_link_to_their_evidence_in_the_platform(client) -> None:
+    from territori.core.models import DataStatus
+    from territori.participation.models import NewsletterIssue
+    from territori.publication.models import Report
+    from tests.factories import MeetingFactory
+
+    MeetingFactory(
+        code="forum-conferenza",
+        title_it="Conferenza del Forum",
+        kind="conference",
+        data_status=DataStatus.CONFIRMED,
+    )
+    NewsletterIssue.objects.create(
+        number=3, subject_it="Newsletter di marzo", data_status=DataStatus.ILLUSTRATIVE
+    )
+    Report.objects.create(
+        year=2025,
+        title_it="Rapporto 2025",
+        published=True,
+        state="done",
+        data_status=DataStatus.CONFIRMED,
+    )
+    output = Output.objects.get(action__code="3.1.c", title="Newsletter bimestrale")
+    output.evidence = "\n".join(
+        [
+            "/en/partecipa/newsletter/3/",  # an issue, by its English address
+            "/partecipa/incontri/forum-conferenza/",
+            "/rapporto/2025/#sintesi",
+            "/partecipa/incontri/non-esiste/",  # an address that finds nothing
+            "https://example.org/verbale.pdf",
+            "Verbale protocollato n. 12",
+        ]
+    )
+    output.save()
+    cell = _evidence_cell(client, "Newsletter bimestrale")
+    assert '<a href="/en/partecipa/newsletter/3/">Newsletter di marzo</a>' in cell
+    assert "(newsletter issue)" in cell and "demo data" in cell  # the issue is illustrative
+    assert '<a href="/partecipa/incontri/forum-conferenza/">Conferenza del Forum</a>' in cell
+    assert "(meeting)" in cell and '<a href="/rapporto/2025/#sintesi">Rapporto 2025</a>' in cell
+    assert cell.count("demo data") == 1  # the meeting and the report are real
+    assert '<a href="/partecipa/incontri/non-esiste/">/partecipa/incontri/non-esiste/</a>' in cell
+    assert '<a href="https://example.org/verbale.pdf">' in cell
+    assert "Verbale protocollato n. 12" in cell and 'href="Verbale' not in cell
+    assert "(numero della newsletter)" in _evidence_cell(client, "Newsletter bimestrale", "")
+
+    # the funder's spreadsheet names what each address shows, with its full address
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/programma/proposta-2024/rapporto.xlsx").content)
+    )
+    row = next(r for r in book["output"].iter_rows(values_only=True) if r[1] == output.title)
+    assert "Newsletter di marzo [numero della newsletter (dato dimostrativo)] http" in row[4]
+    assert "/partecipa/newsletter/3/" in row[4] and "Verbale protocollato n. 12" in row[4]
+
+
+def test_evidence_costs_one_query_per_type_however_many_lines(client) -> None:
+    from territori.participation.models import NewsletterIssue
+
+    for number in range(1, 8):
+        NewsletterIssue.objects.create(number=number, subject_it=f"Numero {number}")
+    outputs = list(Output.objects.order_by("pk")[:6])
+
+    def link(count: int) -> None:
+        for output in outputs:
+            output.evidence = "\n".join(f"/partecipa/newsletter/{n}/" for n in range(1, count + 1))
+            output.save()
+
+    link(1)
+    before = count_queries(client, "/programma/proposta-2024/")
+    link(7)
+    assert count_queries(client, "/programma/proposta-2024/") == before
+
+
+def test_the_demo_links_outputs_without_replacing_the_staff_s_evidence() -> None:
+    from territori.demo.publication import demo_programme_evidence
+    from territori.publication.models import Report
+    from tests.factories import MeetingFactory
+
+    MeetingFactory(code="forum-2024-11-28", kind="conference")
+    Report.objects.create(year=2025, title_it="Rapporto 2025", published=True, state="done")
+    Output.objects.filter(title="Newsletter bimestrale").update(evidence="Scritto dallo staff")
+    assert demo_programme_evidence(programme_code="proposta-2024") == 2
+    evidence = dict(Output.objects.values_list("title", "evidence"))
+    assert evidence["Conferenze del Forum Missioni"] == "/partecipa/incontri/forum-2024-11-28/"
+    assert evidence["Pubblicazione dei risultati e infografiche"] == "/rapporto/2025/"
+    assert evidence["Newsletter bimestrale"] == "Scritto dallo staff"
+    assert demo_programme_evidence(programme_code="proposta-2024") == 0  # loaded again

@@ -164,3 +164,51 @@ def demo_publication_load() -> int:
         if slug in about:
             page.nodes.set(about[slug])
     return written
+
+
+#: Where the demo shows the programme's outputs in the platform, by action and output title:
+#: the Forum Missioni's conference (real), the newsletter issues and the monitoring report
+#: (illustrative, and marked so on the programme page). The status of the outputs is left
+#: to the staff; evidence already written by the staff is never replaced.
+_EVIDENCE = {
+    ("3.1.c", "Conferenze del Forum Missioni"): "conference",
+    ("3.1.c", "Newsletter bimestrale"): "newsletter",
+    ("1.4.a", "Pubblicazione dei risultati e infografiche"): "report",
+}
+
+
+def demo_programme_evidence(*, programme_code: str) -> int:
+    """Link the programme's outputs to their evidence in the platform; returns the outputs
+    changed."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from territori.participation.models import Meeting, NewsletterIssue
+    from territori.programme.models import Output
+
+    with translation.override("it"):
+        links = {
+            "conference": [
+                reverse("participation:meeting", kwargs={"code": code})
+                for code in Meeting.objects.filter(kind=Meeting.Kind.CONFERENCE)
+                .order_by("starts_at")
+                .values_list("code", flat=True)
+            ],
+            "newsletter": [
+                reverse("participation:newsletter_issue", kwargs={"number": number})
+                for number in NewsletterIssue.objects.filter(status=NewsletterIssue.Status.SENT)
+                .order_by("number")
+                .values_list("number", flat=True)
+            ],
+            "report": [
+                report.get_absolute_url()
+                for report in Report.objects.filter(published=True).order_by("year")
+            ],
+        }
+    changed = 0
+    for (action, title), kind in _EVIDENCE.items():
+        lines = "\n".join(links[kind])
+        changed += Output.objects.filter(
+            action__programme__code=programme_code, action__code=action, title=title, evidence=""
+        ).update(evidence=lines)
+    return changed

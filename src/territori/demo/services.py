@@ -22,7 +22,7 @@ from territori.demo.coherence import demo_coherence_load
 from territori.demo.files import demo_file
 from territori.demo.indicators import IndicatorsReport, demo_indicators_load
 from territori.demo.participation import demo_participation_load
-from territori.demo.publication import demo_publication_load
+from territori.demo.publication import demo_programme_evidence, demo_publication_load
 from territori.frameworks.services import (
     ImportReport,
     MappingReport,
@@ -145,6 +145,7 @@ def demo_territories() -> tuple[list[TerritoryData], list[AliasData]]:
     return items, aliases
 
 
+PROGRAMME_CODE = "proposta-2024"
 PROGRAMME_TITLE_IT = (
     "L'Agenda per lo sviluppo sostenibile della Città metropolitana di Torino e del suo "
     "territorio. Governance per l'attuazione"
@@ -221,7 +222,7 @@ def demo_load(*, progress: Progress = _noop, illustrative: bool = True) -> DemoR
         report.programme_actions = sum(
             programme_load(
                 data=demo_file(name="programma-2024.yaml"),
-                code="proposta-2024",
+                code=PROGRAMME_CODE,
                 title_it=PROGRAMME_TITLE_IT,
                 title_en=PROGRAMME_TITLE_EN,
                 source="Proposta della Città metropolitana all'avviso MASE 2024, Tabella 3",
@@ -234,6 +235,7 @@ def demo_load(*, progress: Progress = _noop, illustrative: bool = True) -> DemoR
         done += 1
         progress("publication: report frame, pages, news; search index", done, steps)
         report.publication_rows = demo_publication_load()
+        demo_programme_evidence(programme_code=PROGRAMME_CODE)
         report.search_entries = search_rebuild()
         done += 1
     progress("done", steps, steps)

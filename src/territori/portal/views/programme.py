@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from territori.io.tabular import write_csv, write_xlsx
+from territori.participation.services.common import absolute_url
+from territori.portal.evidence import Evidence, resolve_evidence
 from territori.presentation.charts import chart_block, gantt_chart, spending_chart
 from territori.presentation.pdf import pdf_response
 from territori.programme import selectors as programme_selectors
@@ -73,6 +75,23 @@ def _rows(overview: Overview) -> list[list[object]]:
     ]
 
 
+def _evidence(overview: Overview) -> dict[str, Evidence]:
+    return resolve_evidence(
+        line for r in overview.rows for o in r.action.outputs.all() for line in o.evidence_lines
+    )
+
+
+def _evidence_text(line: str, evidence: dict[str, Evidence]) -> str:
+    """An evidence line for the funder's spreadsheet: the title of what it points to and its
+    full address."""
+    item = evidence.get(line)
+    address = absolute_url(path=line) if line.startswith("/") else line
+    if item is None or not item.kind:
+        return address
+    demo = f" ({_('demo data')})" if item.illustrative else ""
+    return f"{item.text} [{item.kind}{demo}] {address}"
+
+
 def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_object_or_404(Programme, code=code)
     overview = programme_overview(programme=programme, today=_today(request))
@@ -125,6 +144,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
             ),
         },
         "expenses_recorded": programme_selectors.has_expenses(programme=programme),
+        "evidence": _evidence(overview),
     }
     return render(request, "portal/programme.html", context)
 
@@ -145,6 +165,7 @@ def programme_report(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     overview = programme_overview(programme=programme, today=_today(request))
     if fmt == "xlsx":
         outputs: list[list[object]] = [["azione", "output", "stato", "scadenza", "evidenze"]]
+        evidence = _evidence(overview)
         for r in overview.rows:
             for o in r.action.outputs.all():
                 outputs.append(
@@ -153,7 +174,7 @@ def programme_report(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
                         o.title,
                         o.get_status_display(),
                         o.due.isoformat() if o.due else "",
-                        " ".join(o.evidence_lines),
+                        "\n".join(_evidence_text(line, evidence) for line in o.evidence_lines),
                     ]
                 )
         expenses: list[list[object]] = [
@@ -210,7 +231,12 @@ def programme_report(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{code}-rapporto.xlsx"'
         return response
     if fmt == "pdf":
-        context = {"programme": programme, "overview": overview, "today": _today(request)}
+        context = {
+            "programme": programme,
+            "overview": overview,
+            "today": _today(request),
+            "evidence": _evidence(overview),
+        }
         return pdf_response(
             request, "portal/programme_report_print.html", context, f"{code}-rapporto.pdf"
         )
