@@ -126,6 +126,12 @@ def test_real_indicators_say_source_licence_edition_and_what_is_attributed():
     assert waste.polarity == 1 and not waste.polarity_confirmed and not waste.nodes_confirmed
     assert set(waste.nodes.values_list("framework__code", "code")) >= {("bes", "10"), ("sdg", "12")}
     assert waste.description_it.startswith("Percentuale di rifiuti urbani")
+    # ISTAT's SDG measures name their surveys in English: Italian pages give ISTAT's Italian
+    # name, once (not "Istat — Istat — Processing of data from Ispra")
+    assert Indicator.objects.get(code="SDG-220").source == "Istat — Elaborazione su dati Ispra"
+    assert Indicator.objects.get(code="SDG-27").source.startswith(
+        "Istat — Rilevazione degli incidenti stradali"
+    )
     # BES indicators for Italia, every region and province; 55 in all
     assert Indicator.objects.filter(edition__startswith="Bes dei territori").count() == 55
     levels = set(

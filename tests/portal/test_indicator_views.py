@@ -140,12 +140,12 @@ def test_downloads(client, indicators: Indicators) -> None:
     assert client.get("/indicatori/UBB/dati.pdf").status_code == 404
     assert client.get("/indicatori/NOPE/").status_code == 404
     composite = client.get("/quadri/amsvs-torino/1.2/composito.csv").content.decode().splitlines()
-    assert composite[0] == "territorio,anno,valore,metodo" and len(composite) > 10
-    methods = {line.rsplit(",", 1)[1] for line in composite[1:]}
+    assert composite[0] == "territorio,anno,valore,metodo,stato_dato" and len(composite) > 10
+    methods = {line.split(",")[3] for line in composite[1:]}
     assert methods == {"AMPI-", "min-max", "z-score"}
     # CMTo in the reference year (the first one): AMPI 100 and z-score 0 by construction
     first = {
-        line.rsplit(",", 1)[1]: float(line.split(",")[2])
+        line.split(",")[3]: float(line.split(",")[2])
         for line in composite[1:]
         if line.startswith("201,")
         and line.split(",")[1]
@@ -290,3 +290,16 @@ def test_catalogue_levels_read_one_row_per_indicator_and_level(indicators: Indic
         indicator_catalogue(filters=CatalogueFilters())
     distinct = next(q["sql"] for q in captured if "DISTINCT" in q["sql"] and "kind" in q["sql"])
     assert "ORDER BY" not in distinct
+
+
+def test_the_catalogue_names_levels_in_words_from_italy_to_the_comune(
+    client, indicators: Indicators
+) -> None:
+    page = client.get("/indicatori/").content.decode()
+    assert ">country" not in page and "metro_city," not in page and ", zona<" not in page
+    row = page.split("Popolazione residente")[1].split("</tr>")[0]
+    cells = [cell.split("</td>")[0] for cell in row.split('<td class="small">')[1:]]
+    levels = next(cell for cell in cells if "comune" in cell)
+    assert levels.index("città metropolitana") < levels.index("comune")
+    english = client.get("/en/indicatori/").content.decode()
+    assert "metropolitan city" in english and "metro_city," not in english

@@ -147,6 +147,9 @@ def test_page_shows_totals_timeline_outputs_and_spending(client, expenses) -> No
     assert 'id="programme-total">259,571<' in text and 'id="programme-mase">166,666<' in text
     assert 'id="programme-cm">92,905<' in text
     assert "Accordo di collaborazione ex art. 15 l. 241/90" in text
+    # the proposal is in Italian only: its titles say so to English readers' screen readers
+    assert '<td lang="it">Newsletter bimestrale</td>' in text
+    assert '<span class="small fw-normal" lang="it">I Laboratori del Forum' in text
     assert "15,001 (15 %)" in text  # 12,000.50 + 3,000 of 96,920
     assert "12,001 / 3,000" in text  # by funder
     rows = list(

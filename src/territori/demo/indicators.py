@@ -240,7 +240,9 @@ def sdg_items() -> list[dict[str, Any]]:
                 "polarity": added["p"],
                 "polarity_confirmed": False,
                 "natural_limit": added.get("limit"),
-                "source": f"Istat — {meta.source}",
+                "source": " — ".join(
+                    extra["surveys"].get(part, part) for part in (meta.source or "").split(" — ")
+                ),
                 "licence": extra["licence"],
                 "edition": extra["edition"],
                 "methodology": "Nome italiano tradotto dal nome inglese della fonte.",

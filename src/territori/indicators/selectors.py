@@ -70,6 +70,11 @@ class CatalogueEntry:
     levels: list[str]
     assessments: dict[str, Assessment]
 
+    @property
+    def level_labels(self) -> list[str]:
+        """The levels in words, from the largest (Italy) to the smallest (the comune)."""
+        return [str(kind.label) for kind in Territory.Kind if kind.value in self.levels]
+
 
 def filtered_indicators(*, filters: CatalogueFilters) -> QuerySet[Indicator]:
     """Indicators matching the filters, by order and code (one query when evaluated; one more
