@@ -244,3 +244,22 @@ def test_the_home_page_says_what_is_new(client: Client, indicators: Any) -> None
     assert "Prossimo laboratorio" in section and "Annullato" not in section
     assert 'href="/rapporto/2025/"' in section and "Notizia di prova" in section
     assert section.count('href="/indicatori/') >= 3  # the latest assessments
+
+
+def test_a_comune_s_totals_are_shown_but_not_compared_with_the_city_s(
+    client: Client, frameworks: Any
+) -> None:
+    from territori.indicators.models import Aggregation
+    from tests.factories import IndicatorFactory, ObservationFactory
+
+    volpiano, city = Territory.objects.get(code=VOLPIANO), Territory.objects.get(code="201")
+    total = IndicatorFactory(name_it="Abitanti", aggregation=Aggregation.SUM, decimals=0)
+    rate = IndicatorFactory(name_it="Tasso", aggregation=Aggregation.RATIO, decimals=0)
+    for indicator, mine, theirs in ((total, 15_000, 2_200_000), (rate, 1_500, 1)):
+        ObservationFactory(indicator=indicator, territory=volpiano, year=2022, value=mine)
+        ObservationFactory(indicator=indicator, territory=city, year=2022, value=theirs)
+    table = client.get(f"/territori/{VOLPIANO}/").content.decode().split("</table>")[-2]
+    inhabitants = table.split("Abitanti")[1].split("</tr>")[0]
+    assert "2.200.000" in inhabitants and "un totale: non confrontato" in inhabitants
+    assert "peggio" not in inhabitants and "meglio" not in inhabitants
+    assert "+1.499" in table.split("Tasso")[1].split("</tr>")[0]  # thousands separators

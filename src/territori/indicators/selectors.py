@@ -19,6 +19,7 @@ from territori.territories.models import Territory
 from territori.territories.selectors import home_territory_code
 
 from .models import (
+    Aggregation,
     Assessment,
     CompositeValue,
     DisparityValue,
@@ -354,6 +355,7 @@ class ProfileRow:
     zona: float | None = None
     peers: float | None = None  # the median of the metropolitan cities in the same year
     peer_count: int = 0
+    total: bool = False  # a total summed from the comuni: shown, not compared
 
     def _read(self, difference: float | None) -> str:
         if difference is None:
@@ -371,6 +373,10 @@ class ProfileRow:
     def peer_reading(self) -> str:
         """The same reading against the median of the metropolitan cities."""
         return self._read(None if self.peers is None else self.value - self.peers)
+
+
+#: the median of the metropolitan cities is shown when at least this many have a value
+PEER_MINIMUM = 3
 
 
 def territory_profile(*, territory: Territory, zona: Territory | None = None) -> list[ProfileRow]:
@@ -391,13 +397,18 @@ def territory_profile(*, territory: Territory, zona: Territory | None = None) ->
             indicator_id__in=latest,
         ).values_list("territory__code", "indicator_id", "year", "value")
     }
-    wanted = {(o.indicator_id, o.year) for o in latest.values()}
+    # a total (summed from the comuni: inhabitants, area) is not compared with a larger
+    # territory's total: the difference would only say that the comune is smaller
+    latest_comparable = {
+        pk: o for pk, o in latest.items() if o.indicator.aggregation != Aggregation.SUM
+    }
+    wanted = {(o.indicator_id, o.year) for o in latest_comparable.values()}
     peers: dict[tuple[int, int], list[float]] = defaultdict(list)
     for indicator_id, year, value in Observation.objects.filter(
         territory__kind=Territory.Kind.METRO_CITY,
         territory__valid_to__isnull=True,
         breakdown="",
-        indicator_id__in=latest,
+        indicator_id__in=latest_comparable,
         year__in={year for _i, year in wanted},
     ).values_list("indicator_id", "year", "value"):
         if (indicator_id, year) in wanted:
@@ -406,16 +417,21 @@ def territory_profile(*, territory: Territory, zona: Territory | None = None) ->
     for observation in latest.values():
         key = (observation.indicator_id, observation.year)
         reference = references.get((home_territory_code(), *key))
+        compared = observation.indicator_id in latest_comparable
+        cities = peers.get(key, []) if len(peers.get(key, [])) >= PEER_MINIMUM else []
         rows.append(
             ProfileRow(
                 indicator=observation.indicator,
                 year=observation.year,
                 value=observation.value,
                 metro=reference,
-                difference=None if reference is None else observation.value - reference,
+                difference=None
+                if reference is None or not compared
+                else observation.value - reference,
                 zona=references.get((zona.code, *key)) if zona else None,
-                peers=float(statistics.median(peers[key])) if peers.get(key) else None,
-                peer_count=len(peers.get(key, ())),
+                peers=float(statistics.median(cities)) if cities else None,
+                peer_count=len(cities),
+                total=not compared,
             )
         )
     return rows

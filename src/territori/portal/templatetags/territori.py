@@ -109,7 +109,9 @@ def signed(value: float | None, decimals: int = 1) -> str:
 
     if not isinstance(value, int | float) or value != value:  # missing ("" in templates) or NaN
         return "–"
-    text = number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True)
+    text = number_format(
+        round(value, decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True
+    )
     return f"{'+' if value > 0 else ''}{text}"
 
 
