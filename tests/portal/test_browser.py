@@ -120,6 +120,21 @@ def test_every_page_passes_axe(live_server: Any, demo_data: None, page: Any) -> 
     assert failures == {}
 
 
+def test_no_page_is_wider_than_a_phone(live_server: Any, demo_data: None, page: Any) -> None:
+    """At a phone's width nothing widens the page: long addresses wrap, wide tables and
+    charts scroll in their own box."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    wider = {}
+    for path in [*PAGES, "/en/territori/001191/", "/en/territori/ZO05/"]:
+        open_page(page, live_server.url + path)
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 1:
+            wider[path] = overflow
+    assert wider == {}
+
+
 def test_visitor_goes_from_the_agenda_to_a_mission_a_plan_axis_and_a_territory(
     live_server: Any, demo_data: None, page: Any
 ) -> None:
