@@ -64,6 +64,8 @@ EUROSTAT_WINDOWS = {"long": (15, 10), "short": (5, 3)}
 #: before (both years must have data).
 ISTAT_WINDOWS = ("full", "previous", "ten_years")
 OPENSDG_BASE_YEAR = 2015
+#: sdg-build replaces a target of 0 and a base value of 0 by this (no division by zero)
+OPENSDG_ZERO = 0.001
 OPENSDG_HIGH, OPENSDG_MEDIUM = 0.015, 0.005
 LIMIT_EXPONENT = 4.44
 #: Eurostat: share of the required pace for significant and moderate progress (with a
@@ -126,12 +128,21 @@ def cagr(start: FloatArray, end: FloatArray, span: FloatArray) -> tuple[FloatArr
     reason = np.zeros(start.shape, dtype=np.int8)
     reason[~(np.isfinite(start) & np.isfinite(end) & (span > 0))] = TOO_FEW_VALUES
     reason[(reason == OK) & (start == 0)] = ZERO_START
-    reason[(reason == OK) & (np.sign(start) != np.sign(end))] = DIFFERENT_SIGN
+    # opposite signs have no rate; an end of zero is a fall of 100 % (rate -1)
+    reason[(reason == OK) & (np.sign(start) * np.sign(end) < 0)] = DIFFERENT_SIGN
     ok = reason == OK
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(ok, end / np.where(ok, start, 1.0), np.nan)
         rate = np.where(ok, np.power(ratio, 1.0 / np.where(ok, span, 1.0)) - 1.0, np.nan)
     return rate, reason
+
+
+def directed(rate: FloatArray, start: FloatArray, polarity: FloatArray) -> FloatArray:
+    """Growth in the desired direction: the CAGR times the polarity and the sign of the start
+    value, so that a negative series moving the right way (-10 to -8 where higher is better)
+    scores as progress, as Open SDG does (methods.md §1)."""
+    sign = np.where(np.isfinite(start) & (start < 0), -1.0, 1.0)
+    return _stable(sign * polarity * rate)
 
 
 def _stable(x: FloatArray) -> FloatArray:
@@ -222,7 +233,7 @@ def eurostat_assess(
     t0, t1 = _year(years, start, reason), _year(years, end, reason)
     rate, growth_reason = cagr(y0, y1, t1 - t0)
     reason = np.where(reason == OK, growth_reason, reason)
-    p = _stable(d * rate)
+    p = directed(rate, y0, d)
     status = np.zeros(n, dtype=np.int8)
     # Without a target: on the direction-adjusted growth.
     rate_step = EUROSTAT_RATE_THRESHOLD
@@ -287,7 +298,7 @@ def istat_assess(
     t0, t1 = _year(years, start, reason), _year(years, end, reason)
     rate, growth_reason = cagr(y0, y1, t1 - t0)
     reason = np.where(reason == OK, growth_reason, reason)
-    p = _stable(d * rate)
+    p = directed(rate, y0, d)
     status = np.zeros(n, dtype=np.int8)
     strong, plain = ISTAT_RATE_THRESHOLDS
     status[p > strong] = 1
@@ -314,25 +325,26 @@ def istat_assess(
 
 
 def limit_adjustment(base: FloatArray, limit: FloatArray) -> FloatArray:
-    """Open SDG's C: scales the positive thresholds near a natural limit (1 without one).
-
-    At the limit itself C would be 0; it is floored at 1e-9 so that any positive movement
-    scores the maximum.
-    """
+    """Open SDG's C: scales the positive thresholds near a natural limit (1 without one); 0
+    when the base value is at the limit."""
     b = np.abs(base)
+    lim = np.abs(limit)
     c = np.ones_like(b)
-    has = np.isfinite(limit) & (limit > 0) & np.isfinite(b)
+    has = np.isfinite(lim) & (lim > 0) & np.isfinite(b)
     with np.errstate(divide="ignore", invalid="ignore"):
-        below = has & (b <= limit)
-        between = has & (b > limit) & (b < 2 * limit)
-        c = np.where(below, 1 - np.power(b / limit, LIMIT_EXPONENT), c)
-        c = np.where(between, 1 - np.power((2 * limit - b) / limit, LIMIT_EXPONENT), c)
-    floored: np.ndarray = np.maximum(c, 1e-9)
-    return floored
+        below = has & (b <= lim)
+        between = has & (b > lim) & (b <= 2 * lim)
+        c = np.where(below, 1 - np.power(b / lim, LIMIT_EXPONENT), c)
+        c = np.where(between, 1 - np.power((2 * lim - b) / lim, LIMIT_EXPONENT), c)
+    adjusted: np.ndarray = np.clip(c, 0.0, 1.0)
+    return adjusted
 
 
 def opensdg_score_no_target(p: FloatArray, c: FloatArray) -> FloatArray:
-    q = p / c
+    """Score without a target; at the limit (C = 0) any movement that is not away scores +5,
+    as in sdg-build (its thresholds become 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.where(c > 0, p / np.where(c > 0, c, 1.0), np.where(p >= 0, np.inf, -np.inf))
     return np.select(
         [p < 0, q >= OPENSDG_HIGH, q >= OPENSDG_MEDIUM],
         [
@@ -368,35 +380,49 @@ def opensdg_assess(
     target: FloatArray | float | None = None,
     target_year: FloatArray | float | None = None,
     limit: FloatArray | float | None = None,
-    base_year: int = OPENSDG_BASE_YEAR,
+    base_year: FloatArray | float | None = OPENSDG_BASE_YEAR,
 ) -> Assessment:
-    """sdg-build's ProgressMeasure (methods.md §4): score in [-5, 5] and status."""
+    """sdg-build's ProgressMeasure (methods.md §4): score in [-5, 5] and status.
+
+    `base_year` may differ by series (NaN: 2015); the base is the first value from it on. As
+    in sdg-build, a target of 0 and a base value of 0 become 0.001, and growth is multiplied
+    by the sign of the base value."""
     n = values.shape[0]
     d = as_array(polarity, n)
     target_v, target_y = as_array(target, n), as_array(target_year, n)
+    target_v = np.where(target_v == 0, OPENSDG_ZERO, target_v)
     limits = as_array(limit, n)
+    wanted = as_array(base_year, n)
+    wanted = np.where(np.isfinite(wanted), wanted, OPENSDG_BASE_YEAR)
     has = np.isfinite(values)
     end = last_valid_index(has)
-    base_column = int(np.clip(base_year - years[0], 0, None)) if years.size else 0
-    if years.size and base_column < len(years):
-        start = next_valid_index(has)[:, base_column]
+    if years.size:
+        column = np.clip(wanted - years[0], 0, None).astype(np.int64)
+        after_data = column >= len(years)
+        start = np.where(after_data, -1, take_int(next_valid_index(has), column))
+        start = np.where(start >= len(years), -1, start)
     else:
         start = np.full(n, -1, dtype=np.int64)
     reason = np.zeros(n, dtype=np.int8)
     reason[(end < 0) | (start < 0) | (start >= end)] = TOO_FEW_VALUES
     y0, y1 = take(values, start), take(values, end)
+    y0 = np.where(y0 == 0, OPENSDG_ZERO, y0)
     t0, t1 = _year(years, start, reason), _year(years, end, reason)
     rate, growth_reason = cagr(y0, y1, t1 - t0)
     reason = np.where(reason == OK, growth_reason, reason)
-    p = _stable(d * rate)
+    p = directed(rate, y0, d)
     score = opensdg_score_no_target(p, limit_adjustment(y0, limits))
     has_target = np.isfinite(target_v) & np.isfinite(target_y)
     required, required_reason = _required(y0, t0, target_v, target_y)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = _stable(np.where(has_target & (required != 0), p / np.abs(required), np.nan))
+    # a base at the target needs no growth (required = 0): not meeting it now means having
+    # moved away (sdg-build divides by zero here); it scores -5
+    at_target = has_target & (required == 0) & (required_reason == OK)
+    ratio = np.where(at_target, np.where(p >= 0, np.inf, -np.inf), ratio)
     met_now = has_target & (d * (y1 - target_v) >= 0) & np.isfinite(y1)
     target_rows = has_target & (reason == OK) & ~met_now
-    usable = target_rows & (required_reason == OK) & np.isfinite(ratio)
+    usable = target_rows & (required_reason == OK) & ~np.isnan(ratio)
     score = np.where(usable, opensdg_score_target(ratio), score)
     reason = np.where(target_rows & ~usable & (reason == OK), required_reason, reason)
     reason = np.where(target_rows & ~usable & (reason == OK), TOO_FEW_VALUES, reason)
@@ -414,8 +440,41 @@ def opensdg_assess(
         end_value=y1,
         cagr=rate,
         required_cagr=np.where(has_target, required, np.nan),
-        ratio=np.where(usable, ratio, np.nan),
+        ratio=np.where(usable & np.isfinite(ratio), ratio, np.nan),
         score=score,
         status=status.astype(object),
         reason=_reason_words(reason.astype(np.int8)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorLevel:
+    """Open SDG's result for groups of series (an indicator's series or breakdowns): the
+    mean score, the status, and how many series were assessed of how many."""
+
+    score: FloatArray
+    status: np.ndarray
+    assessed: IntArray
+    series: IntArray
+
+
+def opensdg_indicator_level(result: Assessment, groups: IntArray, n_groups: int) -> IndicatorLevel:
+    """Aggregate series to their group (`groups[i]` in 0..n_groups-1): "target_achieved" only
+    when every series of the group has met its target, otherwise the status of the mean of
+    the series' scores (the series that cannot be assessed are left out)."""
+    groups = np.asarray(groups, dtype=np.int64)
+    finite = np.isfinite(result.score)
+    total = np.bincount(groups[finite], weights=result.score[finite], minlength=n_groups)
+    assessed = np.bincount(groups[finite], minlength=n_groups)
+    series = np.bincount(groups, minlength=n_groups)
+    achieved = np.bincount(
+        groups, weights=(result.status == "target_achieved").astype(np.float64), minlength=n_groups
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(assessed > 0, total / np.where(assessed > 0, assessed, 1), np.nan)
+    every = (series > 0) & (achieved == series)
+    status = opensdg_status_from_score(mean).astype(object)
+    status = np.where(every, "target_achieved", status)
+    return IndicatorLevel(
+        score=np.where(every, 5.0, mean), status=status, assessed=assessed, series=series
     )

@@ -53,6 +53,16 @@ class Indicator(models.Model):
         help_text=_("E.g. 100 for a percentage."),
         validators=[validate_value],
     )
+    base_year = models.SmallIntegerField(
+        _("base year (Open SDG)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The year Open SDG's progress measure starts from (the first year with data from "
+            "it on); empty: 2015."
+        ),
+        validators=[validate_year],
+    )
     polarity_confirmed = models.BooleanField(
         _("polarity confirmed"),
         default=True,
@@ -309,6 +319,10 @@ class Assessment(models.Model):
     score = models.FloatField(null=True)
     status = models.CharField(max_length=40)
     reason = models.CharField(max_length=200, blank=True)
+    # the indicator-level result (window "indicator"): how many series (the total and the
+    # breakdowns) it joins, and how many of them could be assessed
+    series = models.PositiveIntegerField(null=True)
+    series_assessed = models.PositiveIntegerField(null=True)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -63,7 +63,13 @@ METHOD_COLUMNS = (
 )
 
 
-def method_headers() -> list[str]:
+#: Open SDG's result for the indicator as a whole (its total and breakdowns joined), shown
+#: for indicators with breakdowns
+INDICATOR_LEVEL = ("opensdg", "indicator")
+
+
+def method_headers(*, indicator_level: bool = False) -> list[str]:
+    level = [_("Open SDG, the indicator with all its breakdowns")] if indicator_level else []
     return [
         _("Eurostat, long term"),
         _("Eurostat, short term"),
@@ -71,6 +77,7 @@ def method_headers() -> list[str]:
         _("ISTAT, on the previous year"),
         _("ISTAT, on ten years before"),
         _("Open SDG score (−5 to +5)"),
+        *level,
     ]
 
 
@@ -78,7 +85,14 @@ def method_cell(assessment: Assessment | None) -> dict[str, str]:
     """One cell of the table of methods: status, period and the figure it rests on."""
     css, label = ind.status_label(assessment.status if assessment else "not_assessable")
     cell = {"css": css, "label": label, "period": "", "figure": ""}
-    if assessment is None or assessment.status == "not_assessable":
+    if assessment is None:
+        return cell
+    if assessment.window == "indicator" and assessment.series:
+        cell["period"] = _("%(assessed)s of %(series)s series assessed") % {
+            "assessed": assessment.series_assessed or 0,
+            "series": assessment.series,
+        }
+    if assessment.status == "not_assessable":
         return cell
     if assessment.start_year and assessment.end_year:
         cell["period"] = f"{assessment.start_year}–{assessment.end_year}"

@@ -30,6 +30,7 @@ INDICATOR_FIELDS = (
     "decimals",
     "polarity",
     "natural_limit",
+    "base_year",
     "source",
     "licence",
     "methodology",

@@ -15,9 +15,15 @@ from django.utils import timezone
 from territori.analytics.aggregate import aggregate
 from territori.analytics.composite import composite
 from territori.analytics.disparity import disparity
-from territori.analytics.panel import panel_from_long
+from territori.analytics.panel import Panel, panel_from_long
 from territori.analytics.projection import project
-from territori.analytics.trends import eurostat_assess, istat_assess, opensdg_assess
+from territori.analytics.trends import (
+    OPENSDG_BASE_YEAR,
+    eurostat_assess,
+    istat_assess,
+    opensdg_assess,
+    opensdg_indicator_level,
+)
 from territori.core.bulk import bulk_insert, bulk_insert_values
 from territori.io.limits import (
     VALUE_LIMIT,
@@ -144,6 +150,80 @@ def _series_frame(indicator_ids: Sequence[int]) -> pd.DataFrame:
     return _finite(pd.DataFrame(list(rows), columns=["indicator", "territory", "year", "value"]))
 
 
+def _breakdown_frame(indicator_ids: Sequence[int]) -> pd.DataFrame:
+    """The breakdown series (not the totals) of the indicators that have any."""
+    rows = (
+        Observation.objects.filter(indicator_id__in=indicator_ids)
+        .exclude(breakdown="")
+        .values_list("indicator_id", "territory_id", "breakdown", "year", "value")
+    )
+    columns = ["indicator", "territory", "breakdown", "year", "value"]
+    return _finite(pd.DataFrame(list(rows), columns=columns))
+
+
+def _base_year(indicator: Indicator) -> int:
+    year = indicator.base_year
+    return OPENSDG_BASE_YEAR if year is None or year_problem(year) else int(year)
+
+
+def _indicator_level(
+    indicator: Indicator,
+    breakdowns: pd.DataFrame,
+    totals: Panel,
+    target: np.ndarray,
+    target_year: np.ndarray,
+) -> list[Assessment]:
+    """Open SDG's indicator-level result per territory, for an indicator with breakdowns: its
+    total and every breakdown assessed as series (with the territory's target), then joined
+    (`opensdg_indicator_level`). Stored as method "opensdg", window "indicator"."""
+    parts = breakdowns[breakdowns["indicator"] == indicator.pk]
+    if parts.empty:
+        return []
+    territories = totals.keys["territory"].to_numpy()
+    whole = pd.concat(
+        [
+            parts[["territory", "breakdown", "year", "value"]],
+            pd.DataFrame(
+                {
+                    "territory": np.repeat(territories, len(totals.years)),
+                    "breakdown": "",
+                    "year": np.tile(totals.years, len(territories)),
+                    "value": totals.values.ravel(),
+                }
+            ).dropna(subset=["value"]),
+        ],
+        ignore_index=True,
+    )
+    whole = whole[whole["territory"].isin(territories)]
+    if whole.empty:
+        return []
+    panel = panel_from_long(whole, keys=["territory", "breakdown"])
+    position = pd.Index(territories).get_indexer(panel.keys["territory"])
+    result = opensdg_assess(
+        panel.values,
+        panel.years,
+        polarity=float(indicator.polarity),
+        target=target[position],
+        target_year=target_year[position],
+        limit=_within(indicator.natural_limit),
+        base_year=_base_year(indicator),
+    )
+    level = opensdg_indicator_level(result, position, len(territories))
+    return [
+        Assessment(
+            indicator=indicator,
+            territory_id=int(territory_id),
+            method="opensdg",
+            window="indicator",
+            score=_none(float(level.score[i])),
+            status=str(level.status[i]),
+            series=int(level.series[i]),
+            series_assessed=int(level.assessed[i]),
+        )
+        for i, territory_id in enumerate(territories)
+    ]
+
+
 def _targets(indicator: Indicator, territories: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Per series the nearest future target: territory-specific first, then general."""
     values = np.full(len(territories), np.nan)
@@ -183,6 +263,7 @@ def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str
         indicator_aggregate(indicator=indicator)
     counts = {"assessments": 0, "projections": 0, "composites": 0, "disparities": 0}
     frame = _series_frame([i.pk for i in indicators])
+    breakdowns = _breakdown_frame([i.pk for i in indicators])
     disparities = _disparities(indicators, frame)
     assessments: list[Assessment] = []
     projections: list[Projection] = []
@@ -222,6 +303,7 @@ def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str
                 target=target,
                 target_year=target_year,
                 limit=_within(indicator.natural_limit),
+                base_year=_base_year(indicator),
             ),
         ]
         for result in results:
@@ -242,6 +324,7 @@ def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str
                         reason=str(result.reason[i]),
                     )
                 )
+        assessments.extend(_indicator_level(indicator, breakdowns, panel, target, target_year))
         year = int(np.nanmax(np.where(np.isfinite(target_year), target_year, PROJECTION_YEAR)))
         year = max(year, PROJECTION_YEAR)
         for method in ("cagr", "linear"):

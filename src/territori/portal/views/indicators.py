@@ -14,6 +14,7 @@ from territori.indicators.models import Indicator
 from territori.io.limits import year_problem
 from territori.io.tabular import write_csv, write_xlsx
 from territori.presentation.assessments import (
+    INDICATOR_LEVEL,
     METHOD_COLUMNS,
     assessment_badge,
     method_cell,
@@ -196,14 +197,16 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         ]
         for code in page.series
     }
+    level = any(INDICATOR_LEVEL in found for found in page.assessments.values())
+    columns = [*METHOD_COLUMNS, *([INDICATOR_LEVEL] if level else [])]
     method_rows = [
-        (names[code], [method_cell(page.assessments.get(code, {}).get(k)) for k in METHOD_COLUMNS])
+        (names[code], [method_cell(page.assessments.get(code, {}).get(k)) for k in columns])
         for code in page.series
     ]
     context = {
         "indicator": indicator,
         "page": page,
-        "method_headers": method_headers(),
+        "method_headers": method_headers(indicator_level=level),
         "method_rows": method_rows,
         "charts": charts,
         "names": names,
