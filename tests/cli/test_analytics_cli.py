@@ -202,3 +202,113 @@ def test_parquet_input_and_subprocess(tmp_path: Path, observations: str) -> None
     )
     assert completed.returncode == 0, completed.stderr
     assert len(json.loads(completed.stdout)) == 3
+
+
+def test_meta_base_year_moves_the_open_sdg_start(tmp_path: Path, capsys) -> None:
+    data = write(
+        tmp_path / "b.csv",
+        "indicator,territory,year,value\nA,IT,2012,100\nA,IT,2015,110\nA,IT,2020,121",
+    )
+    default = run_json(capsys, "assess", data, "--method", "opensdg")
+    assert default[0]["start_year"] == 2015
+    meta = write(tmp_path / "m.csv", "indicator,polarity,base_year\nA,1,2012")
+    chosen = run_json(capsys, "assess", data, "--meta", meta, "--method", "opensdg")
+    assert chosen[0]["start_year"] == 2012
+    assert chosen[0]["cagr"] == pytest.approx(1.21 ** (1 / 8) - 1)
+    bad = write(tmp_path / "bad.csv", "indicator,polarity,base_year\nA,1,15")
+    assert main(["assess", data, "--meta", bad, "--method", "opensdg"]) == 2
+    assert "bad.csv, row 2, column 'base_year'" in capsys.readouterr().err
+
+
+def test_series_and_the_indicator_level(tmp_path: Path, capsys) -> None:
+    data = write(
+        tmp_path / "s.csv",
+        "\n".join(
+            [
+                "indicator,series,territory,year,value",
+                "A,F,IT,2015,50",
+                "A,F,IT,2024,85",  # target 80 met: 5
+                "A,M,IT,2015,50",
+                "A,M,IT,2024,50",  # no change: R = 0 → -2.5
+                "A,F,201,2015,50",
+                "A,F,201,2024,81",
+                "A,M,201,2015,50",
+                "A,M,201,2024,90",  # both met
+            ]
+        ),
+    )
+    meta = write(tmp_path / "m.csv", "indicator,polarity,target,target_year\nA,1,80,2030")
+    series = run_json(capsys, "assess", data, "--meta", meta, "--method", "opensdg")
+    assert {(r["series"], r["territory"]) for r in series} == {
+        ("F", "IT"),
+        ("M", "IT"),
+        ("F", "201"),
+        ("M", "201"),
+    }
+    assert list(series[0])[:3] == ["indicator", "series", "territory"]
+    level = run_json(
+        capsys, "assess", data, "--meta", meta, "--method", "opensdg", "--level", "indicator"
+    )
+    by_place = {r["territory"]: r for r in level}
+    assert by_place["IT"]["score"] == pytest.approx((5 - 2.5) / 2)
+    assert by_place["IT"]["status"] == "moderate_progress"
+    assert (by_place["201"]["status"], by_place["201"]["score"]) == ("target_achieved", 5.0)
+    assert by_place["IT"]["series"] == 2 and by_place["IT"]["assessed"] == 2
+    with pytest.raises(SystemExit):
+        main(["assess", data, "--level", "indicator"])
+    assert "--level indicator is Open SDG's" in capsys.readouterr().err
+
+
+def test_parquet_nulls_are_missing_values_and_parquet_output(tmp_path: Path, capsys) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "indicator": ["A", "A", "A", "B", "B"],
+            "territory": ["IT", "IT", "IT", "IT", "IT"],
+            "year": [2015, 2016, 2020, 2015, 2020],
+            "value": pa.array([10.0, None, 12.0, float("nan"), None]),
+        }
+    )
+    source = tmp_path / "nulls.parquet"
+    pq.write_table(table, source)
+    target = tmp_path / "out.parquet"
+    assert main(["assess", str(source), "--format", "parquet", "--output", str(target)]) == 0
+    result = pq.read_table(target).to_pylist()
+    # B has no value at all: it is not a series; A keeps its two values
+    assert {r["indicator"] for r in result} == {"A"}
+    assert {(r["start_year"], r["end_year"]) for r in result} == {(2015, 2020)}
+
+
+def test_csv_output_never_carries_a_live_formula(tmp_path: Path, capsys) -> None:
+    data = write(
+        tmp_path / "f.csv",
+        'indicator,territory,year,value\nA,"=HYPERLINK(""x"")",2015,1\nA,"=HYPERLINK(""x"")",2020,2',
+    )
+    assert main(["assess", data, "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "'=HYPERLINK" in out and ',"=HYPERLINK' not in out
+
+
+def test_decimal_commas_and_semicolons_still_read(tmp_path: Path, capsys) -> None:
+    data = write(
+        tmp_path / "it.csv", "indicator;territory;year;value\nA;IT;2015;1,5\nA;IT;2020;3,0"
+    )
+    result = run_json(capsys, "assess", data, "--method", "istat")
+    assert result[0]["cagr"] == pytest.approx(2 ** (1 / 5) - 1)
+
+
+def test_a_series_column_is_part_of_the_duplicate_check(tmp_path: Path, capsys) -> None:
+    data = write(
+        tmp_path / "d.csv",
+        "indicator,breakdown,territory,year,value\nA,sesso=F,IT,2020,1\nA,sesso=M,IT,2020,2\n"
+        "A,sesso=F,IT,2020,3",
+    )
+    assert main(["assess", data]) == 2
+    error = capsys.readouterr().err
+    assert (
+        "row 2, column 'year': duplicate indicator × territory × year (A, sesso=F, IT, 2020)"
+        in error
+    )
+    assert "also on row(s) 4" in error

@@ -15,48 +15,42 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from territori.analytics.coherence import square_metrics
 from territori.analytics.composite import composite
-from territori.analytics.panel import Panel, panel_from_long
-from territori.analytics.projection import project
-from territori.analytics.trends import Assessment, eurostat_assess, istat_assess, opensdg_assess
+from territori.analytics.panel import Panel
+from territori.analytics.trends import (
+    Assessment,
+    eurostat_assess,
+    istat_assess,
+    opensdg_assess,
+    opensdg_indicator_level,
+)
 from territori.io.coherence import read_square_grid
 
-INPUT_COLUMNS = ["indicator", "territory", "year", "value"]
-ASSESS_KEYS = [
-    "indicator",
-    "territory",
-    "method",
-    "window",
-    "start_year",
-    "end_year",
-    "cagr",
-    "required_cagr",
-    "ratio",
-    "status",
-]
-PROJECT_KEYS = ["indicator", "territory", "method", "value", "lower", "upper", "gap_closure"]
+from .columns import (
+    Codes,
+    InputError,
+    Observations,
+    indexed,
+    output_table,
+    read_observations,
+    whole_years,
+    write_table,
+)
 
-
-class InputError(Exception):
-    """A problem in an input file: names the file, the row (file line) and the column."""
-
-    def __init__(self, path: str, message: str, row: int | None = None, column: str = "") -> None:
-        where = [Path(path).name]
-        if row is not None:
-            where.append(f"row {row}")
-        if column:
-            where.append(f"column '{column}'")
-        super().__init__(f"{', '.join(where)}: {message}")
+FORMATS = ["json", "csv", "parquet"]
 
 
 def _read_frame(path: str) -> pd.DataFrame:
+    """A small table (META) as text."""
     file = Path(path)
     if not file.exists():
         raise InputError(path, "no such file")
@@ -83,7 +77,6 @@ def _numbers(frame: pd.DataFrame, path: str, column: str, *, integer: bool = Fal
     bad = (text != "") & (numbers.isna() | ~np.isfinite(numbers.fillna(0)))
     if integer:
         bad |= (text != "") & numbers.notna() & (numbers != numbers.round())
-        bad |= text == ""
     if bad.any():
         position = int(np.argmax(bad.to_numpy()))
         kind = "a whole number (year)" if integer else "a number"
@@ -91,49 +84,16 @@ def _numbers(frame: pd.DataFrame, path: str, column: str, *, integer: bool = Fal
     return numbers
 
 
-def read_observations(path: str) -> pd.DataFrame:
-    frame = _columns(_read_frame(path), path, INPUT_COLUMNS)
-    for key in ("indicator", "territory"):
-        blank = frame[key].astype(str).str.strip() == ""
-        if blank.any():
-            raise InputError(path, "empty value", int(np.argmax(blank.to_numpy())) + 2, key)
-    data = pd.DataFrame(
-        {
-            "indicator": frame["indicator"].astype(str).str.strip(),
-            "territory": frame["territory"].astype(str).str.strip(),
-            "year": _numbers(frame, path, "year", integer=True).astype("int64"),
-            "value": _numbers(frame, path, "value"),
-        }
-    )
-    duplicated = data.duplicated(["indicator", "territory", "year"], keep=False)
-    if duplicated.any():
-        rows = [int(i) + 2 for i in np.nonzero(duplicated.to_numpy())[0]]
-        first = data.iloc[rows[0] - 2]
-        raise InputError(
-            path,
-            f"duplicate indicator × territory × year ({first['indicator']}, "
-            f"{first['territory']}, {first['year']}) also on row(s) "
-            + ", ".join(str(r) for r in rows[1:5]),
-            rows[0],
-            "year",
-        )
-    return data.dropna(subset=["value"]).reset_index(drop=True)
-
-
 def read_meta(path: str | None, indicators: Sequence[str], *, required: bool) -> pd.DataFrame:
+    """META: polarity per indicator, optional target, target_year, limit and base_year."""
     codes = sorted(set(indicators))
+    optional = ("target", "target_year", "limit", "base_year")
     if path is None:
         if required:
             raise InputError("META", "--meta is required (indicator, polarity)")
         sys.stderr.write("note: no --meta given; every indicator assumed higher-is-better\n")
         return pd.DataFrame(
-            {
-                "indicator": codes,
-                "polarity": 1.0,
-                "target": np.nan,
-                "target_year": np.nan,
-                "limit": np.nan,
-            }
+            {"indicator": codes, "polarity": 1.0, **dict.fromkeys(optional, np.nan)}
         ).set_index("indicator")
     frame = _columns(_read_frame(path), path, ["indicator", "polarity"])
     polarity = _numbers(frame, path, "polarity")
@@ -149,8 +109,15 @@ def read_meta(path: str | None, indicators: Sequence[str], *, required: bool) ->
     meta = pd.DataFrame(
         {"indicator": frame["indicator"].astype(str).str.strip(), "polarity": polarity}
     )
-    for optional in ("target", "target_year", "limit"):
-        meta[optional] = _numbers(frame, path, optional) if optional in frame.columns else np.nan
+    for name in optional:
+        integer = name in ("target_year", "base_year")
+        meta[name] = (
+            _numbers(frame, path, name, integer=integer) if name in frame.columns else np.nan
+        )
+    outside = meta["base_year"].notna() & ~meta["base_year"].between(1900, 2100)
+    if outside.any():
+        position = int(np.argmax(outside.to_numpy()))
+        raise InputError(path, "a base year between 1900 and 2100", position + 2, "base_year")
     has_target = meta["target"].notna()
     if (has_target & meta["target_year"].isna()).any():
         position = int(np.argmax((has_target & meta["target_year"].isna()).to_numpy()))
@@ -170,37 +137,113 @@ def read_meta(path: str | None, indicators: Sequence[str], *, required: bool) ->
     return meta
 
 
-def _per_series(panel: Panel, meta: pd.DataFrame, column: str) -> np.ndarray:
-    return meta[column].reindex(panel.keys["indicator"]).to_numpy(dtype=np.float64)
+@dataclass(frozen=True)
+class SeriesPanel:
+    """The observations as one matrix (series × years) and each series' key codes."""
+
+    panel: Panel
+    key_codes: dict[str, np.ndarray]  # indicator, series columns, territory: codes per series
+    key_names: dict[str, np.ndarray]  # the names the codes point to
+
+    @property
+    def indicator_codes(self) -> np.ndarray:
+        return self.key_codes["indicator"]
+
+    @property
+    def territory_codes(self) -> np.ndarray:
+        return self.key_codes["territory"]
+
+    def keys(self, repeat: int = 1) -> dict[str, pa.Array]:
+        """The key columns for output, each series `repeat` times in a row (dictionaries:
+        one string per distinct name, not per row)."""
+        return {
+            name: pa.DictionaryArray.from_arrays(
+                pa.array(np.repeat(codes, repeat).astype(np.int32)),
+                pa.array(self.key_names[name].tolist(), type=pa.string()),
+            )
+            for name, codes in self.key_codes.items()
+        }
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float | np.floating):
-        return None if not math.isfinite(float(value)) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if value is pd.NA:
-        return None
-    return value
+def series_panel(data: Observations, path: str) -> SeriesPanel:
+    """Pivot the observations into a panel in O(rows) (no groupby, no sort where avoidable);
+    a series without any value is left out."""
+    parts = {"indicator": data.indicator, **data.series, "territory": data.territory}
+    if data.rows == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return SeriesPanel(
+            Panel(np.empty((0, 0)), empty, pd.DataFrame()),
+            dict.fromkeys(parts, empty),
+            {name: part.names for name, part in parts.items()},
+        )
+    ids, firsts = indexed(data, path)
+    first_year = int(data.year.min())
+    years = np.arange(first_year, int(data.year.max()) + 1, dtype=np.int64)
+    values = np.full((len(firsts), len(years)), np.nan)
+    values[ids, data.year - first_year] = data.value
+    del ids
+    kept = np.isfinite(values).any(axis=1)
+    if not kept.all():
+        values, firsts = values[kept], firsts[kept]
+    return SeriesPanel(
+        panel=Panel(values, years, pd.DataFrame()),
+        key_codes={name: part.codes[firsts] for name, part in parts.items()},
+        key_names={name: part.names for name, part in parts.items()},
+    )
 
 
-def _emit(records: list[dict[str, Any]], keys: list[str], output_format: str) -> None:
-    if output_format == "json":
-        json.dump([{k: _clean(r[k]) for k in keys} for r in records], sys.stdout, indent=1)
-        sys.stdout.write("\n")
-        return
-    frame = pd.DataFrame([{k: _clean(r[k]) for k in keys} for r in records], columns=keys)
-    frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+def _per_series(panel: SeriesPanel, meta: pd.DataFrame, column: str) -> np.ndarray:
+    """A META column for each series, through its indicator."""
+    by_code = meta[column].reindex(panel.key_names["indicator"]).to_numpy(dtype=np.float64)
+    picked: np.ndarray = by_code[panel.indicator_codes]
+    return picked
 
 
-def _assessment_records(panel: Panel, result: Assessment, extra: list[str]) -> list[dict[str, Any]]:
-    frame = result.to_frame()
-    frame.insert(0, "territory", panel.keys["territory"].to_numpy())
-    frame.insert(0, "indicator", panel.keys["indicator"].to_numpy())
-    return [
-        {str(k): v for k, v in row.items()}
-        for row in frame[[*ASSESS_KEYS, *extra]].to_dict("records")
-    ]
+def _constant(text: str, n: int) -> pa.Array:
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(n, dtype=np.int32)), pa.array([text], type=pa.string())
+    )
+
+
+def _side_by_side(arrays: list[np.ndarray]) -> np.ndarray:
+    """Rows of several results interleaved: series 1 of each, then series 2 of each..."""
+    if len(arrays) == 1:
+        return arrays[0]
+    joined = np.empty(len(arrays) * len(arrays[0]), dtype=arrays[0].dtype)
+    for position, array in enumerate(arrays):
+        joined[position :: len(arrays)] = array
+    return joined
+
+
+def _text(values: np.ndarray) -> pa.Array:
+    """Words (a status, a reason) as a dictionary column."""
+    encoded: pa.Array = pa.array(np.asarray(values, dtype=object), type=pa.string())
+    return encoded.dictionary_encode()
+
+
+def _assessments(panel: SeriesPanel, results: list[Assessment], extra: list[str]) -> pa.Table:
+    """The results (one per window) side by side for each series, as an output table."""
+    n = panel.panel.n_series * len(results)
+    columns: dict[str, pa.Array | np.ndarray] = dict(panel.keys(repeat=len(results)))
+    columns["method"] = _constant(results[0].method, n)
+    windows = _side_by_side(
+        [np.full(panel.panel.n_series, r.window, dtype=object) for r in results]
+    )
+    columns["window"] = _text(windows)
+    columns["start_year"] = whole_years(_side_by_side([r.start_year for r in results]))
+    columns["end_year"] = whole_years(_side_by_side([r.end_year for r in results]))
+    for name in ("cagr", "required_cagr", "ratio"):
+        columns[name] = _side_by_side([np.asarray(getattr(r, name)) for r in results])
+    columns["status"] = _text(_side_by_side([np.asarray(r.status, dtype=object) for r in results]))
+    for name in extra:
+        joined = _side_by_side([np.asarray(getattr(r, name)) for r in results])
+        columns[name] = joined.astype(np.float64) if name == "score" else _text(joined)
+    return output_table(columns)
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="json", dest="output_format")
+    parser.add_argument("--output", metavar="FILE", help="write here (default: standard output)")
 
 
 def assess(argv: Sequence[str]) -> int:
@@ -210,24 +253,31 @@ def assess(argv: Sequence[str]) -> int:
     parser.add_argument("input", metavar="INPUT")
     parser.add_argument("--meta", metavar="META")
     parser.add_argument("--method", choices=["eurostat", "istat", "opensdg"], default="eurostat")
-    parser.add_argument("--format", choices=["json", "csv"], default="json", dest="output_format")
+    parser.add_argument(
+        "--level",
+        choices=["series", "indicator"],
+        default="series",
+        help="indicator: Open SDG's result per indicator × territory, its series joined",
+    )
+    _output_options(parser)
     parser.add_argument("--explain", action="store_true", help="add a 'reason' key")
     args = parser.parse_args(argv)
+    if args.level == "indicator" and args.method != "opensdg":
+        parser.error("--level indicator is Open SDG's: use it with --method opensdg")
     data = read_observations(args.input)
-    meta = read_meta(args.meta, data["indicator"].tolist(), required=False)
-    panel = panel_from_long(data, keys=["indicator", "territory"])
+    meta = read_meta(args.meta, list(data.indicator.names), required=False)
+    panel = series_panel(data, args.input)
+    del data  # the rows are in the panel now: free them before computing
+    values, years = panel.panel.values, panel.panel.years
     polarity = _per_series(panel, meta, "polarity")
-    target, target_year = (
-        _per_series(panel, meta, "target"),
-        _per_series(panel, meta, "target_year"),
-    )
+    target = _per_series(panel, meta, "target")
+    target_year = _per_series(panel, meta, "target_year")
     extra = ["reason"] if args.explain else []
-    records: list[dict[str, Any]] = []
     if args.method == "eurostat":
         results = [
             eurostat_assess(
-                panel.values,
-                panel.years,
+                values,
+                years,
                 polarity=polarity,
                 target=target,
                 target_year=target_year,
@@ -235,25 +285,42 @@ def assess(argv: Sequence[str]) -> int:
             )
             for window in ("long", "short")
         ]
-        per_window = [_assessment_records(panel, r, extra) for r in results]
-        for long, short in zip(*per_window, strict=True):
-            records.extend([long, short])
     elif args.method == "istat":
-        result = istat_assess(panel.values, panel.years, polarity=polarity)
-        records = _assessment_records(panel, result, extra)
+        results = [istat_assess(values, years, polarity=polarity)]
     else:
         result = opensdg_assess(
-            panel.values,
-            panel.years,
+            values,
+            years,
             polarity=polarity,
             target=target,
             target_year=target_year,
             limit=_per_series(panel, meta, "limit"),
+            base_year=_per_series(panel, meta, "base_year"),
         )
-        extra = ["score", *extra]
-        records = _assessment_records(panel, result, extra)
-    _emit(records, [*ASSESS_KEYS, *extra], args.output_format)
+        if args.level == "indicator":
+            write_table(
+                output_table(_indicator_level(panel, result)), args.output_format, args.output
+            )
+            return 0
+        results, extra = [result], ["score", *extra]
+    write_table(_assessments(panel, results, extra), args.output_format, args.output)
     return 0
+
+
+def _indicator_level(panel: SeriesPanel, result: Assessment) -> dict[str, np.ndarray | pa.Array]:
+    """Open SDG's result per indicator × territory, over the series of each."""
+    width = int(panel.territory_codes.max()) + 1 if panel.territory_codes.size else 1
+    pair = panel.indicator_codes * width + panel.territory_codes
+    unique, first, groups = np.unique(pair, return_index=True, return_inverse=True)
+    level = opensdg_indicator_level(result, groups, len(unique))
+    return {
+        "indicator": panel.key_names["indicator"][panel.indicator_codes[first]],
+        "territory": panel.key_names["territory"][panel.territory_codes[first]],
+        "series": level.series.astype(np.int64),
+        "assessed": level.assessed.astype(np.int64),
+        "score": np.asarray(level.score, dtype=np.float64),
+        "status": np.asarray(level.status, dtype=object),
+    }
 
 
 def composite_command(argv: Sequence[str]) -> int:
@@ -264,39 +331,71 @@ def composite_command(argv: Sequence[str]) -> int:
     parser.add_argument("--meta", metavar="META", required=True)
     parser.add_argument("--method", choices=["ampi", "ampi+", "minmax", "zscore"], required=True)
     parser.add_argument("--reference", metavar="TERRITORY:YEAR", required=True)
-    parser.add_argument("--format", choices=["json", "csv"], default="json", dest="output_format")
+    _output_options(parser)
     args = parser.parse_args(argv)
     territory, sep, year_text = args.reference.rpartition(":")
     if not sep or not territory or not year_text.strip().isdigit():
         parser.error(f"--reference must be TERRITORY:YEAR, not {args.reference!r}")
-    data = read_observations(args.input)
-    meta = read_meta(args.meta, data["indicator"].tolist(), required=True)
-    indicators = sorted(data["indicator"].unique())
-    territories = sorted(data["territory"].unique())
-    years = np.arange(int(data["year"].min()), int(data["year"].max()) + 1)
-    cube = np.full((len(indicators), len(territories), len(years)), np.nan)
-    i = pd.Index(indicators).get_indexer(data["indicator"])
-    t = pd.Index(territories).get_indexer(data["territory"])
-    cube[i, t, data["year"].to_numpy() - years[0]] = data["value"].to_numpy()
+    data = _totals(read_observations(args.input), args.input)
+    indexed(data, args.input)  # a repeated indicator × territory × year is refused
+    meta = read_meta(args.meta, list(data.indicator.names), required=True)
+    n_indicators, n_territories = len(data.indicator.names), len(data.territory.names)
+    first_year = int(data.year.min())
+    years = np.arange(first_year, int(data.year.max()) + 1)
+    cube = np.full((n_indicators, n_territories, len(years)), np.nan)
+    cube[data.indicator.codes, data.territory.codes, data.year - first_year] = data.value
+    territories = list(data.territory.names)
     if territory not in territories or not (years[0] <= int(year_text) <= years[-1]):
         raise InputError(args.input, f"the reference {args.reference} has no data in the file")
-    reference = (territories.index(territory), int(year_text) - int(years[0]))
+    reference = (territories.index(territory), int(year_text) - first_year)
     try:
         result = composite(
             cube,
-            polarity=meta["polarity"].reindex(indicators).to_numpy(dtype=np.float64),
+            polarity=meta["polarity"].reindex(data.indicator.names).to_numpy(dtype=np.float64),
             method=args.method,
             reference=reference,
         )
     except ValueError as exc:
         raise InputError(args.input, str(exc)) from exc
-    present = np.isfinite(cube).any(axis=0)
-    records = [
-        {"territory": territories[u], "year": int(years[y]), "value": result[u, y]}
-        for u, y in zip(*np.nonzero(present), strict=True)
-    ]
-    _emit(records, ["territory", "year", "value"], args.output_format)
+    places, columns = np.nonzero(np.isfinite(cube).any(axis=0))
+    order = np.lexsort((columns, np.asarray(territories, dtype=object)[places].astype(str)))
+    places, columns = places[order], columns[order]
+    table = output_table(
+        {
+            "territory": np.asarray(territories, dtype=object)[places],
+            "year": years[columns].astype(np.int64),
+            "value": result[places, columns],
+        }
+    )
+    write_table(table, args.output_format, args.output)
     return 0
+
+
+def _totals(data: Observations, path: str) -> Observations:
+    """The rows without a series or breakdown (a composite takes one value per indicator,
+    territory and year)."""
+    if not data.series:
+        return data
+    keep = np.ones(data.rows, dtype=bool)
+    for part in data.series.values():
+        keep &= part.names[part.codes] == ""
+    if not keep.any():
+        raise InputError(
+            path,
+            "a composite takes one value per indicator, territory and year: the file has only "
+            f"{' and '.join(data.series)} rows; keep the totals (empty {'/'.join(data.series)})",
+        )
+
+    def cut(part: Codes) -> Codes:
+        return Codes(codes=part.codes[keep], names=part.names)
+
+    return Observations(
+        indicator=cut(data.indicator),
+        territory=cut(data.territory),
+        series={},
+        year=data.year[keep],
+        value=data.value[keep],
+    )
 
 
 def project_command(argv: Sequence[str]) -> int:
@@ -308,31 +407,43 @@ def project_command(argv: Sequence[str]) -> int:
     parser.add_argument("--year", type=int, required=True)
     parser.add_argument("--method", choices=["cagr", "linear", "both"], default="both")
     parser.add_argument("--window", type=int, help="fit on the last N years only")
-    parser.add_argument("--format", choices=["json", "csv"], default="json", dest="output_format")
+    _output_options(parser)
     args = parser.parse_args(argv)
     if args.window is not None and args.window < 2:
         parser.error("--window must be at least 2 years")
+    from territori.analytics.projection import project  # scipy: only where needed
+
     data = read_observations(args.input)
-    meta = read_meta(args.meta, data["indicator"].tolist(), required=False)
-    panel = panel_from_long(data, keys=["indicator", "territory"])
+    meta = read_meta(args.meta, list(data.indicator.names), required=False)
+    panel = series_panel(data, args.input)
+    del data
     target = _per_series(panel, meta, "target")
     methods = ["cagr", "linear"] if args.method == "both" else [args.method]
-    per_method = []
-    for method in methods:
-        frame = project(
-            panel.values,
-            panel.years,
+    projected = [
+        project(
+            panel.panel.values,
+            panel.panel.years,
             year=args.year,
             method=method,
             target=target,
             window=args.window,
-        ).to_frame()
-        frame.insert(0, "territory", panel.keys["territory"].to_numpy())
-        frame.insert(0, "indicator", panel.keys["indicator"].to_numpy())
-        per_method.append(frame[PROJECT_KEYS].to_dict("records"))
-    records = [row for rows in zip(*per_method, strict=True) for row in rows]
-    _emit(records, PROJECT_KEYS, args.output_format)
+        )
+        for method in methods
+    ]
+    n = panel.panel.n_series
+    columns: dict[str, np.ndarray | pa.Array] = dict(panel.keys(repeat=len(methods)))
+    columns["method"] = _text(_side_by_side([np.full(n, m, dtype=object) for m in methods]))
+    for name in ("value", "lower", "upper", "gap_closure"):
+        columns[name] = _side_by_side(
+            [np.asarray(getattr(p, name), dtype=np.float64) for p in projected]
+        )
+    write_table(output_table(columns), args.output_format, args.output)
     return 0
+
+
+def _emit(records: list[dict[str, Any]], keys: list[str]) -> None:
+    frame = pd.DataFrame([{k: r[k] for k in keys} for r in records], columns=keys)
+    frame.to_csv(sys.stdout, index=False, lineterminator="\n")
 
 
 NODE_KEYS = [
@@ -396,7 +507,7 @@ def coherence_metrics_command(argv: Sequence[str]) -> int:
             print("cluster: " + ", ".join(cluster))
         return 0
     if args.output_format == "csv":
-        _emit(records, NODE_KEYS, "csv")
+        _emit(records, NODE_KEYS)
         return 0
     body = {
         "nodes": records,
