@@ -13,6 +13,7 @@ from territori.indicators.management.commands import fetch_istat
 from territori.indicators.management.commands.import_indicators import refresh_report
 from territori.indicators.models import Assessment, ImportBatch, Indicator, Observation
 from territori.io.istat import IstatClient
+from territori.territories.models import Territory
 from territori.territories.services import AliasData, territory_aliases_upsert
 from tests.factories import home_tree
 from tests.io.test_istat import Clock, Replay
@@ -162,3 +163,26 @@ def test_a_failed_recomputation_fails_the_import_and_keeps_the_previous_results(
     client.force_login(staff)
     page = client.get(f"/staff/indicatori/importa/{batch.pk}/").content.decode()
     assert "il ricalcolo di aggregati, valutazioni e proiezioni non è riuscito" in page
+
+
+def test_a_dry_run_names_the_changes_by_indicator_territory_and_year(tmp_path) -> None:
+    from tests.factories import IndicatorFactory, ObservationFactory
+
+    tree = home_tree(comuni={"001272": "Torino"})
+    indicator = IndicatorFactory(code="DRY")
+    torino = Territory.objects.get(code="001272")
+    ObservationFactory(indicator=indicator, territory=torino, year=2021, value=10.0)
+    ObservationFactory(
+        indicator=indicator, territory=torino, year=2021, value=4.0, breakdown="sex=F"
+    )
+    path = tmp_path / "indicator_DRY.csv"
+    path.write_text("Year,GeoCode,Sex,Value\n2021,001272,,12.5\n2021,001272,F,4.5\n")
+    out = io.StringIO()
+    call_command("import_indicators", str(path), "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert "would import" in text and "2 updated" in text
+    assert "DRY · 001272 · 2021: 10.0 → 12.5" in text
+    assert "DRY · 001272 · 2021 [sex=F]: 4.0 → 4.5" in text
+    assert f"{indicator.pk} {torino.pk} 2021" not in text  # never the internal ids
+    assert Observation.objects.get(indicator=indicator, breakdown="").value == 10.0
+    del tree

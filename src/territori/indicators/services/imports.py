@@ -45,7 +45,9 @@ class ImportOutcome:
     skipped_territories: dict[str, int] = field(default_factory=dict)
     already_imported: ImportBatch | None = None
     indicators: list[str] = field(default_factory=list)
-    changes: list[dict[str, Any]] = field(default_factory=list)  # first updated values
+    #: the first updated values, named as in the file: indicator, territory, year,
+    #: breakdown, before, after
+    changes: list[dict[str, Any]] = field(default_factory=list)
     file_format: str = ""
 
     @property
@@ -53,10 +55,15 @@ class ImportOutcome:
         return not self.errors
 
 
+#: How many changed values an import lists (by indicator, territory, year, disaggregation).
+CHANGES_SHOWN = 20
+
+
 @dataclass
 class _Plan:
     """What an import would do, computed without writing."""
 
+    changes: list[dict[str, Any]] = field(default_factory=list)
     create: list[Observation] = field(default_factory=list)
     update: list[tuple[Observation, dict[str, Any]]] = field(default_factory=list)
     unchanged: int = 0
@@ -146,6 +153,17 @@ def _plan_import(
                 setattr(current, name, value)
             current.coverage = None  # an imported value replaces an aggregated one
             plan.update.append((current, before))
+            if len(plan.changes) < CHANGES_SHOWN:
+                plan.changes.append(
+                    {
+                        "indicator": record.indicator,
+                        "territory": record.territory,
+                        "year": record.year,
+                        "breakdown": record.breakdown,
+                        "before": before["value"],
+                        "after": record.value,
+                    }
+                )
         else:
             plan.unchanged += 1
     return plan, errors
@@ -244,10 +262,7 @@ def observations_import(
     outcome.created, outcome.updated = len(plan.create), len(plan.update)
     outcome.unchanged, outcome.skipped = plan.unchanged, plan.skipped
     outcome.skipped_territories = plan.skipped_territories
-    outcome.changes = [
-        {"observation": str(o), "before": before["value"], "after": o.value}
-        for o, before in plan.update[:20]
-    ]
+    outcome.changes = plan.changes
     if dry_run:
         return outcome
     batch = _batch_build(

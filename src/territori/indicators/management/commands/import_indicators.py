@@ -81,7 +81,14 @@ class Command(BaseCommand):
         for name, row in sorted(outcome.skipped_territories.items(), key=lambda item: item[1]):
             self.stdout.write(f"  skipped, not a known territory: {name!r} (first at row {row})")
         for change in outcome.changes[:10]:
-            self.stdout.write(f"  {change['observation']}: was {change['before']}")
+            where = " · ".join(
+                str(part)
+                for part in (change["indicator"], change["territory"], change["year"])
+            )
+            breakdown = f" [{change['breakdown']}]" if change["breakdown"] else ""
+            self.stdout.write(
+                f"  {where}{breakdown}: {change['before']} → {change['after']}"
+            )
         if outcome.batch is not None:
             refresh_report(self, outcome.batch.pk)
 
