@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -312,3 +313,71 @@ def test_a_series_column_is_part_of_the_duplicate_check(tmp_path: Path, capsys) 
         in error
     )
     assert "also on row(s) 4" in error
+
+
+SDMX = """DATAFLOW,FREQ,GEO,SEX,TIME_PERIOD,OBS_VALUE,OBS_STATUS
+X,A,ITC11,F,2021,10,
+X,A,ITC11,M,2021,12,p
+"""
+
+
+def test_convert_any_file_to_the_tidy_table(tmp_path: Path, capsys) -> None:
+    source = write(tmp_path / "data.csv", SDMX)
+    assert main(["convert", source, "--indicator", "POP", "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "indicator,territory,year,value,breakdown,flags",
+        "POP,ITC11,2021,10,SEX=F,",
+        "POP,ITC11,2021,12,SEX=M,P",
+    ]
+    assert "data.csv (sdmx-csv): 2 observations" in captured.err
+    as_json = run_json(capsys, "convert", source, "--indicator", "POP")
+    assert as_json[1] == {
+        "indicator": "POP",
+        "territory": "ITC11",
+        "year": 2021,
+        "value": 12.0,
+        "breakdown": "SEX=M",
+        "flags": "P",
+    }
+    target = tmp_path / "tidy.parquet"
+    assert main(["convert", source, "--indicator", "POP", "--format", "parquet",
+                 "--output", str(target)]) == 0  # fmt: skip
+    # the tidy table is itself an input of the other commands
+    assert len(run_json(capsys, "assess", str(target), "--method", "istat")) == 2
+
+
+def test_convert_names_every_problem_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    months = write(
+        tmp_path / "m.csv",
+        "DATAFLOW,REF_AREA,TIME_PERIOD,OBS_VALUE\nX,IT,2021-01,1\nX,IT,2021-02,3\nX,IT,2021-03,x",
+    )
+    assert main(["convert", months, "--indicator", "A"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "m.csv: 4 problem(s), nothing written" in captured.err
+    assert "row 2, column 'TIME_PERIOD': a monthly period" in captured.err
+    assert "row 4, column 'OBS_VALUE'" in captured.err
+    fixed = write(
+        tmp_path / "m2.csv",
+        "DATAFLOW,REF_AREA,TIME_PERIOD,OBS_VALUE\nX,IT,2021-01,1\nX,IT,2021-02,3",
+    )
+    result = run_json(capsys, "convert", fixed, "--indicator", "A", "--aggregate", "mean")
+    assert result == [
+        {"indicator": "A", "territory": "IT", "year": 2021, "value": 2.0, "flags": "E"}
+    ]
+
+
+def test_convert_needs_no_database(tmp_path: Path) -> None:
+    source = write(tmp_path / "data.csv", SDMX)
+    script = (
+        "import sys; from territori.cli.main import main; "
+        f"code = main(['convert', {source!r}, '--indicator', 'POP']); "
+        "assert 'django' not in sys.modules, 'django was imported'; sys.exit(code)"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=environment
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)[0]["territory"] == "ITC11"

@@ -186,3 +186,26 @@ def test_a_dry_run_names_the_changes_by_indicator_territory_and_year(tmp_path) -
     assert f"{indicator.pk} {torino.pk} 2021" not in text  # never the internal ids
     assert Observation.objects.get(indicator=indicator, breakdown="").value == 10.0
     del tree
+
+
+def test_quarterly_values_are_imported_as_years_by_each_indicator_s_rule(tmp_path) -> None:
+    from territori.indicators.models import Aggregation
+    from tests.factories import IndicatorFactory
+
+    home_tree(comuni={"001272": "Torino"})
+    IndicatorFactory(code="FLOW", aggregation=Aggregation.SUM)
+    IndicatorFactory(code="RATE", aggregation=Aggregation.WEIGHTED_MEAN)
+    path = tmp_path / "quarters.csv"
+    path.write_text(
+        "DATAFLOW,INDICATOR,REF_AREA,TIME_PERIOD,OBS_VALUE\n"
+        + "".join(
+            f"X,{code},001272,2022-Q{q},{q}\n" for code in ("FLOW", "RATE") for q in (1, 2, 3, 4)
+        )
+    )
+    with pytest.raises(CommandError) as refused:
+        call_command("import_indicators", str(path), stdout=io.StringIO())
+    assert "a quarterly period" in str(refused.value)
+    assert not Observation.objects.exists()
+    call_command("import_indicators", str(path), "--aggregate", "rule", stdout=io.StringIO())
+    values = dict(Observation.objects.values_list("indicator__code", "value"))
+    assert values == {"FLOW": 10.0, "RATE": 2.5}  # 1+2+3+4 and their mean

@@ -72,7 +72,11 @@ def test_broken_file_writes_nothing_but_keeps_the_upload(
     assert Observation.objects.count() == before
     assert outcome.batch is not None and outcome.batch.state == ImportBatch.State.REJECTED
     messages = {(e.row, e.field, e.message) for e in outcome.errors}
-    assert (3, "Year", "not a year (YYYY; only annual data)") in messages
+    assert (
+        3,
+        "Year",
+        "not a year (YYYY) nor a period (YYYY-MM, YYYY-Qn, YYYY-Sn, YYYY-Wnn, a date)",
+    ) in messages
     # unknown territories and duplicates are found once the reading succeeds
     fixed = b"Year,GeoCode,Value\n2025,999999,12\n2025,001272,1\n2025,001272,2\n"
     outcome = observations_import(data=fixed, filename="x.csv", indicator="UBB")

@@ -116,7 +116,8 @@ def test_json_stat(fixture_bytes) -> None:
     [
         (b"Year,GeoCode,Value\n2024,201,1\n", "no indicator code"),
         (b"Year,Value\n2024,1\n", "required column is missing"),
-        (b"Year,GeoCode,Value\n2024-03,201,1\n", "only annual data"),
+        (b"Year,GeoCode,Value\n2024-03,201,1\n", "a monthly period: Territori keeps yearly"),
+        (b"Year,GeoCode,Value\n2024-13,201,1\n", "not a year (YYYY) nor a period"),
     ],
 )
 def test_tidy_problems(text: bytes, message: str) -> None:

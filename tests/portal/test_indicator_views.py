@@ -218,7 +218,7 @@ def test_staff_import_preview_and_confirm(client, fixture_bytes, indicators: Ind
         "/staff/indicatori/importa/", {"file": broken, "indicator": "UBB"}, follow=True
     )
     text = response.content.decode()
-    assert "not a year (YYYY; only annual data)" in text and "Confirm" not in text
+    assert "not a year (YYYY) nor a period" in text and "Confirm" not in text
     batch = ImportBatch.objects.latest("id")
     assert batch.state == ImportBatch.State.REJECTED and bytes(batch.original).startswith(b"Year")
     good = SimpleUploadedFile("indicator_UBB.csv", fixture_bytes("indicators", "indicator_UBB.csv"))

@@ -518,8 +518,89 @@ def coherence_metrics_command(argv: Sequence[str]) -> int:
     return 0
 
 
+def convert_command(argv: Sequence[str]) -> int:
+    from territori.io.observations import FORMATS as INPUT_FORMATS
+    from territori.io.observations import ReadOptions
+    from territori.io.observations import read_observations as read_any
+
+    parser = argparse.ArgumentParser(
+        prog="territori convert",
+        description=(
+            "Any supported file of observations (tidy CSV/Excel, SDMX-CSV, SDMX-ML, JSON-stat "
+            "1.x and 2.0, ISTAT wide tables, Eurostat TSV) as the tidy table indicator, "
+            "territory, year, value[, breakdown, flags]. No database needed."
+        ),
+    )
+    parser.add_argument("input", metavar="INPUT")
+    parser.add_argument("--indicator", metavar="CODE", help="the indicator, when the file has none")
+    parser.add_argument("--input-format", choices=INPUT_FORMATS, help="default: from the file")
+    parser.add_argument(
+        "--area-dimension", metavar="DIM", default="", help="the territory dimension"
+    )
+    parser.add_argument("--time-dimension", metavar="DIM", default="", help="the time dimension")
+    parser.add_argument(
+        "--aggregate",
+        choices=["mean", "sum", "last"],
+        default="",
+        help="make years of monthly, quarterly... values (refused without it)",
+    )
+    _output_options(parser)
+    args = parser.parse_args(argv)
+    path = Path(args.input)
+    if not path.is_file():
+        raise InputError(args.input, "no such file")
+    result = read_any(
+        path.read_bytes(),
+        path.name,
+        file_format=args.input_format,
+        indicator=args.indicator,
+        options=ReadOptions(
+            area_dimension=args.area_dimension,
+            time_dimension=args.time_dimension,
+            aggregate=args.aggregate,
+        ),
+    )
+    if result.errors:
+        shown = result.errors[:20]
+        lines = [
+            (f"row {e.row}, " if e.row else "")
+            + f"column '{e.field}': {e.message}"
+            + (f" ({e.value!r})" if e.value else "")
+            for e in shown
+        ]
+        more = len(result.errors) - len(shown)
+        tail = [f"... and {more} more"] if more else []
+        raise InputError(
+            args.input,
+            "\n  ".join([f"{len(result.errors)} problem(s), nothing written:", *lines, *tail]),
+        )
+    records = result.records
+    columns: dict[str, np.ndarray | pa.Array] = {
+        "indicator": np.array([r.indicator for r in records], dtype=object),
+        "territory": np.array([r.territory for r in records], dtype=object),
+        "year": np.array([r.year for r in records], dtype=np.int64),
+        "value": np.array([r.value for r in records], dtype=np.float64),
+    }
+    if any(r.breakdown for r in records):
+        columns["breakdown"] = np.array([r.breakdown for r in records], dtype=object)
+    flags = [
+        "".join(
+            letter
+            for letter, on in (("P", r.provisional), ("E", r.estimated), ("B", r.break_in_series))
+            if on
+        )
+        for r in records
+    ]
+    if any(flags):
+        columns["flags"] = np.array(flags, dtype=object)
+    write_table(output_table(columns), args.output_format, args.output)
+    sys.stderr.write(f"{path.name} ({result.file_format}): {len(records)} observations\n")
+    return 0
+
+
 COMMANDS = {
     "assess": assess,
+    "convert": convert_command,
     "composite": composite_command,
     "project": project_command,
     "coherence-metrics": coherence_metrics_command,

@@ -11,7 +11,7 @@ territori import-projects --opencoesione FILE | --regis PROGETTI LOCALIZZAZIONE
 territori import-pnrr-mapping FILE
 territori purge-registrations [--days N]   territori purge-login-failures [--days N]
 territori build-report YEAR         territori search-rebuild
-territori assess | composite | project | coherence-metrics FILE ...   (no database needed)
+territori assess | composite | project | coherence-metrics | convert FILE ...   (no database)
 territori <any Django command> ...
 """
 
@@ -73,6 +73,7 @@ ANALYTICS = {
     "composite": "Composite index (AMPI, min-max, z-score) per territory and year",
     "project": "Project series to a target year (CAGR and linear), with gap closure",
     "coherence-metrics": "Influence, MICMAC, warnings and clusters of a square coherence matrix",
+    "convert": "Any SDMX, JSON-stat, tidy or wide file as the tidy table (CSV, JSON, Parquet)",
 }
 OWN = {
     "serve": "Serve the portal with gunicorn on http://127.0.0.1:8000 (--bind, --workers)",

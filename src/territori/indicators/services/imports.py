@@ -19,10 +19,11 @@ from territori.io.limits import (
     REJECTED_HEAD_BYTES,
     REJECTED_KEPT_BYTES,
 )
-from territori.io.observations import ObservationRecord, read_observations
+from territori.io.observations import ObservationRecord, ReadOptions, read_observations
 from territori.territories.selectors import territory_codes_resolve
 
 from ..models import (
+    Aggregation,
     ImportBatch,
     Indicator,
     Observation,
@@ -213,13 +214,38 @@ def _reject(batch: ImportBatch, data: bytes) -> None:
 
 
 def _options(
-    file_format: str | None, indicator: str | None, skip_unknown_territories: bool
+    file_format: str | None,
+    indicator: str | None,
+    skip_unknown_territories: bool,
+    reading: ReadOptions,
 ) -> dict[str, Any]:
-    return {
+    options: dict[str, Any] = {
         "format": file_format or "",
         "indicator": indicator or "",
         "skip_unknown_territories": skip_unknown_territories,
     }
+    # only when set: a batch imported before these options existed still matches
+    for name in ("area_dimension", "time_dimension", "aggregate"):
+        if getattr(reading, name):
+            options[name] = getattr(reading, name)
+    return options
+
+
+def _reading(area_dimension: str, time_dimension: str, aggregate: str) -> ReadOptions:
+    """The reader's options; `aggregate="rule"` takes each indicator's own rule (a sum for
+    indicators summed from the comuni, else the mean)."""
+    rules: dict[str, str] = {}
+    if aggregate == "rule":
+        rules = {
+            code: "sum" if rule == Aggregation.SUM else "mean"
+            for code, rule in Indicator.objects.values_list("code", "aggregation")
+        }
+    return ReadOptions(
+        area_dimension=area_dimension.strip(),
+        time_dimension=time_dimension.strip(),
+        aggregate=aggregate,
+        rules=rules,
+    )
 
 
 def observations_import(
@@ -234,13 +260,17 @@ def observations_import(
     dry_run: bool = False,
     keep_rejected: bool = True,
     refresh: bool = True,
+    area_dimension: str = "",
+    time_dimension: str = "",
+    aggregate: str = "",
 ) -> ImportOutcome:
     """Read, validate and write a file of observations; all or nothing.
 
     The original file is kept in an ImportBatch (also when it is rejected, unless dry_run).
     Importing a file already applied with the same options changes nothing.
     """
-    options = _options(file_format, indicator, skip_unknown_territories)
+    reading = _reading(area_dimension, time_dimension, aggregate)
+    options = _options(file_format, indicator, skip_unknown_territories, reading)
     checksum = _checksum(data)
     previous = (
         ImportBatch.objects.filter(
@@ -251,7 +281,9 @@ def observations_import(
     )
     if previous is not None:
         return ImportOutcome(batch=None, already_imported=previous)
-    read = read_observations(data, filename, file_format=file_format, indicator=indicator)
+    read = read_observations(
+        data, filename, file_format=file_format, indicator=indicator, options=reading
+    )
     outcome = ImportOutcome(
         batch=None, errors=list(read.errors), rows=len(read.records), file_format=read.file_format
     )
@@ -360,7 +392,7 @@ def observations_preview(
         actor=actor,
         channel="staff",
         file_format=outcome.file_format,
-        options=_options(file_format, indicator, skip_unknown_territories),
+        options=_options(file_format, indicator, skip_unknown_territories, ReadOptions()),
         outcome=outcome,
     )
     if outcome.errors:

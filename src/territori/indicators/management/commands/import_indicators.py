@@ -9,7 +9,7 @@ from territori.core.commands import read_input_file, validation_error
 from territori.indicators.models import ImportBatch, RefreshState
 from territori.indicators.services import istat_wide_indicators_create, observations_import
 from territori.io.errors import InputValidationError
-from territori.io.observations import FORMATS
+from territori.io.observations import AGGREGATIONS, FORMATS
 
 
 class Command(BaseCommand):
@@ -32,6 +32,22 @@ class Command(BaseCommand):
             help=(
                 "ISTAT wide tables: the metadata sheet (CSV or Excel); indicators not yet known "
                 "are created from the table and this sheet, with polarity to be confirmed"
+            ),
+        )
+        parser.add_argument(
+            "--area-dimension", default="", help="SDMX/JSON-stat: the territory dimension"
+        )
+        parser.add_argument(
+            "--time-dimension", default="", help="SDMX/JSON-stat: the time dimension"
+        )
+        parser.add_argument(
+            "--aggregate",
+            choices=AGGREGATIONS,
+            default="",
+            help=(
+                "make years of monthly, quarterly... values: mean, sum (complete years only), "
+                "last, or rule (each indicator's: a sum for indicators summed from the comuni, "
+                "else the mean); refused without it"
             ),
         )
         parser.add_argument("--dry-run", action="store_true", help="validate, write nothing")
@@ -61,6 +77,9 @@ class Command(BaseCommand):
             indicator=options["indicator"],
             skip_unknown_territories=options["skip_unknown_territories"],
             dry_run=options["dry_run"],
+            area_dimension=options["area_dimension"],
+            time_dimension=options["time_dimension"],
+            aggregate=options["aggregate"],
         )
         if outcome.already_imported is not None:
             batch = outcome.already_imported
@@ -82,13 +101,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  skipped, not a known territory: {name!r} (first at row {row})")
         for change in outcome.changes[:10]:
             where = " · ".join(
-                str(part)
-                for part in (change["indicator"], change["territory"], change["year"])
+                str(part) for part in (change["indicator"], change["territory"], change["year"])
             )
             breakdown = f" [{change['breakdown']}]" if change["breakdown"] else ""
-            self.stdout.write(
-                f"  {where}{breakdown}: {change['before']} → {change['after']}"
-            )
+            self.stdout.write(f"  {where}{breakdown}: {change['before']} → {change['after']}")
         if outcome.batch is not None:
             refresh_report(self, outcome.batch.pk)
 
