@@ -233,6 +233,31 @@ def test_staff_import_preview_and_confirm(client, fixture_bytes, indicators: Ind
     assert Observation.objects.filter(indicator__code="UBB", year__gte=2025).count() == 5
 
 
+def test_staff_import_of_quarterly_values_keeps_the_aggregation_until_applied(
+    client, indicators: Indicators
+) -> None:
+    client.force_login(staff_user(ANALYST))
+    quarters = (
+        "DATAFLOW,REF_AREA,TIME_PERIOD,OBS_VALUE\n"
+        + "".join(f"X,001272,2031-Q{q},{60 + q}\n" for q in (1, 2, 3, 4))
+    ).encode()
+
+    def upload(**fields: str) -> str:
+        data = {"file": SimpleUploadedFile("ubb.csv", quarters), "indicator": "UBB", **fields}
+        return client.post("/staff/indicatori/importa/", data, follow=True).content.decode()
+
+    assert "a quarterly period" in upload()
+    upload(aggregate="mean")
+    preview = ImportBatch.objects.latest("id")
+    assert preview.state == ImportBatch.State.PREVIEWED
+    assert preview.options["aggregate"] == "mean"
+    client.post(f"/staff/indicatori/importa/{preview.pk}/", follow=True)
+    (value,) = Observation.objects.filter(
+        indicator__code="UBB", territory__code="001272", year=2031
+    ).values_list("value", flat=True)
+    assert value == 62.5  # the mean of 61, 62, 63 and 64
+
+
 def test_staff_import_page_query_count_does_not_grow(client, indicators: Indicators) -> None:
     user = staff_user(ANALYST)
     client.force_login(user)

@@ -36,13 +36,34 @@ class ImportForm(forms.Form):
     skip_unknown_territories = forms.BooleanField(
         label=_("Leave out territories the platform does not know"), required=False
     )
+    area_dimension = forms.CharField(
+        label=_("Territory dimension (SDMX, JSON-stat), when the file's is not recognised"),
+        required=False,
+        max_length=60,
+    )
+    time_dimension = forms.CharField(
+        label=_("Time dimension (SDMX, JSON-stat), when the file's is not recognised"),
+        required=False,
+        max_length=60,
+    )
+    aggregate = forms.ChoiceField(
+        label=_("Monthly, quarterly... values"),
+        required=False,
+        choices=[
+            ("", _("refuse them (yearly values only)")),
+            ("mean", _("the year's mean")),
+            ("sum", _("the year's sum (complete years only)")),
+            ("last", _("the year's last value")),
+            ("rule", _("each indicator's rule (sum if summed from the comuni, else the mean)")),
+        ],
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for name, field in self.fields.items():
             css = "form-check-input" if name == "skip_unknown_territories" else "form-control"
             field.widget.attrs["class"] = (
-                "form-select" if name in {"file_format", "indicator"} else css
+                "form-select" if name in {"file_format", "indicator", "aggregate"} else css
             )
 
     def clean_file(self) -> object:
@@ -67,6 +88,9 @@ def import_start(request: HttpRequest) -> HttpResponse:
             file_format=form.cleaned_data["file_format"] or None,
             indicator=indicator.code if indicator else None,
             skip_unknown_territories=form.cleaned_data["skip_unknown_territories"],
+            area_dimension=form.cleaned_data["area_dimension"],
+            time_dimension=form.cleaned_data["time_dimension"],
+            aggregate=form.cleaned_data["aggregate"],
         )
         if outcome.already_imported is not None:
             return render(

@@ -358,6 +358,9 @@ def import_batch_apply(
         file_format=batch.options.get("format") or None,
         indicator=batch.options.get("indicator") or None,
         skip_unknown_territories=bool(batch.options.get("skip_unknown_territories")),
+        area_dimension=str(batch.options.get("area_dimension", "")),
+        time_dimension=str(batch.options.get("time_dimension", "")),
+        aggregate=str(batch.options.get("aggregate", "")),
     )
     batch.state = ImportBatch.State.DISCARDED if outcome.ok else ImportBatch.State.REJECTED
     batch.save(update_fields=["state"])
@@ -372,8 +375,16 @@ def observations_preview(
     file_format: str | None = None,
     indicator: str | None = None,
     skip_unknown_territories: bool = False,
+    area_dimension: str = "",
+    time_dimension: str = "",
+    aggregate: str = "",
 ) -> ImportOutcome:
     """Check a file and keep it as a batch waiting for confirmation (or rejected)."""
+    reading = {
+        "area_dimension": area_dimension,
+        "time_dimension": time_dimension,
+        "aggregate": aggregate,
+    }
     outcome = observations_import(
         data=data,
         filename=filename,
@@ -383,6 +394,7 @@ def observations_preview(
         indicator=indicator,
         skip_unknown_territories=skip_unknown_territories,
         dry_run=True,
+        **reading,
     )
     if outcome.already_imported is not None:
         return outcome
@@ -392,7 +404,7 @@ def observations_preview(
         actor=actor,
         channel="staff",
         file_format=outcome.file_format,
-        options=_options(file_format, indicator, skip_unknown_territories, ReadOptions()),
+        options=_options(file_format, indicator, skip_unknown_territories, ReadOptions(**reading)),
         outcome=outcome,
     )
     if outcome.errors:
