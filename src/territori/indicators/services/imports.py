@@ -380,11 +380,6 @@ def observations_preview(
     aggregate: str = "",
 ) -> ImportOutcome:
     """Check a file and keep it as a batch waiting for confirmation (or rejected)."""
-    reading = {
-        "area_dimension": area_dimension,
-        "time_dimension": time_dimension,
-        "aggregate": aggregate,
-    }
     outcome = observations_import(
         data=data,
         filename=filename,
@@ -394,7 +389,9 @@ def observations_preview(
         indicator=indicator,
         skip_unknown_territories=skip_unknown_territories,
         dry_run=True,
-        **reading,
+        area_dimension=area_dimension,
+        time_dimension=time_dimension,
+        aggregate=aggregate,
     )
     if outcome.already_imported is not None:
         return outcome
