@@ -401,7 +401,14 @@ def observations_preview(
         actor=actor,
         channel="staff",
         file_format=outcome.file_format,
-        options=_options(file_format, indicator, skip_unknown_territories, ReadOptions(**reading)),
+        options=_options(
+            file_format,
+            indicator,
+            skip_unknown_territories,
+            ReadOptions(
+                area_dimension=area_dimension, time_dimension=time_dimension, aggregate=aggregate
+            ),
+        ),
         outcome=outcome,
     )
     if outcome.errors:
