@@ -72,3 +72,19 @@ def test_the_axis_is_not_forced_to_zero_and_targets_are_labelled() -> None:
     assert labels and labels[0]["encoding"]["text"]["field"] == "label"
     legend = spec["layer"][-3]["encoding"]["color"]["legend"]
     assert legend["symbolType"] == "stroke"  # the legend shows the line's colour
+
+
+def test_the_trend_arrow_reads_the_status_not_the_sign_of_the_growth() -> None:
+    from types import SimpleNamespace
+
+    from territori.indicators.comparisons import TrendView
+    from territori.presentation.assessments import trend_arrow
+
+    def arrow(status: str, cagr: float | None) -> str:
+        return trend_arrow(SimpleNamespace(trend=TrendView(status, cagr, 2015, 2020)))  # type: ignore[arg-type]
+
+    # -10 → -8 where higher is better: the growth rate is negative, the series improves
+    assert arrow("significant_progress", -0.044) == "↗"
+    assert arrow("significant_movement_away", 0.03) == "↘"
+    assert arrow("moderate_progress", 0.0001) == "→"
+    assert arrow("not_assessable", None) == ""

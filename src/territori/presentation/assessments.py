@@ -109,9 +109,38 @@ def trend_badge(trend: TrendView | None) -> dict[str, str]:
     return {"css": css, "label": label}
 
 
+#: The direction each assessment's status says the series moves in (the status already
+#: reads the polarity and the sign of negative values).
+_TOWARDS = {
+    "significant_progress",
+    "moderate_progress",
+    "insufficient_progress",
+    "target_met",
+    "strong_improvement",
+    "improvement",
+    "substantial_progress",
+    "limited_progress",
+    "target_achieved",
+}
+_AWAY = {
+    "moderate_movement_away",
+    "significant_movement_away",
+    "movement_away",
+    "worsening",
+    "strong_worsening",
+    "deterioration",
+}
+
+
 def trend_arrow(item: ScoreItem) -> str:
-    """↗ when the long-term change goes the desired way, ↘ when it goes the other way."""
-    if item.trend is None or item.trend.cagr is None or item.trend.status == "not_assessable":
+    """↗ when the long-term change goes the desired way, ↘ when it goes the other way, →
+    when it hardly moves (under 0.05 % a year); read from the status, which already takes
+    the polarity and negative values into account."""
+    trend = item.trend
+    if trend is None or trend.status == "not_assessable":
         return ""
-    moved = item.trend.cagr * item.indicator.polarity
-    return "↗" if moved > 0.0005 else "↘" if moved < -0.0005 else "→"
+    if (trend.cagr is not None and abs(trend.cagr) < 0.0005) or trend.status == "stable":
+        return "→"
+    if trend.status in _TOWARDS:
+        return "↗"
+    return "↘" if trend.status in _AWAY else ""
