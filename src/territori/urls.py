@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
 from territori.api.v1 import api as api_v1
+from territori.core.health import health
 from territori.portal.views.home import favicon
 
 admin.site.site_header = _("Territori — back office")
@@ -12,6 +13,7 @@ admin.site.index_title = _("Agenda data")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("favicon.ico", favicon),
+    path("salute/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api_v1.urls),
 ]

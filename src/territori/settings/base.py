@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "territori.core.middleware.StorageFailureMiddleware",
+    "territori.core.pagecache.PageCacheMiddleware",
 ]
 
 #: Sent with every answer (core.middleware.SecurityHeadersMiddleware). Scripts and styles from
@@ -187,7 +188,18 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "ratelimit"),
     },
+    # Public pages and the data version (core.pagecache), shared by every worker.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pages"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
 }
+#: Serve public pages from the "pages" cache, rebuilt after every committed write.
+TERRITORI_PAGE_CACHE = env_bool("TERRITORI_PAGE_CACHE", default=True)
+TERRITORI_PAGE_CACHE_ALIAS = "pages"
+#: /salute/ warns when no background task has finished for this long (seconds).
+TERRITORI_HEALTH_TASK_AGE = int(os.environ.get("TERRITORI_HEALTH_TASK_AGE", str(2 * 24 * 3600)))
 
 LOGGING = {
     "version": 1,
