@@ -11,6 +11,7 @@ territori import-projects --opencoesione FILE | --regis PROGETTI LOCALIZZAZIONE
 territori import-pnrr-mapping FILE
 territori purge-registrations [--days N]   territori purge-login-failures [--days N]
 territori build-report YEAR         territori search-rebuild
+territori backup [--output FILE]    territori restore FILE [--check | --yes]
 territori assess | composite | project | coherence-metrics | convert FILE ...   (no database)
 territori <any Django command> ...
 """
@@ -64,6 +65,8 @@ COMMANDS = {
     ),
     "build-report": ("build_report", "Build a monitoring report now (HTML and PDF): YEAR"),
     "search-rebuild": ("search_rebuild", "Rebuild the site search index"),
+    "backup": ("backup", "Back up the database and stored files in one archive (--output)"),
+    "restore": ("restore", "Restore a backup archive (--check to verify, --yes to restore)"),
     "setup-roles": ("setup_roles", "Create or update the role groups"),
     "vendor-assets": ("vendor_assets", "Copy front-end assets from node_modules"),
 }
