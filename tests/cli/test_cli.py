@@ -63,6 +63,13 @@ def test_serve_announces_the_address_it_binds_and_gives_it_to_the_site(capsys, m
     assert os.environ["TERRITORI_BASE_URL"] == "http://127.0.0.1:9100"
     assert calls and calls[0][calls[0].index("--bind") + 1] == "0.0.0.0:9100"
     assert calls[0][calls[0].index("--workers") + 1] == "2"
+    # the application preloaded (its memory shared by the workers), threads in each worker
+    assert "--preload" in calls[0] and calls[0][calls[0].index("--worker-class") + 1] == "gthread"
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    main(["serve"])
+    assert calls[-1][calls[-1].index("--workers") + 1] == "5"  # one per core plus one
+    capsys.readouterr()
     # a public address given (or set in the environment) wins over the bind address
     main(["serve", "--bind", "127.0.0.1:9100", "--public-url", "https://agenda.example.org"])
     assert os.environ["TERRITORI_BASE_URL"] == "https://agenda.example.org"

@@ -132,12 +132,28 @@ def public_url_for_bind(bind: str) -> str | None:
     return f"http://{host}:{port}"
 
 
+def default_workers() -> int:
+    """One worker per core plus one (a page is mostly CPU once its data is read), at most 9."""
+    return min((os.cpu_count() or 1) + 1, 9)
+
+
 def serve(argv: Sequence[str]) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="territori serve", description=OWN["serve"])
     parser.add_argument("--bind", default=os.environ.get("TERRITORI_BIND", "127.0.0.1:8000"))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", str(default_workers()))),
+        help="worker processes (default: WEB_CONCURRENCY, else one per core plus one)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("TERRITORI_THREADS", "2")),
+        help="threads per worker (gthread): a worker waiting on the database serves another",
+    )
     parser.add_argument(
         "--public-url",
         default=os.environ.get("TERRITORI_BASE_URL"),
@@ -145,8 +161,8 @@ def serve(argv: Sequence[str]) -> int:
         "(default: TERRITORI_BASE_URL, else the --bind address)",
     )
     args = parser.parse_args(argv)
-    if args.workers < 1:
-        parser.error("--workers must be at least 1")
+    if args.workers < 1 or args.threads < 1:
+        parser.error("--workers and --threads must be at least 1")
     public_url = args.public_url or public_url_for_bind(args.bind)
     if public_url:
         if not public_url.startswith(("http://", "https://")):
@@ -161,6 +177,12 @@ def serve(argv: Sequence[str]) -> int:
         args.bind,
         "--workers",
         str(args.workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(args.threads),
+        # the application is imported once, before the workers fork: they share its memory
+        "--preload",
         "--access-logfile",
         "-",
         "--timeout",
