@@ -42,18 +42,13 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[str
     if not database.startswith("postgres"):
         database = f"sqlite:///{folder / 'territori.sqlite3'}"
     else:  # a database of its own on the same server
+        import psycopg
+
         base, _sep, _name = database.rpartition("/")
         database = f"{base}/territori_scale_out"
-        subprocess.run(
-            ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", "territori_scale_out"],
-            check=False,
-            capture_output=True,
-        )
-        subprocess.run(
-            ["createdb", "-h", "127.0.0.1", "-U", "postgres", "territori_scale_out"],
-            check=True,
-            capture_output=True,
-        )
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as server:
+            server.execute("DROP DATABASE IF EXISTS territori_scale_out")
+            server.execute("CREATE DATABASE territori_scale_out")
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.scaleout_settings",
