@@ -65,6 +65,10 @@ COMMANDS = {
     ),
     "build-report": ("build_report", "Build a monitoring report now (HTML and PDF): YEAR"),
     "search-rebuild": ("search_rebuild", "Rebuild the site search index"),
+    "build-open-data": (
+        "build_open_data",
+        "Build the open-data ZIP and workbooks for the current data (served as stored files)",
+    ),
     "backup": ("backup", "Back up the database and stored files in one archive (--output)"),
     "restore": ("restore", "Restore a backup archive (--check to verify, --yes to restore)"),
     "setup-roles": ("setup_roles", "Create or update the role groups"),

@@ -32,6 +32,9 @@ def indicator_results_refresh_task(codes: list[str], batch_id: int | None = None
         raise
     if batches is not None:
         batches.update(refresh_state=RefreshState.DONE, refresh_error="")
+    from territori.core.signals import results_refreshed
+
+    results_refreshed.send(sender=indicator_results_refresh_task)
     return counts
 
 

@@ -10,7 +10,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from territori.core import jsonsafe
 from territori.io.tabular import csv_cell, xlsx_cells
@@ -68,7 +68,9 @@ def dataset_json(dataset: Dataset) -> bytes:
     ).encode()
 
 
-def dataset_xlsx(dataset: Dataset) -> bytes:
+def dataset_xlsx(dataset: Dataset, out: IO[bytes]) -> None:
+    """The dataset as an Excel workbook written into `out` (openpyxl's write-only mode: rows
+    go to disk as they come, never the whole sheet in memory)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -80,9 +82,7 @@ def dataset_xlsx(dataset: Dataset) -> bytes:
     columns.append(["column", "type", "description_it", "description_en"])
     for column in dataset.columns:
         columns.append([column.name, column.type, column.description_it, column.description_en])
-    out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
 
 
 def data_dictionary_rows() -> Iterable[list[str]]:
@@ -97,12 +97,14 @@ def data_dictionary_rows() -> Iterable[list[str]]:
             ]
 
 
-def bulk_zip(catalogue_jsonld: str) -> bytes:
-    """Every dataset as CSV, the data dictionary, the catalogue and a README, in one ZIP."""
-    out = io.BytesIO()
+def bulk_zip(catalogue_jsonld: str, out: IO[bytes]) -> None:
+    """Every dataset as CSV, the data dictionary, the catalogue and a README, in one ZIP
+    written into `out`; each CSV is streamed into the archive, never held whole."""
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for dataset in DATASETS.values():
-            archive.writestr(f"{dataset.key}.csv", "".join(dataset_csv(dataset)))
+            with archive.open(f"{dataset.key}.csv", "w") as member:
+                for chunk in dataset_csv(dataset):
+                    member.write(chunk.encode("utf-8"))
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["dataset", "column", "type", "description_it", "description_en"])
@@ -123,4 +125,3 @@ def bulk_zip(catalogue_jsonld: str) -> bytes:
             "catalogo.jsonld: catalogo DCAT-AP_IT / DCAT-AP_IT catalogue",
         ]
         archive.writestr("LEGGIMI.txt", "\n".join(lines) + "\n")
-    return out.getvalue()

@@ -198,6 +198,8 @@ CACHES = {
 #: Serve public pages from the "pages" cache, rebuilt after every committed write.
 TERRITORI_PAGE_CACHE = env_bool("TERRITORI_PAGE_CACHE", default=True)
 TERRITORI_PAGE_CACHE_ALIAS = "pages"
+#: Keep the open-data ZIP and workbooks built for a version of the data (publication.built_files).
+TERRITORI_KEEP_BUILT_FILES = True
 #: /salute/ warns when no background task has finished for this long (seconds).
 TERRITORI_HEALTH_TASK_AGE = int(os.environ.get("TERRITORI_HEALTH_TASK_AGE", str(2 * 24 * 3600)))
 

@@ -25,6 +25,7 @@ CACHES = {
 # Off in tests, where a test's transaction never commits (so never gives a new version);
 # tests/core/test_page_cache.py turns it on with committed writes.
 TERRITORI_PAGE_CACHE = False
+TERRITORI_KEEP_BUILT_FILES = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

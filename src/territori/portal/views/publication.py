@@ -19,6 +19,7 @@ from territori.presentation.charts import sparkline_points
 from territori.presentation.downloads import XLSX_TYPE
 from territori.publication import cards, catalogue, dataset_files, datasets
 from territori.publication import selectors as publication_selectors
+from territori.publication.built_files import bulk_zip_file, dataset_xlsx_file
 from territori.publication.models import Page, Report, ReportFigure
 from territori.publication.render import FIGURE_REFERENCE
 from territori.publication.search import KINDS, search
@@ -156,7 +157,7 @@ def dataset_download(request: HttpRequest, key: str, fmt: str) -> HttpResponseBa
             dataset_files.dataset_csv(dataset), content_type="text/csv; charset=utf-8"
         )
     elif fmt == "xlsx":
-        response = HttpResponse(dataset_files.dataset_xlsx(dataset), content_type=XLSX_TYPE)
+        response = FileResponse(dataset_xlsx_file(dataset.key), content_type=XLSX_TYPE)
     elif fmt == "json":
         response = HttpResponse(
             dataset_files.dataset_json(dataset), content_type="application/json"
@@ -178,13 +179,10 @@ def catalogue_document(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def bulk_download(request: HttpRequest) -> FileResponse:
-    import io
-
     from territori.frameworks.selectors import site_frameworks
 
-    archive = dataset_files.bulk_zip(catalogue.catalogue_jsonld())
     name = site_frameworks().agenda_code or "territori"
-    return FileResponse(io.BytesIO(archive), as_attachment=True, filename=f"dati-aperti-{name}.zip")
+    return FileResponse(bulk_zip_file(), as_attachment=True, filename=f"dati-aperti-{name}.zip")
 
 
 def site_search(request: HttpRequest) -> HttpResponse:
