@@ -36,7 +36,7 @@ def test_everything_answers(client: Client) -> None:
     response = client.get("/salute/")
     body = response.json()
     assert response.status_code == 200 and body["status"] == "ok", body
-    assert set(body["checks"]) == {"database", "cache", "storage", "tasks"}
+    assert set(body["checks"]) == {"data_directory", "database", "cache", "storage", "tasks"}
     assert all(check["ok"] for check in body["checks"].values())
     assert 250 <= body["checks"]["tasks"]["age_seconds"] <= 400
     assert "no-cache" in response["Cache-Control"]
@@ -61,6 +61,7 @@ def test_a_failing_part_is_named_with_a_503(client: Client, monkeypatch: Any) ->
     response = client.get("/salute/")
     body = response.json()
     assert response.status_code == 503 and body["status"] == "fail"
+    assert body["problem"] == "ConnectionError: cache server unreachable"
     assert body["checks"]["cache"] == {
         "ok": False,
         "error": "ConnectionError: cache server unreachable",

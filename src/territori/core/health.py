@@ -1,6 +1,6 @@
 """`/salute/`: what an orchestrator or a load balancer asks before sending traffic.
 
-Checks the database (a query), the page cache (a write and a read), the file storage (a
+Checks the data directory (writable, not full), the database (a query), the page cache (a write and a read), the file storage (a
 file written, read and deleted through Django's storage API) and the background tasks (the
 age of the last one that finished). 200 with `"status": "ok"` when all answer; 503 naming
 what failed otherwise. Tasks that have not run for longer than the setting
@@ -24,6 +24,15 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+
+def _data_directory() -> dict[str, Any]:
+    from .middleware import data_dir_problem
+
+    problem = data_dir_problem()
+    if problem is not None:
+        raise RuntimeError(problem)
+    return {}
 
 
 def _database() -> dict[str, Any]:
@@ -74,6 +83,7 @@ def _tasks() -> dict[str, Any]:
 
 
 CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
+    "data_directory": _data_directory,
     "database": _database,
     "cache": _cache,
     "storage": _storage,
@@ -97,4 +107,7 @@ def health(request: HttpRequest) -> JsonResponse:
         checks[name]["milliseconds"] = round((time.perf_counter() - started) * 1000, 1)
         warned = warned or "warning" in checks[name]
     status = "fail" if failed else "degraded" if warned else "ok"
-    return JsonResponse({"status": status, "checks": checks}, status=503 if failed else 200)
+    body: dict[str, Any] = {"status": status, "checks": checks}
+    if failed:  # the first failure in words, for a monitor that reads one line
+        body["problem"] = next(c["error"] for c in checks.values() if not c["ok"])
+    return JsonResponse(body, status=503 if failed else 200)

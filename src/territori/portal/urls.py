@@ -157,5 +157,4 @@ urlpatterns = [
     path("dati/dati-aperti.zip", publication.bulk_download, name="open_data_zip"),
     path("dati/<slug:key>/", publication.dataset_detail, name="dataset"),
     path("dati/<slug:key>.<str:fmt>", publication.dataset_download, name="dataset_download"),
-    path("salute/", home.health, name="health"),
 ]

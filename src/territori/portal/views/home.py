@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -68,16 +68,6 @@ def _peer_summary() -> dict[str, Any] | None:
         "best": ranked[:3],
         "worst": ranked[-3:][::-1],
     }
-
-
-def health(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers and the data directory takes writes; 503 saying why."""
-    from territori.core.middleware import data_dir_problem
-
-    problem = data_dir_problem()
-    if problem is not None:
-        return JsonResponse({"status": "error", "problem": problem}, status=503)
-    return JsonResponse({"status": "ok", "frameworks": fw.framework_count()})
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
