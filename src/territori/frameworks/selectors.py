@@ -248,6 +248,3 @@ def node_rows(*, framework: Framework, level: str | None = None) -> RowList:
     rows = nodes.values_list("code", "level", "parent__code", "title_it", "title_en", "status")
     return RowList(rows, names, post=lambda item: {**item, "framework": framework.code})
 
-
-def framework_count() -> int:
-    return Framework.objects.count()
