@@ -64,9 +64,29 @@ def test_schemathesis(case: Any) -> None:
 def test_lists_are_paginated_and_bounded(client: Client) -> None:
     home_tree(comuni={f"0019{n:02d}": f"Comune di prova {n}" for n in range(17)})
     page = client.get("/api/v1/territories/?kind=comune&limit=10&offset=5").json()
-    assert page["count"] == 17 and len(page["items"]) == 10
+    assert page["count"] == 17 and len(page["items"]) == 10 and page["count_capped"] is False
     assert [item["code"] for item in page["items"]] == [f"0019{n:02d}" for n in range(5, 15)]
     assert client.get("/api/v1/territories/?limit=5000").status_code == 422
+    assert client.get("/api/v1/territories/?kind=planet").status_code == 422
+
+
+def test_a_list_counts_its_rows_up_to_a_cap(client: Client, monkeypatch: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from territori.api.v1 import base
+
+    home_tree(comuni={f"0019{n:02d}": f"Comune di prova {n}" for n in range(17)})
+    monkeypatch.setattr(base, "COUNT_CAP", 12)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/api/v1/territories/?kind=comune&limit=5&offset=10").json()
+    assert page["count"] == 12 and page["count_capped"] is True
+    assert [item["code"] for item in page["items"]] == [f"0019{n:02d}" for n in range(10, 15)]
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT 13" in sql for sql in counts)  # never a count of every row
+    monkeypatch.setattr(base, "COUNT_CAP", 17)
+    page = client.get("/api/v1/territories/?kind=comune&limit=5").json()
+    assert page["count"] == 17 and page["count_capped"] is False
     assert client.get("/api/v1/territories/?kind=planet").status_code == 422
 
 

@@ -25,6 +25,10 @@ class RowList:
     def count(self) -> int:
         return int(self.rows.count())
 
+    def count_upto(self, limit: int) -> int:
+        """The rows, counted up to `limit` (a COUNT over a LIMIT subquery)."""
+        return int(self.rows[:limit].count())
+
     def __len__(self) -> int:
         return self.count()
 

@@ -247,4 +247,3 @@ def node_rows(*, framework: Framework, level: str | None = None) -> RowList:
     names = ("code", "level", "parent", "title_it", "title_en", "status")
     rows = nodes.values_list("code", "level", "parent__code", "title_it", "title_en", "status")
     return RowList(rows, names, post=lambda item: {**item, "framework": framework.code})
-

@@ -4,6 +4,7 @@ type, the documented errors and the pagination."""
 # No `from __future__ import annotations`: django-ninja reads the annotations at import.
 from typing import Annotated, Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema, Swagger
 from ninja.pagination import LimitOffsetPagination
@@ -56,12 +57,41 @@ def token_errors(scope: str) -> dict[int | str, Any]:
     }
 
 
+#: A list counts its matching rows up to this many (a count of millions of rows would cost
+#: more than the page itself); beyond it `count_capped` says there are more.
+COUNT_CAP = 10_000
+
+
 class Page(LimitOffsetPagination):
-    """limit (1-1000, default 100) and offset (bounded, so no database overflows)."""
+    """limit (1-1000, default 100) and offset (bounded, so no database overflows); the count
+    stops at COUNT_CAP, so a page costs about the same whatever the rows matching."""
 
     class Input(Schema):
         limit: int = Field(100, ge=1, le=1000)
         offset: int = Field(0, ge=0, le=100_000_000)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description=f"the rows matching, counted up to {COUNT_CAP:,}")
+        count_capped: bool = Field(description=f"true when more than {COUNT_CAP:,} rows match")
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
+        cap = COUNT_CAP
+        # COUNT over at most cap + 1 rows (a LIMIT in a subquery)
+        if hasattr(queryset, "count_upto"):
+            counted = queryset.count_upto(cap + 1)
+        elif isinstance(queryset, QuerySet):
+            counted = queryset[: cap + 1].count()
+        else:
+            counted = len(queryset)
+        return {
+            "items": queryset[offset : offset + limit],
+            "count": min(counted, cap),
+            "count_capped": counted > cap,
+        }
 
 
 def one_of(values: list[str]) -> str:
