@@ -141,3 +141,35 @@ def test_a_page_holding_a_csrf_token_is_not_kept() -> None:
     with_cookie = HttpResponse("ok")
     with_cookie.set_cookie("choice", "1")
     assert not pagecache._shareable(RequestFactory().get("/cerca/"), with_cookie)
+
+
+def test_the_same_holds_with_redis_as_the_shared_cache(client: Client, news: Page) -> None:
+    """Several app servers share a Redis (TERRITORI_REDIS_URL): pages, the data version."""
+    import os
+
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is expected at 127.0.0.1:6379 in CI")
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    shared = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "territori-test-pages",
+    }
+    from django.conf import settings
+
+    with override_settings(CACHES={**settings.CACHES, "pages": shared}):
+        caches["pages"].clear()
+        assert type(caches["pages"]).__name__ == "RedisCache"
+        assert _get(client)[0]["X-Page-Cache"] == "miss"
+        hit, queries = _get(client)
+        assert hit["X-Page-Cache"] == "hit" and queries == 0
+        news.title_it = "Dopo Redis"
+        news.save()
+        assert b"Dopo Redis" in _get(client)[0].content
+        caches["pages"].clear()

@@ -141,7 +141,10 @@ def test_import_recomputes_aggregates_and_assessments(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         outcome = observations_import(data=body.encode(), filename="indicator_UBB.csv")
     assert outcome.ok
-    assert len(callbacks) == 1  # the recomputation runs after the commit (immediate backend)
+    # the recomputation runs after the commit (immediate backend), then it queues the
+    # rebuilding of the open-data files
+    assert len(callbacks) == 2
+    assert "open_data_build_task" in repr(callbacks[1])
     value = Observation.objects.get(indicator__code="UBB", territory=zone, year=2025)
     assert value.value == pytest.approx(50.0)
     assert 0 < value.coverage < 1  # one comune is missing

@@ -152,7 +152,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+#: Where static files are collected, and uploaded public files kept: under the data directory
+#: unless a deployment puts them where its proxy reads them (compose.yaml).
+STATIC_ROOT = Path(os.environ.get("TERRITORI_STATIC_ROOT", VAR_DIR / "static"))
 #: Front-end packages from npm, copied from node_modules by `territori vendor-assets`.
 VENDOR_DIR = VAR_DIR / "vendor"
 NODE_MODULES_DIR = Path(os.environ.get("TERRITORI_NODE_MODULES", PROJECT_DIR / "node_modules"))
@@ -166,7 +168,7 @@ STORAGES = {
         "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": "/no-public-url/"},
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("TERRITORI_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
 LOGIN_URL = "participation:login"
@@ -195,6 +197,15 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }
+#: Several app servers share one Redis for pages, the data version and rate limits.
+TERRITORI_REDIS_URL = os.environ.get("TERRITORI_REDIS_URL", "")
+if TERRITORI_REDIS_URL:
+    for _alias in ("pages", "ratelimit"):
+        CACHES[_alias] = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TERRITORI_REDIS_URL,
+            "KEY_PREFIX": f"territori-{_alias}",
+        }
 #: Serve public pages from the "pages" cache, rebuilt after every committed write.
 TERRITORI_PAGE_CACHE = env_bool("TERRITORI_PAGE_CACHE", default=True)
 TERRITORI_PAGE_CACHE_ALIAS = "pages"
