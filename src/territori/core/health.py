@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -54,14 +54,15 @@ def _cache() -> dict[str, Any]:
 
 
 def _storage() -> dict[str, Any]:
-    name = default_storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    storage = storages["default"]
+    name = storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:
-        with default_storage.open(name) as handle:
+        with storage.open(name) as handle:
             if handle.read() != b"ok":
                 raise RuntimeError("the storage did not give back what was written")
     finally:
-        default_storage.delete(name)
-    return {"backend": type(default_storage).__name__}
+        storage.delete(name)
+    return {"backend": type(storage).__name__}
 
 
 def _tasks() -> dict[str, Any]:

@@ -169,6 +169,27 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("TERRITORI_MEDIA_ROOT", VAR_DIR / "media"))
+#: Uploaded files on S3-compatible object storage instead of the local disk (django-storages;
+#: credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY): public files under
+#: `public/`, private ones under `private/`, never public-read (served by the app's checks).
+TERRITORI_S3_BUCKET = os.environ.get("TERRITORI_S3_BUCKET", "")
+if TERRITORI_S3_BUCKET:
+    _s3 = {
+        "bucket_name": TERRITORI_S3_BUCKET,
+        "endpoint_url": os.environ.get("TERRITORI_S3_ENDPOINT") or None,
+        "region_name": os.environ.get("TERRITORI_S3_REGION") or None,
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "public"},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "private"},
+    }
 MEDIA_URL = "/media/"
 
 LOGIN_URL = "participation:login"
