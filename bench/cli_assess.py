@@ -91,30 +91,14 @@ def run(args: list[str]) -> tuple[float, float]:
 
 
 def baseline(path: Path, sample: int) -> float:
-    """Seconds per series of a pandas groupby-apply Eurostat long-term assessment."""
+    """Seconds per series of a pandas groupby-apply Eurostat long-term assessment (the same
+    baseline as bench/assess_panel.py), on the file's first `sample` series."""
+    from assess_panel import baseline_eurostat  # bench/ is on the path when run as a script
+
     table = pq.read_table(path).slice(0, sample * 16).to_pandas()
-    table = table.dropna(subset=["value"])
-
-    def one(group: pd.DataFrame) -> str:
-        data = group.sort_values("year")
-        if len(data) < 2:
-            return "not_assessable"
-        end_year = data["year"].iloc[-1]
-        window = data[data["year"] >= end_year - 15]
-        start_year, start, end = (
-            window["year"].iloc[0],
-            window["value"].iloc[0],
-            window["value"].iloc[-1],
-        )
-        if end_year - start_year < 10 or start == 0 or start * end < 0:
-            return "not_assessable"
-        p = (end / start) ** (1 / (end_year - start_year)) - 1
-        if p >= 0.01:
-            return "significant_progress"
-        return "moderate_progress" if p >= 0 else "moderate_movement_away"
-
+    table["series"] = table["indicator"].astype(str) + "|" + table["territory"].astype(str)
     started = time.perf_counter()
-    result = table.groupby(["indicator", "territory"]).apply(one, include_groups=False)
+    result = baseline_eurostat(table[["series", "year", "value"]])
     return (time.perf_counter() - started) / len(result)
 
 

@@ -421,20 +421,15 @@ def node_places(*, node: Node) -> list[PlaceCount]:
     in two queries."""
     serving = Q(nodes=node) | Q(nodes__parent=node) | Q(nodes__parent__parent=node)
     counts: dict[tuple[str, str], list[int]] = {}
-    for code, name, n in (
-        Place.objects.filter(project__in=Project.objects.filter(serving).values("pk"))
-        .values_list("territory__code", "territory__name")
-        .annotate(n=Count("project", distinct=True))
-        .order_by()
-    ):
-        counts.setdefault((code, name), [0, 0])[0] = n
-    for code, name, n in (
-        NetworkArea.objects.filter(network__in=Network.objects.filter(serving).values("pk"))
-        .values_list("territory__code", "territory__name")
-        .annotate(n=Count("network", distinct=True))
-        .order_by()
-    ):
-        counts.setdefault((code, name), [0, 0])[1] = n
+    located = Place.objects.filter(project__in=Project.objects.filter(serving).values("pk"))
+    covered = NetworkArea.objects.filter(network__in=Network.objects.filter(serving).values("pk"))
+    for position, (rows, counted) in enumerate(((located, "project"), (covered, "network"))):
+        for code, name, n in (
+            rows.values_list("territory__code", "territory__name")
+            .annotate(n=Count(counted, distinct=True))
+            .order_by()
+        ):
+            counts.setdefault((code, name), [0, 0])[position] = n
     return [
         PlaceCount(code=code, name=name, projects=p, networks=n)
         for (code, name), (p, n) in sorted(counts.items(), key=lambda item: item[0][1])

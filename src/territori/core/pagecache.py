@@ -103,8 +103,8 @@ def install_watch(sender: Any, connection: Any, **kwargs: Any) -> None:
         connection.execute_wrappers.append(watch_writes)
 
 
-def _local_path(request: HttpRequest) -> str:
-    path = request.path
+def without_language(path: str) -> str:
+    """An address of the site without its language prefix ("/en/indicatori/" → "/indicatori/")."""
     for code, _name in settings.LANGUAGES:
         prefix = f"/{code}/"
         if path.startswith(prefix):
@@ -123,7 +123,7 @@ def _shared_request(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return False
-    return not _local_path(request).startswith(PRIVATE_PREFIXES)
+    return not without_language(request.path).startswith(PRIVATE_PREFIXES)
 
 
 def _shareable(request: HttpRequest, response: HttpResponse) -> bool:

@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from territori.core.models import DataStatus
+from territori.core.pagecache import without_language
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,7 @@ def _site_path(line: str) -> str | None:
     """The path of a line that is an address on this site, without its language prefix."""
     if not line.startswith("/") or line.startswith("//"):
         return None
-    path = line.split("?", 1)[0].split("#", 1)[0]
-    for code, _name in settings.LANGUAGES:
-        prefix = f"/{code}/"
-        if path.startswith(prefix):
-            return path[len(prefix) - 1 :]
-    return path
+    return without_language(line.split("?", 1)[0].split("#", 1)[0])
 
 
 def _title(obj: Any) -> str:
