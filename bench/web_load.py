@@ -46,7 +46,7 @@ PAGES = [
     "/programma/proposta-2024/",
     "/rapporto/2025/",
     "/dati/",
-    "/api/v1/indicators?limit=20",
+    "/api/v1/indicators/?limit=20",
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 

@@ -54,6 +54,7 @@ LAB = "laboratorio-prova-1"
 LAB_TWO = "laboratorio-prova-2"
 QUESTIONNAIRE = "priorita-prova"
 FORUM = "forum-prova"
+DEBATE = "dibattito-mondo"
 CLOSED_MEETING = "incontro-passato-prova"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 COMUNI = {"001078": "Chieri", "001082": "Chivasso", "001272": "Torino"}
@@ -154,6 +155,13 @@ questionnaires:
      options: [Energia, Mobilità, Digitale, Inclusione]}}
   - {{code: suggerimenti, kind: long_text, text_it: Suggerimenti}}
   - {{code: documento, kind: file, text_it: "Vuoi allegare un documento?"}}
+debates:
+- code: {debate}
+  process: {open}
+  phase: 1
+  title_it: Dibattito di prova
+  nodes: [agenda:1.1]
+  opened_at: {year}-01-02 09:00
 """
 
 #: Contributions of three participants: (author, kind, title, body, status, answer).
@@ -276,6 +284,7 @@ def forum() -> Forum:
         lab=LAB,
         lab_two=LAB_TWO,
         questionnaire=QUESTIONNAIRE,
+        debate=DEBATE,
         year=today.year,
         next_year=today.year + 1,
         lab_start=f"{lab} 14:30",
@@ -648,8 +657,8 @@ def atlas(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Frameworks]:
 def open_data_build() -> Frameworks:
     """Every open dataset with rows: the atlas world with the indicators world's values (real
     population, the demo's illustrative series) assessed, the demo's coherence matrices
-    (published), a meeting whose summary is published and a process with two contributions
-    (for the API's participation lists)."""
+    (published), a meeting whose summary is published and a process with two contributions,
+    three debates and ten comments (for the API's participation lists)."""
     from territori.demo.coherence import demo_coherence_load
     from territori.indicators.services import indicator_results_refresh, observations_import
     from tests.factories import ContributionFactory, MeetingFactory, ProcessFactory
@@ -664,7 +673,20 @@ def open_data_build() -> Frameworks:
         minutes_published_at=timezone.now(),
     )
     process = ProcessFactory(code="processo-dati-aperti")
-    ContributionFactory.create_batch(2, process=process)
+    contributions = ContributionFactory.create_batch(2, process=process)
+    from territori.participation.models import Comment, Debate
+
+    debates = [
+        Debate.objects.create(process=process, code=f"dibattito-dati-{n}", title_it=f"Domanda {n}")
+        for n in range(3)
+    ]
+    for n in range(5):
+        Comment.objects.create(
+            target_kind="contribution", target_id=contributions[n % 2].pk, body=f"Commento {n}"
+        )
+        Comment.objects.create(
+            target_kind="debate", target_id=debates[n % 3].pk, body=f"Argomento {n}", stance="for"
+        )
     return world
 
 

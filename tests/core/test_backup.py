@@ -181,3 +181,50 @@ def test_a_file_that_is_not_an_archive(tmp_path: Path) -> None:
     cut.write_bytes((tmp_path / "whole.tar.gz").read_bytes()[:200])
     with pytest.raises(BackupError):
         backup_restore(path=cut)
+
+
+def test_an_archive_that_would_fill_the_disk_is_refused_before_it_is_unpacked(
+    site: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member's declared size counts against the free disk before a byte of it is written
+    (a small gzip that unpacks to terabytes never fills the disk), and nothing changes."""
+    import shutil
+
+    from territori.core import backup
+
+    archive = tmp_path / "a.tar.gz"
+    backup_write(path=archive)
+    with tarfile.open(archive) as members:
+        largest = max(info.size for info in members)
+    real = shutil.disk_usage
+    monkeypatch.setattr(
+        backup.shutil,
+        "disk_usage",
+        lambda path: real(path)._replace(free=largest - 1),
+    )
+    before = _tables()
+    with pytest.raises(BackupError, match="would not fit on the disk"):
+        backup_restore(path=archive)
+    assert _tables() == before
+
+
+def test_members_are_copied_a_chunk_at_a_time(
+    site: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No read of a backup or a restore asks for more than one chunk: memory stays flat
+    whatever the size of the database and the files."""
+    from territori.core import backup
+
+    monkeypatch.setattr(backup, "CHUNK", 4096)
+    reads: list[int] = []
+    real_read = backup._Hashing.read
+
+    def read(self: Any, size: int = -1) -> bytes:
+        reads.append(size)
+        return real_read(self, size)
+
+    monkeypatch.setattr(backup._Hashing, "read", read)
+    archive = tmp_path / "a.tar.gz"
+    backup_write(path=archive)
+    assert reads and all(0 < size <= 16 * 1024 for size in reads), sorted(set(reads))[-3:]
+    backup_restore(path=archive)

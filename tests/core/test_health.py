@@ -69,3 +69,17 @@ def test_a_failing_part_is_named_with_a_503(client: Client, monkeypatch: Any) ->
     }
     assert body["checks"]["database"]["ok"]
     assert client.post("/salute/").status_code == 405
+
+
+def test_the_check_s_queries_do_not_grow_with_the_tasks(client: Client) -> None:
+    """The orchestrator calls it every few seconds: a fixed number of queries, however many
+    task results are kept."""
+    from tests.conftest import assert_same_queries
+
+    _task(timezone.now() - dt.timedelta(minutes=5))
+
+    def grow() -> None:
+        for minutes in range(1, 30):
+            _task(timezone.now() - dt.timedelta(minutes=minutes))
+
+    assert_same_queries(client, "/salute/", grow)

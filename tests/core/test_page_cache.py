@@ -173,3 +173,29 @@ def test_the_same_holds_with_redis_as_the_shared_cache(client: Client, news: Pag
         news.save()
         assert b"Dopo Redis" in _get(client)[0].content
         caches["pages"].clear()
+
+
+def test_cached_api_answers_still_count_against_the_rate_limit(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An API answer from the cache counts like one from the view: a caller over the limit
+    gets the 429 even for an address that is cached (and for a revalidation)."""
+    from territori.api.auth import PerAddress
+    from territori.api.v1 import api
+    from territori.core.ratelimit import rate_limit_reset
+
+    rate_limit_reset()
+    [throttle] = [t for t in api.throttle if isinstance(t, PerAddress)]
+    monkeypatch.setattr(throttle, "num_requests", 3)
+    answers = [client.get("/api/v1/frameworks/") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert [a["X-Page-Cache"] for a in answers] == ["miss", "hit", "hit"]
+    over = client.get("/api/v1/frameworks/")
+    assert over.status_code == 429 and int(over["Retry-After"]) > 0
+    tagged = client.get("/api/v1/frameworks/", headers={"If-None-Match": answers[0]["ETag"]})
+    assert tagged.status_code == 429
+    rate_limit_reset()
+    assert client.get("/api/v1/frameworks/")["X-Page-Cache"] == "hit"
+    # pages outside the API have no such limit
+    for _ in range(5):
+        assert client.get("/").status_code == 200

@@ -34,6 +34,8 @@ PAGES = [
     "/partecipa/questionari/demo-priorita/risultati/",
     "/partecipa/newsletter/",
     "/partecipa/newsletter/1/",
+    "/partecipa/dibattiti/demo-dibattito-trasporto-valli/",
+    "/en/partecipa/dibattiti/demo-dibattito-trasporto-valli/",
     "/account/registrati/",
     "/account/accedi/",
     "/account/password-dimenticata/",
@@ -197,3 +199,73 @@ def test_register_check_in_questionnaire_and_newsletter(
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
     assert not Subscriber.objects.get(email="lettrice@example.org").active
+
+
+def test_comment_reply_argue_and_close_a_debate(
+    live_server: Any, demo_data: None, page: Any
+) -> None:
+    """A participant argues in the demo debate and replies to an argument; the thread shows
+    one level of replies with the deeper ones folded; a moderator closes the debate with a
+    summary; the participant finds it among their notifications."""
+    from django.contrib.auth.models import Group, User
+    from django.utils import timezone
+
+    from territori.core.roles import MODERATOR
+    from territori.participation.models import Comment, Debate
+    from territori.participation.services.accounts import participant_account_ensure
+
+    base = live_server.url
+    debate = Debate.objects.get(code="demo-dibattito-trasporto-valli")
+    url = f"{base}/partecipa/dibattiti/{debate.code}/"
+    user = participant_account_ensure(
+        email="commenta@example.org", display_name="Commentatrice", verified_at=timezone.now()
+    )
+    user.set_password("una-Password-lunga-7")
+    user.save()
+    log_in(page, base, "commenta@example.org", "una-Password-lunga-7")
+    page.goto(url)
+    # the demo's deeper reply is folded under its reply, and opens
+    folded = page.locator("#commenti details.mb-2").first
+    assert not folded.locator("article").first.is_visible()
+    folded.locator("> summary").click()
+    assert folded.locator("article").first.is_visible()
+    page.eval_on_selector_all("details", "all => all.forEach(d => d.open = true)")
+    assert axe_violations(page) == []  # every form of the thread open
+    page.reload()
+    page.select_option("#id_stance", "for")
+    page.fill("#id_body", "Con una corsa garantita alle 22 il servizio funziona.")
+    page.click("label[for=id_consent]")
+    page.click("#commenti form.card button[type=submit]")
+    page.wait_for_url(re.compile(r".*#commento-\d+$"))
+    mine = Comment.objects.get(author=user)
+    assert mine.stance == "for" and "Con una corsa garantita" in page.inner_text("#commenti")
+    first = Comment.objects.filter(target_kind="debate", target_id=debate.pk, depth=0).first()
+    assert first is not None
+    article = page.locator(f"#commento-{first.pk}")
+    article.locator("summary", has_text=re.compile("Rispondi|Reply")).click()
+    page.fill(f"#reply-{first.pk}", "Rispondo: d'accordo sul costo.")
+    article.locator("button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r".*#commento-\d+$"))
+    reply = Comment.objects.get(author=user, parent=first)
+    shown = page.locator(f"#commento-{first.pk} ~ ol #commento-{reply.pk}")
+    assert shown.is_visible()  # under the comment it answers
+    moderator = User.objects.create_user(
+        "mod-dibattito", password="a-long-test-password", is_staff=True
+    )
+    moderator.groups.add(Group.objects.get(name=MODERATOR))
+    staff = page.context.browser.new_context().new_page()
+    log_in(staff, base, "mod-dibattito", "a-long-test-password")
+    staff.goto(url)
+    staff.click(f"a[href='/staff/partecipazione/dibattiti/{debate.code}/chiudi/']")
+    assert axe_violations(staff) == []
+    staff.fill(
+        "#id_conclusions_it", "Prevale un servizio a chiamata con una corsa fissa garantita."
+    )
+    staff.click("main form button[type=submit]")
+    staff.wait_for_url(url)
+    page.goto(url)
+    assert "Prevale un servizio a chiamata" in page.inner_text("main")
+    assert page.locator("#id_body").count() == 0  # closed: no more arguments
+    page.goto(base + "/account/notifiche/")
+    assert axe_violations(page) == []
+    assert debate.title_it in page.inner_text("main")

@@ -24,11 +24,12 @@ from territori.participation.models import (
     BodyDocument,
     BodyMember,
     Contribution,
+    Debate,
     Meeting,
     Process,
     Registration,
 )
-from tests.worlds import CLOSED, FORUM, LAB, LAB_TWO, OPEN, QUESTIONNAIRE, Forum
+from tests.worlds import CLOSED, DEBATE, FORUM, LAB, LAB_TWO, OPEN, QUESTIONNAIRE, Forum
 
 from ..conftest import count_queries
 from ..factories import OrganisationFactory
@@ -121,7 +122,86 @@ MATRIX: list[tuple[str, Any, list[int]]] = [
         [410, 410, 410, 200, 410, 200],
     ),
     ("back office", lambda: "/admin/", [302, 302, 302, 200, 200, 200]),
+    ("debate", lambda: f"/partecipa/dibattiti/{DEBATE}/", [200] * 6),
+    ("notifications", lambda: "/account/notifiche/", [302, 200, 200, 200, 200, 200]),
+    (
+        "moderate a comment",
+        lambda: f"/staff/partecipazione/commenti/{a_comment().pk}/",
+        [302, 403, 403, 200, 403, 200],
+    ),
+    (
+        "close a debate",
+        lambda: f"/staff/partecipazione/dibattiti/{DEBATE}/chiudi/",
+        [302, 403, 403, 200, 403, 200],
+    ),
 ]
+
+
+def a_comment() -> Any:
+    from territori.participation.models import Comment
+
+    contribution = Contribution.objects.filter(process__code=OPEN, hidden_at=None).first()
+    assert contribution is not None
+    return Comment.objects.create(
+        target_kind="contribution", target_id=contribution.pk, body="Un commento di prova."
+    )
+
+
+POSTS: list[tuple[str, Any, dict[str, str], list[int]]] = [
+    (
+        "comment",
+        lambda: f"/partecipa/commenti/debate/{Debate.objects.get(code=DEBATE).pk}/",
+        {"body": "Un argomento.", "stance": "for", "consent": "on"},
+        [302, 302, 302, 302, 302, 302],
+    ),
+    (
+        "report a comment",
+        lambda: f"/partecipa/commento/{a_comment().pk}/segnala/",
+        {"reason": "spam"},
+        [302, 302, 302, 302, 302, 302],
+    ),
+    (
+        "hide a comment",
+        lambda: f"/staff/partecipazione/commenti/{a_comment().pk}/",
+        {"form": "hide", "reason": "Fuori tema"},
+        [302, 403, 403, 302, 403, 302],
+    ),
+    (
+        "close a debate",
+        lambda: f"/staff/partecipazione/dibattiti/{DEBATE}/chiudi/",
+        {"conclusions_it": "Sintesi."},
+        [302, 403, 403, 302, 403, 302],
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix_of_comment_and_debate_writes(
+    client: Client, role: str, forum: Forum
+) -> None:
+    """Who may write: anonymous visitors are sent to log in, moderators alone hide and close;
+    what the others send changes nothing."""
+    from territori.participation.models import Comment
+
+    user = login_as(client, role)
+    if user is not None and role in ("participant", "member"):
+        user.participant.email_verified_at = timezone.now()
+        user.participant.save()
+    index = ROLES.index(role)
+    got = {}
+    for name, build, data, _expected in POSTS:
+        url = build()
+        response = client.post(url, data)
+        got[name] = response.status_code
+        if role == "anonymous":
+            assert "/account/accedi/" in response["Location"], name
+    assert got == {name: expected[index] for name, _b, _d, expected in POSTS}
+    wrote = Comment.objects.filter(body="Un argomento.").exists()
+    assert wrote == (role != "anonymous")
+    hidden = Comment.objects.filter(hidden_at__isnull=False).exists()
+    assert hidden == (role in ("moderator", "administrator"))
+    closed = Debate.objects.get(code=DEBATE).is_closed
+    assert closed == (role in ("moderator", "administrator"))
 
 
 @pytest.mark.parametrize("role", ROLES)

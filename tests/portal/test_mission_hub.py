@@ -123,6 +123,7 @@ def test_the_hub_s_queries_do_not_grow(client: Client, coherence: Any) -> None:
             _carry(mission, next(counter))
 
     assert_same_queries(client, MISSION, grow)
+    assert_same_queries(client, MISSION + "luoghi.csv", grow)
 
 
 def test_the_composite_table_names_its_territories(client: Client, indicators: Any) -> None:

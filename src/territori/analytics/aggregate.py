@@ -8,8 +8,17 @@ Vectorised with merges and group sums, no per-group Python code.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
+
+from territori.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
+
 
 RULES = ("sum", "weighted_mean", "ratio", "none")
 

@@ -9,12 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import igraph as ig
 import numpy as np
+
+from territori.lazy import lazy_module
 
 from .networks import louvain
 from .panel import FloatArray
+
+if TYPE_CHECKING:
+    import igraph as ig
+else:
+    ig = lazy_module("igraph")
+
 
 SCALE = (-3, -2, -1, 0, 1, 2, 3)
 SCALE_LABELS = {

@@ -16,12 +16,21 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import igraph as ig
 import numpy as np
-import scipy.sparse as sp
+
+from territori.lazy import lazy_module
 
 from .panel import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    import igraph as ig
+    import scipy.sparse as sp
+else:
+    ig = lazy_module("igraph")
+    sp = lazy_module("scipy.sparse")
+
 
 EXACT_LIMIT = 2000
 PIVOTS = 256

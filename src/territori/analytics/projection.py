@@ -7,13 +7,22 @@ least-squares line over the window with its prediction interval ("linear").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-from scipy import stats
+
+from territori.lazy import lazy_module
 
 from .panel import FloatArray, IntArray, first_valid_index, last_valid_index, take
 from .trends import as_array, cagr
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from scipy import stats
+else:
+    pd = lazy_module("pandas")
+    stats = lazy_module("scipy.stats")
+
 
 METHODS = ("cagr", "linear")
 GAP_STATUSES = ("", "on_track", "partial", "off_track", "achieved")

@@ -9,11 +9,19 @@ natural limit (NaN = none). Outputs are frozen dataclasses of arrays, one entry 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+from territori.lazy import lazy_module
 
 from .panel import FloatArray, IntArray, first_valid_index, last_valid_index, next_valid_index, take
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
+
 
 # Why a series is not assessable (0 = it is).
 OK = 0

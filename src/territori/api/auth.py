@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.core.cache import caches
@@ -50,3 +51,15 @@ def throttles(settings: Any) -> list[Any]:
         PerAddress(settings.TERRITORI_API_RATE_ANON),
         PerToken(settings.TERRITORI_API_RATE_TOKEN),
     ]
+
+
+def anonymous_allowed(request: HttpRequest) -> bool:
+    """Whether an anonymous caller's address is within the read API's rate limit (counting
+    this request): the page cache asks it before serving a kept answer. The API's own
+    throttle, copied (it keeps the request's state on itself), so both count alike."""
+    from .v1 import api
+
+    for throttle in api.throttle:  # type: ignore[union-attr]
+        if isinstance(throttle, PerAddress) and not copy.copy(throttle).allow_request(request):
+            return False
+    return True

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
@@ -53,10 +53,6 @@ class BackupSummary:
     files: int
     size: int
     members: list[str] = field(default_factory=list)
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _walk(storage: Storage, folder: str = "") -> Iterator[str]:
@@ -128,11 +124,33 @@ def _database_copy(folder: Path) -> tuple[str, Path]:
     raise BackupError(f"backups of a {connection.vendor} database are not supported")
 
 
-def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
+#: Bytes read or written at a time: no member is ever held whole in memory.
+CHUNK = 1024 * 1024
+
+
+class _Hashing:
+    """A file read through: counts and hashes what tarfile reads from it."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle, self.digest, self.size = handle, hashlib.sha256(), 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.digest.update(data)
+        self.size += len(data)
+        return bytes(data)
+
+
+def _add(archive: tarfile.TarFile, name: str, handle: Any, size: int) -> dict[str, Any]:
+    """Stream `size` bytes of `handle` into the archive as `name`; its size and checksum."""
     info = tarfile.TarInfo(name)
-    info.size = len(data)
+    info.size = size
     info.mtime = int(timezone.now().timestamp())
-    archive.addfile(info, io.BytesIO(data))
+    reader = _Hashing(handle)
+    archive.addfile(info, reader)
+    if reader.size != size:
+        raise BackupError(f"{name} changed while it was being copied: try again")
+    return {"member": name, "size": size, "sha256": reader.digest.hexdigest()}
 
 
 def backup_write(*, path: Path) -> BackupSummary:
@@ -151,34 +169,20 @@ def backup_write(*, path: Path) -> BackupSummary:
     try:
         with tempfile.TemporaryDirectory() as folder, tarfile.open(partial, "w:gz") as archive:
             vendor, copy = _database_copy(Path(folder))
-            data = copy.read_bytes()
-            member = f"database/{copy.name}"
-            manifest["database"] = {
-                "vendor": vendor,
-                "member": member,
-                "size": len(data),
-                "sha256": _sha256(data),
-            }
-            _add(archive, member, data)
-            members.append(member)
+            with copy.open("rb") as handle:
+                added = _add(archive, f"database/{copy.name}", handle, copy.stat().st_size)
+            manifest["database"] = {"vendor": vendor, **added}
+            members.append(added["member"])
+            copy.unlink()
             for alias in STORAGES:
                 storage = storages[alias]
                 for name in sorted(_walk(storage)):
                     with storage.open(name) as handle:
-                        content = handle.read()
-                    member = f"files/{alias}/{name}"
-                    manifest["files"].append(
-                        {
-                            "storage": alias,
-                            "name": name,
-                            "member": member,
-                            "size": len(content),
-                            "sha256": _sha256(content),
-                        }
-                    )
-                    _add(archive, member, content)
-                    members.append(member)
-            _add(archive, MANIFEST, json.dumps(manifest, indent=1).encode())
+                        added = _add(archive, f"files/{alias}/{name}", handle, storage.size(name))
+                    manifest["files"].append({"storage": alias, "name": name, **added})
+                    members.append(added["member"])
+            text = json.dumps(manifest, indent=1).encode()
+            _add(archive, MANIFEST, io.BytesIO(text), len(text))
         partial.rename(path)
     finally:
         partial.unlink(missing_ok=True)
@@ -199,27 +203,53 @@ def _safe_member(name: str) -> bool:
 @dataclass
 class _Checked:
     manifest: dict[str, Any]
-    contents: dict[str, bytes]
+    #: where each member was unpacked (a temporary folder the caller removes)
+    files: dict[str, Path]
 
 
-def _check(path: Path) -> _Checked:
-    """Read and verify the whole archive; raise BackupError naming the first problem."""
-    contents: dict[str, bytes] = {}
+def _unpack(path: Path, folder: Path) -> dict[str, tuple[Path, int, str]]:
+    """Every member of the archive written to `folder` a chunk at a time: its file, size and
+    checksum. Refuses links, absolute or climbing names, and members that would not fit on
+    the disk (a small archive that unpacks to terabytes is refused before it fills it)."""
+    found: dict[str, tuple[Path, int, str]] = {}
+    room = shutil.disk_usage(folder).free
     try:
         with tarfile.open(path, "r:*") as archive:
-            for info in archive:
-                if not info.isfile() or not _safe_member(info.name):
+            for n, info in enumerate(archive):
+                if not info.isfile() or not _safe_member(info.name) or info.name in found:
                     raise BackupError(f"{path.name}: unexpected member {info.name!r}")
+                room -= info.size
+                if room < 0:
+                    raise BackupError(
+                        f"{path.name}: {info.name!r} would not fit on the disk "
+                        f"({info.size:,} bytes): damaged or not a Territori backup"
+                    )
                 handle = archive.extractfile(info)
                 if handle is None:
                     raise BackupError(f"{path.name}: unreadable member {info.name!r}")
-                contents[info.name] = handle.read()
+                target = folder / f"{n:08d}"
+                digest, size = hashlib.sha256(), 0
+                with handle, target.open("wb") as out:
+                    while chunk := handle.read(CHUNK):
+                        digest.update(chunk)
+                        size += len(chunk)
+                        out.write(chunk)
+                found[info.name] = (target, size, digest.hexdigest())
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
         raise BackupError(f"{path.name}: not a Territori backup, or damaged ({exc})") from exc
-    if MANIFEST not in contents:
+    return found
+
+
+def _check(path: Path, folder: Path) -> _Checked:
+    """Unpack and verify the whole archive into `folder`; raise BackupError naming the first
+    problem."""
+    found = _unpack(path, folder)
+    if MANIFEST not in found:
         raise BackupError(f"{path.name}: no {MANIFEST}: not a Territori backup")
+    if found[MANIFEST][1] > 64 * CHUNK:
+        raise BackupError(f"{path.name}: {MANIFEST} is too large: not a Territori backup")
     try:
-        manifest = json.loads(contents[MANIFEST])
+        manifest = json.loads(found[MANIFEST][0].read_bytes())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BackupError(f"{path.name}: {MANIFEST} is not readable ({exc})") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -232,16 +262,15 @@ def _check(path: Path) -> _Checked:
     listed = [manifest.get("database", {}), *manifest.get("files", [])]
     for item in listed:
         member = item.get("member", "")
-        if member not in contents:
+        if member not in found:
             raise BackupError(f"{path.name}: {member or 'a member'} is missing")
-        if _sha256(contents[member]) != item.get("sha256") or len(contents[member]) != item.get(
-            "size"
-        ):
+        _file, size, digest = found[member]
+        if digest != item.get("sha256") or size != item.get("size"):
             raise BackupError(f"{path.name}: {member} does not match its checksum")
-    extra = set(contents) - {MANIFEST} - {item.get("member") for item in listed}
+    extra = set(found) - {MANIFEST} - {item.get("member") for item in listed}
     if extra:
         raise BackupError(f"{path.name}: members not in the manifest: {sorted(extra)[:5]}")
-    return _Checked(manifest, contents)
+    return _Checked(manifest, {name: file for name, (file, _s, _d) in found.items()})
 
 
 def _compatible(manifest: dict[str, Any], name: str) -> None:
@@ -263,45 +292,43 @@ def _compatible(manifest: dict[str, Any], name: str) -> None:
         )
 
 
-def _restore_database(manifest: dict[str, Any], data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "database"
-        copy.write_bytes(data)
-        if connection.vendor == "sqlite":
-            connection.ensure_connection()
-            source = sqlite3.connect(copy)
-            try:
-                source.backup(connection.connection)
-            finally:
-                source.close()
-            return
-        arguments, environment = _pg_arguments()
-        connection.close()  # no open transaction of ours in the way
-        command = [
-            _tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            *arguments,
-            "--dbname",
-            str(connection.settings_dict["NAME"]),
-            str(copy),
-        ]
-        completed = subprocess.run(command, capture_output=True, text=True, env=environment)
-        if completed.returncode != 0:
-            raise BackupError(f"pg_restore failed: {completed.stderr.strip()[:500]}")
+def _restore_database(manifest: dict[str, Any], copy: Path) -> None:
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        source = sqlite3.connect(copy)
+        try:
+            source.backup(connection.connection)
+        finally:
+            source.close()
+        return
+    arguments, environment = _pg_arguments()
+    connection.close()  # no open transaction of ours in the way
+    command = [
+        _tool("pg_restore"),
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--no-privileges",
+        "--single-transaction",
+        *arguments,
+        "--dbname",
+        str(connection.settings_dict["NAME"]),
+        str(copy),
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, env=environment)
+    if completed.returncode != 0:
+        raise BackupError(f"pg_restore failed: {completed.stderr.strip()[:500]}")
 
 
-def _restore_files(manifest: dict[str, Any], contents: dict[str, bytes]) -> int:
+def _restore_files(manifest: dict[str, Any], files: dict[str, Path]) -> int:
     for alias in STORAGES:
         storage = storages[alias]
         for name in list(_walk(storage)):
             storage.delete(name)
     for item in manifest.get("files", []):
         storage = storages[item["storage"]]
-        saved = storage.save(item["name"], ContentFile(contents[item["member"]]))
+        with files[item["member"]].open("rb") as handle:
+            saved = storage.save(item["name"], File(handle))
         if saved != item["name"]:
             raise BackupError(f"the storage renamed {item['name']!r} to {saved!r}")
     return len(manifest.get("files", []))
@@ -309,7 +336,8 @@ def _restore_files(manifest: dict[str, Any], contents: dict[str, bytes]) -> int:
 
 def backup_check(*, path: Path) -> dict[str, Any]:
     """The manifest of a verified archive that this site can restore."""
-    checked = _check(path)
+    with tempfile.TemporaryDirectory() as folder:
+        checked = _check(path, Path(folder))
     _compatible(checked.manifest, path.name)
     return checked.manifest
 
@@ -318,10 +346,11 @@ def backup_restore(*, path: Path) -> dict[str, Any]:
     """Put the archive's database and files back; everything is checked before."""
     from .pagecache import data_changed
 
-    checked = _check(path)
-    manifest = checked.manifest
-    _compatible(manifest, path.name)
-    _restore_database(manifest, checked.contents[manifest["database"]["member"]])
-    _restore_files(manifest, checked.contents)
+    with tempfile.TemporaryDirectory() as folder:
+        checked = _check(path, Path(folder))
+        manifest = checked.manifest
+        _compatible(manifest, path.name)
+        _restore_database(manifest, checked.files[manifest["database"]["member"]])
+        _restore_files(manifest, checked.files)
     data_changed()
     return manifest

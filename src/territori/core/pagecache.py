@@ -11,6 +11,11 @@ Only what is the same for every visitor is cached: GET and HEAD from visitors wh
 signed in and carry no session, answers 200 without cookies, pages that did not use a CSRF
 token or a message; never the back office, the account pages or the participation forms.
 Cached answers carry an ETag, so browsers and proxies revalidate with a 304.
+
+A cached answer still counts against the rate limits of its address: the checks named in
+`TERRITORI_PAGE_CACHE_LIMITS` (path prefix → callable taking the request, false when over
+the limit) run before a hit or a 304 is served; over the limit, the request goes on to its
+view, which refuses it as it would without the cache.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.module_loading import import_string
 
 VERSION_KEY = "territori:data-version"
 #: Tables whose writes never change a public page (sessions, caches, task bookkeeping,
@@ -158,6 +164,16 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.limits = [
+            (prefix, import_string(path))
+            for prefix, path in getattr(settings, "TERRITORI_PAGE_CACHE_LIMITS", {}).items()
+        ]
+
+    def _within_limits(self, request: HttpRequest) -> bool:
+        """Whether the rate limits of the request's address let a cached answer go out (each
+        check counts this request)."""
+        path = without_language(request.path)
+        return all(allowed(request) for prefix, allowed in self.limits if path.startswith(prefix))
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not settings.TERRITORI_PAGE_CACHE or not _shared_request(request):
@@ -170,11 +186,14 @@ class PageCacheMiddleware:
         address = f"{language}|{timezone.localdate()}|{fragment}|{request.get_full_path()}"
         key = "page:" + hashlib.sha256(f"{version}|{address}".encode()).hexdigest()
         tag = _entity_tag(version, address)
-        if request.headers.get("If-None-Match") == tag:
+        revalidating = request.headers.get("If-None-Match") == tag
+        kept = None if revalidating else _cache().get(key)
+        if (revalidating or kept is not None) and not self._within_limits(request):
+            return self.get_response(request)  # the view answers 429
+        if revalidating:
             response: HttpResponse = HttpResponseNotModified()
             _revalidate(response, tag)
             return response
-        kept = _cache().get(key)
         if kept is not None:
             content, headers = kept
             response = HttpResponse(content)

@@ -8,7 +8,8 @@ first meeting (online, 18 September 2023, with its restitution), the launch even
 
 Illustrative ("dato dimostrativo"), in the `*-illustrative` files: an open process of Forum
 labs with meetings open for registration and a questionnaire, three demo participant accounts,
-their contributions with answers and supports, 24 questionnaire responses, contact points of
+their contributions with answers and supports, a debate with arguments for and against, comments
+and replies, 24 questionnaire responses, contact points of
 demo organisations and two archived newsletter issues. Their dates are written for
 `ILLUSTRATIVE_YEAR` and moved by whole years so that the labs stay ahead of the loading day.
 
@@ -33,8 +34,9 @@ from territori.demo.files import demo_file
 from territori.frameworks.models import Framework, Node
 from territori.io.participation import read_participation
 from territori.io.yamlsafe import strict_load
-from territori.participation.models import Contribution, Process, Questionnaire
+from territori.participation.models import Comment, Contribution, Debate, Process, Questionnaire
 from territori.participation.services.accounts import participant_account_ensure
+from territori.participation.services.comments import comment_post
 from territori.participation.services.common import contact_point_add
 from territori.participation.services.contributions import (
     contribution_answer,
@@ -106,6 +108,11 @@ def _activity(years: int) -> int:
         for account in activity["accounts"]
     }
     refs = {ref for item in activity["contributions"] for ref in item.get("nodes", [])}
+    refs |= {
+        item["target"].split(":", 1)[1]
+        for item in activity["comments"]
+        if item["target"].startswith("node:")
+    }
     keys = {ref.split(":", 1)[0] for ref in refs}
     nodes = {
         f"{key}:{node.code}": node
@@ -140,6 +147,7 @@ def _activity(years: int) -> int:
         for supporter in item.get("supporters", []):
             contribution_support(contribution=contribution, user=users[supporter])
         written += 1
+    written += _comments(activity["comments"], users=users, nodes=nodes, years=years)
     written += _responses(years)
     for item in activity["contact_points"]:
         contact_point_add(
@@ -161,6 +169,36 @@ def _activity(years: int) -> int:
         issue_archive(issue=issue, sent_at=_when(item["sent_at"], years))
         written += 1
     return written
+
+
+def _comments(
+    items: list[dict[str, Any]], *, users: dict[str, Any], nodes: dict[str, Node], years: int
+) -> int:
+    """The illustrative comments and replies, through the site's service."""
+    written: list[Comment] = []
+    for item in items:
+        kind, _sep, ref = item["target"].partition(":")
+        if kind == Comment.Target.DEBATE:
+            pk = Debate.objects.get(code=ref).pk
+        elif kind == Comment.Target.CONTRIBUTION:
+            pk = Contribution.objects.get(title=ref, data_status=DataStatus.ILLUSTRATIVE).pk
+        else:
+            pk = nodes[ref].pk
+        parent = written[item["reply_to"] - 1] if item.get("reply_to") else None
+        written.append(
+            comment_post(
+                user=users[item["author"]],
+                kind=kind,
+                pk=pk,
+                body=item["body"],
+                parent=parent,
+                stance=item.get("stance", ""),
+                consent=True,
+                now=_when(item["written_at"], years),
+                data_status=DataStatus.ILLUSTRATIVE,
+            )
+        )
+    return len(written)
 
 
 def _responses(years: int) -> int:

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import shapely
-from pyproj import Geod
+from territori.lazy import lazy_module
 
-_GEOD = Geod(ellps="WGS84")
+if TYPE_CHECKING:
+    import pyproj
+    import shapely
+else:
+    shapely = lazy_module("shapely")
+    pyproj = lazy_module("pyproj")
+
+
+@functools.cache
+def _geod() -> pyproj.Geod:
+    return pyproj.Geod(ellps="WGS84")
 
 
 def geodesic_area_km2(geometry: shapely.Geometry) -> float:
     """Area on the WGS84 ellipsoid, in km² (geometry in longitude/latitude degrees)."""
-    area, _perimeter = _GEOD.geometry_area_perimeter(geometry)
+    area, _perimeter = _geod().geometry_area_perimeter(geometry)
     return abs(area) / 1e6
 
 

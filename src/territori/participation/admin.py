@@ -13,10 +13,12 @@ from .models import (
     Body,
     BodyDocument,
     BodyMember,
+    Comment,
     ConsentRecord,
     ContactPoint,
     Contribution,
     ContributionAttachment,
+    Debate,
     Meeting,
     MeetingDocument,
     NewsletterBlock,
@@ -144,6 +146,39 @@ class ContributionAdmin(AuditedAdmin):
     readonly_fields = ["author", "support_count", "created_at"]
     autocomplete_fields = ["nodes", "zone"]
     inlines = [AttachmentInline]
+
+
+@admin.register(Debate)
+class DebateAdmin(AuditedAdmin):
+    list_display = ["code", "title_it", "process", "phase", "opened_at", "closed_at", "data_status"]
+    list_filter = ["process", "data_status"]
+    search_fields = ["code", "title_it", "title_en"]
+    autocomplete_fields = ["nodes"]
+    readonly_fields = ["closed_at", "moderator"]
+
+
+@admin.register(Comment)
+class CommentAdmin(AuditedAdmin):
+    """Comments are written on the site; here the moderators read and hide them."""
+
+    list_display = ["target_kind", "target_id", "author_name", "created_at", "hidden_at"]
+    list_filter = ["target_kind", "data_status"]
+    search_fields = ["body", "author_name"]
+    readonly_fields = [
+        "target_kind",
+        "target_id",
+        "parent",
+        "depth",
+        "author",
+        "author_name",
+        "organisation",
+        "body",
+        "stance",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(Report)

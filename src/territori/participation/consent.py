@@ -15,17 +15,22 @@ VERSION = "2026-12"
 
 
 def consent_text(purpose: str) -> str:
-    texts = {
-        ConsentRecord.Purpose.ACCOUNT: _(
+    if purpose == ConsentRecord.Purpose.ACCOUNT:  # the only one that names the site's owner
+        return _(
             "I agree that the body that runs this site (%(owner)s) keeps my email address and "
             "public name to manage my participation in the Agenda's processes. I can download "
             "my data and delete my account at any time from my account page."
-        )
-        % {"owner": site_owner().name},
+        ) % {"owner": site_owner().name}
+    texts = {
         ConsentRecord.Purpose.CONTRIBUTION: _(
             "I agree that this contribution, its attachments and my public name are published "
             "on this site and used in the Agenda's process. I have not included other people's "
             "personal data. If I delete my account the contribution stays, without my name."
+        ),
+        ConsentRecord.Purpose.COMMENT: _(
+            "I agree that my comments and my public name are published on this site. I have "
+            "not included other people's personal data. If I delete my account my comments "
+            "stay, without my name."
         ),
         ConsentRecord.Purpose.REGISTRATION: _(
             "I agree that the organisers keep my registration (name, email, organisation and "

@@ -15,7 +15,8 @@ from territori.frameworks.selectors import site_frameworks
 from territori.territories.models import Territory
 from territori.territories.selectors import home_zones
 
-from .models import Contribution, Report
+from .consent import consent_text
+from .models import Comment, ConsentRecord, Contribution, Report
 
 
 def tag_nodes() -> QuerySet[Node]:
@@ -261,4 +262,42 @@ class DeleteAccountForm(Styled):
         label=_("Your password, to confirm"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class CommentForm(Styled):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 3000}),
+        help_text=_("Plain text, at most 3,000 characters; your public name is shown with it."),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    stance = forms.ChoiceField(
+        label=_("Kind"), choices=Comment.Stance.choices, required=False, initial=""
+    )
+    consent = forms.BooleanField(label="", required=False)
+
+    def __init__(self, *args: Any, debate: bool = False, ask_consent: bool = True, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not debate:
+            del self.fields["stance"]
+        if ask_consent:
+            self.fields["consent"].label = consent_text(ConsentRecord.Purpose.COMMENT)
+        else:
+            del self.fields["consent"]
+
+
+class DebateCloseForm(Styled):
+    conclusions_it = forms.CharField(
+        label=_("Closing summary (Italian)"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the debate showed: shown to everyone at the top of the debate."),
+    )
+    conclusions_en = forms.CharField(
+        label=_("Closing summary (English)"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )

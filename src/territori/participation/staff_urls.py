@@ -7,6 +7,8 @@ app_name = "participation_staff"
 urlpatterns = [
     path("moderazione/", staff.moderation_queue, name="moderation"),
     path("contributi/<int:pk>/", staff.contribution_moderate, name="contribution"),
+    path("commenti/<int:pk>/", staff.comment_moderate, name="comment"),
+    path("dibattiti/<slug:code>/chiudi/", staff.debate_close_view, name="debate_close"),
     path("incontri/<slug:code>/accoglienza/", staff.check_in, name="check_in"),
     path(
         "incontri/<slug:code>/iscrizioni.<str:fmt>",

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from .views import accounts, contributions, meetings, newsletter, processes, questionnaires
+from .views import (
+    accounts,
+    comments,
+    contributions,
+    meetings,
+    newsletter,
+    processes,
+    questionnaires,
+)
 
 app_name = "participation"
 
@@ -48,6 +56,14 @@ urlpatterns = [
         contributions.contribution_report_view,
         name="report",
     ),
+    path("partecipa/commenti/<slug:kind>/<int:pk>/", comments.comment_new, name="comment"),
+    path(
+        "partecipa/commento/<int:pk>/segnala/",
+        comments.comment_report_view,
+        name="comment_report",
+    ),
+    path("partecipa/dibattiti/<slug:code>/", comments.debate_detail, name="debate"),
+    path("account/notifiche/", comments.notifications, name="notifications"),
     path("partecipa/allegati/<int:pk>/", contributions.contribution_attachment, name="attachment"),
     path(
         "partecipa/questionari/<slug:code>/",

@@ -230,6 +230,8 @@ if TERRITORI_REDIS_URL:
 #: Serve public pages from the "pages" cache, rebuilt after every committed write.
 TERRITORI_PAGE_CACHE = env_bool("TERRITORI_PAGE_CACHE", default=True)
 TERRITORI_PAGE_CACHE_ALIAS = "pages"
+#: Rate limits a cached answer still counts against (core.pagecache): path prefix → check.
+TERRITORI_PAGE_CACHE_LIMITS = {"/api/": "territori.api.auth.anonymous_allowed"}
 #: Keep the open-data ZIP and workbooks built for a version of the data (publication.built_files).
 TERRITORI_KEEP_BUILT_FILES = True
 #: /salute/ warns when no background task has finished for this long (seconds).

@@ -1,5 +1,6 @@
 """The public API, `/api/v1/` (django-ninja): everything the portal publishes, as JSON (and
-observations also as CSV), one router a module. Lists are paginated with `limit` and `offset`,
+observations also as CSV), one router a module. Lists are paginated with `limit` and `offset`
+or a keyset `cursor`,
 declare their filters as FilterSchema and read through the same selectors as the pages, with a
 fixed number of queries whatever their length. Unpublished matrices and hidden contributions
 are never served."""
@@ -22,7 +23,8 @@ api = NinjaAPI(
         "Open data of a metropolitan Sustainable Development Agenda: "
         "frameworks, territories, indicators and observations, assessments, composites, "
         "published coherence matrices, the atlas and participation. Lists take `limit` "
-        "(at most 1000) and `offset`. Licences: see each indicator's `licence`. Text in "
+        "(at most 1000) and `offset`, or the `cursor` the previous page gave as `next_cursor` "
+        "(as fast deep in a list as at its start). Licences: see each indicator's `licence`. Text in "
         "parameters and bodies may not contain NUL characters (422)."
     ),
     urls_namespace="api-v1",

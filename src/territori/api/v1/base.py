@@ -7,11 +7,13 @@ from typing import Annotated, Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema, Swagger
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination
 from ninja.renderers import JSONRenderer
 from pydantic import AfterValidator
 
-from territori.core import jsonsafe
+from territori.core import jsonsafe, keyset
+from territori.core.rows import RowList
 
 
 class FiniteJSONRenderer(JSONRenderer):
@@ -63,35 +65,79 @@ COUNT_CAP = 10_000
 
 
 class Page(LimitOffsetPagination):
-    """limit (1-1000, default 100) and offset (bounded, so no database overflows); the count
-    stops at COUNT_CAP, so a page costs about the same whatever the rows matching."""
+    """limit (1-1000, default 100) and either offset (bounded, so no database overflows) or the
+    `cursor` the page before gave (keyset pagination: the page after the millionth row costs
+    what the first does); the count stops at COUNT_CAP, so a page costs about the same whatever
+    the rows matching."""
 
     class Input(Schema):
         limit: int = Field(100, ge=1, le=1000)
         offset: int = Field(0, ge=0, le=100_000_000)
+        cursor: str | None = Field(
+            None,
+            max_length=2000,
+            description="the `next_cursor` of the page before (instead of offset)",
+        )
 
     class Output(Schema):
         items: list[Any]
         count: int = Field(description=f"the rows matching, counted up to {COUNT_CAP:,}")
         count_capped: bool = Field(description=f"true when more than {COUNT_CAP:,} rows match")
+        next_cursor: str | None = Field(
+            description="pass it as `cursor` for the next page; null on the last page"
+        )
 
     def paginate_queryset(
         self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
     ) -> Any:
         offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
-        cap = COUNT_CAP
-        # COUNT over at most cap + 1 rows (a LIMIT in a subquery)
-        if hasattr(queryset, "count_upto"):
-            counted = queryset.count_upto(cap + 1)
-        elif isinstance(queryset, QuerySet):
-            counted = queryset[: cap + 1].count()
-        else:
-            counted = len(queryset)
-        return {
-            "items": queryset[offset : offset + limit],
-            "count": min(counted, cap),
-            "count_capped": counted > cap,
-        }
+        if pagination.cursor is not None and offset:
+            raise HttpError(422, "give either offset or cursor, not both")
+        try:
+            return paginated(queryset, offset=offset, limit=limit, cursor=pagination.cursor)
+        except keyset.CursorError as error:
+            raise HttpError(422, str(error)) from error
+
+
+def paginated(rows: Any, *, offset: int, limit: int, cursor: str | None) -> dict[str, Any]:
+    """A page of `rows` (a RowList, a QuerySet or a short list) with its capped count and the
+    cursor of the next page."""
+    base = rows.rows if isinstance(rows, RowList) else rows
+    keys = keyset.ordering_keys(base) if isinstance(base, QuerySet) else None
+    if keys is None:  # a short list in memory: its cursor is the next offset
+        if cursor is not None:
+            (offset,) = keyset.decode(cursor, length=1)
+            if not isinstance(offset, int) or not 0 <= offset <= 100_000_000:
+                raise keyset.CursorError("the cursor does not belong to this list")
+        counted = len(rows) if not isinstance(base, QuerySet) else base[: COUNT_CAP + 1].count()
+        items = list(rows[offset : offset + limit])
+        following = keyset.encode([offset + limit]) if len(items) == limit else None
+        return _page(items, counted, following)
+    whole = keyset.ordered(base, keys)
+    # COUNT over at most cap + 1 rows (a LIMIT in a subquery), of the whole list
+    counted = int(whole[: COUNT_CAP + 1].count())
+    page = whole
+    if cursor is not None:
+        page = whole.filter(keyset.after(keys, keyset.decode(cursor, length=len(keys))))
+    items = list(_like(rows, page)[offset : offset + limit])
+    following = None
+    if len(items) == limit:
+        last = page.values_list(*(key.field for key in keys))[offset + limit - 1]
+        following = keyset.encode(last)
+    return _page(items, counted, following)
+
+
+def _like(rows: Any, queryset: QuerySet[Any, Any]) -> Any:
+    return RowList(queryset, rows.names, rows.post) if isinstance(rows, RowList) else queryset
+
+
+def _page(items: list[Any], counted: int, following: str | None) -> dict[str, Any]:
+    return {
+        "items": items,
+        "count": min(counted, COUNT_CAP),
+        "count_capped": counted > COUNT_CAP,
+        "next_cursor": following,
+    }
 
 
 def one_of(values: list[str]) -> str:

@@ -1,5 +1,5 @@
-"""/api/v1/participation: processes, meetings and public contributions (never their authors),
-and official answers written with a token."""
+"""/api/v1/participation: processes, meetings, public contributions and comments (never their
+authors), debates, and official answers written with a token."""
 
 import datetime as dt
 from typing import Any
@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from territori.api.auth import TokenAuth
 from territori.participation import selectors
-from territori.participation.models import Contribution, Meeting
+from territori.participation.models import Comment, Contribution, Meeting
 
 from .base import ERRORS, Page, Text, one_of, token_errors
 
@@ -57,6 +57,37 @@ class ContributionOut(Schema):
     data_status: str
 
 
+class CommentOut(Schema):
+    id: int
+    target_kind: str
+    target_id: int
+    parent: int | None
+    depth: int
+    stance: str
+    body: str
+    organisation: str | None
+    written: dt.datetime
+    data_status: str
+
+
+class DebateOut(Schema):
+    code: str
+    process: str
+    phase: int | None
+    title_it: str
+    title_en: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    conclusions_it: str
+    conclusions_en: str
+    data_status: str
+
+
+class CommentFilters(FilterSchema):
+    target_kind: str | None = Field(None, pattern=one_of(Comment.Target.values))
+    target_id: int | None = Field(None, ge=1, le=2**62)
+
+
 class MeetingFilters(FilterSchema):
     process: str | None = None
     kind: str | None = Field(None, pattern=one_of(Meeting.Kind.values))
@@ -91,6 +122,21 @@ def meeting_list(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
 def contribution_list(request: HttpRequest, filters: Query[ContributionFilters]) -> Any:
     """Public contributions (hidden ones are left out); authors are not published."""
     return selectors.contribution_rows(**filters.model_dump())
+
+
+@router.get("/debates", response=list[DebateOut], openapi_extra=ERRORS)
+@paginate(Page)
+def debate_list(request: HttpRequest, process: str | None = None) -> Any:
+    """Debates with their closing summaries."""
+    return selectors.debate_rows(process=process)
+
+
+@router.get("/comments", response=list[CommentOut], openapi_extra=ERRORS)
+@paginate(Page)
+def comment_list(request: HttpRequest, filters: Query[CommentFilters]) -> Any:
+    """Visible comments (hidden ones are left out); authors are not published, the
+    organisation is when a delegate wrote on its behalf."""
+    return selectors.comment_rows(kind=filters.target_kind, target=filters.target_id)
 
 
 class AnswerIn(Schema):

@@ -4,10 +4,9 @@ assessments, projections, disparities and composite indices."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,6 +29,7 @@ from territori.io.limits import (
     value_problem,
     year_problem,
 )
+from territori.lazy import lazy_module
 from territori.territories.models import Membership, Territory, valid_on
 from territori.territories.selectors import home_territory_id
 
@@ -43,6 +43,12 @@ from ..models import (
     Projection,
 )
 from ..selectors import POPULATION_INDICATOR
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
+
 
 PROJECTION_YEAR = 2030
 

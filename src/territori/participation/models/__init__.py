@@ -9,6 +9,7 @@ who is asking.
 
 from .accounts import ConsentRecord, ContactPoint, LoginFailure, Participant
 from .base import StoredFile, data_status_field, private_storage
+from .comments import Comment, CommentReport, Debate, Notification
 from .contributions import Contribution, ContributionAttachment, Report, Support
 from .meetings import AgendaItem, Meeting, MeetingDocument, Registration
 from .newsletter import NewsletterBlock, NewsletterIssue, Subscriber
@@ -21,15 +22,19 @@ __all__ = [
     "Body",
     "BodyDocument",
     "BodyMember",
+    "Comment",
+    "CommentReport",
     "ConsentRecord",
     "ContactPoint",
     "Contribution",
     "ContributionAttachment",
+    "Debate",
     "LoginFailure",
     "Meeting",
     "MeetingDocument",
     "NewsletterBlock",
     "NewsletterIssue",
+    "Notification",
     "Participant",
     "Process",
     "ProcessPhase",

@@ -88,6 +88,7 @@ class ConsentRecord(models.Model):
     class Purpose(models.TextChoices):
         ACCOUNT = "account", _("participant account")
         CONTRIBUTION = "contribution", _("publishing a contribution")
+        COMMENT = "comment", _("publishing comments")
         REGISTRATION = "registration", _("meeting registration")
         QUESTIONNAIRE = "questionnaire", _("questionnaire")
         NEWSLETTER = "newsletter", _("newsletter")

@@ -65,6 +65,11 @@ class ProcessPhase(models.Model):
     contributions_open = models.BooleanField(_("online contributions open"), default=False)
     meetings_open = models.BooleanField(_("meetings"), default=False)
     questionnaires_open = models.BooleanField(_("questionnaires"), default=False)
+    comments_open = models.BooleanField(
+        _("comments"),
+        default=True,
+        help_text=_("whether people can comment on the contributions, meetings and debates"),
+    )
 
     class Meta:
         verbose_name = _("phase")

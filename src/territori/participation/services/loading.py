@@ -1,4 +1,4 @@
-"""Loading a participation file: processes, bodies, meetings and questionnaires.
+"""Loading a participation file: processes, bodies, meetings, questionnaires and debates.
 
 Records are matched by code: a new code creates, a known one is updated (phases by position,
 members by organisation; a meeting's agenda and a questionnaire's questions are replaced, the
@@ -27,6 +27,7 @@ from territori.frameworks.models import Framework, Node
 from territori.io.errors import RowError
 from territori.io.participation import (
     BodyRecord,
+    DebateRecord,
     MeetingRecord,
     ParticipationDocument,
     ProcessRecord,
@@ -42,6 +43,7 @@ from ..models import (
     AgendaItem,
     Body,
     BodyMember,
+    Debate,
     Meeting,
     Process,
     ProcessPhase,
@@ -95,7 +97,7 @@ class _Loader:
 
     def _references(self, attribute: str) -> set[str]:
         found: set[str] = set()
-        for section in ("processes", "bodies", "meetings"):
+        for section in ("processes", "bodies", "meetings", "debates"):
             for record in getattr(self.document, section):
                 found.update(getattr(record, attribute, ()))
         return found
@@ -195,6 +197,25 @@ class _Loader:
             self.load_meeting(meeting, ("meetings", index))
         for index, questionnaire in enumerate(self.document.questionnaires):
             self.load_questionnaire(questionnaire, ("questionnaires", index))
+        for index, debate in enumerate(self.document.debates):
+            self.load_debate(debate, ("debates", index))
+
+    def load_debate(self, record: DebateRecord, path: Path) -> None:
+        process = self.process(record.process, path)
+        values = record.model_dump(exclude={"code", "nodes", "process", "phase"})
+        for name in ("opened_at", "closed_at"):
+            values[name] = _aware(values[name])
+        phase = None
+        if process is not None and process.pk is not None and record.phase is not None:
+            phase = ProcessPhase.objects.filter(process=process, position=record.phase).first()
+            if phase is None:
+                self.error(path, "phase", "the process has no such phase", record.phase)
+        values |= {"process": process, "phase": phase}
+        unsaved = [n for n in ("process", "phase") if getattr(values[n], "pk", 0) is None]
+        debate = self.save(Debate, {"code": record.code}, values, path, exclude=unsaved)
+        nodes = self.node_list(record.nodes, path)
+        if debate is not None and not self.errors:
+            debate.nodes.set(nodes)
 
     def load_process(self, record: ProcessRecord, path: Path) -> None:
         values = record.model_dump(exclude={"code", "nodes", "phases"})

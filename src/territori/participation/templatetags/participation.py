@@ -29,3 +29,47 @@ def question_anchor(name: str) -> str:
 def cell_value(data: Any, code: str, index: int) -> str:
     """The posted value of a matrix row or ranking item (`code__index`)."""
     return getfirst(data, f"{code}__{index}")
+
+
+@register.inclusion_tag("participation/_comments.html", takes_context=True)
+def comments(context: Any, kind: str, item: Any, heading_level: int = 2) -> dict[str, Any]:
+    """The comments about `item` (the page's own object, of the kind named), with the form
+    to add one: one query for the thread, one for the consent of a signed-in participant."""
+    from ..forms import CommentForm
+    from ..models import Comment, Report
+    from ..selectors import is_verified_participant
+    from ..selectors.comments import (
+        NoTarget,
+        comment_target,
+        comment_thread,
+        has_comment_consent,
+    )
+
+    request = context["request"]
+    user = request.user
+    try:
+        target = comment_target(kind=kind, pk=item.pk, item=item)
+    except NoTarget:
+        return {"target": None}
+    pk = item.pk
+    thread = comment_thread(kind=kind, pk=pk, viewer=user)
+    can_comment = not target.closed and is_verified_participant(user=user)
+    form = None
+    if can_comment:
+        form = CommentForm(
+            debate=kind == Comment.Target.DEBATE, ask_consent=not has_comment_consent(user=user)
+        )
+    return {
+        "request": request,
+        "user": user,
+        "target": target,
+        "kind": kind,
+        "pk": pk,
+        "thread": thread,
+        "form": form,
+        "can_comment": can_comment,
+        "report_reasons": Report.Reason.choices,
+        "heading": f"h{heading_level}",
+        "csrf_token": context.get("csrf_token"),
+        "debate": kind == Comment.Target.DEBATE,
+    }

@@ -54,6 +54,7 @@ def process_detail(request: HttpRequest, code: str) -> HttpResponse:
         "listing": listing,
         "bodies": list(process.bodies.all()),
         "questionnaires": list(process.questionnaires.all()),
+        "debates": selectors.debates_of(process=process),
         "today": today,
     }
     return render(request, "participation/process.html", context)

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from territori.presentation.downloads import table_response
 
 from .. import selectors
-from ..forms import AnswerForm, CheckInForm, HideForm
-from ..models import Contribution, Meeting
+from ..forms import AnswerForm, CheckInForm, DebateCloseForm, HideForm
+from ..models import Comment, Contribution, Debate, Meeting
+from ..selectors.comments import NoTarget, comment_moderation_queue, comment_target
 from ..services import (
     ParticipationError,
     contribution_answer,
@@ -21,6 +22,7 @@ from ..services import (
     contribution_restore,
     registration_check_in,
 )
+from ..services.comments import comment_hide, comment_restore, debate_close
 
 MODERATE = "participation.change_contribution"
 MANAGE_REGISTRATIONS = "participation.change_registration"
@@ -31,6 +33,7 @@ MANAGE_REGISTRATIONS = "participation.change_registration"
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     queue = selectors.moderation_queue()
     context = {key: list(value) for key, value in queue.items()}
+    context.update(comment_moderation_queue())
     return render(request, "participation/staff/moderation.html", context)
 
 
@@ -135,3 +138,55 @@ def registrations_export(request: HttpRequest, code: str, fmt: str) -> HttpRespo
     return table_response(
         REGISTRATION_HEADER, rows, name=f"{code}-iscrizioni", fmt=fmt, sheet="iscrizioni"
     )
+
+
+@login_required
+@permission_required(MODERATE, raise_exception=True)
+def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment with its reports: hide it (with a public reason) or keep it visible."""
+    comment = get_object_or_404(Comment.objects.prefetch_related("reports"), pk=pk)
+    try:
+        target = comment_target(kind=comment.target_kind, pk=comment.target_id)
+    except NoTarget:
+        target = None
+    hide_form = HideForm(request.POST if request.POST.get("form") == "hide" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "hide" and hide_form.is_valid():
+                comment_hide(
+                    comment=comment, reason=hide_form.cleaned_data["reason"], actor=request.user
+                )
+                messages.success(request, _("The comment is hidden."))
+                return redirect("participation_staff:comment", pk=pk)
+            if request.POST.get("form") == "restore":
+                comment_restore(comment=comment, actor=request.user)
+                messages.success(request, _("The comment is visible."))
+                return redirect("participation_staff:comment", pk=pk)
+        except ParticipationError as exc:
+            hide_form.add_error(exc.field if exc.field in hide_form.fields else None, str(exc))
+    context = {
+        "comment": comment,
+        "target": target,
+        "hide_form": hide_form,
+        "reports": list(comment.reports.all()),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "participation/staff/comment.html", context, status=status)
+
+
+@login_required
+@permission_required(MODERATE, raise_exception=True)
+def debate_close_view(request: HttpRequest, code: str) -> HttpResponse:
+    debate = get_object_or_404(Debate, code=code)
+    form = DebateCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            debate_close(debate=debate, actor=request.user, **form.cleaned_data)
+        except ParticipationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, _("The debate is closed and its summary published."))
+            return redirect("participation:debate", code=code)
+    status = 400 if request.method == "POST" else 200
+    context = {"debate": debate, "form": form}
+    return render(request, "participation/staff/debate_close.html", context, status=status)

@@ -4,9 +4,8 @@ is organised for a Mission."""
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import igraph as ig
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,10 +23,17 @@ from territori.core.models import DataStatus
 from territori.frameworks.models import Node
 from territori.frameworks.selectors import site_frameworks
 from territori.io.tabular import write_csv
+from territori.lazy import lazy_module
 from territori.presentation.charts import chart_block, organisation_network
 from territori.presentation.maps import choropleth, comuni_map
 from territori.territories.models import Territory
 from territori.territories.services import COMUNI_TOPOLOGY
+
+if TYPE_CHECKING:
+    import igraph as ig
+else:
+    ig = lazy_module("igraph")
+
 
 PROJECT_HEADER = [
     "codice",
