@@ -269,3 +269,43 @@ def test_comment_reply_argue_and_close_a_debate(
     page.goto(base + "/account/notifiche/")
     assert axe_violations(page) == []
     assert debate.title_it in page.inner_text("main")
+
+
+def test_follow_a_contribution_and_receive_the_summary(
+    live_server: Any, demo_data: None, page: Any
+) -> None:
+    """A participant follows a contribution with its button, asks for a daily summary; the
+    official answer reaches the notifications page and the next daily email."""
+    from django.utils import timezone
+
+    from territori.participation.models import Contribution
+    from territori.participation.services.accounts import participant_account_ensure
+    from territori.participation.services.contributions import contribution_answer
+    from territori.participation.services.follows import digests_send
+
+    base = live_server.url
+    user = participant_account_ensure(
+        email="segue@example.org", display_name="Chi segue", verified_at=timezone.now()
+    )
+    user.set_password("una-Password-lunga-7")
+    user.save()
+    contribution = Contribution.objects.filter(status="received", hidden_at=None).first()
+    assert contribution is not None
+    log_in(page, base, "segue@example.org", "una-Password-lunga-7")
+    page.goto(f"{base}/partecipa/contributi/{contribution.pk}/")
+    page.click(".territori-follow button[aria-pressed=false]")
+    page.wait_for_selector(".territori-follow button[aria-pressed=true]")
+    assert axe_violations(page) == []
+    page.goto(base + "/account/notifiche/")
+    page.check("input[name=digest][value=daily]")
+    page.click("form:has(input[value=digest]) button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert contribution.title in page.inner_text("main")  # in what they follow
+    contribution_answer(contribution=contribution, status="accepted", answer="Accolta.", actor=None)
+    page.reload()
+    assert axe_violations(page) == []
+    assert contribution.title in page.inner_text("main .list-group")
+    mail.outbox.clear()
+    assert digests_send(frequency="daily") == 1
+    assert mail.outbox[-1].to == ["segue@example.org"]
+    assert contribution.title in mail.outbox[-1].body

@@ -172,6 +172,18 @@ POSTS: list[tuple[str, Any, dict[str, str], list[int]]] = [
         {"conclusions_it": "Sintesi."},
         [302, 403, 403, 302, 403, 302],
     ),
+    (
+        "follow",
+        lambda: f"/partecipa/segui/debate/{Debate.objects.get(code=DEBATE).pk}/",
+        {},
+        [302, 302, 302, 302, 302, 302],
+    ),
+    (
+        "choose emails",
+        lambda: "/account/notifiche/",
+        {"form": "digest", "digest": "daily"},
+        [302, 302, 302, 302, 302, 302],
+    ),
 ]
 
 
@@ -202,6 +214,9 @@ def test_permission_matrix_of_comment_and_debate_writes(
     assert hidden == (role in ("moderator", "administrator"))
     closed = Debate.objects.get(code=DEBATE).is_closed
     assert closed == (role in ("moderator", "administrator"))
+    from territori.participation.models import Follow
+
+    assert Follow.objects.exists() == (role != "anonymous")
 
 
 @pytest.mark.parametrize("role", ROLES)

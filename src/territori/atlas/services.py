@@ -420,4 +420,7 @@ def project_update_add(
         project=project, author=actor, text=text.strip(), changes=changes
     )
     audit_record(instance=update, action="create", before=None, actor=actor, channel=channel)
+    from territori.core.signals import project_updated
+
+    project_updated.send(sender=type(project), project=project, update=update)
     return update

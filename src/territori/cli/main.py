@@ -59,6 +59,10 @@ COMMANDS = {
         "purge_registrations",
         "Delete registrations of past meetings after the retention period (--days)",
     ),
+    "send-digests": (
+        "send_digests",
+        "Queue the daily or weekly notification emails (daily|weekly, --now to send here)",
+    ),
     "purge-login-failures": (
         "purge_login_failures",
         "Delete failed-login records after the retention period (--days)",

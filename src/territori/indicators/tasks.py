@@ -34,7 +34,7 @@ def indicator_results_refresh_task(codes: list[str], batch_id: int | None = None
         batches.update(refresh_state=RefreshState.DONE, refresh_error="")
     from territori.core.signals import results_refreshed
 
-    results_refreshed.send(sender=indicator_results_refresh_task)
+    results_refreshed.send(sender=indicator_results_refresh_task, codes=codes)
     return counts
 
 

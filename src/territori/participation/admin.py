@@ -113,6 +113,15 @@ class MeetingAdmin(AuditedAdmin):
     autocomplete_fields = ["nodes", "zone", "comune", "attending_organisations"]
     inlines = [AgendaInline, MeetingDocumentInline]
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """A meeting added here is announced to the followers of its process, Missions and
+        zone (once its Missions are saved)."""
+        super().save_related(request, form, formsets, change)
+        if not change:
+            from .services.follows import meeting_announce
+
+            meeting_announce(meeting=form.instance)
+
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin[Registration]):

@@ -9,4 +9,10 @@ class ParticipationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from territori.core.signals import project_updated, results_refreshed
+
         from . import auth  # noqa: F401  (signal handlers)
+        from .services.follows import on_project_updated, on_results_refreshed
+
+        project_updated.connect(on_project_updated, dispatch_uid="follow-project")
+        results_refreshed.connect(on_results_refreshed, dispatch_uid="follow-assessments")

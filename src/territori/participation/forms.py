@@ -16,7 +16,7 @@ from territori.territories.models import Territory
 from territori.territories.selectors import home_zones
 
 from .consent import consent_text
-from .models import Comment, ConsentRecord, Contribution, Report
+from .models import Comment, ConsentRecord, Contribution, Participant, Report
 
 
 def tag_nodes() -> QuerySet[Node]:
@@ -300,4 +300,13 @@ class DebateCloseForm(Styled):
         max_length=10000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class DigestForm(Styled):
+    digest = forms.ChoiceField(
+        label=_("Notifications by email"),
+        choices=Participant.Digest.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Every email has a link to stop them at once."),
     )

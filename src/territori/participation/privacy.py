@@ -1,7 +1,7 @@
 """A participant's own data: everything we hold, as an archive; and deleting the account.
 
-Deleting keeps the public record of the process readable: contributions stay, shown as
-"partecipante rimosso"; identified questionnaire answers stay, no longer linked. Everything
+Deleting keeps the public record of the process readable: contributions and comments stay,
+shown as "partecipante rimosso"; identified questionnaire answers stay, no longer linked. Everything
 else about the person (profile, consents, registrations, supports, newsletter subscription,
 failed logins) is deleted.
 """
@@ -21,9 +21,12 @@ from territori.core import jsonsafe
 from territori.core.models import AuditEntry
 
 from .models import (
+    Comment,
     ConsentRecord,
     Contribution,
+    Follow,
     LoginFailure,
+    Notification,
     Registration,
     Subscriber,
     Support,
@@ -53,6 +56,7 @@ def participant_data(user: Account) -> dict[str, Any]:
             "created": _when(participant.created_at) if participant else None,
             "email_verified": _when(participant.email_verified_at) if participant else None,
             "last_login": _when(user.last_login),
+            "notifications_by_email": participant.digest if participant else None,
         },
         "consents": [
             {
@@ -94,6 +98,34 @@ def participant_data(user: Account) -> dict[str, Any]:
                 ],
             }
             for c in contributions
+        ],
+        "comments": [
+            {
+                "id": c.pk,
+                "about": c.target_kind,
+                "item": c.target_id,
+                "in_reply_to": c.parent_id,
+                "kind": c.stance or "comment",
+                "text": c.body,
+                "written": _when(c.created_at),
+                "hidden": _when(c.hidden_at),
+            }
+            for c in Comment.objects.filter(author=user).order_by("created_at")
+        ],
+        "follows": [
+            {"kind": f.target_kind, "item": f.target_id, "since": _when(f.created_at)}
+            for f in Follow.objects.filter(user=user).order_by("created_at")
+        ],
+        "notifications": [
+            {
+                "kind": n.kind,
+                "about": n.title,
+                "address": n.url,
+                "created": _when(n.created_at),
+                "read": _when(n.read_at),
+                "emailed": _when(n.emailed_at),
+            }
+            for n in Notification.objects.filter(user=user).order_by("created_at")
         ],
         "supports": [
             {"contribution": s.contribution_id, "given": _when(s.created_at)}
@@ -161,14 +193,13 @@ AUDIT_PERSONAL_FIELDS = {
 }
 
 
-def audit_anonymise(contribution_ids: list[str]) -> int:
+def audit_anonymise(
+    contribution_ids: list[str], *, model: str = "participation.contribution"
+) -> int:
     """Remove the author's name and the text from the audit entries of these contributions
-    (their status, moderation and dates stay); returns the entries changed."""
-    entries = list(
-        AuditEntry.objects.filter(
-            model="participation.contribution", object_id__in=contribution_ids
-        )
-    )
+    (or comments: `model`); their status, moderation and dates stay. Returns the entries
+    changed."""
+    entries = list(AuditEntry.objects.filter(model=model, object_id__in=contribution_ids))
     for entry in entries:
         entry.object_repr = f"{REMOVED_PARTICIPANT} #{entry.object_id}"
         for side in ("before", "after"):
@@ -208,10 +239,17 @@ def participant_delete(user: Account) -> dict[str, int]:
         str(pk) for pk in Contribution.objects.filter(author=user).values_list("pk", flat=True)
     ]
     audit_anonymise(contribution_ids)
+    comment_ids = [
+        str(pk) for pk in Comment.objects.filter(author=user).values_list("pk", flat=True)
+    ]
+    audit_anonymise(comment_ids, model="participation.comment")
     counts = {
         "contributions_anonymised": Contribution.objects.filter(author=user).update(
             author=None, author_name=REMOVED_PARTICIPANT
-        )
+        ),
+        "comments_anonymised": Comment.objects.filter(author=user).update(
+            author=None, author_name=REMOVED_PARTICIPANT
+        ),
     }
     for support in Support.objects.filter(user=user):
         Contribution.objects.filter(pk=support.contribution_id).update(
@@ -222,7 +260,8 @@ def participant_delete(user: Account) -> dict[str, int]:
     counts["failed_logins"] = LoginFailure.objects.filter(
         username=user.get_username().lower()
     ).delete()[0]
-    # Registrations, supports, consents and the profile go with the user (CASCADE);
+    # Registrations, supports, consents, follows, notifications and the profile go with the
+    # user (CASCADE);
     # identified questionnaire responses and reports are kept, unlinked (SET_NULL).
     user.delete()
     return counts

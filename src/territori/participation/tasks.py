@@ -10,3 +10,29 @@ def newsletter_send_task(issue_id: int) -> int:
     from .services.newsletter import issue_send
 
     return issue_send(issue_id=issue_id)
+
+
+@task()
+def notify_task(
+    kind: str,
+    title: str,
+    url: str,
+    targets: list[list[object]],
+    direct: list[list[object]],
+    exclude: list[int],
+) -> int:
+    """Write the notifications of a change and send the immediate emails."""
+    from .services.follows import notifications_write
+
+    return len(
+        notifications_write(
+            kind=kind, title=title, url=url, targets=targets, direct=direct, exclude=exclude
+        )
+    )
+
+
+@task()
+def digests_send_task(frequency: str) -> int:
+    from .services.follows import digests_send
+
+    return digests_send(frequency=frequency)

@@ -64,6 +64,12 @@ urlpatterns = [
     ),
     path("partecipa/dibattiti/<slug:code>/", comments.debate_detail, name="debate"),
     path("account/notifiche/", comments.notifications, name="notifications"),
+    path(
+        "account/notifiche/disiscriviti/<str:token>/",
+        comments.notifications_unsubscribe,
+        name="notifications_unsubscribe",
+    ),
+    path("partecipa/segui/<slug:kind>/<int:pk>/", comments.follow_view, name="follow"),
     path("partecipa/allegati/<int:pk>/", contributions.contribution_attachment, name="attachment"),
     path(
         "partecipa/questionari/<slug:code>/",

@@ -9,7 +9,7 @@ who is asking.
 
 from .accounts import ConsentRecord, ContactPoint, LoginFailure, Participant
 from .base import StoredFile, data_status_field, private_storage
-from .comments import Comment, CommentReport, Debate, Notification
+from .comments import Comment, CommentReport, Debate, Follow, Notification
 from .contributions import Contribution, ContributionAttachment, Report, Support
 from .meetings import AgendaItem, Meeting, MeetingDocument, Registration
 from .newsletter import NewsletterBlock, NewsletterIssue, Subscriber
@@ -29,6 +29,7 @@ __all__ = [
     "Contribution",
     "ContributionAttachment",
     "Debate",
+    "Follow",
     "LoginFailure",
     "Meeting",
     "MeetingDocument",

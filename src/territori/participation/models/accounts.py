@@ -24,6 +24,16 @@ class Participant(models.Model):
     email_verified_at = models.DateTimeField(_("email verified"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    class Digest(models.TextChoices):
+        NONE = "none", _("no email: notifications on the site only")
+        IMMEDIATE = "immediate", _("an email for each notification")
+        DAILY = "daily", _("a daily summary")
+        WEEKLY = "weekly", _("a weekly summary")
+
+    digest = models.CharField(
+        _("notifications by email"), max_length=10, choices=Digest.choices, default=Digest.NONE
+    )
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")

@@ -223,3 +223,35 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.title[:40]}"
+
+
+class Follow(models.Model):
+    """A person following something: they are notified of what changes about it."""
+
+    class Target(models.TextChoices):
+        NODE = "node", _("Mission or part of the plan")
+        PROCESS = "process", _("process")
+        MEETING = "meeting", _("meeting")
+        CONTRIBUTION = "contribution", _("contribution")
+        PROJECT = "project", _("project")
+        ZONE = "zone", _("zona omogenea")
+        DEBATE = "debate", _("debate")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    target_kind = models.CharField(_("follows a"), max_length=20, choices=Target.choices)
+    target_id = models.PositiveBigIntegerField(_("the item"))
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "target_kind", "target_id"], name="follow_once")
+        ]
+        indexes = [models.Index(fields=["target_kind", "target_id"], name="follow_target")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.target_kind} {self.target_id}"

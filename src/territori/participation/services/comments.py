@@ -25,6 +25,7 @@ from ..models import (
 from ..selectors import is_verified_participant
 from ..selectors.comments import CommentTarget, NoTarget, comment_target
 from .common import ParticipationError, consent_record, public_name
+from .follows import notify
 
 #: The longest comment, in characters (a comment is not a contribution).
 MAX_COMMENT = 3000
@@ -113,21 +114,18 @@ def comment_post(
 
 
 def _notify_about(*, comment: Comment, target: CommentTarget, now: dt.datetime) -> None:
-    """The author replied to, and the owners of the item commented, are told (never the
-    comment's own author, never twice)."""
-    recipients = dict.fromkeys(target.owners, Notification.Kind.COMMENT)
+    """The author replied to, the owners of the item (a contribution's author) and the item's
+    followers are told; never the comment's own author."""
+    direct = dict.fromkeys(target.owners, Notification.Kind.COMMENT)
     if comment.parent is not None and comment.parent.author_id:
-        recipients[comment.parent.author_id] = Notification.Kind.REPLY
-    if comment.author_id is not None:
-        recipients.pop(comment.author_id, None)
-    url = f"{target.url}#commento-{comment.pk}"
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=user_id, kind=kind, title=target.title[:300], url=url, created_at=now
-            )
-            for user_id, kind in sorted(recipients.items())
-        ]
+        direct[comment.parent.author_id] = Notification.Kind.REPLY
+    notify(
+        kind=Notification.Kind.COMMENT,
+        title=target.title,
+        url=f"{target.url}#commento-{comment.pk}",
+        targets=[(target.kind, target.pk)],
+        direct=direct,
+        exclude=[comment.author_id] if comment.author_id else [],
     )
 
 
@@ -201,16 +199,13 @@ def debate_close(
         .exclude(author=None)
         .values_list("author_id", flat=True)
     )
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=user_id,
-                kind=Notification.Kind.DEBATE,
-                title=target.title[:300],
-                url=target.url,
-            )
-            for user_id in sorted(took_part)
-        ]
+    notify(
+        kind=Notification.Kind.DEBATE,
+        title=target.title,
+        url=target.url,
+        targets=[(Comment.Target.DEBATE, debate.pk)],
+        direct=dict.fromkeys(took_part, Notification.Kind.DEBATE),
+        exclude=[actor.pk] if getattr(actor, "pk", None) else [],
     )
     return debate
 

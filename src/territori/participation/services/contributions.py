@@ -11,6 +11,7 @@ from typing import Any as Account  # a user of django.contrib.auth (or Anonymous
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,12 +30,15 @@ from ..models import (
     ConsentRecord,
     Contribution,
     ContributionAttachment,
+    Follow,
+    Notification,
     Process,
     Report,
     Support,
 )
 from ..selectors import contributions_open, is_verified_participant
 from .common import ParticipationError, consent_record, public_name
+from .follows import notify
 
 MAX_ATTACHMENTS = 5
 
@@ -190,6 +194,17 @@ def contribution_answer(
     audit_record(
         instance=contribution, action="update", actor=actor, channel=channel, before=before
     )
+    if contribution.answer and before.get("answer") != contribution.answer:
+        notify(
+            kind=Notification.Kind.ANSWER,
+            title=contribution.title,
+            url=reverse("participation:contribution", kwargs={"pk": contribution.pk}),
+            targets=[(Follow.Target.CONTRIBUTION, contribution.pk)],
+            direct={contribution.author_id: Notification.Kind.ANSWER}
+            if contribution.author_id
+            else {},
+            exclude=[actor.pk] if getattr(actor, "pk", None) else [],
+        )
     return contribution
 
 

@@ -50,6 +50,7 @@ from ..models import (
     Question,
     Questionnaire,
 )
+from .follows import meeting_announce
 
 Path = tuple[int | str, ...]
 
@@ -83,6 +84,8 @@ class _Loader:
         self.zones = {z.number: z for z in home_zones() if z.number is not None}
         self.processes: dict[str, Process] = {}
         self.bodies: dict[str, Body] = {}
+        #: meetings new with this file: their followers are told once it is written
+        self.announced: list[Meeting] = []
 
     # --- references --------------------------------------------------------------------------
 
@@ -290,6 +293,7 @@ class _Loader:
                 self.error(path, "phase", "the process has no such phase", record.phase)
         values |= {"process": process, "phase": phase, "body": body, **self._place(record, path)}
         unsaved = [n for n in ("process", "phase", "body") if getattr(values[n], "pk", 0) is None]
+        known = Meeting.objects.filter(code=record.code).exists()
         meeting = self.save(Meeting, {"code": record.code}, values, path, exclude=unsaved)
         nodes = self.node_list(record.nodes, path)
         attending = self._attending(record, body, path)
@@ -297,6 +301,8 @@ class _Loader:
             return
         meeting.nodes.set(nodes)
         meeting.attending_organisations.set(attending)
+        if not known:
+            self.announced.append(meeting)
         AgendaItem.objects.filter(meeting=meeting).delete()
         AgendaItem.objects.bulk_create(
             AgendaItem(meeting=meeting, position=position, **item.model_dump())
@@ -405,6 +411,8 @@ def participation_document_import(
             if loader.errors or dry_run:
                 raise _Rollback
             loader.audit.save()
+            for meeting in loader.announced:
+                meeting_announce(meeting=meeting)
     except _Rollback:
         if loader.errors:
             loader.report.created.clear()

@@ -73,3 +73,21 @@ def comments(context: Any, kind: str, item: Any, heading_level: int = 2) -> dict
         "csrf_token": context.get("csrf_token"),
         "debate": kind == Comment.Target.DEBATE,
     }
+
+
+@register.inclusion_tag("participation/_follow.html", takes_context=True)
+def follow_button(context: Any, kind: str, item: Any) -> dict[str, Any]:
+    """A button to follow `item` (or stop), or a link to log in to follow it; one query for
+    a signed-in visitor."""
+    from ..selectors.follows import is_following
+
+    request = context["request"]
+    user = request.user
+    return {
+        "kind": kind,
+        "pk": item.pk,
+        "user": user,
+        "request": request,
+        "following": is_following(user=user, kind=kind, pk=item.pk),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -186,6 +186,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "consents": page.consents,
         "subscriber": page.subscriber,
         "delete_form": DeleteAccountForm(),
+        "unread": selectors.unread_notifications(user=user),
     }
     return render(request, "participation/account.html", context)
 

@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..decorators import rate_limit
-from ..forms import CommentForm, ReportForm
+from ..forms import CommentForm, DigestForm, ReportForm
 from ..models import Comment, Debate
 from ..selectors.comments import (
     NoTarget,
@@ -24,8 +25,10 @@ from ..selectors.comments import (
 from ..selectors.comments import (
     debate_detail as debate_read,
 )
+from ..selectors.follows import NoFollowTarget, digest_of, follow_target, follows_of
 from ..services import ParticipationError
 from ..services.comments import comment_post, comment_report, notifications_mark_read
+from ..services.follows import digest_choose, digest_unsubscribe, follow_toggle
 
 
 @login_required
@@ -108,9 +111,71 @@ def debate_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
+    """A person's notifications, how they want them by email, and what they follow."""
+    form = DigestForm(
+        request.POST if request.POST.get("form") == "digest" else None,
+        initial={"digest": digest_of(user=request.user)},
+    )
     if request.method == "POST":
-        notifications_mark_read(user=request.user)
-        messages.success(request, _("All notifications are marked as read."))
-        return redirect("participation:notifications")
-    context = {"notifications": notifications_of(user=request.user)}
-    return render(request, "participation/notifications.html", context)
+        if request.POST.get("form") == "digest":
+            if form.is_valid():
+                try:
+                    digest_choose(user=request.user, digest=form.cleaned_data["digest"])
+                except ParticipationError as exc:
+                    form.add_error("digest", str(exc))
+                else:
+                    messages.success(request, _("Your email preference is saved."))
+                    return redirect("participation:notifications")
+        else:
+            notifications_mark_read(user=request.user)
+            messages.success(request, _("All notifications are marked as read."))
+            return redirect("participation:notifications")
+    context = {
+        "notifications": notifications_of(user=request.user),
+        "form": form,
+        "follows": follows_of(user=request.user),
+        "is_participant": hasattr(request.user, "participant"),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "participation/notifications.html", context, status=status)
+
+
+@login_required
+@require_POST
+@rate_limit("follow", limit=120, period=3600, per_user=True)
+def follow_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Follow or stop following; back to the page it was asked from (this site only)."""
+    try:
+        target = follow_target(kind=kind, pk=pk)
+        following = follow_toggle(user=request.user, kind=kind, pk=pk)
+    except (NoFollowTarget, ParticipationError) as exc:
+        raise Http404 from exc
+    if following:
+        messages.success(
+            request,
+            _("You follow %(title)s: news about it will reach you.") % {"title": target.title},
+        )
+    else:
+        messages.info(request, _("You no longer follow %(title)s.") % {"title": target.title})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = target.url
+    return redirect(back)
+
+
+def notifications_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; POST stops the emails (also the mail client's one-click POST)."""
+    if request.method == "POST":
+        try:
+            digest_unsubscribe(token=token)
+        except ParticipationError as exc:
+            return render(request, "participation/message.html", {"message": str(exc)}, status=400)
+        text = _("You will receive no more notification emails. Notifications stay on the site.")
+        return render(request, "participation/message.html", {"message": text})
+    return render(request, "participation/notifications_unsubscribe.html", {"token": token})
+
+
+# One-click unsubscribe (RFC 8058) comes from mail providers without a CSRF token.
+notifications_unsubscribe.csrf_exempt = True  # type: ignore[attr-defined]
