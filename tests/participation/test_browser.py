@@ -309,3 +309,52 @@ def test_follow_a_contribution_and_receive_the_summary(
     assert digests_send(frequency="daily") == 1
     assert mail.outbox[-1].to == ["segue@example.org"]
     assert contribution.title in mail.outbox[-1].body
+
+
+def test_ask_to_act_for_an_organisation_and_contribute_in_its_name(
+    live_server: Any, demo_data: None, page: Any
+) -> None:
+    """The Forum's membership form, the staff's approval, then a contribution in the
+    organisation's name, shown with it."""
+    from django.contrib.auth.models import Group, User
+    from django.utils import timezone
+
+    from territori.atlas.models import Organisation
+    from territori.core.roles import EDITOR
+    from territori.participation.services.accounts import participant_account_ensure
+
+    base = live_server.url
+    organisation = Organisation.objects.order_by("name").first()
+    assert organisation is not None
+    user = participant_account_ensure(
+        email="delegata@example.org", display_name="Delegata", verified_at=timezone.now()
+    )
+    user.set_password("una-Password-lunga-7")
+    user.save()
+    log_in(page, base, "delegata@example.org", "una-Password-lunga-7")
+    page.goto(base + "/partecipa/organismi/forum-missioni/")
+    page.click("a[href*='/partecipa/organizzazioni/richiesta/?organismo=forum-missioni']")
+    assert axe_violations(page) == []
+    page.select_option("#id_organisation", str(organisation.pk))
+    page.fill("#id_message", "Coordino i progetti ambientali.")
+    page.click("label[for=id_consent]")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/account/organizzazioni/")
+    assert axe_violations(page) == []
+    editor = User.objects.create_user("ed-deleghe", password="a-long-test-password", is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITOR))
+    staff = page.context.browser.new_context().new_page()
+    log_in(staff, base, "ed-deleghe", "a-long-test-password")
+    staff.goto(base + "/staff/partecipazione/deleghe/")
+    assert axe_violations(staff) == []
+    staff.click("button[value=approve]")
+    staff.wait_for_selector(".alert-success")
+    page.goto(base + "/partecipa/processi/demo-laboratori-forum/contribuisci/")
+    page.select_option("#id_kind", "proposal")
+    page.fill("#id_title", "Proposta a nome dell'ente")
+    page.fill("#id_body", "Testo della proposta a nome dell'ente.")
+    page.select_option("#id_organisation", str(organisation.pk))
+    page.click("label[for=id_consent]")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/partecipa/contributi/\d+/$"))
+    assert organisation.name in page.inner_text("main")

@@ -108,10 +108,12 @@ PARTICIPATION_PERMISSIONS = (
     | _crud("participation", "subscriber", ("view",))
     | _crud("participation", "contactpoint")
     | _crud("participation", "consentrecord", ("add", "view"))
+    | _crud("participation", "debate")
+    | _crud("participation", "delegation", ("view", "change"))
     | {"atlas.view_organisation"}
 )
 
-#: Moderation of contributions: answer, hide and restore, decide on reports.
+#: Moderation of contributions and comments: answer, hide and restore, decide on reports.
 MODERATOR_PERMISSIONS = {
     "frameworks.view_framework",
     "frameworks.view_node",
@@ -121,6 +123,11 @@ MODERATOR_PERMISSIONS = {
     "participation.view_report",
     "participation.change_report",
     "participation.view_process",
+    "participation.view_comment",
+    "participation.change_comment",
+    "participation.view_commentreport",
+    "participation.change_commentreport",
+    "participation.view_debate",
 }
 
 #: The website section (pages, news, images) is the editors'; the report is the analysts'.

@@ -19,6 +19,7 @@ from .models import (
     Contribution,
     ContributionAttachment,
     Debate,
+    Delegation,
     Meeting,
     MeetingDocument,
     NewsletterBlock,
@@ -164,6 +165,17 @@ class DebateAdmin(AuditedAdmin):
     search_fields = ["code", "title_it", "title_en"]
     autocomplete_fields = ["nodes"]
     readonly_fields = ["closed_at", "moderator"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(AuditedAdmin):
+    """Requests are decided on the staff page; here every delegation can be read."""
+
+    list_display = ["organisation", "organisation_name", "user", "email", "role", "status"]
+    list_filter = ["status", "role"]
+    search_fields = ["organisation__name", "organisation_name", "email"]
+    raw_id_fields = ["organisation", "user", "invited_by", "decided_by", "body"]
+    readonly_fields = ["token", "created_at", "decided_at"]
 
 
 @admin.register(Comment)

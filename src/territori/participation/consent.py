@@ -32,6 +32,11 @@ def consent_text(purpose: str) -> str:
             "not included other people's personal data. If I delete my account my comments "
             "stay, without my name."
         ),
+        ConsentRecord.Purpose.DELEGATION: _(
+            "I confirm that I may speak for this organisation. My name and email address are "
+            "seen by the staff and by the organisation's administrators; what I write on its "
+            "behalf is published under the organisation's name and my public name."
+        ),
         ConsentRecord.Purpose.REGISTRATION: _(
             "I agree that the organisers keep my registration (name, email, organisation and "
             "any needs I state) to manage this meeting; it is deleted after the retention "

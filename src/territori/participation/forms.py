@@ -10,13 +10,14 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from territori.atlas.models import Organisation
 from territori.frameworks.models import Node
 from territori.frameworks.selectors import site_frameworks
 from territori.territories.models import Territory
 from territori.territories.selectors import home_zones
 
 from .consent import consent_text
-from .models import Comment, ConsentRecord, Contribution, Participant, Report
+from .models import Body, Comment, ConsentRecord, Contribution, Delegation, Participant, Report
 
 
 def tag_nodes() -> QuerySet[Node]:
@@ -310,3 +311,59 @@ class DigestForm(Styled):
         widget=forms.RadioSelect,
         help_text=_("Every email has a link to stop them at once."),
     )
+
+
+class DelegationRequestForm(Styled):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("not in the list: I name it below"),
+    )
+    organisation_name = forms.CharField(
+        label=_("Name of the organisation (if not in the list)"), max_length=300, required=False
+    )
+    organisation_kind = forms.ChoiceField(
+        label=_("Type of organisation (if not in the list)"),
+        choices=[("", "—"), *Organisation.Kind.choices],
+        required=False,
+    )
+    body = forms.ModelChoiceField(
+        label=_("Also ask that the organisation join"),
+        queryset=Body.objects.none(),
+        required=False,
+        empty_label=_("no: only act for it"),
+    )
+    message = forms.CharField(
+        label=_("Your role in the organisation, and anything the staff should know"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consent = forms.BooleanField(label="", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["body"].queryset = Body.objects.filter(  # type: ignore[attr-defined]
+            kind=Body.Kind.FORUM
+        ).order_by("name_it")
+        self.fields["consent"].label = consent_text(ConsentRecord.Purpose.DELEGATION)
+
+
+class InviteForm(Styled):
+    email = forms.EmailField(label=_("Email address of the person to invite"))
+    role = forms.ChoiceField(label=_("Role"), choices=Delegation.Role.choices)
+
+
+def on_behalf(form: forms.Form, organisations: list[Organisation]) -> None:
+    """Add "on behalf of" to `form`, with the organisations the person is a verified
+    delegate of (nothing when there are none)."""
+    if organisations:
+        form.fields["organisation"] = forms.ModelChoiceField(
+            label=_("On behalf of"),
+            queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
+            required=False,
+            empty_label=_("myself"),
+        )
+        form.fields["organisation"].widget.attrs.setdefault("class", "form-select")

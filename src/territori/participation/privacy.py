@@ -24,6 +24,7 @@ from .models import (
     Comment,
     ConsentRecord,
     Contribution,
+    Delegation,
     Follow,
     LoginFailure,
     Notification,
@@ -111,6 +112,20 @@ def participant_data(user: Account) -> dict[str, Any]:
                 "hidden": _when(c.hidden_at),
             }
             for c in Comment.objects.filter(author=user).order_by("created_at")
+        ],
+        "delegations": [
+            {
+                "organisation": d.organisation_shown,
+                "role": d.role,
+                "status": d.status,
+                "membership_asked_of": d.body.code if d.body else None,
+                "message": d.message,
+                "created": _when(d.created_at),
+                "decided": _when(d.decided_at),
+            }
+            for d in Delegation.objects.filter(user=user)
+            .select_related("organisation", "body")
+            .order_by("created_at")
         ],
         "follows": [
             {"kind": f.target_kind, "item": f.target_id, "since": _when(f.created_at)}

@@ -4,6 +4,7 @@ from .views import (
     accounts,
     comments,
     contributions,
+    delegations,
     meetings,
     newsletter,
     processes,
@@ -70,6 +71,17 @@ urlpatterns = [
         name="notifications_unsubscribe",
     ),
     path("partecipa/segui/<slug:kind>/<int:pk>/", comments.follow_view, name="follow"),
+    path(
+        "partecipa/organizzazioni/richiesta/",
+        delegations.delegation_request_view,
+        name="delegation_request",
+    ),
+    path(
+        "partecipa/organizzazioni/invito/<str:token>/",
+        delegations.delegation_accept_view,
+        name="delegation_accept",
+    ),
+    path("account/organizzazioni/", delegations.organisations_account, name="organisations"),
     path("partecipa/allegati/<int:pk>/", contributions.contribution_attachment, name="attachment"),
     path(
         "partecipa/questionari/<slug:code>/",

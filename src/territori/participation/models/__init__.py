@@ -11,6 +11,7 @@ from .accounts import ConsentRecord, ContactPoint, LoginFailure, Participant
 from .base import StoredFile, data_status_field, private_storage
 from .comments import Comment, CommentReport, Debate, Follow, Notification
 from .contributions import Contribution, ContributionAttachment, Report, Support
+from .delegations import Delegation
 from .meetings import AgendaItem, Meeting, MeetingDocument, Registration
 from .newsletter import NewsletterBlock, NewsletterIssue, Subscriber
 from .processes import Body, BodyDocument, BodyMember, Process, ProcessPhase
@@ -29,6 +30,7 @@ __all__ = [
     "Contribution",
     "ContributionAttachment",
     "Debate",
+    "Delegation",
     "Follow",
     "LoginFailure",
     "Meeting",

@@ -99,6 +99,7 @@ class ConsentRecord(models.Model):
         ACCOUNT = "account", _("participant account")
         CONTRIBUTION = "contribution", _("publishing a contribution")
         COMMENT = "comment", _("publishing comments")
+        DELEGATION = "delegation", _("acting for an organisation")
         REGISTRATION = "registration", _("meeting registration")
         QUESTIONNAIRE = "questionnaire", _("questionnaire")
         NEWSLETTER = "newsletter", _("newsletter")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from territori.atlas.models import Organisation
 from territori.frameworks.models import Node
 from territori.territories.models import Territory
 
@@ -55,6 +56,14 @@ class Contribution(models.Model):
         related_name="contributions",
     )
     author_name = models.CharField(_("author (as shown)"), max_length=120, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
@@ -110,13 +119,26 @@ class Support(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
     )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("support")
         verbose_name_plural = _("supports")
         constraints = [
-            models.UniqueConstraint(fields=["contribution", "user"], name="support_once")
+            models.UniqueConstraint(fields=["contribution", "user"], name="support_once"),
+            models.UniqueConstraint(
+                fields=["contribution", "organisation"],
+                condition=models.Q(organisation__isnull=False),
+                name="support_once_an_organisation",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -147,7 +147,7 @@ def contribution_listing(filters: ContributionFilters) -> ContributionListing:
 
 def contribution_detail(pk: int) -> Contribution:
     return (
-        Contribution.objects.select_related("process", "phase", "zone", "meeting")
+        Contribution.objects.select_related("process", "phase", "zone", "meeting", "organisation")
         .prefetch_related("nodes__framework", "attachments")
         .get(pk=pk)
     )

@@ -25,6 +25,7 @@ from ..models import (
 from ..selectors import is_verified_participant
 from ..selectors.comments import CommentTarget, NoTarget, comment_target
 from .common import ParticipationError, consent_record, public_name
+from .delegations import delegate_check
 from .follows import notify
 
 #: The longest comment, in characters (a comment is not a contribution).
@@ -59,6 +60,7 @@ def comment_post(
     now = now or timezone.now()
     if not is_verified_participant(user=user):
         raise ParticipationError(_("Confirm your email address before commenting."))
+    delegate_check(user=user, organisation=organisation)
     try:
         target = comment_target(kind=kind, pk=pk, now=now)
     except NoTarget as exc:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from territori.atlas.models import Organisation
 from territori.core.audit import audit_record, snapshot
 from territori.core.models import DataStatus
 from territori.frameworks.models import Node
@@ -38,6 +39,7 @@ from ..models import (
 )
 from ..selectors import contributions_open, is_verified_participant
 from .common import ParticipationError, consent_record, public_name
+from .delegations import delegate_check
 from .follows import notify
 
 MAX_ATTACHMENTS = 5
@@ -110,12 +112,15 @@ def contribution_submit(
     files: Sequence[Upload] = (),
     now: dt.datetime | None = None,
     data_status: str = DataStatus.CONFIRMED,
+    organisation: Organisation | None = None,
 ) -> Contribution:
-    """A verified participant's contribution to a process's open phase, with its consent.
-    A loader gives `now` (when it was sent) and marks demo content with `data_status`."""
+    """A verified participant's contribution to a process's open phase, with its consent;
+    on behalf of `organisation` when they are its verified delegate. A loader gives `now`
+    (when it was sent) and marks demo content with `data_status`."""
     now = now or timezone.now()
     if not is_verified_participant(user=user):
         raise ParticipationError(_("Confirm your email address before contributing."))
+    delegate_check(user=user, organisation=organisation)
     phase = contributions_open(process=process, today=timezone.localdate(now))
     if phase is None:
         raise ParticipationError(_("This process is not accepting contributions now."))
@@ -138,6 +143,7 @@ def contribution_submit(
                 phase=phase,
                 author=user,
                 author_name=public_name(user=user),
+                organisation=organisation,
                 kind=kind,
                 title=title.strip(),
                 body=body.strip(),
@@ -208,13 +214,17 @@ def contribution_answer(
     return contribution
 
 
-def contribution_support(*, contribution: Contribution, user: Account) -> bool:
-    """Support once; returns False when this person already supports it."""
+def contribution_support(
+    *, contribution: Contribution, user: Account, organisation: Organisation | None = None
+) -> bool:
+    """Support once (a person once, an organisation once, through one of its delegates);
+    returns False when this person or organisation already supports it."""
     if contribution.is_hidden:
         raise ParticipationError(_("This contribution is hidden."))
+    delegate_check(user=user, organisation=organisation)
     try:
         with transaction.atomic():
-            Support.objects.create(contribution=contribution, user=user)
+            Support.objects.create(contribution=contribution, user=user, organisation=organisation)
             Contribution.objects.filter(pk=contribution.pk).update(
                 support_count=F("support_count") + 1
             )

@@ -35,7 +35,7 @@ def cell_value(data: Any, code: str, index: int) -> str:
 def comments(context: Any, kind: str, item: Any, heading_level: int = 2) -> dict[str, Any]:
     """The comments about `item` (the page's own object, of the kind named), with the form
     to add one: one query for the thread, one for the consent of a signed-in participant."""
-    from ..forms import CommentForm
+    from ..forms import CommentForm, on_behalf
     from ..models import Comment, Report
     from ..selectors import is_verified_participant
     from ..selectors.comments import (
@@ -44,6 +44,7 @@ def comments(context: Any, kind: str, item: Any, heading_level: int = 2) -> dict
         comment_thread,
         has_comment_consent,
     )
+    from ..selectors.delegations import organisations_of
 
     request = context["request"]
     user = request.user
@@ -59,6 +60,7 @@ def comments(context: Any, kind: str, item: Any, heading_level: int = 2) -> dict
         form = CommentForm(
             debate=kind == Comment.Target.DEBATE, ask_consent=not has_comment_consent(user=user)
         )
+        on_behalf(form, organisations_of(user=user))
     return {
         "request": request,
         "user": user,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..decorators import rate_limit
-from ..forms import CommentForm, DigestForm, ReportForm
+from ..forms import CommentForm, DigestForm, ReportForm, on_behalf
 from ..models import Comment, Debate
 from ..selectors.comments import (
     NoTarget,
@@ -25,6 +25,7 @@ from ..selectors.comments import (
 from ..selectors.comments import (
     debate_detail as debate_read,
 )
+from ..selectors.delegations import organisations_of
 from ..selectors.follows import NoFollowTarget, digest_of, follow_target, follows_of
 from ..services import ParticipationError
 from ..services.comments import comment_post, comment_report, notifications_mark_read
@@ -46,6 +47,7 @@ def comment_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         debate=kind == Comment.Target.DEBATE,
         ask_consent=not has_comment_consent(user=request.user),
     )
+    on_behalf(form, organisations_of(user=request.user))
     if form.is_valid():
         parent = None
         if form.cleaned_data.get("parent"):
@@ -64,6 +66,7 @@ def comment_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                     parent=parent,
                     stance=form.cleaned_data.get("stance") or "",
                     consent=bool(form.cleaned_data.get("consent")),
+                    organisation=form.cleaned_data.get("organisation"),
                 )
             except ParticipationError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc))

@@ -18,13 +18,14 @@ from territori.presentation.downloads import table_response
 from .. import selectors
 from ..consent import consent_text
 from ..decorators import rate_limit
-from ..forms import ContributionForm, ReportForm
+from ..forms import ContributionForm, ReportForm, on_behalf
 from ..models import (
     ConsentRecord,
     Contribution,
     ContributionAttachment,
     Process,
 )
+from ..selectors.delegations import organisations_of
 from ..services import (
     ParticipationError,
     Upload,
@@ -117,6 +118,7 @@ def contribution_new(request: HttpRequest, code: str) -> HttpResponse:
     phase = selectors.contributions_open(process=process)
     verified = selectors.is_verified_participant(user=request.user)
     form = ContributionForm(request.POST or None)
+    on_behalf(form, organisations_of(user=request.user))
     if request.method == "POST" and verified and phase is not None and form.is_valid():
         files = [Upload(f.name or "", f.read()) for f in request.FILES.getlist("attachments")]
         try:
@@ -129,6 +131,7 @@ def contribution_new(request: HttpRequest, code: str) -> HttpResponse:
                 nodes=list(form.cleaned_data["nodes"]),
                 zone=form.cleaned_data["zone"],
                 files=files,
+                organisation=form.cleaned_data.get("organisation"),
             )
         except ParticipationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
@@ -184,6 +187,7 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report_form": ReportForm(),
         "moderator": moderator,
         "can_support": selectors.is_verified_participant(user=request.user),
+        "organisations": organisations_of(user=request.user),
     }
     return render(request, "participation/contribution.html", context)
 
@@ -199,8 +203,23 @@ def contribution_support_view(request: HttpRequest, pk: int) -> HttpResponse:
         contribution_unsupport(contribution=contribution, user=request.user)
         messages.success(request, _("Support withdrawn."))
     else:
+        organisation = None
+        if request.POST.get("organisation"):
+            organisation = next(
+                (
+                    o
+                    for o in organisations_of(user=request.user)
+                    if str(o.pk) == request.POST["organisation"]
+                ),
+                None,
+            )
+            if organisation is None:
+                messages.error(request, _("You are not a verified delegate of that organisation."))
+                return redirect("participation:contribution", pk=pk)
         try:
-            added = contribution_support(contribution=contribution, user=request.user)
+            added = contribution_support(
+                contribution=contribution, user=request.user, organisation=organisation
+            )
         except ParticipationError as exc:
             messages.error(request, str(exc))
         else:

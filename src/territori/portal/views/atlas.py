@@ -256,7 +256,13 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
         organisation = atlas.organisation_get(code=code)
     except Organisation.DoesNotExist as exc:
         raise Http404(_("No such organisation")) from exc
-    return render(request, "portal/atlas_organisation.html", {"organisation": organisation})
+    from territori.participation.selectors.delegations import organisation_participation
+
+    context = {
+        "organisation": organisation,
+        "participation": organisation_participation(organisation=organisation),
+    }
+    return render(request, "portal/atlas_organisation.html", context)
 
 
 class UpdateForm(forms.Form):
