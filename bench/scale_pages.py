@@ -2,11 +2,11 @@
 
 On a scratch database (SQLite by default, or DATABASE_URL) with the demo loaded, times every
 page of `bench/web_load.py`'s mix without the page cache (the first request after a change,
-the worst case), then adds nine copies of every indicator with all its
-observations (10× the observations, the same shape of data: the copies join no Mission, so
-the pages about one Mission or indicator show what they showed), times the pages again and
-prints each page's median before and after and the ratio (aim: at most 1.5×). Then times the
-API's observations list at its first page, deep by offset and deep by cursor.
+the worst case), then makes the observations ten times as many (`--grow breakdowns`, the
+default: every observation again under nine breakdowns, as ISTAT's by sex or age class; or
+`--grow indicators`: nine copies of every indicator, joined to no Mission), times the pages
+again and prints each page's median before and after and the ratio (aim: at most 1.5×).
+Then times the API's observations list at its first page, deep by offset and by cursor.
 
     DJANGO_SETTINGS_MODULE=territori.settings.test python bench/scale_pages.py [--copies 9]
 """
@@ -40,30 +40,40 @@ def timed(client: object, path: str, repeats: int) -> float:
     return statistics.median(timings) * 1000
 
 
-def grow(copies: int) -> int:
-    """Copies of every indicator with its observations; the rows added."""
+def grow(copies: int, *, how: str) -> int:
+    """Add `copies` × the demo's observations; the rows added. `breakdowns`: every
+    observation again under breakdowns B1, B2… (as ISTAT's by sex or age class: the same
+    indicators, more rows each); `indicators`: copies of every indicator with its
+    observations (more indicators, attached to no Mission)."""
     from django.db import transaction
 
     from territori.indicators.models import Indicator, Observation
 
-    added = 0
-    originals = list(Indicator.objects.values_list("pk", flat=True))
     fields = [
         f.attname for f in Observation._meta.concrete_fields if f.name not in {"id", "indicator"}
     ]
+    added = 0
+    originals = list(Indicator.objects.values_list("pk", flat=True))
     for n in range(1, copies + 1):
         with transaction.atomic():
             for pk in originals:
-                rows = list(Observation.objects.filter(indicator_id=pk).values(*fields))
-                copy = Indicator.objects.get(pk=pk)
-                copy.pk = None
-                copy._state.adding = True
-                copy.code = f"{copy.code[:40]}-X{n}"
-                copy.save()
-                Observation.objects.bulk_create(
-                    [Observation(indicator=copy, **row) for row in rows], batch_size=5000
+                rows = list(
+                    Observation.objects.filter(indicator_id=pk, breakdown="").values(*fields)
                 )
-                added += len(rows)
+                if how == "breakdowns":
+                    made = [
+                        Observation(indicator_id=pk, **{**row, "breakdown": f"B{n}"})
+                        for row in rows
+                    ]
+                else:
+                    copy = Indicator.objects.get(pk=pk)
+                    copy.pk = None
+                    copy._state.adding = True
+                    copy.code = f"{copy.code[:40]}-X{n}"
+                    copy.save()
+                    made = [Observation(indicator=copy, **row) for row in rows]
+                Observation.objects.bulk_create(made, batch_size=5000)
+                added += len(made)
     return added
 
 
@@ -71,6 +81,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=9, help="copies of the data (9 = 10×)")
     parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument(
+        "--grow",
+        choices=["breakdowns", "indicators"],
+        default="breakdowns",
+        help="more rows for the same indicators (default), or more indicators",
+    )
     args = parser.parse_args()
     import django
 
@@ -92,9 +108,12 @@ def main() -> None:
     pages = [*PAGES, "/api/v1/indicators/observations?limit=100"]
     before = {path: timed(client, path, args.repeats) for path in pages}
     rows = Observation.objects.count()
-    added = grow(args.copies)
+    added = grow(args.copies, how=args.grow)
     after = {path: timed(client, path, args.repeats) for path in pages}
-    print(f"observations: {rows:,} → {rows + added:,} ({(rows + added) / rows:.1f}×)")
+    print(
+        f"observations: {rows:,} → {rows + added:,} ({(rows + added) / rows:.1f}×, "
+        f"grown by {args.grow})"
+    )
     print(f"{'page':<50} {'before ms':>10} {'after ms':>10} {'ratio':>6}")
     worst = 0.0
     for path in pages:

@@ -71,19 +71,19 @@ def test_indicators_with_the_catalogue_filters(client: Client) -> None:
         status=DataStatus.ILLUSTRATIVE,
     )
     ObservationFactory(indicator=real, territory=territory)
-    api = [row["code"] for row in client.get("/api/v1/indicators/?q=zebr").json()]
+    api = [row["code"] for row in client.get("/api/v1/indicators/?q=zebr").json()["items"]]
     page = [
         entry.indicator.code
-        for entry in indicator_catalogue(filters=CatalogueFilters(query="zebr"))
+        for entry in indicator_catalogue(filters=CatalogueFilters(query="zebr")).entries
     ]
     assert api == page
     assert sorted(api) == ["prova-zebra-finta", "prova-zebra-vera"]
-    assert [r["code"] for r in client.get("/api/v1/indicators/?q=zebr&status=real").json()] == [
-        "prova-zebra-vera"
-    ]
-    assert [r["code"] for r in client.get("/api/v1/indicators/?q=zebr&level=zona").json()] == [
-        "prova-zebra-vera"
-    ]
+    assert [
+        r["code"] for r in client.get("/api/v1/indicators/?q=zebr&status=real").json()["items"]
+    ] == ["prova-zebra-vera"]
+    assert [
+        r["code"] for r in client.get("/api/v1/indicators/?q=zebr&level=zona").json()["items"]
+    ] == ["prova-zebra-vera"]
     assert "prova-zebra-vera" in client.get("/indicatori/?q=zebr&livello=zona").content.decode()
     assert client.get("/api/v1/indicators/?status=maybe").status_code == 422
 

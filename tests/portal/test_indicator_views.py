@@ -328,3 +328,39 @@ def test_the_catalogue_names_levels_in_words_from_italy_to_the_comune(
     assert levels.index("città metropolitana") < levels.index("comune")
     english = client.get("/en/indicatori/").content.decode()
     assert "metropolitan city" in english and "metro_city," not in english
+
+
+def test_the_catalogue_comes_in_pages_that_cost_the_same_however_many_indicators(
+    client, indicators: Indicators
+) -> None:
+    """Fifty indicators a page, the filters kept in the page links; the queries and the rows
+    read are a page's, whatever the size of the catalogue."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from territori.indicators.models import Indicator
+    from territori.indicators.selectors import CATALOGUE_PAGE
+    from tests.factories import IndicatorFactory
+
+    present = Indicator.objects.count()
+    for n in range(CATALOGUE_PAGE + 5 - present):
+        IndicatorFactory(code=f"pagina-prova-{n:03d}", name_it=f"Indicatore pagina {n:03d}")
+    first = client.get("/indicatori/?stato=").content.decode()
+    assert first.count('<th scope="row"') == CATALOGUE_PAGE
+    assert "?stato=&amp;pagina=2" in first and 'aria-current="page"' in first
+    second = client.get("/indicatori/?stato=&pagina=2").content.decode()
+    assert second.count('<th scope="row"') == 5
+    assert client.get("/indicatori/?pagina=999").status_code == 200  # the last page
+
+    def measured() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/indicatori/").status_code == 200
+        levels = next(q["sql"] for q in captured if "DISTINCT" in q["sql"] and "kind" in q["sql"])
+        # the levels are read for the page's indicators only
+        assert levels.count(",") - levels.split(" IN (")[0].count(",") <= CATALOGUE_PAGE + 5
+        return len(captured)
+
+    before = measured()
+    for n in range(3 * CATALOGUE_PAGE):
+        IndicatorFactory(code=f"pagina-altra-{n:03d}")
+    assert measured() == before

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, OrderBy, Q, QuerySet
 
 
@@ -30,6 +31,9 @@ class CursorError(ValueError):
 class Key:
     field: str
     descending: bool
+    #: whether the column may be empty (only then is the place of missing values spelled
+    #: out, which would keep PostgreSQL from reading the order off an index)
+    nullable: bool = True
 
 
 def ordering_keys(queryset: QuerySet[Any, Any]) -> list[Key] | None:
@@ -48,45 +52,68 @@ def ordering_keys(queryset: QuerySet[Any, Any]) -> list[Key] | None:
             keys.append(Key(term.lstrip("-"), term.startswith("-")))
         else:
             return None
+    checked = []
     for key in keys:
-        if not _is_column(model, key.field, queryset):
+        nullable = _column_nullable(model, key.field, queryset)
+        if nullable is None:
             return None
+        checked.append(Key(key.field, key.descending, nullable))
+    keys = checked
     pk = model._meta.pk.name
-    if not keys or keys[-1].field not in {"pk", "id", pk}:
-        keys.append(Key("pk", keys[-1].descending if keys else False))
+    if not keys or (keys[-1].field not in {"pk", "id", pk} and not _unique(model, keys)):
+        keys.append(Key("pk", keys[-1].descending if keys else False, nullable=False))
     return keys
 
 
-def _is_column(model: Any, path: str, queryset: QuerySet[Any, Any]) -> bool:
-    """Whether `path` ("territory__code", "pk", an annotation) names one column, not a
-    relation (whose ordering would be its model's own)."""
-    if path == "pk" or path in queryset.query.annotations:
+def _unique(model: Any, keys: list[Key]) -> bool:
+    """Whether the ordering columns already name one row (they hold a unique constraint of
+    the model's own non-null columns), so no primary key is needed to break ties."""
+    local = {key.field.removesuffix("_id") for key in keys if not key.nullable}
+    sets = [set(c.fields) for c in model._meta.total_unique_constraints]
+    sets += [set(t) for t in model._meta.unique_together]
+    return any(fields and fields <= local for fields in sets)
+
+
+def _column_nullable(model: Any, path: str, queryset: QuerySet[Any, Any]) -> bool | None:
+    """Whether the column `path` ("territory__code", "pk", "indicator_id", an annotation) may
+    be empty; None when it is not one column (a relation, whose ordering would be its
+    model's own, or an unknown name)."""
+    if path == "pk":
+        return False
+    if path in queryset.query.annotations:
         return True
     parts = path.split("__")
+    nullable = False
     for n, part in enumerate(parts):
+        last = n == len(parts) - 1
+        by_attname = {f.attname: f for f in model._meta.concrete_fields}
+        if last and part in by_attname and part not in {f.name for f in model._meta.fields}:
+            return nullable or bool(by_attname[part].null)  # "indicator_id": the key itself
         try:
             field = model._meta.get_field(part)
-        except Exception:
-            return False
+        except FieldDoesNotExist:
+            return None
+        nullable = nullable or bool(getattr(field, "null", False))
         if field.is_relation:
-            if n == len(parts) - 1:
-                return False
+            if last:
+                return None
             model = field.related_model
-        elif n != len(parts) - 1:
-            return False
-    return True
+        elif not last:
+            return None
+    return nullable
 
 
 def ordered(queryset: QuerySet[Any, Any], keys: list[Key]) -> QuerySet[Any, Any]:
     """`queryset` in the order of `keys`, missing values first going up and last going down."""
-    return queryset.order_by(
-        *(
-            F(key.field).desc(nulls_last=True)
-            if key.descending
-            else F(key.field).asc(nulls_first=True)
-            for key in keys
-        )
-    )
+
+    def term(key: Key) -> Any:
+        if not key.nullable:
+            return F(key.field).desc() if key.descending else F(key.field).asc()
+        if key.descending:
+            return F(key.field).desc(nulls_last=True)
+        return F(key.field).asc(nulls_first=True)
+
+    return queryset.order_by(*(term(key) for key in keys))
 
 
 def after(keys: list[Key], values: list[Any]) -> Q:

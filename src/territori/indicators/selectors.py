@@ -7,12 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from territori.core.models import DataStatus
-from territori.core.rows import Row, RowList
+from territori.core.rows import RowList
 from territori.frameworks.models import SDG_FRAMEWORK, Node
 from territori.frameworks.selectors import SiteFrameworks, site_frameworks
 from territori.territories.models import Territory
@@ -110,10 +111,32 @@ def filtered_indicators(*, filters: CatalogueFilters) -> QuerySet[Indicator]:
     return queryset.distinct()
 
 
-def indicator_catalogue(*, filters: CatalogueFilters) -> list[CatalogueEntry]:
-    """Indicators matching the filters, with nodes, levels and the home territory's assessments
-    (4 queries)."""
-    indicators = list(filtered_indicators(filters=filters).prefetch_related(_nodes_prefetch()))
+#: Indicators on a page of the catalogue.
+CATALOGUE_PAGE = 50
+
+
+@dataclass
+class CataloguePage:
+    entries: list[CatalogueEntry]
+    page: Page[Indicator]
+
+
+def indicator_catalogue(*, filters: CatalogueFilters, page: str | int | None = 1) -> CataloguePage:
+    """A page of the indicators matching the filters, with nodes, levels and the home
+    territory's assessments (5 queries): the cost is a page's, however many indicators."""
+    found = Paginator(filtered_indicators(filters=filters), CATALOGUE_PAGE).get_page(page)
+    entries = catalogue_entries(
+        indicators=list(
+            Indicator.objects.filter(pk__in=[i.pk for i in found.object_list])
+            .order_by("order", "code")
+            .prefetch_related(_nodes_prefetch())
+        )
+    )
+    return CataloguePage(entries=entries, page=found)
+
+
+def catalogue_entries(*, indicators: list[Indicator]) -> list[CatalogueEntry]:
+    """These indicators with their levels and the home territory's assessments."""
     levels: dict[int, set[str]] = defaultdict(set)
     for indicator_id, kind in (
         Observation.objects.filter(indicator__in=indicators)
@@ -528,16 +551,19 @@ INDICATOR_FIELDS = (
 )
 
 
-def indicator_rows(*, filters: CatalogueFilters) -> list[Row]:
+def indicator_rows(*, filters: CatalogueFilters) -> RowList:
     """The indicators the catalogue page lists for the same filters, as plain rows."""
-    return [dict(row) for row in filtered_indicators(filters=filters).values(*INDICATOR_FIELDS)]
+    return RowList(
+        filtered_indicators(filters=filters).values_list(*INDICATOR_FIELDS), INDICATOR_FIELDS
+    )
 
 
 def observation_rows(*, filters: ObservationFilters) -> RowList:
-    """Observations by indicator, territory, year and breakdown (plain rows: codes, never
-    ids)."""
+    """Observations (plain rows: codes, never ids) in the order of their unique key
+    (indicator, territory, breakdown, year, as loaded), which an index gives: the first page
+    and a cursor's next page never sort the whole table."""
     rows = filtered_observations(filters=filters).order_by(
-        "indicator__code", "territory__code", "year", "breakdown"
+        "indicator_id", "territory_id", "breakdown", "year"
     )
     names = tuple(name for name, _field in OBSERVATION_COLUMNS)
     return RowList(rows.values_list(*(f for _name, f in OBSERVATION_COLUMNS)), names)

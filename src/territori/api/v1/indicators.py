@@ -143,6 +143,7 @@ router = Router(tags=["indicators"])
 
 
 @router.get("/", response=list[IndicatorOut], openapi_extra=ERRORS)
+@paginate(Page)
 def indicator_list(request: HttpRequest, filters: Query[IndicatorFilters]) -> Any:
     """The indicators of the catalogue page, with the same filters."""
     return selectors.indicator_rows(filters=filters.selector_filters())

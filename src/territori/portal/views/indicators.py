@@ -60,6 +60,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         source=request.GET.get("fonte", "")[:100],
         query=request.GET.get("q", "")[:100],
     )
+    catalogue = ind.indicator_catalogue(filters=filters, page=request.GET.get("pagina"))
     rows = [
         {
             "entry": entry,
@@ -68,13 +69,17 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
                 entry.assessments.get("short"), entry.indicator, "short"
             ),
         }
-        for entry in ind.indicator_catalogue(filters=filters)
+        for entry in catalogue.entries
     ]
+    kept = request.GET.copy()
+    kept.pop("pagina", None)
     return render(
         request,
         "portal/indicator_list.html",
         {
             "rows": rows,
+            "page": catalogue.page,
+            "kept_query": kept.urlencode(),
             "filters": filters,
             "options": ind.catalogue_filter_options(),
             "levels": [(k.value, k.label) for k in Territory.Kind if k != Territory.Kind.CUSTOM],
