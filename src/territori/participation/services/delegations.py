@@ -135,7 +135,7 @@ def delegation_invite(
 def delegation_accept(*, user: Account, token: str, consent: bool) -> Delegation:
     """The invited person accepts, signed in with the invited address."""
     delegation = (
-        Delegation.objects.select_for_update()
+        Delegation.objects.select_for_update(of=("self",))
         .filter(token=token, status=Delegation.Status.INVITED)
         .select_related("organisation")
         .first()
