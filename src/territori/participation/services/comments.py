@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..selectors import is_verified_participant
 from ..selectors.comments import CommentTarget, NoTarget, comment_target
-from .common import ParticipationError, consent_record, public_name
+from .common import ParticipationError, consent_record, public_name, visibility_set
 from .delegations import delegate_check
 from .follows import notify
 
@@ -151,31 +151,13 @@ def comment_report(
 def comment_hide(*, comment: Comment, reason: str, actor: Account) -> None:
     if not reason.strip():
         raise ParticipationError(_("Say why the comment is hidden."), "reason")
-    before = snapshot(comment)
-    comment.hidden_at = timezone.now()
-    comment.hidden_reason = reason.strip()[:300]
-    comment.save(update_fields=["hidden_at", "hidden_reason"])
-    comment.reports.filter(outcome=Report.Outcome.OPEN).update(
-        outcome=Report.Outcome.HIDDEN, decided_at=timezone.now()
-    )
-    audit_record(
-        instance=comment, action="update", actor=actor, channel="moderation", before=before
-    )
+    visibility_set(item=comment, reason=reason, actor=actor)
 
 
 @transaction.atomic
 def comment_restore(*, comment: Comment, actor: Account) -> None:
     """Show again (or keep visible): open reports are closed as 'kept'."""
-    before = snapshot(comment)
-    comment.hidden_at = None
-    comment.hidden_reason = ""
-    comment.save(update_fields=["hidden_at", "hidden_reason"])
-    comment.reports.filter(outcome=Report.Outcome.OPEN).update(
-        outcome=Report.Outcome.KEPT, decided_at=timezone.now()
-    )
-    audit_record(
-        instance=comment, action="update", actor=actor, channel="moderation", before=before
-    )
+    visibility_set(item=comment, reason=None, actor=actor)
 
 
 @transaction.atomic

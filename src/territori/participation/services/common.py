@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from typing import Any as Account  # a user of django.contrib.auth (or AnonymousUser)
 
 from django.conf import settings
@@ -68,3 +69,22 @@ def public_name(*, user: Account) -> str:
     if participant is not None:
         return str(participant.display_name)
     return str(user.get_username()).split("@")[0]
+
+
+def visibility_set(*, item: Any, reason: str | None, actor: Account) -> None:
+    """Hide `item` (a contribution or a comment) with a public `reason`, or show it again
+    (`reason` None); its open reports are closed as hidden or kept; audited."""
+    from django.utils import timezone
+
+    from territori.core.audit import audit_record, snapshot
+
+    from ..models import Report
+
+    before = snapshot(item)
+    now = timezone.now()
+    item.hidden_at = now if reason is not None else None
+    item.hidden_reason = (reason or "").strip()[:300]
+    item.save(update_fields=["hidden_at", "hidden_reason"])
+    outcome = Report.Outcome.HIDDEN if reason is not None else Report.Outcome.KEPT
+    item.reports.filter(outcome=Report.Outcome.OPEN).update(outcome=outcome, decided_at=now)
+    audit_record(instance=item, action="update", actor=actor, channel="moderation", before=before)

@@ -38,7 +38,7 @@ from ..models import (
     Support,
 )
 from ..selectors import contributions_open, is_verified_participant
-from .common import ParticipationError, consent_record, public_name
+from .common import ParticipationError, consent_record, public_name, visibility_set
 from .delegations import delegate_check
 from .follows import notify
 
@@ -259,28 +259,10 @@ def contribution_report(
 def contribution_hide(*, contribution: Contribution, reason: str, actor: Account) -> None:
     if not reason.strip():
         raise ParticipationError(_("Say why the contribution is hidden."), "reason")
-    before = snapshot(contribution)
-    contribution.hidden_at = timezone.now()
-    contribution.hidden_reason = reason.strip()[:300]
-    contribution.save(update_fields=["hidden_at", "hidden_reason"])
-    contribution.reports.filter(outcome=Report.Outcome.OPEN).update(
-        outcome=Report.Outcome.HIDDEN, decided_at=timezone.now()
-    )
-    audit_record(
-        instance=contribution, action="update", actor=actor, channel="moderation", before=before
-    )
+    visibility_set(item=contribution, reason=reason, actor=actor)
 
 
 @transaction.atomic
 def contribution_restore(*, contribution: Contribution, actor: Account) -> None:
     """Show again (or keep visible): open reports are closed as 'kept'."""
-    before = snapshot(contribution)
-    contribution.hidden_at = None
-    contribution.hidden_reason = ""
-    contribution.save(update_fields=["hidden_at", "hidden_reason"])
-    contribution.reports.filter(outcome=Report.Outcome.OPEN).update(
-        outcome=Report.Outcome.KEPT, decided_at=timezone.now()
-    )
-    audit_record(
-        instance=contribution, action="update", actor=actor, channel="moderation", before=before
-    )
+    visibility_set(item=contribution, reason=None, actor=actor)
