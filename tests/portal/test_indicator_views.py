@@ -303,18 +303,27 @@ def test_every_status_gap_and_reason_word_has_an_italian_translation() -> None:
         assert status_label("strong_worsening")[1] == "forte peggioramento"
 
 
-def test_catalogue_levels_read_one_row_per_indicator_and_level(indicators: Indicators) -> None:
-    """The levels of the catalogue come from a DISTINCT that fetches a row per indicator and
-    territorial level, not per observation (it once inherited the model's ordering)."""
+def test_catalogue_levels_read_one_row_per_indicator(indicators: Indicators) -> None:
+    """The levels of the catalogue come from one row per indicator (an EXISTS per kind of
+    territory), never from a row per observation (a DISTINCT once inherited the model's
+    ordering and fetched them all), and they are right."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from territori.indicators.models import Observation
     from territori.indicators.selectors import CatalogueFilters, indicator_catalogue
 
     with CaptureQueriesContext(connection) as captured:
-        indicator_catalogue(filters=CatalogueFilters())
-    distinct = next(q["sql"] for q in captured if "DISTINCT" in q["sql"] and "kind" in q["sql"])
-    assert "ORDER BY" not in distinct
+        entries = indicator_catalogue(filters=CatalogueFilters()).entries
+    levels_sql = next(q["sql"] for q in captured if "EXISTS" in q["sql"] and "kind" in q["sql"])
+    assert "DISTINCT" not in levels_sql and "ORDER BY" not in levels_sql
+    for entry in entries:
+        expected = set(
+            Observation.objects.filter(indicator=entry.indicator)
+            .values_list("territory__kind", flat=True)
+            .distinct()
+        )
+        assert set(entry.levels) == expected, entry.indicator.code
 
 
 def test_the_catalogue_names_levels_in_words_from_italy_to_the_comune(
@@ -355,7 +364,7 @@ def test_the_catalogue_comes_in_pages_that_cost_the_same_however_many_indicators
     def measured() -> int:
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/indicatori/").status_code == 200
-        levels = next(q["sql"] for q in captured if "DISTINCT" in q["sql"] and "kind" in q["sql"])
+        levels = next(q["sql"] for q in captured if "EXISTS" in q["sql"] and "kind" in q["sql"])
         # the levels are read for the page's indicators only
         assert levels.count(",") - levels.split(" IN (")[0].count(",") <= CATALOGUE_PAGE + 5
         return len(captured)

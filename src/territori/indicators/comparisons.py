@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from territori.analytics.composite import composite
 from territori.analytics.ranking import rank_panel
@@ -223,15 +223,16 @@ def indicator_has_peers(*, indicator: Indicator) -> bool:
 
 
 def comparable_indicators() -> list[Indicator]:
-    """Indicators with values for at least two metropolitan cities, in catalogue order (one
-    query)."""
+    """Indicators with values for metropolitan cities, in catalogue order (two queries: an
+    EXISTS the observations' unique index answers, whatever their number)."""
+    metro = Territory.objects.filter(kind=Territory.Kind.METRO_CITY).values("pk")
     return list(
         Indicator.objects.filter(
-            pk__in=Observation.objects.filter(
-                territory__kind=Territory.Kind.METRO_CITY, breakdown=""
+            Exists(
+                Observation.objects.filter(
+                    indicator=OuterRef("pk"), territory_id__in=metro, breakdown=""
+                )
             )
-            .order_by()
-            .values("indicator_id")
         )
         .prefetch_related(
             Prefetch("nodes", queryset=Node.objects.select_related("framework").order_by("code"))

@@ -136,15 +136,26 @@ def indicator_catalogue(*, filters: CatalogueFilters, page: str | int | None = 1
 
 
 def catalogue_entries(*, indicators: list[Indicator]) -> list[CatalogueEntry]:
-    """These indicators with their levels and the home territory's assessments."""
+    """These indicators with their levels and the home territory's assessments (2 queries).
+    A level is an EXISTS per kind of territory, which the observations' unique index answers
+    with a probe per territory of that kind: the cost does not grow with the observations."""
     levels: dict[int, set[str]] = defaultdict(set)
-    for indicator_id, kind in (
-        Observation.objects.filter(indicator__in=indicators)
-        .order_by()  # without it, the model's ordering makes DISTINCT one row per observation
-        .values_list("indicator_id", "territory__kind")
-        .distinct()
+    has = {
+        f"has_{kind}": Exists(
+            Observation.objects.filter(
+                indicator=OuterRef("pk"),
+                territory_id__in=Territory.objects.filter(kind=kind).values("pk"),
+            )
+        )
+        for kind in Territory.Kind.values
+    }
+    for row in (
+        Indicator.objects.filter(pk__in=[i.pk for i in indicators])
+        .order_by()
+        .annotate(**has)
+        .values("pk", *has)
     ):
-        levels[indicator_id].add(kind)
+        levels[row["pk"]].update(name[4:] for name in has if row[name])
     badges: dict[int, dict[str, Assessment]] = defaultdict(dict)
     for assessment in Assessment.objects.filter(
         indicator__in=indicators, territory__code=home_territory_code(), method="eurostat"
