@@ -28,6 +28,14 @@ from ..services.delegations import (
 MANAGE = "participation.change_delegation"
 
 
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """A posted row number; anything else (text, a number no row can have) is a 404."""
+    value = request.POST.get(name, "")
+    if not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
+
+
 @login_required
 @rate_limit("delegation", limit=10, period=3600, per_user=True)
 def delegation_request_view(request: HttpRequest) -> HttpResponse:
@@ -92,14 +100,16 @@ def organisations_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("form") == "invite" and invite_form.is_valid():
-                organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
+                organisation = get_object_or_404(
+                    Organisation, pk=_posted_id(request, "organisation")
+                )
                 delegation_invite(
                     by=request.user, organisation=organisation, **invite_form.cleaned_data
                 )
                 messages.success(request, _("The invitation is sent."))
                 return redirect("participation:organisations")
             if request.POST.get("form") == "revoke":
-                delegation = get_object_or_404(Delegation, pk=request.POST.get("delegation"))
+                delegation = get_object_or_404(Delegation, pk=_posted_id(request, "delegation"))
                 delegation_revoke(delegation=delegation, actor=request.user)
                 messages.success(request, _("The delegation is revoked."))
                 return redirect("participation:organisations")
