@@ -40,6 +40,15 @@ PAGES = [
     "/account/accedi/",
     "/account/password-dimenticata/",
     "/en/account/nuova-password/MQ/link-scaduto/",
+    "/partecipa/priorita/demo-priorita-proposte/",
+    "/en/partecipa/priorita/demo-priorita-proposte/",
+    "/partecipa/priorita/demo-priorita-proposte/risultati/",
+    "/en/partecipa/priorita/demo-priorita-proposte/risultati/",
+    "/partecipa/processi/demo-laboratori-forum/esiti/",
+    "/en/partecipa/processi/demo-laboratori-forum/esiti/",
+    "/partecipa/questionari/inviti/stop/link-di-prova/",
+    "/account/notifiche/disiscriviti/link-di-prova/",
+    "/partecipa/organizzazioni/invito/link-di-prova/",
 ]
 
 
@@ -358,3 +367,133 @@ def test_ask_to_act_for_an_organisation_and_contribute_in_its_name(
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r".*/partecipa/contributi/\d+/$"))
     assert organisation.name in page.inner_text("main")
+
+
+def test_rank_priorities_and_see_the_results(live_server: Any, demo_data: None, page: Any) -> None:
+    """A participant shares the points among the demo's options, rates their feasibility,
+    corrects a ballot that does not add up, and finds it counted in the results."""
+    from django.utils import timezone
+
+    from territori.participation.models import Prioritisation
+    from territori.participation.services.accounts import participant_account_ensure
+
+    base = live_server.url
+    user = participant_account_ensure(
+        email="priorita@example.org", display_name="Chi sceglie", verified_at=timezone.now()
+    )
+    user.set_password("una-Password-lunga-7")
+    user.save()
+    prioritisation = Prioritisation.objects.get(code="demo-priorita-proposte")
+    options = list(prioritisation.options.order_by("position"))
+    before = prioritisation.ballots.count()
+    log_in(page, base, "priorita@example.org", "una-Password-lunga-7")
+    page.goto(base + "/partecipa/processi/demo-laboratori-forum/")
+    page.click("a[href='/partecipa/priorita/demo-priorita-proposte/']")
+    page.fill(f"#f-punti-{options[0].pk}", "6")
+    page.fill(f"#f-punti-{options[1].pk}", "6")
+    page.click("#ballot button[type=submit]:not([name])")
+    page.wait_for_selector("#form-errors")
+    assert "12" in page.inner_text("#form-errors")
+    assert axe_violations(page) == []
+    page.fill(f"#f-punti-{options[1].pk}", "4")
+    page.select_option(f"#f-fattibilita-{options[0].pk}", "5")
+    page.select_option(f"#f-fattibilita-{options[1].pk}", "2")
+    page.click("#ballot button[type=submit]:not([name])")
+    page.wait_for_selector(".alert-success")
+    assert prioritisation.ballots.count() == before + 1
+    assert axe_violations(page) == []
+    page.click("a[href='/partecipa/priorita/demo-priorita-proposte/risultati/']")
+    page.wait_for_selector("#chart-priorities svg, #chart-priorities canvas")
+    assert axe_violations(page) == []
+    table = page.inner_text("#chart-priorities-table")
+    assert options[0].title in table
+    assert f"{before + 1} " in page.inner_text("main .lead")
+
+
+def test_follow_a_contribution_to_its_result(live_server: Any, demo_data: None, page: Any) -> None:
+    """A moderator links an accepted contribution to an output of the programme; its author
+    sees the result, with its state, on the contribution and on the process's account of
+    what was done with the contributions."""
+    from django.contrib.auth.models import Group, User
+
+    from territori.core.roles import MODERATOR
+    from territori.participation.models import Contribution
+
+    base = live_server.url
+    contribution = Contribution.objects.get(title="Trasporto a chiamata per le aree montane")
+    moderator = User.objects.create_user(
+        "mod-esiti", password="a-long-test-password", is_staff=True
+    )
+    moderator.groups.add(Group.objects.get(name=MODERATOR))
+    log_in(page, base, "mod-esiti", "a-long-test-password")
+    page.goto(f"{base}/staff/partecipazione/contributi/{contribution.pk}/")
+    assert axe_violations(page) == []
+    page.select_option("#id_kind", "output")
+    page.fill("#id_reference", "1.1.d/9")
+    page.click("form:has(input[value=outcome]) button[type=submit]")
+    page.wait_for_selector(".alert-danger, .invalid-feedback")
+    assert "1.1.d/9" in page.inner_text("main")
+    assert axe_violations(page) == []
+    page.fill("#id_reference", "1.1.d/2")
+    page.fill("#id_note_it", "La proposta è nei report dei Laboratori.")
+    page.click("form:has(input[value=outcome]) button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    visitor = page.context.browser.new_context().new_page()
+    visitor.goto(f"{base}/en/partecipa/contributi/{contribution.pk}/")
+    main = visitor.inner_text("main")
+    assert "What it led to" in main
+    assert "La proposta è nei report dei Laboratori." in main
+    assert axe_violations(visitor) == []
+    visitor.click("a[href='/en/partecipa/processi/demo-laboratori-forum/esiti/']")
+    visitor.wait_for_load_state()
+    assert contribution.title in visitor.inner_text("main")
+    assert axe_violations(visitor) == []
+    visitor.click("a[href*='#output-']")
+    visitor.wait_for_load_state()
+    assert "/programma/" in visitor.url
+
+
+def test_staff_participation_pages_pass_axe(live_server: Any, demo_data: None, page: Any) -> None:
+    """The staff's pages: moderation of a comment, questionnaire invitations, a contribution
+    with its result form."""
+    from django.contrib.auth.models import User
+
+    from territori.participation.models import Comment, Contribution
+
+    base = live_server.url
+    User.objects.create_superuser("admin-axe", password="a-long-test-password")
+    log_in(page, base, "admin-axe", "a-long-test-password")
+    comment = Comment.objects.first()
+    contribution = Contribution.objects.filter(status="accepted").first()
+    assert comment is not None and contribution is not None
+    failures = {}
+    for path in [
+        f"/staff/partecipazione/commenti/{comment.pk}/",
+        "/staff/partecipazione/questionari/demo-priorita/inviti/",
+        "/en/staff/partecipazione/questionari/demo-priorita/inviti/",
+        f"/staff/partecipazione/contributi/{contribution.pk}/",
+        "/staff/partecipazione/moderazione/",
+    ]:
+        open_page(page, base + path)
+        if violations := axe_violations(page):
+            failures[path] = violations
+    assert failures == {}
+
+
+def test_participation_pages_fit_a_phone(live_server: Any, demo_data: None, page: Any) -> None:
+    """At a phone's width no participation page is wider than the screen (wide tables scroll
+    in their own box)."""
+    from territori.participation.models import Contribution
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    linked = Contribution.objects.filter(outcomes__isnull=False).first()
+    assert linked is not None
+    wider = {}
+    for path in [*PAGES, f"/partecipa/contributi/{linked.pk}/"]:
+        open_page(page, live_server.url + path)
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 1:
+            wider[path] = overflow
+    assert wider == {}

@@ -134,7 +134,61 @@ MATRIX: list[tuple[str, Any, list[int]]] = [
         lambda: f"/staff/partecipazione/dibattiti/{DEBATE}/chiudi/",
         [302, 403, 403, 200, 403, 200],
     ),
+    ("prioritisation", lambda: f"/partecipa/priorita/{a_prioritisation().code}/", [200] * 6),
+    (
+        "prioritisation results",
+        lambda: f"/partecipa/priorita/{a_prioritisation().code}/risultati/",
+        [200] * 6,
+    ),
+    (
+        "prioritisation results hidden while open",
+        lambda: f"/partecipa/priorita/{a_prioritisation(public=False).code}/risultati.csv",
+        [403, 403, 403, 403, 200, 200],
+    ),
+    ("what we did", lambda: f"/partecipa/processi/{OPEN}/esiti/", [200] * 6),
+    (
+        "questionnaire invitations",
+        lambda: f"/staff/partecipazione/questionari/{QUESTIONNAIRE}/inviti/",
+        [302, 403, 403, 403, 200, 200],
+    ),
+    ("stop invitations", lambda: "/partecipa/questionari/inviti/stop/falso/", [200] * 6),
 ]
+
+
+def a_prioritisation(*, public: bool = True) -> Any:
+    """An open prioritisation of the open process (made on first use), with two options."""
+    import datetime as dt
+
+    from territori.participation.models import Prioritisation, PriorityOption
+
+    code = "priorita-matrice" if public else "priorita-riservata"
+    found = Prioritisation.objects.filter(code=code).first()
+    if found is not None:
+        return found
+    now = timezone.now()
+    prioritisation = Prioritisation.objects.create(
+        code=code,
+        phase=Process.objects.get(code=OPEN).phases.order_by("position").first(),
+        title_it="Priorità di prova",
+        points=10,
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=5),
+        results_public=public,
+    )
+    for position in (1, 2):
+        PriorityOption.objects.create(
+            prioritisation=prioritisation, position=position, title_it=f"Opzione {position}"
+        )
+    return prioritisation
+
+
+def a_ballot() -> dict[str, str]:
+    options = list(a_prioritisation().options.order_by("position"))
+    return {f"punti-{options[0].pk}": "7", f"punti-{options[1].pk}": "3"}
+
+
+def accepted_contribution() -> Contribution:
+    return Contribution.objects.get(process__code=OPEN, status="accepted")
 
 
 def a_comment() -> Any:
@@ -147,7 +201,7 @@ def a_comment() -> Any:
     )
 
 
-POSTS: list[tuple[str, Any, dict[str, str], list[int]]] = [
+POSTS: list[tuple[str, Any, Any, list[int]]] = [
     (
         "comment",
         lambda: f"/partecipa/commenti/debate/{Debate.objects.get(code=DEBATE).pk}/",
@@ -184,6 +238,24 @@ POSTS: list[tuple[str, Any, dict[str, str], list[int]]] = [
         {"form": "digest", "digest": "daily"},
         [302, 302, 302, 302, 302, 302],
     ),
+    (
+        "prioritise",
+        lambda: f"/partecipa/priorita/{a_prioritisation().code}/",
+        a_ballot,
+        [302, 302, 302, 302, 302, 302],
+    ),
+    (
+        "link a contribution to its result",
+        lambda: f"/staff/partecipazione/contributi/{accepted_contribution().pk}/",
+        {"form": "outcome", "kind": "node", "reference": "agenda:1.1"},
+        [302, 403, 403, 302, 403, 302],
+    ),
+    (
+        "invite to a questionnaire",
+        lambda: f"/staff/partecipazione/questionari/{QUESTIONNAIRE}/inviti/",
+        {"confirm": "on"},
+        [302, 403, 403, 403, 302, 302],
+    ),
 ]
 
 
@@ -203,7 +275,7 @@ def test_permission_matrix_of_comment_and_debate_writes(
     got = {}
     for name, build, data, _expected in POSTS:
         url = build()
-        response = client.post(url, data)
+        response = client.post(url, data() if callable(data) else data)
         got[name] = response.status_code
         if role == "anonymous":
             assert "/account/accedi/" in response["Location"], name
@@ -217,6 +289,17 @@ def test_permission_matrix_of_comment_and_debate_writes(
     from territori.participation.models import Follow
 
     assert Follow.objects.exists() == (role != "anonymous")
+    from territori.participation.models import (
+        ContributionOutcome,
+        PriorityBallot,
+        QuestionnaireInvitation,
+    )
+
+    assert PriorityBallot.objects.exists() == (role != "anonymous")
+    assert ContributionOutcome.objects.exists() == (role in ("moderator", "administrator"))
+    # The world's three contributors are invited by an editor or an administrator only.
+    invited = QuestionnaireInvitation.objects.count()
+    assert invited == (3 if role in ("editor", "administrator") else 0)
 
 
 @pytest.mark.parametrize("role", ROLES)

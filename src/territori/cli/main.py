@@ -63,6 +63,10 @@ COMMANDS = {
         "send_digests",
         "Queue the daily or weekly notification emails (daily|weekly, --now to send here)",
     ),
+    "send-questionnaire-reminders": (
+        "send_questionnaire_reminders",
+        "Remind the invited who have not answered an open questionnaire (daily, cron)",
+    ),
     "purge-login-failures": (
         "purge_login_failures",
         "Delete failed-login records after the retention period (--days)",

@@ -110,10 +110,15 @@ PARTICIPATION_PERMISSIONS = (
     | _crud("participation", "consentrecord", ("add", "view"))
     | _crud("participation", "debate")
     | _crud("participation", "delegation", ("view", "change"))
+    | _crud("participation", "prioritisation")
+    | _crud("participation", "priorityoption")
+    | _crud("participation", "priorityballot", ("view",))
+    | _crud("participation", "questionnaireinvitation", ("add", "view"))
     | {"atlas.view_organisation"}
 )
 
-#: Moderation of contributions and comments: answer, hide and restore, decide on reports.
+#: Moderation of contributions and comments: answer, hide and restore, decide on reports;
+#: link an accepted contribution to what it led to.
 MODERATOR_PERMISSIONS = {
     "frameworks.view_framework",
     "frameworks.view_node",
@@ -128,6 +133,9 @@ MODERATOR_PERMISSIONS = {
     "participation.view_commentreport",
     "participation.change_commentreport",
     "participation.view_debate",
+    "participation.view_contributionoutcome",
+    "participation.add_contributionoutcome",
+    "participation.delete_contributionoutcome",
 }
 
 #: The website section (pages, news, images) is the editors'; the report is the analysts'.

@@ -10,7 +10,10 @@ Illustrative ("dato dimostrativo"), in the `*-illustrative` files: an open proce
 labs with meetings open for registration and a questionnaire, three demo participant accounts,
 their contributions with answers and supports, a debate with arguments for and against, comments
 and replies, 24 questionnaire responses, contact points of
-demo organisations and two archived newsletter issues. Their dates are written for
+demo organisations and two archived newsletter issues; a demo participant verified as the
+delegate of a demo organisation, with a contribution and a ballot in its name; the results
+some accepted contributions led to; a prioritisation of the accepted contributions with four
+ballots; invitations to the questionnaire. Their dates are written for
 `ILLUSTRATIVE_YEAR` and moved by whole years so that the labs stay ahead of the loading day.
 
 The files are loaded by code (a second load changes nothing); the activity is added once,
@@ -34,7 +37,15 @@ from territori.demo.files import demo_file
 from territori.frameworks.models import Framework, Node
 from territori.io.participation import read_participation
 from territori.io.yamlsafe import strict_load
-from territori.participation.models import Comment, Contribution, Debate, Process, Questionnaire
+from territori.participation.models import (
+    Comment,
+    Contribution,
+    Debate,
+    Prioritisation,
+    PriorityOption,
+    Process,
+    Questionnaire,
+)
 from territori.participation.services.accounts import participant_account_ensure
 from territori.participation.services.comments import comment_post
 from territori.participation.services.common import contact_point_add
@@ -43,8 +54,17 @@ from territori.participation.services.contributions import (
     contribution_submit,
     contribution_support,
 )
+from territori.participation.services.delegations import delegation_decide, delegation_request
+from territori.participation.services.invitations import questionnaire_invite
 from territori.participation.services.loading import participation_document_import
 from territori.participation.services.newsletter import BlockData, issue_archive, issue_create
+from territori.participation.services.outcomes import outcome_link
+from territori.participation.services.priorities import (
+    ballot_read,
+    ballot_submit,
+    feasibility_field,
+    points_field,
+)
 from territori.participation.services.questionnaires import response_record, response_validate
 from territori.territories.selectors import home_zones
 
@@ -123,7 +143,17 @@ def _activity(years: int) -> int:
     }
     zones = {zone.number: zone for zone in home_zones()}
     written = len(users)
+    for item in activity["delegations"]:
+        delegation = delegation_request(
+            user=users[item["user"]],
+            organisation=Organisation.objects.get(code=item["organisation"]),
+            message=item["message"],
+            consent=True,
+        )
+        delegation_decide(delegation=delegation, approve=True, actor=None)
+        written += 1
     for item in activity["contributions"]:
+        organisation = item.get("organisation")
         contribution = contribution_submit(
             user=users[item["author"]],
             process=process,
@@ -134,6 +164,7 @@ def _activity(years: int) -> int:
             zone=zones.get(item.get("zone")),
             now=_when(item["submitted_at"], years),
             data_status=DataStatus.ILLUSTRATIVE,
+            organisation=Organisation.objects.get(code=organisation) if organisation else None,
         )
         if item["status"] != Contribution.Status.RECEIVED:
             contribution_answer(
@@ -148,7 +179,16 @@ def _activity(years: int) -> int:
             contribution_support(contribution=contribution, user=users[supporter])
         written += 1
     written += _comments(activity["comments"], users=users, nodes=nodes, years=years)
+    written += _outcomes(activity["outcomes"], years=years)
+    written += _prioritisation(
+        activity["prioritisation"], process=process, users=users, years=years
+    )
     written += _responses(years)
+    written += questionnaire_invite(
+        questionnaire=Questionnaire.objects.get(code="demo-priorita"),
+        actor=None,
+        now=_when(f"{ILLUSTRATIVE_YEAR}-03-10 09:00", years),
+    )
     for item in activity["contact_points"]:
         contact_point_add(
             organisation=Organisation.objects.get(code=item["organisation"]),
@@ -199,6 +239,74 @@ def _comments(
             )
         )
     return len(written)
+
+
+def _illustrative_contribution(title: str) -> Contribution:
+    return Contribution.objects.get(title=title, data_status=DataStatus.ILLUSTRATIVE)
+
+
+def _outcomes(items: list[dict[str, Any]], *, years: int) -> int:
+    """What the illustrative contributions led to, through the staff's service."""
+    for item in items:
+        outcome_link(
+            contribution=_illustrative_contribution(item["contribution"]),
+            kind=item["kind"],
+            reference=item["reference"],
+            note_it=item["note_it"],
+            note_en=item.get("note_en", ""),
+            actor=None,
+            channel=CHANNEL,
+            now=_when("2026-04-01 09:00", years),
+        )
+    return len(items)
+
+
+def _prioritisation(
+    item: dict[str, Any], *, process: Process, users: dict[str, Any], years: int
+) -> int:
+    """The illustrative prioritisation of the accepted contributions, with its ballots
+    recorded through the site's service (as at their dates)."""
+    prioritisation = Prioritisation.objects.create(
+        code=item["code"],
+        phase=process.phases.get(position=item["phase"]),
+        title_it=item["title_it"],
+        title_en=item["title_en"],
+        description_it=item["description_it"],
+        description_en=item["description_en"],
+        method=item["method"],
+        points=item["points"],
+        opens_at=_when(item["opens_at"], years),
+        closes_at=_when(item["closes_at"], years),
+        data_status=DataStatus.ILLUSTRATIVE,
+    )
+    options = []
+    for position, title in enumerate(item["options"], start=1):
+        contribution = _illustrative_contribution(title)
+        options.append(
+            PriorityOption.objects.create(
+                prioritisation=prioritisation,
+                position=position,
+                title_it=title,
+                contribution=contribution,
+            )
+        )
+    for ballot in item["ballots"]:
+        raw: dict[str, list[str]] = {}
+        for option, points, feasibility in zip(
+            options, ballot["points"], ballot["feasibility"], strict=True
+        ):
+            raw[points_field(option)] = [str(points)]
+            raw[feasibility_field(option)] = ["" if feasibility is None else str(feasibility)]
+        form = ballot_read(prioritisation=prioritisation, options=options, raw=raw)
+        organisation = ballot.get("organisation")
+        ballot_submit(
+            prioritisation=prioritisation,
+            user=users[ballot["voter"]],
+            form=form,
+            organisation=Organisation.objects.get(code=organisation) if organisation else None,
+            now=_when(ballot["submitted_at"], years),
+        )
+    return 1 + len(options) + len(item["ballots"])
 
 
 def _responses(years: int) -> int:

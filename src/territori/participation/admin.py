@@ -25,6 +25,8 @@ from .models import (
     NewsletterBlock,
     NewsletterIssue,
     Participant,
+    Prioritisation,
+    PriorityOption,
     Process,
     ProcessPhase,
     Question,
@@ -220,6 +222,21 @@ class QuestionnaireAdmin(AuditedAdmin):
     list_display = ["code", "title_it", "opens_at", "closes_at", "anonymous", "data_status"]
     search_fields = ["code", "title_it"]
     inlines = [QuestionInline]
+
+
+class PriorityOptionInline(admin.StackedInline[PriorityOption, Any]):
+    model = PriorityOption
+    extra = 0
+    raw_id_fields = ["contribution"]
+    autocomplete_fields = ["node"]
+
+
+@admin.register(Prioritisation)
+class PrioritisationAdmin(AuditedAdmin):
+    list_display = ["code", "title_it", "phase", "method", "opens_at", "closes_at", "data_status"]
+    list_filter = ["method", "data_status"]
+    search_fields = ["code", "title_it", "title_en"]
+    inlines = [PriorityOptionInline]
 
 
 @admin.register(Participant)

@@ -17,7 +17,16 @@ from territori.territories.models import Territory
 from territori.territories.selectors import home_zones
 
 from .consent import consent_text
-from .models import Body, Comment, ConsentRecord, Contribution, Delegation, Participant, Report
+from .models import (
+    Body,
+    Comment,
+    ConsentRecord,
+    Contribution,
+    ContributionOutcome,
+    Delegation,
+    Participant,
+    Report,
+)
 
 
 def tag_nodes() -> QuerySet[Node]:
@@ -225,6 +234,40 @@ class AnswerForm(Styled):
     )
 
 
+class OutcomeForm(Styled):
+    kind = forms.ChoiceField(label=_("It led to"), choices=ContributionOutcome.Kind.choices)
+    reference = forms.CharField(
+        label=_("Which one"),
+        max_length=120,
+        help_text=_(
+            "An action of a plan as FRAMEWORK:CODE (for example plan:1.2.3); a project by its "
+            "code or CUP; an output of the programme by its number or as ACTION/N (the Nth "
+            "output of the action, for example 1.1.d/3)."
+        ),
+    )
+    note_it = forms.CharField(
+        label=_("How the contribution was used (Italian)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    note_en = forms.CharField(
+        label=_("How the contribution was used (English)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class InvitationForm(Styled):
+    confirm = forms.BooleanField(
+        label=_(
+            "Send the invitation to everyone who took part in the process and accepts "
+            "invitations; reminders follow automatically to those who have not answered."
+        )
+    )
+
+
 class HideForm(Styled):
     reason = forms.CharField(label=_("Why it is hidden (shown publicly)"), max_length=300)
 
@@ -310,6 +353,10 @@ class DigestForm(Styled):
         choices=Participant.Digest.choices,
         widget=forms.RadioSelect,
         help_text=_("Every email has a link to stop them at once."),
+    )
+    invitations = forms.BooleanField(
+        label=_("Invite me to the questionnaires of the processes I took part in"),
+        required=False,
     )
 
 

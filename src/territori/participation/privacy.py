@@ -28,6 +28,8 @@ from .models import (
     Follow,
     LoginFailure,
     Notification,
+    PriorityBallot,
+    QuestionnaireInvitation,
     Registration,
     Subscriber,
     Support,
@@ -168,6 +170,37 @@ def participant_data(user: Account) -> dict[str, Any]:
                 "answers__question"
             )
         ],
+        "priority_ballots": [
+            {
+                "prioritisation": b.prioritisation.code,
+                "on_behalf_of": b.organisation.code if b.organisation else None,
+                "submitted": _when(b.submitted_at),
+                "choices": [
+                    {
+                        "option": c.option.title_it,
+                        "points": c.points,
+                        "place": c.rank,
+                        "feasibility": c.feasibility,
+                    }
+                    for c in b.choices.all()
+                ],
+            }
+            for b in PriorityBallot.objects.filter(user=user)
+            .select_related("prioritisation", "organisation")
+            .prefetch_related("choices__option")
+            .order_by("submitted_at")
+        ],
+        "questionnaire_invitations": [
+            {
+                "questionnaire": i.questionnaire.code,
+                "invited": _when(i.sent_at),
+                "reminders": i.reminders,
+                "answered": i.responded,
+            }
+            for i in QuestionnaireInvitation.objects.filter(user=user).select_related(
+                "questionnaire"
+            )
+        ],
         "newsletter": (
             {
                 "email": subscriber.email,
@@ -277,6 +310,7 @@ def participant_delete(user: Account) -> dict[str, int]:
     ).delete()[0]
     # Registrations, supports, consents, follows, notifications and the profile go with the
     # user (CASCADE);
-    # identified questionnaire responses and reports are kept, unlinked (SET_NULL).
+    # identified questionnaire responses, prioritisation ballots (counted in the results) and
+    # reports are kept, unlinked (SET_NULL); invitations go with the user.
     user.delete()
     return counts

@@ -36,3 +36,10 @@ def digests_send_task(frequency: str) -> int:
     from .services.follows import digests_send
 
     return digests_send(frequency=frequency)
+
+
+@task()
+def invitations_send_task(questionnaire_id: int, user_ids: list[int], reminder: bool) -> int:
+    from .services.invitations import invitations_send
+
+    return invitations_send(questionnaire_id=questionnaire_id, user_ids=user_ids, reminder=reminder)

@@ -7,6 +7,7 @@ from .views import (
     delegations,
     meetings,
     newsletter,
+    priorities,
     processes,
     questionnaires,
 )
@@ -18,6 +19,27 @@ urlpatterns = [
     path("partecipa/processi/<slug:code>/", processes.process_detail, name="process"),
     path(
         "partecipa/processi/<slug:code>/incontri.ics", processes.process_ical, name="process_ical"
+    ),
+    path(
+        "partecipa/processi/<slug:code>/esiti/",
+        processes.process_account_view,
+        name="process_account",
+    ),
+    path("partecipa/priorita/<slug:code>/", priorities.prioritisation_view, name="prioritisation"),
+    path(
+        "partecipa/priorita/<slug:code>/risultati/",
+        priorities.prioritisation_results_view,
+        name="prioritisation_results",
+    ),
+    path(
+        "partecipa/priorita/<slug:code>/risultati.<str:fmt>",
+        priorities.prioritisation_export,
+        name="prioritisation_export",
+    ),
+    path(
+        "partecipa/questionari/inviti/stop/<str:token>/",
+        questionnaires.invitations_stop_view,
+        name="invitations_stop",
     ),
     path(
         "partecipa/processi/<slug:code>/contribuisci/",

@@ -512,6 +512,63 @@ def bar_chart_counts(
     return spec
 
 
+def priority_feasibility_chart(
+    *,
+    rows: list[dict[str, Any]],
+    description: str,
+    x_title: str,
+    y_title: str,
+    x_rule: float | None,
+    y_rule: float,
+    y_domain: tuple[float, float],
+    height: int = 360,
+) -> dict[str, Any]:
+    """Options placed by priority (x: share of the points) and feasibility (y: mean rating),
+    each labelled with its rank, with the lines that divide them into four groups (rows:
+    rank, label, share, feasibility, group)."""
+    spec = base_spec(description, height)
+    spec["data"] = {"values": [r for r in rows if r.get("feasibility") is not None]}
+    tooltip = [
+        {"field": "rank", "type": "quantitative", "title": _("Rank")},
+        {"field": "label", "type": "nominal", "title": _("Option")},
+        {"field": "share", "type": "quantitative", "title": x_title, "format": ".1f"},
+        {"field": "feasibility", "type": "quantitative", "title": y_title, "format": ".2f"},
+        {"field": "group", "type": "nominal", "title": _("Group")},
+    ]
+    x = {"field": "share", "type": "quantitative", "title": x_title}
+    y = {
+        "field": "feasibility",
+        "type": "quantitative",
+        "title": y_title,
+        "scale": {"domain": list(y_domain)},
+    }
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "point", "filled": True, "size": 120, "color": "#0066cc"},
+            "encoding": {"x": x, "y": y, "tooltip": tooltip},
+        },
+        {
+            "mark": {"type": "text", "dx": 10, "align": "left", "color": "#1a1a1a"},
+            "encoding": {"x": x, "y": y, "text": {"field": "rank", "type": "nominal"}},
+        },
+        {
+            "data": {"values": [{"y": y_rule}]},
+            "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#5d5d5d"},
+            "encoding": {"y": {"field": "y", "type": "quantitative"}},
+        },
+    ]
+    if x_rule is not None:
+        layers.append(
+            {
+                "data": {"values": [{"x": x_rule}]},
+                "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#5d5d5d"},
+                "encoding": {"x": {"field": "x", "type": "quantitative"}},
+            }
+        )
+    spec["layer"] = layers
+    return spec
+
+
 def chart_block(
     spec: dict[str, Any], *, chart_id: str, csv_url: str, title: str, wide: bool = False
 ) -> dict[str, Any]:

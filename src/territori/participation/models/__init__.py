@@ -14,10 +14,27 @@ from .contributions import Contribution, ContributionAttachment, Report, Support
 from .delegations import Delegation
 from .meetings import AgendaItem, Meeting, MeetingDocument, Registration
 from .newsletter import NewsletterBlock, NewsletterIssue, Subscriber
+from .outcomes import ContributionOutcome
+from .priorities import (
+    FEASIBILITY_MAX,
+    FEASIBILITY_MIN,
+    Prioritisation,
+    PriorityBallot,
+    PriorityChoice,
+    PriorityOption,
+)
 from .processes import Body, BodyDocument, BodyMember, Process, ProcessPhase
-from .questionnaires import Answer, Question, Questionnaire, QuestionnaireResponse
+from .questionnaires import (
+    Answer,
+    Question,
+    Questionnaire,
+    QuestionnaireInvitation,
+    QuestionnaireResponse,
+)
 
 __all__ = [
+    "FEASIBILITY_MAX",
+    "FEASIBILITY_MIN",
     "AgendaItem",
     "Answer",
     "Body",
@@ -29,6 +46,7 @@ __all__ = [
     "ContactPoint",
     "Contribution",
     "ContributionAttachment",
+    "ContributionOutcome",
     "Debate",
     "Delegation",
     "Follow",
@@ -39,10 +57,15 @@ __all__ = [
     "NewsletterIssue",
     "Notification",
     "Participant",
+    "Prioritisation",
+    "PriorityBallot",
+    "PriorityChoice",
+    "PriorityOption",
     "Process",
     "ProcessPhase",
     "Question",
     "Questionnaire",
+    "QuestionnaireInvitation",
     "QuestionnaireResponse",
     "Registration",
     "Report",

@@ -33,6 +33,13 @@ class Participant(models.Model):
     digest = models.CharField(
         _("notifications by email"), max_length=10, choices=Digest.choices, default=Digest.NONE
     )
+    invitations = models.BooleanField(
+        _("invitations to questionnaires"),
+        default=True,
+        help_text=_(
+            "An email when a questionnaire asks the participants of a process you took part in."
+        ),
+    )
 
     class Meta:
         verbose_name = _("participant")

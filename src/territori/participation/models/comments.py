@@ -204,6 +204,8 @@ class Notification(models.Model):
         PROJECT = "project", _("project update")
         ASSESSMENT = "assessment", _("new assessment")
         DEBATE = "debate", _("debate closed")
+        OUTCOME = "outcome", _("what became of a contribution")
+        INVITATION = "invitation", _("invitation to a questionnaire")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

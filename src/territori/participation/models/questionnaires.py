@@ -190,3 +190,34 @@ class Answer(models.Model):
 
 
 # --- Newsletter ------------------------------------------------------------------------------
+
+
+class QuestionnaireInvitation(models.Model):
+    """An invitation to answer, sent to someone who took part in the questionnaire's
+    process, with its reminders. `responded` says only that the person answered, never
+    what: for anonymous questionnaires it is set from the same one-way key that allows one
+    response per person."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="invitations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questionnaire_invitations"
+    )
+    sent_at = models.DateTimeField(_("invited"), default=timezone.now)
+    reminders = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    last_sent_at = models.DateTimeField(_("last email"), default=timezone.now)
+    responded = models.BooleanField(_("responded"), default=False)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["questionnaire", "sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "user"], name="questionnaire_invitation_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire_id} {self.user_id}"

@@ -99,6 +99,11 @@ def follows_of(*, user: Account) -> list[Followed]:
     return found
 
 
+def invitations_of(*, user: Account) -> bool:
+    participant = Participant.objects.filter(user=user).only("invitations").first()
+    return participant.invitations if participant else False
+
+
 def digest_of(*, user: Account) -> str:
     participant = Participant.objects.filter(user=user).only("digest").first()
     return participant.digest if participant else Participant.Digest.NONE

@@ -11,6 +11,7 @@ from typing import Any
 from typing import Any as Account  # a user of django.contrib.auth (or AnonymousUser)
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from ..models import (
     Answer,
     Question,
     Questionnaire,
+    QuestionnaireInvitation,
     QuestionnaireResponse,
 )
 
@@ -192,3 +194,24 @@ def respondent_key(questionnaire_id: int, user_id: int) -> str:
     """HMAC of the account for this questionnaire: one response each, no way back to the user."""
     message = f"questionnaire:{questionnaire_id}:user:{user_id}".encode()
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class InvitationStats:
+    invited: int
+    responded: int
+    reminded: int
+
+    @property
+    def rate(self) -> float | None:
+        """The share of the invited who answered (%)."""
+        return 100 * self.responded / self.invited if self.invited else None
+
+
+def invitation_stats(*, questionnaire: Questionnaire) -> InvitationStats:
+    counts = QuestionnaireInvitation.objects.filter(questionnaire=questionnaire).aggregate(
+        invited=Count("pk"),
+        responded=Count("pk", filter=Q(responded=True)),
+        reminded=Count("pk", filter=Q(reminders__gt=0)),
+    )
+    return InvitationStats(**counts)

@@ -14,13 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from typing import Any as Account  # a user of django.contrib.auth (or AnonymousUser)
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -64,6 +65,8 @@ def notify(
     never the people in `exclude` (who made the change)."""
     from ..tasks import notify_task
 
+    # Stored in the site's default language (no /en/ prefix), whoever made the change.
+    url = translate_url(url, settings.LANGUAGE_CODE)
     notify_task.enqueue(
         kind,
         title[:300],
@@ -151,17 +154,17 @@ def digest_email_send(*, user_id: int, now: dt.datetime | None = None) -> int:
     )
     if not pending:
         return 0
-    unsubscribe_url = absolute_url(
-        path=reverse(
-            "participation:notifications_unsubscribe", args=[unsubscribe_token(user_id=user_id)]
+    with translation.override("it"):  # the emails, and their links, are in Italian
+        unsubscribe_url = absolute_url(
+            path=reverse(
+                "participation:notifications_unsubscribe", args=[unsubscribe_token(user_id=user_id)]
+            )
         )
-    )
-    context = {
-        "items": [(n, absolute_url(path=n.url)) for n in pending],
-        "unsubscribe_url": unsubscribe_url,
-        "preferences_url": absolute_url(path=reverse("participation:notifications")),
-    }
-    with translation.override("it"):
+        context = {
+            "items": [(n, absolute_url(path=n.url)) for n in pending],
+            "unsubscribe_url": unsubscribe_url,
+            "preferences_url": absolute_url(path=reverse("participation:notifications")),
+        }
         subject = _("Territori: %(n)s news about what you follow") % {"n": len(pending)}
         text = render_to_string("participation/email/notifications.txt", context)
     message = EmailMultiAlternatives(

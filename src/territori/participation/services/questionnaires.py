@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 
 from territori.core.models import DataStatus
 
-from ..models import Answer, ConsentRecord, Question, Questionnaire, QuestionnaireResponse
+from ..models import (
+    Answer,
+    ConsentRecord,
+    Question,
+    Questionnaire,
+    QuestionnaireInvitation,
+    QuestionnaireResponse,
+)
 from ..selectors.questionnaires import OTHER, is_shown, respondent_key
 from .common import ParticipationError, consent_record
 from .contributions import Upload, check_uploads
@@ -178,13 +185,17 @@ def response_submit(
         raise ParticipationError(_("The response has errors."))
     if not questionnaire.is_open(now):
         raise ParticipationError(_("This questionnaire is closed."))
-    return _response_write(
+    response = _response_write(
         questionnaire=questionnaire,
         user=None if questionnaire.anonymous else user,
         key=respondent_key(questionnaire.pk, user.pk),
         validated=validated,
         submitted_at=now or timezone.now(),
     )
+    QuestionnaireInvitation.objects.filter(questionnaire=questionnaire, user=user).update(
+        responded=True
+    )
+    return response
 
 
 def response_record(

@@ -26,10 +26,17 @@ from ..selectors.comments import (
     debate_detail as debate_read,
 )
 from ..selectors.delegations import organisations_of
-from ..selectors.follows import NoFollowTarget, digest_of, follow_target, follows_of
+from ..selectors.follows import (
+    NoFollowTarget,
+    digest_of,
+    follow_target,
+    follows_of,
+    invitations_of,
+)
 from ..services import ParticipationError
 from ..services.comments import comment_post, comment_report, notifications_mark_read
 from ..services.follows import digest_choose, digest_unsubscribe, follow_toggle
+from ..services.invitations import invitations_choose
 
 
 @login_required
@@ -117,13 +124,19 @@ def notifications(request: HttpRequest) -> HttpResponse:
     """A person's notifications, how they want them by email, and what they follow."""
     form = DigestForm(
         request.POST if request.POST.get("form") == "digest" else None,
-        initial={"digest": digest_of(user=request.user)},
+        initial={
+            "digest": digest_of(user=request.user),
+            "invitations": invitations_of(user=request.user),
+        },
     )
     if request.method == "POST":
         if request.POST.get("form") == "digest":
             if form.is_valid():
                 try:
                     digest_choose(user=request.user, digest=form.cleaned_data["digest"])
+                    invitations_choose(
+                        user=request.user, invitations=form.cleaned_data["invitations"]
+                    )
                 except ParticipationError as exc:
                     form.add_error("digest", str(exc))
                 else:
@@ -174,9 +187,16 @@ def notifications_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         try:
             digest_unsubscribe(token=token)
         except ParticipationError as exc:
-            return render(request, "participation/message.html", {"message": str(exc)}, status=400)
+            return render(
+                request,
+                "participation/message.html",
+                {"title": _("Notification emails"), "text": str(exc)},
+                status=400,
+            )
         text = _("You will receive no more notification emails. Notifications stay on the site.")
-        return render(request, "participation/message.html", {"message": text})
+        return render(
+            request, "participation/message.html", {"title": _("Notification emails"), "text": text}
+        )
     return render(request, "participation/notifications_unsubscribe.html", {"token": token})
 
 

@@ -26,6 +26,7 @@ from ..models import (
     Process,
 )
 from ..selectors.delegations import organisations_of
+from ..selectors.outcomes import outcome_views
 from ..services import (
     ParticipationError,
     Upload,
@@ -188,6 +189,7 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "moderator": moderator,
         "can_support": selectors.is_verified_participant(user=request.user),
         "organisations": organisations_of(user=request.user),
+        "outcomes": outcome_views(contribution_ids=[contribution.pk]).get(contribution.pk, []),
     }
     return render(request, "participation/contribution.html", context)
 

@@ -14,6 +14,8 @@ from ..models import (
     BodyDocument,
     Process,
 )
+from ..selectors.outcomes import process_account
+from ..selectors.priorities import prioritisations_of
 from ..services import (
     meetings_ical,
 )
@@ -55,9 +57,18 @@ def process_detail(request: HttpRequest, code: str) -> HttpResponse:
         "bodies": list(process.bodies.all()),
         "questionnaires": list(process.questionnaires.all()),
         "debates": selectors.debates_of(process=process),
+        "prioritisations": prioritisations_of(process=process),
         "today": today,
     }
     return render(request, "participation/process.html", context)
+
+
+def process_account_view(request: HttpRequest, code: str) -> HttpResponse:
+    """What we did with your contributions: how each was answered, and where the accepted
+    ones went, with the progress of each result."""
+    process = get_object_or_404(Process, code=code)
+    context = {"process": process, "account": process_account(process=process)}
+    return render(request, "participation/process_account.html", context)
 
 
 def process_ical(request: HttpRequest, code: str) -> HttpResponse:

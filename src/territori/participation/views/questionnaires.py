@@ -24,6 +24,7 @@ from ..services import (
     Upload,
 )
 from ..services import questionnaires as qs
+from ..services.invitations import invitations_stop
 
 
 def _questionnaire(code: str) -> Questionnaire:
@@ -112,3 +113,28 @@ def questionnaire_export(request: HttpRequest, code: str, fmt: str) -> HttpRespo
     _results_visible(request, questionnaire)
     header, rows = selectors.export_table(questionnaire=questionnaire)
     return table_response(header, rows, name=code, fmt=fmt, sheet="risposte")
+
+
+def invitations_stop_view(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; POST stops the invitations (also the mail client's one-click)."""
+    if request.method == "POST":
+        try:
+            invitations_stop(token=token)
+        except ParticipationError as exc:
+            return render(
+                request,
+                "participation/message.html",
+                {"title": _("Invitations to questionnaires"), "text": str(exc)},
+                status=400,
+            )
+        text = _("You will receive no more invitations to questionnaires.")
+        return render(
+            request,
+            "participation/message.html",
+            {"title": _("Invitations to questionnaires"), "text": text},
+        )
+    return render(request, "participation/invitations_stop.html", {"token": token})
+
+
+# One-click unsubscribe (RFC 8058) comes from mail providers without a CSRF token.
+invitations_stop_view.csrf_exempt = True  # type: ignore[attr-defined]

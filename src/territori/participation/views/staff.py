@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,9 +13,11 @@ from django.utils.translation import gettext as _
 from territori.presentation.downloads import table_response
 
 from .. import selectors
-from ..forms import AnswerForm, CheckInForm, DebateCloseForm, HideForm
-from ..models import Comment, Contribution, Debate, Meeting
+from ..forms import AnswerForm, CheckInForm, DebateCloseForm, HideForm, InvitationForm, OutcomeForm
+from ..models import Comment, Contribution, ContributionOutcome, Debate, Meeting, Questionnaire
 from ..selectors.comments import NoTarget, comment_moderation_queue, comment_target
+from ..selectors.outcomes import outcome_views
+from ..selectors.questionnaires import invitation_stats
 from ..services import (
     ParticipationError,
     contribution_answer,
@@ -23,9 +26,17 @@ from ..services import (
     registration_check_in,
 )
 from ..services.comments import comment_hide, comment_restore, debate_close
+from ..services.invitations import invitation_candidates, questionnaire_invite
+from ..services.outcomes import TAKEN_UP, outcome_link, outcome_unlink
 
 MODERATE = "participation.change_contribution"
 MANAGE_REGISTRATIONS = "participation.change_registration"
+INVITE = "participation.add_questionnaireinvitation"
+LINK_OUTCOMES = "participation.add_contributionoutcome"
+
+
+def _number(text: str | None) -> int:
+    return int(text) if text and text.isdigit() and len(text) < 12 else 0
 
 
 @login_required
@@ -49,8 +60,27 @@ def contribution_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"status": contribution.status, "answer": contribution.answer},
     )
     hide_form = HideForm(request.POST if request.POST.get("form") == "hide" else None)
+    outcome_form = OutcomeForm(request.POST if request.POST.get("form") == "outcome" else None)
     if request.method == "POST":
+        if request.POST.get("form") in ("outcome", "unlink") and not request.user.has_perm(
+            LINK_OUTCOMES
+        ):
+            raise PermissionDenied
         try:
+            if request.POST.get("form") == "outcome" and outcome_form.is_valid():
+                outcome_link(
+                    contribution=contribution, actor=request.user, **outcome_form.cleaned_data
+                )
+                messages.success(request, _("The contribution is linked to its result."))
+                return redirect("participation_staff:contribution", pk=pk)
+            if request.POST.get("form") == "unlink":
+                outcome = ContributionOutcome.objects.filter(
+                    contribution=contribution, pk=_number(request.POST.get("outcome"))
+                ).first()
+                if outcome is not None:
+                    outcome_unlink(outcome=outcome, actor=request.user)
+                    messages.success(request, _("The link is removed."))
+                return redirect("participation_staff:contribution", pk=pk)
             if request.POST.get("form") == "answer" and answer_form.is_valid():
                 contribution_answer(
                     contribution=contribution, actor=request.user, **answer_form.cleaned_data
@@ -70,13 +100,18 @@ def contribution_moderate(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The contribution is visible."))
                 return redirect("participation_staff:contribution", pk=pk)
         except ParticipationError as exc:
-            target = answer_form if request.POST.get("form") == "answer" else hide_form
+            target = {"answer": answer_form, "outcome": outcome_form}.get(
+                request.POST.get("form", ""), hide_form
+            )
             target.add_error(exc.field if exc.field in target.fields else None, str(exc))
     context = {
         "contribution": contribution,
         "answer_form": answer_form,
         "hide_form": hide_form,
         "reports": list(contribution.reports.all()),
+        "outcome_form": outcome_form,
+        "outcomes": outcome_views(contribution_ids=[contribution.pk]).get(contribution.pk, []),
+        "can_link": contribution.status in TAKEN_UP and request.user.has_perm(LINK_OUTCOMES),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "participation/staff/contribution.html", context, status=status)
@@ -190,3 +225,33 @@ def debate_close_view(request: HttpRequest, code: str) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context = {"debate": debate, "form": form}
     return render(request, "participation/staff/debate_close.html", context, status=status)
+
+
+@login_required
+@permission_required(INVITE, raise_exception=True)
+def questionnaire_invitations(request: HttpRequest, code: str) -> HttpResponse:
+    """Invite the past participants of the questionnaire's process; the response rate."""
+    questionnaire = get_object_or_404(Questionnaire.objects.select_related("process"), code=code)
+    form = InvitationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                sent = questionnaire_invite(questionnaire=questionnaire, actor=request.user)
+            except ParticipationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, _("%(n)d people invited; the emails are on their way.") % {"n": sent}
+                )
+                return redirect("participation_staff:questionnaire_invitations", code=code)
+        status = 400
+    context = {
+        "questionnaire": questionnaire,
+        "form": form,
+        "stats": invitation_stats(questionnaire=questionnaire),
+        "candidates": len(invitation_candidates(questionnaire=questionnaire)),
+    }
+    return render(
+        request, "participation/staff/questionnaire_invitations.html", context, status=status
+    )
