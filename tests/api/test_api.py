@@ -311,6 +311,8 @@ LISTS = [
     "/api/v1/participation/contributions",
     "/api/v1/participation/comments",
     "/api/v1/participation/debates",
+    "/api/v1/participation/outcomes",
+    "/api/v1/participation/prioritisations",
 ]
 
 

@@ -296,3 +296,18 @@ def test_unlink_is_audited(forum: Forum) -> None:
         ).count()
         == 1
     )
+
+
+def test_outcomes_api_lists_visible_contributions_only(client: Client, forum: Forum) -> None:
+    staff = moderator()
+    contribution = accepted(forum)
+    project = ProjectFactory()
+    outcome_link(contribution=contribution, kind="node", reference="agenda:1.1", actor=staff)
+    outcome_link(contribution=contribution, kind="project", reference=project.code, actor=staff)
+    items = client.get("/api/v1/participation/outcomes").json()["items"]
+    assert [(i["contribution"], i["kind"], i["node"], i["project"]) for i in items] == [
+        (contribution.pk, "node", "agenda-prova:1.1", None),
+        (contribution.pk, "project", None, project.code),
+    ]
+    Contribution.objects.filter(pk=contribution.pk).update(hidden_at=timezone.now())
+    assert client.get("/api/v1/participation/outcomes").json()["items"] == []

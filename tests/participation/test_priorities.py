@@ -427,3 +427,30 @@ def test_ballots_are_in_the_data_download_and_stay_counted_unlinked(forum: Forum
     ballot = PriorityBallot.objects.get()
     assert ballot.user_id is None
     assert prioritisation_results(prioritisation=prioritisation).total == 10
+
+
+def test_results_api_matches_the_page_and_hides_while_not_public(
+    client: Client, forum: Forum
+) -> None:
+    prioritisation = make_prioritisation()
+    a, b, _c = forum.participants
+    vote(prioritisation, a, points_raw(prioritisation, [5, 3, 2, 0], [4, 2, 5, None]))
+    vote(prioritisation, b, points_raw(prioritisation, [0, 6, 0, 4], [5, 1, 4, 3]))
+    data = client.get(f"/api/v1/participation/prioritisations/{prioritisation.code}/results")
+    assert data.status_code == 200
+    body = data.json()
+    assert (body["ballots"], body["total"], body["median_score"]) == (2, 20, 4.5)
+    assert [(o["position"], o["score"]) for o in body["options"]] == [
+        (2, 9),
+        (1, 5),
+        (4, 4),
+        (3, 2),
+    ]
+    assert body["options"][0]["feasibility"] == pytest.approx(1.5)
+    listing = client.get(f"/api/v1/participation/prioritisations?process={OPEN}").json()
+    assert [item["code"] for item in listing["items"]] == [prioritisation.code]
+    Prioritisation.objects.filter(pk=prioritisation.pk).update(results_public=False)
+    hidden = client.get(f"/api/v1/participation/prioritisations/{prioritisation.code}/results")
+    assert hidden.status_code == 403
+    missing = client.get("/api/v1/participation/prioritisations/nessuna/results")
+    assert missing.status_code == 404

@@ -1,5 +1,6 @@
 """/api/v1/participation: processes, meetings, public contributions and comments (never their
-authors), debates, and official answers written with a token."""
+authors), debates, what the contributions led to, prioritisations and their results, and
+official answers written with a token."""
 
 import datetime as dt
 from typing import Any
@@ -12,7 +13,13 @@ from ninja.pagination import paginate
 
 from territori.api.auth import TokenAuth
 from territori.participation import selectors
-from territori.participation.models import Comment, Contribution, Meeting
+from territori.participation.models import Comment, Contribution, Meeting, Prioritisation
+from territori.participation.selectors.outcomes import outcome_rows
+from territori.participation.selectors.priorities import (
+    prioritisation_results,
+    prioritisation_rows,
+    results_visible,
+)
 
 from .base import ERRORS, Page, Text, one_of, token_errors
 
@@ -103,6 +110,58 @@ class ContributionFilters(FilterSchema):
     node: str | None = Field(None, description='a tag: "framework:code" (e.g. a Mission)')
 
 
+class OutcomeOut(Schema):
+    contribution: int
+    process: str
+    kind: str
+    node: str | None
+    project: str | None
+    output: int | None
+    note_it: str
+    note_en: str
+    linked: dt.datetime
+
+
+class PrioritisationOut(Schema):
+    code: str
+    process: str
+    phase: int
+    title_it: str
+    title_en: str
+    method: str
+    points: int
+    ranked: int
+    ask_feasibility: bool
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    data_status: str
+
+
+class OptionResultOut(Schema):
+    rank: int
+    position: int
+    title_it: str
+    title_en: str
+    contribution: int | None
+    score: int
+    share: float | None
+    supporters: int
+    feasibility: float | None
+    ratings: int
+    high_priority: bool
+    feasible: bool | None
+
+
+class PrioritisationResultsOut(Schema):
+    code: str
+    method: str
+    ballots: int
+    organisations: int
+    total: int
+    median_score: float | None
+    options: list[OptionResultOut]
+
+
 router = Router(tags=["participation"])
 
 
@@ -129,6 +188,61 @@ def contribution_list(request: HttpRequest, filters: Query[ContributionFilters])
 def debate_list(request: HttpRequest, process: str | None = None) -> Any:
     """Debates with their closing summaries."""
     return selectors.debate_rows(process=process)
+
+
+@router.get("/outcomes", response=list[OutcomeOut], openapi_extra=ERRORS)
+@paginate(Page)
+def outcome_list(request: HttpRequest, process: str | None = None) -> Any:
+    """What the visible contributions taken up led to: a node (FRAMEWORK:CODE), a project
+    (its code) or an output of the programme (its number)."""
+    return outcome_rows(process=process)
+
+
+@router.get("/prioritisations", response=list[PrioritisationOut], openapi_extra=ERRORS)
+@paginate(Page)
+def prioritisation_list(request: HttpRequest, process: str | None = None) -> Any:
+    return prioritisation_rows(process=process)
+
+
+@router.get(
+    "/prioritisations/{code}/results",
+    response=PrioritisationResultsOut,
+    openapi_extra=ERRORS,
+)
+def prioritisation_result(request: HttpRequest, code: str) -> Any:
+    """Each option's score, share, mean feasibility and group (see the page for the
+    method); 403 while the results are not public."""
+    prioritisation = Prioritisation.objects.filter(code=code).first()
+    if prioritisation is None:
+        raise HttpError(404, "No prioritisation with this code.")
+    if not results_visible(prioritisation=prioritisation, user=request.user):
+        raise HttpError(403, "The results are published when the prioritisation closes.")
+    results = prioritisation_results(prioritisation=prioritisation)
+    return {
+        "code": prioritisation.code,
+        "method": prioritisation.method,
+        "ballots": results.ballots,
+        "organisations": results.organisations,
+        "total": results.total,
+        "median_score": results.median_score,
+        "options": [
+            {
+                "rank": r.rank,
+                "position": r.option.position,
+                "title_it": r.option.title_it,
+                "title_en": r.option.title_en,
+                "contribution": r.option.contribution_id,
+                "score": r.score,
+                "share": r.share,
+                "supporters": r.supporters,
+                "feasibility": r.feasibility,
+                "ratings": r.ratings,
+                "high_priority": r.high_priority,
+                "feasible": r.feasible,
+            }
+            for r in results.options
+        ],
+    }
 
 
 @router.get("/comments", response=list[CommentOut], openapi_extra=ERRORS)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from territori.atlas.models import Project
 from territori.core.models import DataStatus
+from territori.core.rows import RowList
 
 from ..models import Contribution, ContributionOutcome, Process
 
@@ -158,3 +159,50 @@ def process_account(*, process: Process) -> ProcessAccount:
         .order_by("-answered_at", "-pk")
     )
     return account
+
+
+def _outcome_kind(row: dict[str, object]) -> dict[str, object]:
+    row["kind"] = (
+        ContributionOutcome.Kind.NODE
+        if row["node"]
+        else ContributionOutcome.Kind.PROJECT
+        if row["project"]
+        else ContributionOutcome.Kind.OUTPUT
+    )
+    if row["node"]:
+        row["node"] = f"{row.pop('framework')}:{row['node']}"
+    else:
+        row.pop("framework")
+    return row
+
+
+def outcome_rows(*, process: str | None = None) -> RowList:
+    """What the visible contributions led to, as plain rows for the API."""
+    rows = ContributionOutcome.objects.filter(contribution__hidden_at=None).order_by(
+        "created_at", "id"
+    )
+    if process:
+        rows = rows.filter(contribution__process__code=process)
+    names = (
+        "contribution",
+        "process",
+        "framework",
+        "node",
+        "project",
+        "output",
+        "note_it",
+        "note_en",
+        "linked",
+    )
+    values = rows.values_list(
+        "contribution_id",
+        "contribution__process__code",
+        "node__framework__code",
+        "node__code",
+        "project__code",
+        "output_id",
+        "note_it",
+        "note_en",
+        "created_at",
+    )
+    return RowList(values, names, post=_outcome_kind)

@@ -10,6 +10,8 @@ from django.db.models import Avg, Count, Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from territori.core.rows import RowList
+
 from ..models import (
     FEASIBILITY_MAX,
     FEASIBILITY_MIN,
@@ -191,3 +193,38 @@ def prioritisations_of(*, process: Process) -> list[Prioritisation]:
         .annotate(n_options=Count("options", distinct=True))
         .order_by("phase__position", "opens_at", "pk")
     )
+
+
+def prioritisation_rows(*, process: str | None = None) -> RowList:
+    rows = Prioritisation.objects.order_by("opens_at", "id")
+    if process:
+        rows = rows.filter(phase__process__code=process)
+    names = (
+        "code",
+        "process",
+        "phase",
+        "title_it",
+        "title_en",
+        "method",
+        "points",
+        "ranked",
+        "ask_feasibility",
+        "opens_at",
+        "closes_at",
+        "data_status",
+    )
+    values = rows.values_list(
+        "code",
+        "phase__process__code",
+        "phase__position",
+        "title_it",
+        "title_en",
+        "method",
+        "points",
+        "ranked",
+        "ask_feasibility",
+        "opens_at",
+        "closes_at",
+        "data_status",
+    )
+    return RowList(values, names)
