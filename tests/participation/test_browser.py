@@ -497,3 +497,36 @@ def test_participation_pages_fit_a_phone(live_server: Any, demo_data: None, page
         if overflow > 1:
             wider[path] = overflow
     assert wider == {}
+
+
+def test_sign_in_with_a_digital_identity_through_the_local_provider(
+    live_server: Any, demo_data: None, page: Any, settings: Any
+) -> None:
+    """SPID through a local OpenID Connect provider: the login page's button, the provider,
+    back to the site, the first sign-in's page (a public name and the consent), the
+    account with its linked identity."""
+    from django.contrib.auth import get_user_model
+
+    from tests.oidc_provider import LocalProvider
+
+    provider = LocalProvider().start()
+    try:
+        settings.TERRITORI_OIDC_PROVIDERS = [provider.settings()]
+        settings.TERRITORI_BASE_URL = live_server.url
+        base = live_server.url
+        page.goto(base + "/account/accedi/")
+        assert axe_violations(page) == []
+        page.click("a[href='/account/identita/spid/']")
+        page.wait_for_url("**/account/identita/completa/")
+        assert axe_violations(page) == []
+        page.fill("#id_display_name", "Nome pubblico")
+        page.click("label[for=id_consent]")
+        page.click("main form button[type=submit]")
+        page.wait_for_url("**/account/")
+        assert "Nome pubblico" in page.inner_text("main")
+        assert "SPID" in page.inner_text("main")
+        assert axe_violations(page) == []
+        user = get_user_model().objects.get(email="persona.prova@example.org")
+        assert user.external_identities.get().provider == "spid"
+    finally:
+        provider.stop()

@@ -51,6 +51,16 @@ def test_hostile_requests_never_answer_500(forum: Forum, client: Client) -> None
         ("get", "/indicatori/?pagina=1e308", None),
         ("get", "/indicatori/?pagina=-1", None),
         ("get", "/partecipa/dibattiti/nessuno/", None),
+        ("post", "/partecipa/priorita/nessuna/", {"punti-1": "9" * 5000}),
+        ("get", "/partecipa/priorita/nessuna/risultati.xlsx", None),
+        ("get", "/partecipa/questionari/inviti/stop/" + "a" * 500 + "/", None),
+        ("post", "/partecipa/questionari/inviti/stop/" + "a" * 500 + "/", {}),
+        ("get", "/account/identita/" + "x" * 300 + "/", None),
+        ("get", "/account/identita/spid/ritorno/?code=" + "a" * 5000 + "&state=x", None),
+        ("post", f"/account/identita/scollega/{big}/", {}),
+        ("get", f"/partecipa/processi/{'x' * 70}/esiti/", None),
+        ("get", "/api/v1/participation/prioritisations/" + "x" * 300 + "/results", None),
+        ("get", "/api/v1/participation/outcomes?process=" + "x" * 300, None),
     ]
     for method, url, data in urls:
         r = getattr(client, method)(url, data) if data is not None else client.get(url)

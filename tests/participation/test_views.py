@@ -152,6 +152,8 @@ MATRIX: list[tuple[str, Any, list[int]]] = [
         [302, 403, 403, 403, 200, 200],
     ),
     ("stop invitations", lambda: "/partecipa/questionari/inviti/stop/falso/", [200] * 6),
+    ("digital identity, not configured", lambda: "/account/identita/spid/", [404] * 6),
+    ("first sign-in, nothing pending", lambda: "/account/identita/completa/", [302] * 6),
 ]
 
 
@@ -185,6 +187,18 @@ def a_prioritisation(*, public: bool = True) -> Any:
 def a_ballot() -> dict[str, str]:
     options = list(a_prioritisation().options.order_by("position"))
     return {f"punti-{options[0].pk}": "7", f"punti-{options[1].pk}": "3"}
+
+
+def an_identity() -> Any:
+    """A digital identity of someone else (made on first use)."""
+    from territori.participation.models import ExternalIdentity
+
+    found = ExternalIdentity.objects.filter(subject="MATRICE").first()
+    if found is not None:
+        return found
+    return ExternalIdentity.objects.create(
+        user=make_user("titolare-identita"), provider="spid", subject="MATRICE"
+    )
 
 
 def accepted_contribution() -> Contribution:
@@ -251,6 +265,12 @@ POSTS: list[tuple[str, Any, Any, list[int]]] = [
         [302, 403, 403, 302, 403, 302],
     ),
     (
+        "unlink someone else's identity",
+        lambda: f"/account/identita/scollega/{an_identity().pk}/",
+        {},
+        [302, 404, 404, 404, 404, 404],
+    ),
+    (
         "invite to a questionnaire",
         lambda: f"/staff/partecipazione/questionari/{QUESTIONNAIRE}/inviti/",
         {"confirm": "on"},
@@ -296,6 +316,9 @@ def test_permission_matrix_of_comment_and_debate_writes(
     )
 
     assert PriorityBallot.objects.exists() == (role != "anonymous")
+    from territori.participation.models import ExternalIdentity
+
+    assert ExternalIdentity.objects.filter(subject="MATRICE").exists()
     assert ContributionOutcome.objects.exists() == (role in ("moderator", "administrator"))
     # The world's three contributors are invited by an editor or an administrator only.
     invited = QuestionnaireInvitation.objects.count()

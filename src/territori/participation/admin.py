@@ -20,6 +20,7 @@ from .models import (
     ContributionAttachment,
     Debate,
     Delegation,
+    ExternalIdentity,
     Meeting,
     MeetingDocument,
     NewsletterBlock,
@@ -237,6 +238,19 @@ class PrioritisationAdmin(AuditedAdmin):
     list_filter = ["method", "data_status"]
     search_fields = ["code", "title_it", "title_en"]
     inlines = [PriorityOptionInline]
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin[ExternalIdentity]):
+    """Read and remove (someone who lost access to an identity); never written here."""
+
+    list_display = ["user", "provider", "linked_at", "last_used_at"]
+    list_filter = ["provider"]
+    search_fields = ["user__email"]
+    readonly_fields = ["user", "provider", "subject", "verified_name", "linked_at", "last_used_at"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
 
 
 @admin.register(Participant)

@@ -234,6 +234,28 @@ class AnswerForm(Styled):
     )
 
 
+class IdentitySignUpForm(Styled):
+    display_name = forms.CharField(
+        label=_("Public name"),
+        max_length=80,
+        help_text=_(
+            "Shown beside your contributions; a nickname is fine. Your name as certified by "
+            "the digital identity is never shown publicly."
+        ),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("The identity provider gave no address: we will ask you to confirm it."),
+    )
+    consent = forms.BooleanField(label=_("I agree"), required=True)
+
+    def __init__(self, *args: Any, needs_email: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not needs_email:
+            del self.fields["email"]
+
+
 class OutcomeForm(Styled):
     kind = forms.ChoiceField(label=_("It led to"), choices=ContributionOutcome.Kind.choices)
     reference = forms.CharField(
@@ -302,11 +324,22 @@ class SubscribeForm(HoneypotMixin):
 
 
 class DeleteAccountForm(Styled):
+    """Confirmed with the password; an account without one (signed in only with a digital
+    identity) is confirmed with its email address."""
+
     password = forms.CharField(
         label=_("Your password, to confirm"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def __init__(self, *args: Any, with_password: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_password:
+            self.fields["password"] = forms.CharField(
+                label=_("Your email address, to confirm"),
+                widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+            )
 
 
 class CommentForm(Styled):

@@ -25,6 +25,7 @@ from .models import (
     ConsentRecord,
     Contribution,
     Delegation,
+    ExternalIdentity,
     Follow,
     LoginFailure,
     Notification,
@@ -169,6 +170,15 @@ def participant_data(user: Account) -> dict[str, Any]:
             for r in user.questionnaire_responses.select_related("questionnaire").prefetch_related(
                 "answers__question"
             )
+        ],
+        "digital_identities": [
+            {
+                "provider": i.provider,
+                "name_as_certified": i.verified_name,
+                "linked": _when(i.linked_at),
+                "last_sign_in": _when(i.last_used_at),
+            }
+            for i in ExternalIdentity.objects.filter(user=user).order_by("provider")
         ],
         "priority_ballots": [
             {

@@ -5,6 +5,7 @@ from .views import (
     comments,
     contributions,
     delegations,
+    identities,
     meetings,
     newsletter,
     priorities,
@@ -138,6 +139,18 @@ urlpatterns = [
     path("account/conferma/<str:token>/", accounts.verify, name="verify"),
     path("account/conferma-di-nuovo/", accounts.verify_resend, name="verify_resend"),
     path("account/accedi/", accounts.Login.as_view(), name="login"),
+    path("account/identita/completa/", identities.identity_complete, name="identity_complete"),
+    path("account/identita/<str:name>/", identities.identity_start, name="identity_start"),
+    path(
+        "account/identita/<str:name>/ritorno/",
+        identities.identity_callback,
+        name="identity_callback",
+    ),
+    path(
+        "account/identita/scollega/<int:pk>/",
+        identities.identity_unlink_view,
+        name="identity_unlink",
+    ),
     path("account/esci/", accounts.log_out, name="logout"),
     path("account/password-dimenticata/", accounts.password_reset, name="password_reset"),
     path(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # Generic Django classes (ModelAdmin[Model], QuerySet[Model]) subscriptable at run time.
@@ -299,5 +301,17 @@ TERRITORI_LOGIN_FAILURE_RETENTION_DAYS = int(
 #: Reverse proxies in front of the server that append the client's address to
 #: X-Forwarded-For (nginx with proxy_add_x_forwarded_for: 1). 0 = the header is ignored.
 #: Rate limits, the login lock-out and the API's throttles all read the address this way.
+#: Sign-in with SPID and CIE through OpenID Connect (docs/operations.md): a JSON list of
+#: providers, each {"name", "label", "metadata_url", "client_id", "client_secret", "scope"}.
+#: Empty: email accounts only.
+try:
+    TERRITORI_OIDC_PROVIDERS = json.loads(os.environ.get("TERRITORI_OIDC_PROVIDERS", "[]"))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TERRITORI_OIDC_PROVIDERS is not valid JSON: {exc}") from exc
+if not isinstance(TERRITORI_OIDC_PROVIDERS, list) or not all(
+    isinstance(item, dict) for item in TERRITORI_OIDC_PROVIDERS
+):
+    raise ImproperlyConfigured("TERRITORI_OIDC_PROVIDERS must be a JSON list of objects")
+
 TERRITORI_TRUSTED_PROXIES = int(os.environ.get("TERRITORI_TRUSTED_PROXIES", "0"))
 NINJA_NUM_PROXIES = TERRITORI_TRUSTED_PROXIES

@@ -7,7 +7,7 @@ Files are kept in the private storage (outside the web root) and served by views
 who is asking.
 """
 
-from .accounts import ConsentRecord, ContactPoint, LoginFailure, Participant
+from .accounts import ConsentRecord, ContactPoint, ExternalIdentity, LoginFailure, Participant
 from .base import StoredFile, data_status_field, private_storage
 from .comments import Comment, CommentReport, Debate, Follow, Notification
 from .contributions import Contribution, ContributionAttachment, Report, Support
@@ -49,6 +49,7 @@ __all__ = [
     "ContributionOutcome",
     "Debate",
     "Delegation",
+    "ExternalIdentity",
     "Follow",
     "LoginFailure",
     "Meeting",

@@ -139,3 +139,32 @@ class ConsentRecord(models.Model):
 
 
 # --- Processes and bodies ----------------------------------------------------------------
+
+
+class ExternalIdentity(models.Model):
+    """A digital identity (SPID, CIE through OpenID Connect) that signs in to an account.
+
+    Only the provider's subject is needed to sign in; the name is kept because a verified
+    name is what the staff check when someone asks to act for an organisation. It is never
+    shown publicly: the public sees the account's chosen display name only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities"
+    )
+    provider = models.CharField(_("identity provider"), max_length=40)
+    subject = models.CharField(_("subject at the provider"), max_length=255)
+    verified_name = models.CharField(_("name, as certified"), max_length=200, blank=True)
+    linked_at = models.DateTimeField(_("linked"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last sign-in"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("digital identity")
+        verbose_name_plural = _("digital identities")
+        ordering = ["user", "provider"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="identity_once"),
+            models.UniqueConstraint(fields=["user", "provider"], name="identity_one_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.user_id}"

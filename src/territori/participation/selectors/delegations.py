@@ -58,10 +58,12 @@ def delegates_administered(*, user: Account) -> dict[Organisation, list[Delegati
 
 
 def delegation_queue() -> list[Delegation]:
-    """Requests waiting for the staff, oldest first."""
+    """Requests waiting for the staff, oldest first, with the names certified by the
+    requesters' digital identities (what the staff check; never shown publicly)."""
     return list(
         Delegation.objects.filter(status=Delegation.Status.REQUESTED)
         .select_related("organisation", "body", "user__participant")
+        .prefetch_related("user__external_identities")
         .order_by("created_at")
     )
 

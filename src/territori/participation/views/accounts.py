@@ -28,7 +28,8 @@ from ..forms import (
     PasswordResetRequestForm,
     SignUpForm,
 )
-from ..models import ConsentRecord
+from ..models import ConsentRecord, ExternalIdentity
+from ..oidc import providers
 from ..privacy import participant_archive, participant_delete
 from ..services import (
     ParticipationError,
@@ -122,6 +123,11 @@ class Login(LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["identity_providers"] = list(providers().values())
+        return context
+
 
 @rate_limit("password-reset", limit=5, period=3600)
 def password_reset(request: HttpRequest) -> HttpResponse:
@@ -185,7 +191,9 @@ def account(request: HttpRequest) -> HttpResponse:
         "registrations": page.registrations,
         "consents": page.consents,
         "subscriber": page.subscriber,
-        "delete_form": DeleteAccountForm(),
+        "delete_form": DeleteAccountForm(with_password=user.has_usable_password()),
+        "identities": list(ExternalIdentity.objects.filter(user=user).order_by("provider")),
+        "identity_providers": list(providers().values()),
         "unread": selectors.unread_notifications(user=user),
     }
     return render(request, "participation/account.html", context)
@@ -203,13 +211,24 @@ def account_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def account_delete(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.POST)
-    user = request.user
-    checked = form.is_valid() and authenticate(
-        request, username=user.get_username(), password=form.cleaned_data["password"]
-    )
+    user: Any = request.user
+    with_password = user.has_usable_password()
+    form = DeleteAccountForm(request.POST, with_password=with_password)
+    if with_password:
+        checked = form.is_valid() and authenticate(
+            request, username=user.get_username(), password=form.cleaned_data["password"]
+        )
+    else:
+        checked = form.is_valid() and (
+            form.cleaned_data["password"].strip().lower() == str(user.email).lower()
+        )
     if not checked:
-        messages.error(request, _("The password is not right: the account was not deleted."))
+        messages.error(
+            request,
+            _("The password is not right: the account was not deleted.")
+            if with_password
+            else _("The address is not your account's: the account was not deleted."),
+        )
         return redirect("participation:account")
     if user.is_staff:
         messages.error(request, _("Staff accounts are removed by an administrator."))
