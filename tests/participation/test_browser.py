@@ -530,3 +530,42 @@ def test_sign_in_with_a_digital_identity_through_the_local_provider(
         assert user.external_identities.get().provider == "spid"
     finally:
         provider.stop()
+
+
+def test_edit_a_systems_map_and_see_its_loops(live_server: Any, demo_data: None, page: Any) -> None:
+    """An analyst opens the demo systems map's staff page, draws an influence that closes a
+    loop, and finds the loop named on the public page; axe on both."""
+    from django.contrib.auth.models import Group, User
+
+    from territori.coherence.models import Factor
+    from territori.core.roles import ANALYST
+    from territori.demo.coherence import DEMO_SYSTEM
+
+    base = live_server.url
+    analyst = User.objects.create_user(
+        "analista-mappe", password="a-long-test-password", is_staff=True
+    )
+    analyst.groups.add(Group.objects.get(name=ANALYST))
+    log_in(page, base, "analista-mappe", "a-long-test-password")
+    open_page(page, f"{base}/staff/coerenza/sistemi/{DEMO_SYSTEM}/")
+    assert axe_violations(page) == []
+    page.fill("#id_code", "nuovo-fattore")
+    page.fill("#id_label_it", "Nuovo fattore di prova")
+    page.click("form:has(input[value=factor]) button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    hub = Factor.objects.filter(system__code=DEMO_SYSTEM, node__isnull=False).first()
+    assert hub is not None
+    for source, target, sign in (
+        (hub.code, "nuovo-fattore", "1"),
+        ("nuovo-fattore", hub.code, "-1"),
+    ):
+        page.fill("#id_source", source)
+        page.fill("#id_target", target)
+        page.select_option("#id_sign", sign)
+        page.fill("#id_delay", "3")
+        page.click("form:has(input[value=influence]) button[type=submit]")
+        page.wait_for_selector(".alert-success")
+    open_page(page, f"{base}/en/coerenza/sistemi/{DEMO_SYSTEM}/")
+    loops = page.inner_text("#loops ~ div table")
+    assert "Nuovo fattore di prova" in loops
+    assert axe_violations(page) == []

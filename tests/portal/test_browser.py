@@ -34,6 +34,8 @@ PAGES = [
     "/en/indicatori/SH_65/",
     "/coerenza/",
     "/coerenza/missioni-missioni/",
+    "/coerenza/sistemi/demo-sistema-missione-1-2/",
+    "/en/coerenza/sistemi/demo-sistema-missione-1-2/",
     "/en/coerenza/psm-strategie-missioni/",
     "/coerenza/schede/amsvs-torino/1.2/",
     "/programma/proposta-2024/",

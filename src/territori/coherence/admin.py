@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from territori.core.admin import AuditedAdmin
 from territori.frameworks.models import Framework, Node
 
-from .models import AgreedScore, Matrix, MatrixNode, Score
+from .models import AgreedScore, Matrix, MatrixNode, Score, SystemMap
 from .services import matrix_set_axes
 
 
@@ -109,3 +109,13 @@ class ScoreAdmin(ScoredInGridAdmin):
 @admin.register(AgreedScore)
 class AgreedScoreAdmin(ScoredInGridAdmin):
     list_display = ["matrix", "row", "column", "score", "decided_by", "updated_at"]
+
+
+@admin.register(SystemMap)
+class SystemMapAdmin(AuditedAdmin):
+    """Create a map here (code, Mission, title); its factors and influences are edited on
+    the map's staff page, seeded from a matrix or drawn by hand."""
+
+    list_display = ["code", "title_it", "node", "data_status", "updated_at"]
+    search_fields = ["code", "title_it"]
+    autocomplete_fields = ["node"]

@@ -241,3 +241,105 @@ class ScoreDocument(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:coherence_document", kwargs={"pk": self.pk})
+
+
+class SystemMap(models.Model):
+    """A systems map of a Mission: factors and the signed, possibly delayed influences
+    between them, drawn as a network with its feedback loops (methods: analytics/loops.py).
+    It can be seeded from the agreed scores of a coherence matrix and edited in a lab."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    node = models.ForeignKey(
+        Node, verbose_name=_("Mission"), on_delete=models.CASCADE, related_name="+"
+    )
+    title_it = models.CharField(_("title (Italian)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    description_it = models.TextField(_("description (Italian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    data_status = models.CharField(
+        _("data status"), max_length=20, choices=DataStatus.choices, default=DataStatus.CONFIRMED
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("systems map")
+        verbose_name_plural = _("systems maps")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.title_it
+
+    @property
+    def title(self) -> str:
+        return pick_language(self.title_it, self.title_en)
+
+    @property
+    def description(self) -> str:
+        return pick_language(self.description_it, self.description_en)
+
+
+class Factor(models.Model):
+    system = models.ForeignKey(SystemMap, on_delete=models.CASCADE, related_name="factors")
+    code = models.SlugField(_("code"), max_length=40)
+    label_it = models.CharField(_("label (Italian)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+    node = models.ForeignKey(
+        Node,
+        verbose_name=_("stands for the node"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("factor")
+        verbose_name_plural = _("factors")
+        ordering = ["system", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "code"], name="factor_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def label(self) -> str:
+        return pick_language(self.label_it, self.label_en)
+
+
+class Influence(models.Model):
+    """`source` pushes `target` the same way (+1) or the opposite way (−1), with a strength
+    (1-3) and a delay in years (0: within the year)."""
+
+    system = models.ForeignKey(SystemMap, on_delete=models.CASCADE, related_name="influences")
+    source = models.ForeignKey(Factor, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(Factor, on_delete=models.CASCADE, related_name="+")
+    sign = models.SmallIntegerField(_("sign"), choices=[(1, "+"), (-1, "−")])
+    strength = models.PositiveSmallIntegerField(_("strength"), default=1)
+    delay = models.PositiveSmallIntegerField(_("delay (years)"), default=0)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    matrix = models.ForeignKey(
+        Matrix,
+        verbose_name=_("seeded from the matrix"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("influence")
+        verbose_name_plural = _("influences")
+        ordering = ["system", "source__code", "target__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "source", "target"], name="influence_once"),
+            models.CheckConstraint(condition=models.Q(sign__in=[1, -1]), name="influence_sign"),
+            models.CheckConstraint(
+                condition=models.Q(strength__gte=1, strength__lte=3), name="influence_strength"
+            ),
+            models.CheckConstraint(condition=models.Q(delay__lte=50), name="influence_delay"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}→{self.target_id}"

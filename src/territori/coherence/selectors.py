@@ -16,13 +16,25 @@ from territori.analytics.coherence import (
     rectangular_metrics,
     square_metrics,
 )
+from territori.analytics.loops import BALANCING, REINFORCING, feedback_loops
+from territori.analytics.loops import Link as LoopLink
 from territori.core.models import AuditEntry
 from territori.core.rows import Row, RowList
 from territori.frameworks.models import Link, Node
 from territori.indicators.models import Assessment, Indicator
 from territori.territories.selectors import home_territory_code
 
-from .models import AgreedScore, Axis, Matrix, MatrixNode, Score, ScoreDocument
+from .models import (
+    AgreedScore,
+    Axis,
+    Factor,
+    Influence,
+    Matrix,
+    MatrixNode,
+    Score,
+    ScoreDocument,
+    SystemMap,
+)
 
 #: A user of django.contrib.auth (or AnonymousUser).
 User = Any
@@ -416,3 +428,59 @@ def matrices_with_progress(*, user: User) -> list[MatrixProgress]:
     matrices = list(matrices_visible(user))
     progress = matrix_progress(matrices)
     return [MatrixProgress(m, *progress.get(m.pk, (0, 0))) for m in matrices]
+
+
+# --- Systems maps ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SystemLoop:
+    name: str  # R1, R2 … B1 …
+    polarity: str
+    factors: list[Factor]
+    delay: int
+
+
+@dataclass(frozen=True)
+class SystemView:
+    system: SystemMap
+    factors: list[Factor]
+    influences: list[Influence]
+    loops: list[SystemLoop]
+    truncated: bool
+
+
+def system_maps(*, node: Node | None = None) -> list[SystemMap]:
+    maps = SystemMap.objects.select_related("node__framework").order_by("code")
+    if node is not None:
+        maps = maps.filter(node=node)
+    return list(maps.annotate(n_factors=Count("factors", distinct=True)))
+
+
+def system_view(*, system: SystemMap) -> SystemView:
+    """The map's factors, influences and feedback loops, each loop named by its polarity
+    and rank (R1 is the shortest reinforcing loop). Two queries."""
+    factors = list(Factor.objects.filter(system=system).select_related("node"))
+    influences = list(
+        Influence.objects.filter(system=system).select_related("source", "target", "matrix")
+    )
+    by_code = {f.code: f for f in factors}
+    found, truncated = feedback_loops(
+        [LoopLink(i.source.code, i.target.code, i.sign, i.delay) for i in influences],
+        max_length=8,
+        limit=200,
+    )
+    counters = {REINFORCING: 0, BALANCING: 0}
+    loops = []
+    for loop in found:
+        counters[loop.polarity] += 1
+        letter = "R" if loop.polarity == REINFORCING else "B"
+        loops.append(
+            SystemLoop(
+                name=f"{letter}{counters[loop.polarity]}",
+                polarity=loop.polarity,
+                factors=[by_code[code] for code in loop.nodes],
+                delay=loop.delay,
+            )
+        )
+    return SystemView(system, factors, influences, loops, truncated)

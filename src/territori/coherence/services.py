@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from territori.core.audit import AuditBatch, audit_record, snapshot
 from territori.core.models import AuditEntry
@@ -19,8 +23,19 @@ from territori.io.errors import InputValidationError, RowError
 from territori.io.tabular import Row, TableReadError, read_table, require_columns, write_xlsx
 from territori.io.uploads import check_document
 
-from .models import AgreedScore, Axis, Confidence, Matrix, MatrixNode, Score, ScoreDocument
-from .selectors import Axes, can_coordinate, can_score, matrix_axes
+from .models import (
+    AgreedScore,
+    Axis,
+    Confidence,
+    Factor,
+    Influence,
+    Matrix,
+    MatrixNode,
+    Score,
+    ScoreDocument,
+    SystemMap,
+)
+from .selectors import Axes, can_coordinate, can_score, matrix_axes, matrix_grid
 
 #: A request's user: an authenticated account or AnonymousUser.
 User = Any
@@ -472,3 +487,168 @@ def matrix_import(
         audit.save()
     outcome.created, outcome.updated = len(created), len(update)
     return outcome
+
+
+# --- Systems maps ------------------------------------------------------------------------------
+
+
+class SystemMapError(Exception):
+    """A change to a systems map the rules refuse; `field` names the form field."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _factor(system: SystemMap, code: str, field_name: str) -> Factor:
+    factor = Factor.objects.filter(system=system, code=code.strip()).first()
+    if factor is None:
+        raise SystemMapError(
+            _("No factor %(code)s in this map.") % {"code": code.strip()[:40]}, field_name
+        )
+    return factor
+
+
+@transaction.atomic
+def factor_add(
+    *, system: SystemMap, code: str, label_it: str, label_en: str = "", actor: Any
+) -> Factor:
+    factor = Factor(
+        system=system, code=code.strip(), label_it=label_it.strip(), label_en=label_en.strip()
+    )
+    try:
+        factor.full_clean()
+    except ValidationError as exc:
+        field_name, messages = next(iter(exc.message_dict.items()))
+        raise SystemMapError(" ".join(messages), field_name) from exc
+    factor.save()
+    audit_record(instance=factor, action="create", before=None, actor=actor, channel="web")
+    return factor
+
+
+@transaction.atomic
+def influence_set(
+    *,
+    system: SystemMap,
+    source: str,
+    target: str,
+    sign: int,
+    strength: int = 1,
+    delay: int = 0,
+    note: str = "",
+    actor: Any,
+    matrix: Matrix | None = None,
+) -> Influence:
+    """Add or change the influence of `source` on `target` (factor codes)."""
+    if sign not in (1, -1):
+        raise SystemMapError(_("The sign is + or −."), "sign")
+    if not 1 <= strength <= 3:
+        raise SystemMapError(_("The strength is 1, 2 or 3."), "strength")
+    if not 0 <= delay <= 50:
+        raise SystemMapError(_("The delay is a number of years from 0 to 50."), "delay")
+    from_factor = _factor(system, source, "source")
+    to_factor = _factor(system, target, "target")
+    influence = Influence.objects.filter(
+        system=system, source=from_factor, target=to_factor
+    ).first()
+    before = snapshot(influence) if influence else None
+    influence = influence or Influence(system=system, source=from_factor, target=to_factor)
+    influence.sign, influence.strength, influence.delay = sign, strength, delay
+    influence.note = note.strip()[:500]
+    influence.matrix = matrix if before is None else influence.matrix
+    influence.save()
+    audit_record(
+        instance=influence,
+        action="update" if before else "create",
+        before=before,
+        actor=actor,
+        channel="web",
+    )
+    SystemMap.objects.filter(pk=system.pk).update(updated_at=timezone.now())
+    return influence
+
+
+@transaction.atomic
+def influence_remove(*, influence: Influence, actor: Any) -> None:
+    audit_record(
+        instance=influence, action="delete", before=snapshot(influence), actor=actor, channel="web"
+    )
+    influence.delete()
+
+
+def _half_away(value: float) -> int:
+    """Round half away from zero (a median of 1.5 is 2, of −0.5 is −1)."""
+    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+
+
+@transaction.atomic
+def system_seed_from_matrix(*, system: SystemMap, matrix: Matrix, actor: Any) -> tuple[int, int]:
+    """Factors and influences from the matrix's scores (each cell's value: the agreed score,
+    else the median of the assessors', rounded half away from zero): the map's Mission and every node it
+    interacts with (a non-zero value in its row or column) become factors, and every
+    non-zero value among them an influence of the row on the column (the sign of the value,
+    the strength its size). Influences already drawn are kept as they are. Returns
+    (factors added, influences added)."""
+    grid = matrix_grid(matrix=matrix)
+    cells = [
+        (cell.row.pk, cell.column.pk, _half_away(cell.value))
+        for cell in grid.cells.values()
+        if cell.value is not None and _half_away(cell.value) != 0
+    ]
+    mission = system.node_id
+    involved = {mission}
+    for row, column, _score in cells:
+        if row == mission:
+            involved.add(column)
+        if column == mission:
+            involved.add(row)
+    if len(involved) == 1:
+        raise SystemMapError(
+            _("The matrix scores no interaction with this map's Mission."), "matrix"
+        )
+    existing = {f.node_id: f for f in Factor.objects.filter(system=system, node__isnull=False)}
+    taken = set(Factor.objects.filter(system=system).values_list("code", flat=True))
+    added_factors = 0
+    for node in Node.objects.filter(pk__in=involved).order_by("framework_id", "position", "code"):
+        if node.pk in existing:
+            continue
+        code = slugify(f"{node.framework.code}-{node.code}")[:40] or f"nodo-{node.pk}"
+        while code in taken:
+            code = f"{code[:36]}-{node.pk}"[:40]
+        taken.add(code)
+        existing[node.pk] = Factor.objects.create(
+            system=system,
+            code=code,
+            label_it=f"{node.code} {node.title_it}"[:200],
+            label_en=f"{node.code} {node.title_en}"[:200] if node.title_en else "",
+            node=node,
+        )
+        added_factors += 1
+    drawn = set(Influence.objects.filter(system=system).values_list("source_id", "target_id"))
+    added = 0
+    for row, column, score in cells:
+        if row == column or not {row, column} <= involved:
+            continue
+        source, target = existing[row], existing[column]
+        if (source.pk, target.pk) in drawn:
+            continue
+        Influence.objects.create(
+            system=system,
+            source=source,
+            target=target,
+            sign=1 if score > 0 else -1,
+            strength=min(3, abs(score)),
+            matrix=matrix,
+            note=f"{matrix.code}: {score:+d}",
+        )
+        drawn.add((source.pk, target.pk))
+        added += 1
+    audit_record(
+        instance=system,
+        action="update",
+        before=None,
+        actor=actor,
+        channel="web",
+        note=f"seeded from {matrix.code}: {added_factors} factors, {added} influences",
+    )
+    return added_factors, added

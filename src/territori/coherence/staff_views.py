@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -23,17 +24,22 @@ from territori.frameworks.models import Node
 from territori.io.errors import InputValidationError
 
 from . import selectors as coh
-from .models import SCORE_CHOICES, Axis, Confidence, Matrix
+from .models import SCORE_CHOICES, Axis, Confidence, Influence, Matrix, SystemMap
 from .selectors import can_coordinate, can_score, can_view
 from .services import (
     EditConflict,
     NotAllowed,
+    SystemMapError,
     agreed_save,
+    factor_add,
+    influence_remove,
+    influence_set,
     matrix_export_xlsx,
     matrix_import,
     matrix_set_status,
     score_clear,
     score_save,
+    system_seed_from_matrix,
 )
 
 FILTERS = {
@@ -281,3 +287,105 @@ def set_status(request: HttpRequest, code: str) -> HttpResponse:
     if matrix.status == Matrix.Status.PUBLISHED:
         return redirect(matrix.get_absolute_url())
     return redirect(reverse("coherence_staff:grid", kwargs={"code": matrix.code}))
+
+
+# --- Systems maps ------------------------------------------------------------------------------
+
+EDIT_SYSTEMS = "coherence.change_systemmap"
+
+
+class _Styled(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class FactorForm(_Styled):
+    code = forms.SlugField(label=gettext_lazy("Code"), max_length=40)
+    label_it = forms.CharField(label=gettext_lazy("Label (Italian)"), max_length=200)
+    label_en = forms.CharField(
+        label=gettext_lazy("Label (English)"), max_length=200, required=False
+    )
+
+
+class InfluenceForm(_Styled):
+    source = forms.CharField(label=gettext_lazy("From (factor code)"), max_length=40)
+    target = forms.CharField(label=gettext_lazy("To (factor code)"), max_length=40)
+    sign = forms.TypedChoiceField(
+        label=gettext_lazy("Sign"),
+        coerce=int,
+        choices=[(1, gettext_lazy("+ same way")), (-1, gettext_lazy("− opposite way"))],
+    )
+    strength = forms.TypedChoiceField(
+        label=gettext_lazy("Strength"), coerce=int, choices=[(1, "1"), (2, "2"), (3, "3")]
+    )
+    delay = forms.IntegerField(label=gettext_lazy("Delay (years)"), min_value=0, max_value=50)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
+
+
+class SeedForm(_Styled):
+    matrix = forms.ModelChoiceField(
+        label=gettext_lazy("Coherence matrix"), queryset=Matrix.objects.none()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["matrix"].queryset = Matrix.objects.order_by("code")  # type: ignore[attr-defined]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def system_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Add factors and influences, remove influences, seed from a matrix's agreed scores."""
+    if not request.user.has_perm(EDIT_SYSTEMS):
+        raise PermissionDenied
+    system = get_object_or_404(SystemMap.objects.select_related("node"), code=code)
+    which = request.POST.get("form", "")
+    factor_form = FactorForm(request.POST if which == "factor" else None)
+    influence_form = InfluenceForm(
+        request.POST if which == "influence" else None, initial={"delay": 0, "strength": 1}
+    )
+    seed_form = SeedForm(request.POST if which == "seed" else None)
+    if request.method == "POST":
+        try:
+            if which == "factor" and factor_form.is_valid():
+                factor_add(system=system, actor=request.user, **factor_form.cleaned_data)
+                messages.success(request, _("The factor is added."))
+                return redirect("coherence_staff:system", code=code)
+            if which == "influence" and influence_form.is_valid():
+                influence_set(system=system, actor=request.user, **influence_form.cleaned_data)
+                messages.success(request, _("The influence is saved."))
+                return redirect("coherence_staff:system", code=code)
+            if which == "seed" and seed_form.is_valid():
+                factors, influences = system_seed_from_matrix(
+                    system=system, matrix=seed_form.cleaned_data["matrix"], actor=request.user
+                )
+                messages.success(
+                    request,
+                    _("%(f)d factors and %(i)d influences added from the matrix.")
+                    % {"f": factors, "i": influences},
+                )
+                return redirect("coherence_staff:system", code=code)
+            if which == "remove":
+                pk = request.POST.get("influence", "")
+                influence = Influence.objects.filter(
+                    system=system, pk=int(pk) if pk.isdigit() and len(pk) < 12 else 0
+                ).first()
+                if influence is not None:
+                    influence_remove(influence=influence, actor=request.user)
+                    messages.success(request, _("The influence is removed."))
+                return redirect("coherence_staff:system", code=code)
+        except SystemMapError as exc:
+            target = {"factor": factor_form, "influence": influence_form}.get(which, seed_form)
+            target.add_error(exc.field if exc.field in target.fields else None, str(exc))
+    context = {
+        "system": system,
+        "view": coh.system_view(system=system),
+        "factor_form": factor_form,
+        "influence_form": influence_form,
+        "seed_form": seed_form,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "coherence/system_edit.html", context, status=status)

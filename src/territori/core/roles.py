@@ -47,6 +47,9 @@ COHERENCE_PERMISSIONS = (
     | _crud("coherence", "matrixnode")
     | _crud("coherence", "score", ("view",))
     | _crud("coherence", "agreedscore", ("view",))
+    | _crud("coherence", "systemmap")
+    | _crud("coherence", "factor")
+    | _crud("coherence", "influence")
 )
 
 #: The programme: outputs' status and evidence, and the expenses (the budget is imported).

@@ -18,13 +18,26 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from territori.coherence.models import AgreedScore, Confidence, Matrix, Score
-from territori.coherence.services import matrix_set_axes
+from territori.coherence.models import (
+    AgreedScore,
+    Confidence,
+    Factor,
+    Matrix,
+    Score,
+    SystemMap,
+)
+from territori.coherence.services import (
+    factor_add,
+    influence_set,
+    matrix_set_axes,
+    system_seed_from_matrix,
+)
 from territori.core.audit import AuditBatch
 from territori.core.models import DataStatus
 from territori.frameworks.models import Node
 
 SEED = 2024
+DEMO_SYSTEM = "demo-sistema-missione-1-2"
 ASSESSORS = ("valutatore-demo-1", "valutatore-demo-2")
 COORDINATOR = "coordinatore-demo"
 NOTE = "Dato dimostrativo: punteggio e motivazione inventati per mostrare lo strumento."
@@ -189,4 +202,59 @@ def demo_coherence_load() -> int:
             audit.created(instance)
         audit.save()
         written += len(scores) + len(agreed)
-    return written
+    return written + _demo_system()
+
+
+def _demo_system() -> int:
+    """An illustrative systems map of Mission 1.2, seeded from the Missions × Missions
+    matrix, with one factor and two delayed influences drawn by hand."""
+    mission = Node.objects.filter(framework__code="amsvs-torino", code="1.2").first()
+    matrix = Matrix.objects.filter(code="missioni-missioni").first()
+    if mission is None or matrix is None or SystemMap.objects.filter(code=DEMO_SYSTEM).exists():
+        return 0
+    system = SystemMap.objects.create(
+        code=DEMO_SYSTEM,
+        node=mission,
+        title_it="Mappa dei fattori della Missione 1.2 (dato dimostrativo)",
+        title_en="Factors map of Mission 1.2 (demo data)",
+        description_it=(
+            "Mappa dimostrativa: fattori e influenze ricavati dalla matrice Missioni × Missioni "
+            "dimostrativa, più un fattore aggiunto a mano. Non descrive il territorio."
+        ),
+        description_en=(
+            "A demo map: factors and influences taken from the demo Missions × Missions matrix, "
+            "plus one factor added by hand. It does not describe the territory."
+        ),
+        data_status=DataStatus.ILLUSTRATIVE,
+    )
+    factors, influences = system_seed_from_matrix(system=system, matrix=matrix, actor=None)
+    factor_add(
+        system=system,
+        code="investimenti-imprese",
+        label_it="Investimenti verdi delle imprese (dimostrativo)",
+        label_en="Businesses' green investment (demo)",
+        actor=None,
+    )
+    seeded = Factor.objects.filter(system=system, node=mission).first()
+    if seeded is not None:
+        influence_set(
+            system=system,
+            source=seeded.code,
+            target="investimenti-imprese",
+            sign=1,
+            strength=2,
+            delay=2,
+            note="dimostrativo",
+            actor=None,
+        )
+        influence_set(
+            system=system,
+            source="investimenti-imprese",
+            target=seeded.code,
+            sign=1,
+            strength=1,
+            delay=1,
+            note="dimostrativo",
+            actor=None,
+        )
+    return factors + influences + 3

@@ -77,6 +77,12 @@ urlpatterns = [
         coherence.evidence_document,
         name="coherence_document",
     ),
+    path("coerenza/sistemi/<slug:code>/", coherence.system_map, name="system_map"),
+    path(
+        "coerenza/sistemi/<slug:code>/influenze.csv",
+        coherence.system_map_csv,
+        name="system_map_csv",
+    ),
     path("coerenza/<slug:code>/", coherence.matrix_detail, name="coherence_matrix"),
     path("coerenza/<slug:code>/celle.csv", coherence.matrix_cells_csv, name="coherence_cells"),
     path(

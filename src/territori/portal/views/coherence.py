@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from territori.analytics.coherence import RectangularMetrics, SquareMetrics
 from territori.coherence import selectors as coh
-from territori.coherence.models import Axis, Matrix, ScoreDocument
+from territori.coherence.models import Axis, Matrix, ScoreDocument, SystemMap
 from territori.coherence.selectors import can_coordinate, can_score, can_view
 from territori.frameworks.models import Node
 from territori.io.tabular import write_csv
@@ -50,8 +50,10 @@ def _visible_matrix(request: HttpRequest, code: str) -> Matrix:
 
 def matrix_list(request: HttpRequest) -> HttpResponse:
     matrices = coh.matrices_with_progress(user=request.user)
+    systems = coh.system_maps()
     scale = [(value, _(SCORE_WORDS[value])) for value in range(3, -4, -1)]
-    return render(request, "portal/coherence_list.html", {"matrices": matrices, "scale": scale})
+    context = {"matrices": matrices, "scale": scale, "systems": systems}
+    return render(request, "portal/coherence_list.html", context)
 
 
 def _fmt(value: float | None) -> str:
@@ -338,3 +340,72 @@ def node_sheet_pdf(request: HttpRequest, framework: str, code: str) -> HttpRespo
         context,
         f"scheda-coerenza-{framework}-{code}.pdf",
     )
+
+
+def system_map(request: HttpRequest, code: str) -> HttpResponse:
+    """A Mission's systems map: its factors, the signed and delayed influences, drawn as a
+    network, and its feedback loops, named (R reinforcing, B balancing)."""
+    system = get_object_or_404(SystemMap.objects.select_related("node__framework"), code=code)
+    view = coh.system_view(system=system)
+    chart = None
+    if view.influences:
+        position = _circle([f.code for f in view.factors])
+        label = {f.code: f.label for f in view.factors}
+        chart = chart_block(
+            signed_network(
+                nodes=[
+                    {
+                        "node": f.node.code if f.node else f.label[:24],
+                        "title": f.label,
+                        "x": position[f.code][0],
+                        "y": position[f.code][1],
+                    }
+                    for f in view.factors
+                ],
+                edges=[
+                    {
+                        "x": position[i.source.code][0],
+                        "y": position[i.source.code][1],
+                        "x2": position[i.target.code][0],
+                        "y2": position[i.target.code][1],
+                        "score": i.sign * i.strength,
+                        "strength": i.strength,
+                        "sign": _("positive") if i.sign > 0 else _("negative"),
+                        "source": label[i.source.code],
+                        "target": label[i.target.code],
+                    }
+                    for i in view.influences
+                ],
+                description=_(
+                    "The factors on a circle and the influences between them: blue solid "
+                    "lines push the same way, red dashed lines the opposite way; thicker is "
+                    "stronger. Directions and delays are in the table."
+                ),
+            ),
+            chart_id="chart-system",
+            csv_url=reverse("portal:system_map_csv", args=[code]),
+            title=_("Network of influences"),
+        )
+    context = {"view": view, "system": system, "chart": chart}
+    return render(request, "portal/system_map.html", context)
+
+
+def system_map_csv(request: HttpRequest, code: str) -> HttpResponse:
+    system = get_object_or_404(SystemMap, code=code)
+    view = coh.system_view(system=system)
+    header = ["da", "verso", "segno", "intensita", "ritardo_anni", "nota", "matrice"]
+    rows: list[list[object]] = [
+        [
+            i.source.code,
+            i.target.code,
+            "+" if i.sign > 0 else "-",
+            i.strength,
+            i.delay,
+            i.note,
+            i.matrix.code if i.matrix else "",
+        ]
+        for i in view.influences
+    ]
+    response = HttpResponse(write_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sistema-{code}.csv"'
+    return response
