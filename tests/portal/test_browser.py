@@ -21,6 +21,8 @@ PAGES = [
     "/quadri/",
     "/quadri/amsvs-torino/",
     "/quadri/amsvs-torino/1.2/",
+    "/quadri/amsvs-torino/1.2/scenari/",
+    "/en/quadri/amsvs-torino/1.2/scenari/",
     "/en/quadri/pnrr/M1/",
     "/quadri/proposta-2024/1.4.a/",
     "/territori/",

@@ -38,6 +38,7 @@ INDICATOR_PERMISSIONS = (
     _crud("indicators", "indicator")
     | _crud("indicators", "observation")
     | _crud("indicators", "target")
+    | _crud("indicators", "scenario")
     | _crud("indicators", "importbatch", ("view",))
 )
 

@@ -307,3 +307,63 @@ def demo_indicators_load(*, illustrative: bool = True) -> IndicatorsReport:
     if report.changes:
         report.refreshed = indicator_results_refresh()
     return report
+
+
+#: The illustrative scenarios of Mission 1.2 (their assumptions say what they are).
+DEMO_SCENARIOS: list[dict[str, Any]] = [
+    {
+        "code": "demo-1-2-tendenza",
+        "kind": "trend",
+        "name_it": "Tendenza (dimostrativo)",
+        "name_en": "Trend (demo)",
+        "assumptions_it": "La crescita media composta degli ultimi 10 anni continua uguale "
+        "fino al 2050. Scenario dimostrativo.",
+        "assumptions_en": "The average compound growth of the last 10 years goes on unchanged "
+        "to 2050. A demo scenario.",
+        "window": 10,
+    },
+    {
+        "code": "demo-1-2-obiettivi",
+        "kind": "target",
+        "name_it": "Obiettivi raggiunti (dimostrativo)",
+        "name_en": "Targets reached (demo)",
+        "assumptions_it": "Ogni indicatore raggiunge i suoi obiettivi nell'anno fissato, in "
+        "linea retta dall'ultimo valore, e poi resta stabile. Scenario dimostrativo.",
+        "assumptions_en": "Each indicator reaches its targets in their year, in a straight "
+        "line from its latest value, then stays there. A demo scenario.",
+    },
+    {
+        "code": "demo-1-2-accelerazione",
+        "kind": "alternative",
+        "name_it": "Accelerazione (dimostrativo)",
+        "name_en": "Acceleration (demo)",
+        "assumptions_it": "Politiche più incisive: ogni indicatore migliora del 2 % all'anno "
+        "nella direzione desiderata. Scenario dimostrativo.",
+        "assumptions_en": "Stronger policies: each indicator improves by 2 % a year in the "
+        "desired direction. A demo scenario.",
+        "annual_change": 2.0,
+    },
+]
+
+
+def demo_scenarios_load() -> int:
+    """The illustrative scenarios of Mission 1.2 (once)."""
+    from territori.frameworks.models import Node
+    from territori.indicators.models import Scenario
+
+    mission = Node.objects.filter(framework__code="amsvs-torino", code="1.2").first()
+    if mission is None:
+        return 0
+    made = 0
+    for position, item in enumerate(DEMO_SCENARIOS, start=1):
+        _scenario, created = Scenario.objects.get_or_create(
+            code=item["code"],
+            defaults={
+                **item,
+                "node": mission,
+                "position": position,
+                "data_status": DataStatus.ILLUSTRATIVE,
+            },
+        )
+        made += int(created)
+    return made

@@ -20,7 +20,7 @@ from territori.core.roles import roles_ensure
 from territori.demo.atlas import demo_atlas_load
 from territori.demo.coherence import demo_coherence_load
 from territori.demo.files import demo_file
-from territori.demo.indicators import IndicatorsReport, demo_indicators_load
+from territori.demo.indicators import IndicatorsReport, demo_indicators_load, demo_scenarios_load
 from territori.demo.participation import demo_participation_load
 from territori.demo.publication import demo_programme_evidence, demo_publication_load
 from territori.frameworks.services import (
@@ -205,6 +205,8 @@ def demo_load(*, progress: Progress = _noop, illustrative: bool = True) -> DemoR
         done += 1
         progress("coherence matrices (illustrative)", done, steps)
         report.coherence_scores = demo_coherence_load() if illustrative else 0
+        if illustrative:
+            demo_scenarios_load()
         done += 1
         progress("atlas: PNRR projects (ReGiS), illustrative networks", done, steps)
         report.projects = regis_import(

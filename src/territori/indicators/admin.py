@@ -7,7 +7,15 @@ from django.http import HttpRequest
 
 from territori.core.admin import AuditedAdmin
 
-from .models import Assessment, DisparityValue, ImportBatch, Indicator, Observation, Target
+from .models import (
+    Assessment,
+    DisparityValue,
+    ImportBatch,
+    Indicator,
+    Observation,
+    Scenario,
+    Target,
+)
 
 
 class TargetInline(admin.TabularInline[Target, Any]):
@@ -99,3 +107,13 @@ class DisparityAdmin(ComputedAdmin):
     list_display = ["indicator", "level", "year", "count", "cv", "weighted_cv", "theil"]
     list_filter = ["level", "year"]
     list_select_related = ["indicator"]
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(AuditedAdmin):
+    """A Mission's scenarios: each with its assumptions written down (shown on the page)."""
+
+    list_display = ["code", "name_it", "node", "kind", "data_status"]
+    list_filter = ["kind", "data_status"]
+    search_fields = ["code", "name_it", "name_en"]
+    autocomplete_fields = ["node"]

@@ -411,3 +411,71 @@ class CompositeValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node_id} {self.territory_id} {self.year} {self.method}: {self.value}"
+
+
+class Scenario(models.Model):
+    """A named future for a Mission's indicators, with its assumptions written down: the
+    trend continued (the projection method of methods.md §5 carried to each year), the
+    targets reached (a straight line from the latest value to each target, then held), or
+    an alternative (a constant yearly change in the desired direction)."""
+
+    class Kind(models.TextChoices):
+        TREND = "trend", _("trend continued")
+        TARGET = "target", _("targets reached")
+        ALTERNATIVE = "alternative", _("alternative")
+
+    node = models.ForeignKey(
+        Node, verbose_name=_("Mission"), on_delete=models.CASCADE, related_name="+"
+    )
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name_it = models.CharField(_("name (Italian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    assumptions_it = models.TextField(_("assumptions (Italian)"))
+    assumptions_en = models.TextField(_("assumptions (English)"), blank=True)
+    method = models.CharField(
+        _("projection method"),
+        max_length=10,
+        choices=[("cagr", _("compound growth")), ("linear", _("linear trend"))],
+        default="cagr",
+    )
+    window = models.PositiveSmallIntegerField(
+        _("years of history used"), null=True, blank=True, help_text=_("Empty: all of it.")
+    )
+    annual_change = models.FloatField(
+        _("yearly change in the desired direction (%)"),
+        null=True,
+        blank=True,
+        help_text=_("For an alternative: for example 2 for 2 % a year better."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    data_status = models.CharField(
+        _("data status"), max_length=20, choices=DataStatus.choices, default=DataStatus.CONFIRMED
+    )
+
+    class Meta:
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+        ordering = ["node", "position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(annual_change__isnull=True)
+                | models.Q(annual_change__gte=-50, annual_change__lte=50),
+                name="scenario_change_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(window__isnull=True) | models.Q(window__gte=2),
+                name="scenario_window",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_it
+
+    @property
+    def name(self) -> str:
+        return pick_language(self.name_it, self.name_en)
+
+    @property
+    def assumptions(self) -> str:
+        return pick_language(self.assumptions_it, self.assumptions_en)

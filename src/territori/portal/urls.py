@@ -20,6 +20,16 @@ urlpatterns = [
     path("quadri/<slug:code>/", frameworks.framework_detail, name="framework"),
     path("quadri/<slug:framework>/<str:code>/", frameworks.node_detail, name="node"),
     path(
+        "quadri/<slug:framework>/<str:code>/scenari/",
+        frameworks.node_scenarios,
+        name="node_scenarios",
+    ),
+    path(
+        "quadri/<slug:framework>/<str:code>/scenari.csv",
+        frameworks.node_scenarios_csv,
+        name="node_scenarios_csv",
+    ),
+    path(
         "quadri/<slug:framework>/<str:code>/composito.csv",
         frameworks.node_composite_csv,
         name="node_composite_csv",

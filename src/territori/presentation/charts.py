@@ -569,6 +569,65 @@ def priority_feasibility_chart(
     return spec
 
 
+def scenario_chart(
+    *, rows: list[dict[str, Any]], description: str, unit: str, milestones: tuple[int, ...]
+) -> dict[str, Any]:
+    """An indicator's observed values (solid) and its path under each scenario (dashed) to
+    the horizon, with the milestone years marked (rows: year, value, series, observed)."""
+    spec = base_spec(description, 260)
+    names = list(dict.fromkeys(r["series"] for r in rows))
+    value_title = f"{_('Value')} ({unit})" if unit else _("Value")
+    spec["layer"] = [
+        {
+            "data": {"values": [{"year": year} for year in milestones]},
+            "mark": {"type": "rule", "color": "#9a9a9a", "strokeDash": [2, 2]},
+            "encoding": {"x": {"field": "year", "type": "quantitative"}},
+        },
+        {
+            "data": {"values": rows},
+            "mark": {"type": "line", "point": False},
+            "encoding": {
+                "x": {
+                    "field": "year",
+                    "type": "quantitative",
+                    "title": _("Year"),
+                    "axis": {"format": "d"},
+                },
+                "y": {
+                    "field": "value",
+                    "type": "quantitative",
+                    "title": value_title,
+                    "scale": {"zero": False},
+                },
+                "color": {
+                    "field": "series",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": names, "range": series_colours(len(names))},
+                    "legend": {"orient": "bottom"},
+                },
+                "strokeDash": {
+                    "field": "observed",
+                    "type": "nominal",
+                    "legend": None,
+                    "scale": {"domain": [True, False], "range": [[1, 0], [6, 3]]},
+                },
+                "tooltip": [
+                    {"field": "series", "type": "nominal", "title": _("Series")},
+                    {"field": "year", "type": "quantitative", "title": _("Year")},
+                    {
+                        "field": "value",
+                        "type": "quantitative",
+                        "title": _("Value"),
+                        "format": ".2f",
+                    },
+                ],
+            },
+        },
+    ]
+    return spec
+
+
 def chart_block(
     spec: dict[str, Any], *, chart_id: str, csv_url: str, title: str, wide: bool = False
 ) -> dict[str, Any]:

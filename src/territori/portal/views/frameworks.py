@@ -14,10 +14,13 @@ from django.utils.translation import gettext as _
 from territori.core.models import DataStatus
 from territori.frameworks import selectors as fw
 from territori.frameworks.models import Framework, FrameworkRole, Node
+from territori.indicators.scenarios import MILESTONES, mission_scenarios
 from territori.io.tabular import write_csv
-from territori.presentation.charts import chart_block
+from territori.presentation.charts import chart_block, scenario_chart
 from territori.presentation.maps import comuni_map
 from territori.presentation.monitoring import node_monitoring
+from territori.territories.models import Territory
+from territori.territories.selectors import home_territory
 from territori.territories.services import COMUNI_TOPOLOGY
 
 
@@ -163,4 +166,81 @@ def node_composite_csv(request: HttpRequest, framework: str, code: str) -> HttpR
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="composito-{framework}-{code}.csv"'
+    return response
+
+
+def _scenario_page(framework: str, code: str, territory_code: str | None) -> Any:
+    try:
+        node = fw.node_get(framework_code=framework, code=code)
+    except Node.DoesNotExist as exc:
+        raise Http404(_("No such node")) from exc
+    territory = (
+        Territory.objects.filter(code=territory_code).first() if territory_code else None
+    ) or home_territory()
+    if territory is None:
+        raise Http404(_("No territory is loaded"))
+    return mission_scenarios(node=node, territory=territory)
+
+
+def node_scenarios(request: HttpRequest, framework: str, code: str) -> HttpResponse:
+    """A Mission's scenarios: each indicator's path to 2030 and 2050 under each one, with
+    the assumptions written down; a chart, a table and a CSV per indicator."""
+    page = _scenario_page(framework, code, request.GET.get("territorio"))
+    charts = []
+    for item in page.indicators:
+        rows = [
+            {"year": y, "value": v, "series": _("observed"), "observed": True}
+            for y, v in item.observed
+        ]
+        for series in item.series:
+            if series.path and item.observed:
+                start = [item.observed[-1]]
+                rows += [
+                    {"year": y, "value": v, "series": series.scenario.name, "observed": False}
+                    for y, v in [*start, *series.path]
+                ]
+        chart = None
+        if item.observed:
+            chart = chart_block(
+                scenario_chart(
+                    rows=rows,
+                    description=_(
+                        "%(indicator)s: observed values (solid line) and the path under each "
+                        "scenario (dashed) to 2050; 2030 and 2050 are marked."
+                    )
+                    % {"indicator": item.indicator.name},
+                    unit=item.indicator.unit,
+                    milestones=MILESTONES,
+                ),
+                chart_id=f"chart-scenario-{item.indicator.pk}",
+                csv_url=reverse("portal:node_scenarios_csv", args=[framework, code])
+                + f"?territorio={page.territory.code}",
+                title=item.indicator.name,
+            )
+        charts.append((item, chart))
+    context = {"page": page, "node": page.node, "charts": charts, "milestones": MILESTONES}
+    return render(request, "portal/node_scenarios.html", context)
+
+
+def node_scenarios_csv(request: HttpRequest, framework: str, code: str) -> HttpResponse:
+    page = _scenario_page(framework, code, request.GET.get("territorio"))
+    header = ["indicatore", "territorio", "scenario", "anno", "valore", "osservato"]
+    rows: list[list[object]] = []
+    for item in page.indicators:
+        for year, value in item.observed:
+            rows.append([item.indicator.code, page.territory.code, "", year, value, "sì"])
+        for series in item.series:
+            for year, value in series.path:
+                rows.append(
+                    [
+                        item.indicator.code,
+                        page.territory.code,
+                        series.scenario.code,
+                        year,
+                        round(value, 6),
+                        "no",
+                    ]
+                )
+    response = HttpResponse(write_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="scenari-{framework}-{code}.csv"'
     return response
