@@ -49,6 +49,9 @@ PAGES = [
     "/partecipa/questionari/inviti/stop/link-di-prova/",
     "/account/notifiche/disiscriviti/link-di-prova/",
     "/partecipa/organizzazioni/invito/link-di-prova/",
+    "/partecipa/tabelle-di-marcia/demo-tabella-missione-1-2/",
+    "/en/partecipa/tabelle-di-marcia/demo-tabella-missione-1-2/",
+    "/partecipa/tabelle-di-marcia/demo-tabella-missione-1-2/versioni/1/",
 ]
 
 
@@ -569,3 +572,38 @@ def test_edit_a_systems_map_and_see_its_loops(live_server: Any, demo_data: None,
     loops = page.inner_text("#loops ~ div table")
     assert "Nuovo fattore di prova" in loops
     assert axe_violations(page) == []
+
+
+def test_edit_a_roadmap_and_see_its_pdf(live_server: Any, demo_data: None, page: Any) -> None:
+    """The working group's delegate adds a milestone to the demo roadmap; it appears on the
+    page, a new version is listed, and the PDF is served."""
+    from django.contrib.auth import get_user_model
+
+    from territori.participation.models import Roadmap
+
+    base = live_server.url
+    delegate = get_user_model().objects.get(email="partecipante2@demo.invalid")
+    delegate.set_password("una-Password-lunga-7")
+    delegate.save()
+    roadmap = Roadmap.objects.get(code="demo-tabella-missione-1-2")
+    before = roadmap.version
+    log_in(page, base, "partecipante2@demo.invalid", "una-Password-lunga-7")
+    open_page(page, f"{base}/partecipa/tabelle-di-marcia/{roadmap.code}/")
+    page.click(f"a[href='/partecipa/tabelle-di-marcia/{roadmap.code}/modifica/']")
+    page.wait_for_url("**/modifica/")
+    assert axe_violations(page) == []
+    page.fill("form:has(input[value=milestone]) #id_year", str(roadmap.horizon))
+    page.fill("form:has(input[value=milestone]) #id_title_it", "Traguardo dal browser")
+    page.fill("form:has(input[value=milestone]) #id_nodes", "plan:2")
+    page.click("form:has(input[value=milestone]) button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert "Traguardo dal browser" in page.inner_text("main")
+    roadmap.refresh_from_db()
+    assert roadmap.version == before + 1
+    open_page(page, f"{base}/partecipa/tabelle-di-marcia/{roadmap.code}/")
+    assert f"v{before + 1}" in page.inner_text("main")
+    assert axe_violations(page) == []
+    pdf = page.request.get(f"{base}/partecipa/tabelle-di-marcia/{roadmap.code}/tabella.pdf")
+    assert pdf.status == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")

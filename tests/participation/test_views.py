@@ -154,7 +154,32 @@ MATRIX: list[tuple[str, Any, list[int]]] = [
     ("stop invitations", lambda: "/partecipa/questionari/inviti/stop/falso/", [200] * 6),
     ("digital identity, not configured", lambda: "/account/identita/spid/", [404] * 6),
     ("first sign-in, nothing pending", lambda: "/account/identita/completa/", [302] * 6),
+    ("roadmap", lambda: f"/partecipa/tabelle-di-marcia/{a_roadmap().code}/", [200] * 6),
+    (
+        "edit a roadmap",
+        lambda: f"/partecipa/tabelle-di-marcia/{a_roadmap().code}/modifica/",
+        [302, 403, 200, 403, 200, 200],
+    ),
 ]
+
+
+def a_roadmap() -> Any:
+    """A roadmap of the Forum's Mission edited by the Forum (made on first use): its member
+    delegates and the editors may edit it."""
+    from territori.frameworks.models import Node
+    from territori.participation.models import Roadmap
+
+    found = Roadmap.objects.filter(code="tabella-matrice").first()
+    if found is not None:
+        return found
+    return Roadmap.objects.create(
+        code="tabella-matrice",
+        node=Node.objects.get(framework__code="agenda-prova", code="1.1"),
+        body=Body.objects.get(code=FORUM),
+        title_it="Tabella",
+        vision_it="Visione.",
+        horizon=2040,
+    )
 
 
 def a_prioritisation(*, public: bool = True) -> Any:

@@ -118,6 +118,9 @@ PARTICIPATION_PERMISSIONS = (
     | _crud("participation", "priorityoption")
     | _crud("participation", "priorityballot", ("view",))
     | _crud("participation", "questionnaireinvitation", ("add", "view"))
+    | _crud("participation", "roadmap")
+    | _crud("participation", "milestone")
+    | _crud("participation", "roadmapversion", ("view",))
     | {"atlas.view_organisation"}
 )
 

@@ -35,9 +35,12 @@ from territori.atlas.services import atlas_import
 from territori.core.models import DataStatus
 from territori.demo.files import demo_file
 from territori.frameworks.models import Framework, Node
+from territori.indicators.models import Indicator
 from territori.io.participation import read_participation
 from territori.io.yamlsafe import strict_load
 from territori.participation.models import (
+    Body,
+    BodyMember,
     Comment,
     Contribution,
     Debate,
@@ -45,6 +48,7 @@ from territori.participation.models import (
     PriorityOption,
     Process,
     Questionnaire,
+    Roadmap,
 )
 from territori.participation.services.accounts import participant_account_ensure
 from territori.participation.services.comments import comment_post
@@ -66,6 +70,7 @@ from territori.participation.services.priorities import (
     points_field,
 )
 from territori.participation.services.questionnaires import response_record, response_validate
+from territori.participation.services.roadmaps import milestone_add
 from territori.territories.selectors import home_zones
 
 #: The year the illustrative files are written for.
@@ -180,6 +185,7 @@ def _activity(years: int) -> int:
         written += 1
     written += _comments(activity["comments"], users=users, nodes=nodes, years=years)
     written += _outcomes(activity["outcomes"], years=years)
+    written += _roadmap(users=users, years=years)
     written += _prioritisation(
         activity["prioritisation"], process=process, users=users, years=years
     )
@@ -259,6 +265,60 @@ def _outcomes(items: list[dict[str, Any]], *, years: int) -> int:
             now=_when("2026-04-01 09:00", years),
         )
     return len(items)
+
+
+def _roadmap(*, users: dict[str, Any], years: int) -> int:
+    """An illustrative backcasting roadmap of Mission 1.2, edited by an illustrative working
+    group (a demo organisation, whose verified delegate is a demo participant), with three
+    milestones written through the working group's service."""
+    mission = Node.objects.filter(framework__code="amsvs-torino", code="1.2").first()
+    if mission is None:
+        return 0
+    group = Body.objects.create(
+        code="demo-gruppo-missione-1-2",
+        kind=Body.Kind.WORKING_GROUP,
+        name_it="Gruppo di lavoro Missione 1.2 (dimostrativo)",
+        name_en="Mission 1.2 working group (demo)",
+        description_it="Gruppo di lavoro dimostrativo: membri e contenuti inventati.",
+        data_status=DataStatus.ILLUSTRATIVE,
+    )
+    group.nodes.add(mission)
+    member = BodyMember.objects.create(
+        body=group, organisation=Organisation.objects.get(code="demo-org-001")
+    )
+    editor = users["partecipante2@demo.invalid"]
+    member.delegates.add(editor)
+    roadmap = Roadmap.objects.create(
+        code="demo-tabella-missione-1-2",
+        node=mission,
+        body=group,
+        title_it="Tabella di marcia della Missione 1.2 (dato dimostrativo)",
+        title_en="Mission 1.2 roadmap (demo data)",
+        vision_it="Nel 2030 le imprese del territorio hanno ridotto le emissioni e innovato "
+        "processi e prodotti grazie a filiere circolari. (Visione dimostrativa.)",
+        vision_en="By 2030 the territory's businesses have cut emissions and renewed processes "
+        "and products through circular supply chains. (A demo vision.)",
+        horizon=2030 + years,
+        data_status=DataStatus.ILLUSTRATIVE,
+    )
+    indicators = ",".join(
+        Indicator.objects.filter(nodes=mission).order_by("code").values_list("code", flat=True)[:2]
+    )
+    today = timezone.localdate().year
+    for offset, title, actions in (
+        (4, "Filiere circolari attive in ogni zona omogenea (dimostrativo)", "plan:1"),
+        (2, "Sportello unico per la transizione delle imprese (dimostrativo)", "plan:1.1"),
+        (1, "Mappa delle imprese e dei progetti della Missione (dimostrativo)", ""),
+    ):
+        milestone_add(
+            roadmap=roadmap,
+            year=min(today + offset, roadmap.horizon),
+            title_it=title,
+            nodes=actions,
+            indicators=indicators if offset == 4 else "",
+            actor=editor,
+        )
+    return 1 + 3
 
 
 def _prioritisation(

@@ -34,6 +34,7 @@ from .models import (
     Questionnaire,
     Registration,
     Report,
+    Roadmap,
     Subscriber,
 )
 from .services import ParticipationError, Upload, check_uploads
@@ -251,6 +252,17 @@ class ExternalIdentityAdmin(admin.ModelAdmin[ExternalIdentity]):
 
     def has_add_permission(self, request: Any) -> bool:
         return False
+
+
+@admin.register(Roadmap)
+class RoadmapAdmin(AuditedAdmin):
+    """Create a roadmap here (Mission, working group, desired state); its milestones are
+    edited by the working group on the roadmap's page, each save a version."""
+
+    list_display = ["code", "title_it", "node", "body", "horizon", "version", "data_status"]
+    search_fields = ["code", "title_it"]
+    autocomplete_fields = ["node"]
+    readonly_fields = ["version", "updated_at"]
 
 
 @admin.register(Participant)

@@ -256,6 +256,53 @@ class IdentitySignUpForm(Styled):
             del self.fields["email"]
 
 
+class RoadmapForm(Styled):
+    title_it = forms.CharField(label=_("Title (Italian)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
+    vision_it = forms.CharField(
+        label=_("Desired state (Italian)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    vision_en = forms.CharField(
+        label=_("Desired state (English)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    horizon = forms.IntegerField(label=_("Horizon (year)"), min_value=2000, max_value=2100)
+    note = forms.CharField(
+        label=_("What changed (for the versions)"), max_length=300, required=False
+    )
+
+
+class MilestoneForm(Styled):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title_it = forms.CharField(label=_("Milestone (Italian)"), max_length=300)
+    title_en = forms.CharField(label=_("Milestone (English)"), max_length=300, required=False)
+    description_it = forms.CharField(
+        label=_("Description (Italian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    nodes = forms.CharField(
+        label=_("Actions"),
+        required=False,
+        max_length=1000,
+        help_text=_("FRAMEWORK:CODE, separated by commas; for example plan:1.2, plan:3.1."),
+    )
+    projects = forms.CharField(
+        label=_("Projects"),
+        required=False,
+        max_length=1000,
+        help_text=_("Codes or CUPs, separated by commas."),
+    )
+    indicators = forms.CharField(
+        label=_("Indicators that show progress"),
+        required=False,
+        max_length=1000,
+        help_text=_("Indicator codes, separated by commas."),
+    )
+    note = forms.CharField(
+        label=_("What changed (for the versions)"), max_length=300, required=False
+    )
+
+
 class OutcomeForm(Styled):
     kind = forms.ChoiceField(label=_("It led to"), choices=ContributionOutcome.Kind.choices)
     reference = forms.CharField(

@@ -11,6 +11,7 @@ from .views import (
     priorities,
     processes,
     questionnaires,
+    roadmaps,
 )
 
 app_name = "participation"
@@ -27,6 +28,22 @@ urlpatterns = [
         name="process_account",
     ),
     path("partecipa/priorita/<slug:code>/", priorities.prioritisation_view, name="prioritisation"),
+    path("partecipa/tabelle-di-marcia/<slug:code>/", roadmaps.roadmap_detail, name="roadmap"),
+    path(
+        "partecipa/tabelle-di-marcia/<slug:code>/tabella.pdf",
+        roadmaps.roadmap_pdf,
+        name="roadmap_pdf",
+    ),
+    path(
+        "partecipa/tabelle-di-marcia/<slug:code>/modifica/",
+        roadmaps.roadmap_edit,
+        name="roadmap_edit",
+    ),
+    path(
+        "partecipa/tabelle-di-marcia/<slug:code>/versioni/<int:number>/",
+        roadmaps.roadmap_version,
+        name="roadmap_version",
+    ),
     path(
         "partecipa/priorita/<slug:code>/risultati/",
         priorities.prioritisation_results_view,

@@ -31,6 +31,7 @@ from .questionnaires import (
     QuestionnaireInvitation,
     QuestionnaireResponse,
 )
+from .roadmaps import Milestone, Roadmap, RoadmapVersion
 
 __all__ = [
     "FEASIBILITY_MAX",
@@ -54,6 +55,7 @@ __all__ = [
     "LoginFailure",
     "Meeting",
     "MeetingDocument",
+    "Milestone",
     "NewsletterBlock",
     "NewsletterIssue",
     "Notification",
@@ -70,6 +72,8 @@ __all__ = [
     "QuestionnaireResponse",
     "Registration",
     "Report",
+    "Roadmap",
+    "RoadmapVersion",
     "StoredFile",
     "Subscriber",
     "Support",

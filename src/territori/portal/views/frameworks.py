@@ -16,6 +16,7 @@ from territori.frameworks import selectors as fw
 from territori.frameworks.models import Framework, FrameworkRole, Node
 from territori.indicators.scenarios import MILESTONES, mission_scenarios
 from territori.io.tabular import write_csv
+from territori.participation.models import Roadmap
 from territori.presentation.charts import chart_block, scenario_chart
 from territori.presentation.maps import comuni_map
 from territori.presentation.monitoring import node_monitoring
@@ -57,6 +58,8 @@ def node_detail(request: HttpRequest, framework: str, code: str) -> HttpResponse
     context |= node_monitoring(node)
     if node.framework.role in (FrameworkRole.AGENDA, FrameworkRole.PLAN):
         context["hub"] = _hub(request, node, context["children"], [item.node for item in links])
+    if node.is_mission:
+        context["roadmaps"] = list(Roadmap.objects.filter(node=node).order_by("code"))
     return render(request, "portal/node_detail.html", context)
 
 
