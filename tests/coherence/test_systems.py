@@ -211,7 +211,13 @@ def test_staff_page_permissions_and_flow(client: Client, scored: Matrix, analyst
     system = make_map()
     url = f"/en/staff/coerenza/sistemi/{system.code}/"
     assert client.get(url).status_code == 302  # to log in
-    client.force_login(User.objects.create_user("passante", is_staff=False))
+    passer_by = User.objects.create_user("passante", is_staff=False)
+    client.force_login(passer_by)
+    assert client.get(url).status_code == 403
+    system.editors.add(passer_by)  # a lab's participant named as an editor
+    assert client.get(url).status_code == 200
+    assert "Edit the map" in client.get(f"/en/coerenza/sistemi/{system.code}/").content.decode()
+    system.editors.remove(passer_by)
     assert client.get(url).status_code == 403
     client.force_login(analyst)
     assert client.get(url).status_code == 200

@@ -160,17 +160,63 @@ MATRIX: list[tuple[str, Any, list[int]]] = [
         lambda: f"/partecipa/tabelle-di-marcia/{a_roadmap().code}/modifica/",
         [302, 403, 200, 403, 200, 200],
     ),
+    (
+        "a roadmap's version",
+        lambda: f"/partecipa/tabelle-di-marcia/{a_roadmap(versioned=True).code}/versioni/1/",
+        [200] * 6,
+    ),
+    (
+        "a roadmap's PDF",
+        lambda: f"/partecipa/tabelle-di-marcia/{a_roadmap().code}/tabella.pdf",
+        [200] * 6,
+    ),
+    (
+        "prioritisation results CSV",
+        lambda: f"/partecipa/priorita/{a_prioritisation().code}/risultati.csv",
+        [200] * 6,
+    ),
+    ("API: outcomes", lambda: "/api/v1/participation/outcomes", [200] * 6),
+    ("API: prioritisations", lambda: "/api/v1/participation/prioritisations", [200] * 6),
+    (
+        "API: a prioritisation's results",
+        lambda: f"/api/v1/participation/prioritisations/{a_prioritisation().code}/results",
+        [200] * 6,
+    ),
+    ("a Mission's scenarios", lambda: "/quadri/agenda-prova/1.1/scenari/", [200] * 6),
+    ("a systems map", lambda: f"/coerenza/sistemi/{a_system().code}/", [200] * 6),
+    (
+        "edit a systems map",
+        lambda: f"/staff/coerenza/sistemi/{a_system().code}/",
+        [302, 403, 403, 403, 403, 200],
+    ),
 ]
 
 
-def a_roadmap() -> Any:
+def a_system() -> Any:
+    from territori.coherence.models import SystemMap
+    from territori.frameworks.models import Node
+
+    found = SystemMap.objects.filter(code="mappa-matrice").first()
+    return found or SystemMap.objects.create(
+        code="mappa-matrice",
+        node=Node.objects.get(framework__code="agenda-prova", code="1.1"),
+        title_it="Mappa",
+    )
+
+
+def a_roadmap(*, versioned: bool = False) -> Any:
     """A roadmap of the Forum's Mission edited by the Forum (made on first use): its member
-    delegates and the editors may edit it."""
+    delegates and the editors may edit it; `versioned`: with a first version saved."""
     from territori.frameworks.models import Node
     from territori.participation.models import Roadmap
+    from territori.participation.services.roadmaps import roadmap_update
 
     found = Roadmap.objects.filter(code="tabella-matrice").first()
     if found is not None:
+        if versioned and not found.version:
+            roadmap_update(
+                roadmap=found, title_it="Tabella", vision_it="Visione.", horizon=2040, actor=None
+            )
         return found
     return Roadmap.objects.create(
         code="tabella-matrice",

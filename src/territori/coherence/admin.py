@@ -119,3 +119,4 @@ class SystemMapAdmin(AuditedAdmin):
     list_display = ["code", "title_it", "node", "data_status", "updated_at"]
     search_fields = ["code", "title_it"]
     autocomplete_fields = ["node"]
+    filter_horizontal = ["editors"]

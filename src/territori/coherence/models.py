@@ -259,6 +259,13 @@ class SystemMap(models.Model):
     data_status = models.CharField(
         _("data status"), max_length=20, choices=DataStatus.choices, default=DataStatus.CONFIRMED
     )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("editors (the lab's participants)"),
+        blank=True,
+        related_name="+",
+        help_text=_("Besides the analysts, these accounts may edit the map."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

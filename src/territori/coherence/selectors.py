@@ -450,6 +450,15 @@ class SystemView:
     truncated: bool
 
 
+def can_edit_system(*, user: User, system: SystemMap) -> bool:
+    """The analysts, and the accounts the map names as its editors (a lab's participants)."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("coherence.change_systemmap"):
+        return True
+    return system.editors.filter(pk=user.pk).exists()
+
+
 def system_maps(*, node: Node | None = None) -> list[SystemMap]:
     maps = SystemMap.objects.select_related("node__framework").order_by("code")
     if node is not None:

@@ -291,8 +291,6 @@ def set_status(request: HttpRequest, code: str) -> HttpResponse:
 
 # --- Systems maps ------------------------------------------------------------------------------
 
-EDIT_SYSTEMS = "coherence.change_systemmap"
-
 
 class _Styled(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -339,9 +337,9 @@ class SeedForm(_Styled):
 @require_http_methods(["GET", "POST"])
 def system_edit(request: HttpRequest, code: str) -> HttpResponse:
     """Add factors and influences, remove influences, seed from a matrix's agreed scores."""
-    if not request.user.has_perm(EDIT_SYSTEMS):
-        raise PermissionDenied
     system = get_object_or_404(SystemMap.objects.select_related("node"), code=code)
+    if not coh.can_edit_system(user=request.user, system=system):
+        raise PermissionDenied
     which = request.POST.get("form", "")
     factor_form = FactorForm(request.POST if which == "factor" else None)
     influence_form = InfluenceForm(

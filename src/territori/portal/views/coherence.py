@@ -386,7 +386,12 @@ def system_map(request: HttpRequest, code: str) -> HttpResponse:
             csv_url=reverse("portal:system_map_csv", args=[code]),
             title=_("Network of influences"),
         )
-    context = {"view": view, "system": system, "chart": chart}
+    context = {
+        "view": view,
+        "system": system,
+        "chart": chart,
+        "can_edit": coh.can_edit_system(user=request.user, system=system),
+    }
     return render(request, "portal/system_map.html", context)
 
 
