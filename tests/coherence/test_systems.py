@@ -186,7 +186,8 @@ def test_public_page_chart_table_and_download(
     assert "B1" in text and "B2" in text
     data = client.get(f"/coerenza/sistemi/{system.code}/influenze.csv")
     rows = list(csv.reader(io.StringIO(data.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["da", "verso", "segno"]
+    assert rows[0][:3] == ["da", "verso", "segno"] and rows[0][-1] == "stato_dati"
+    assert {row[-1] for row in rows[1:]} == {"confirmed"}
     assert len(rows) == 5
     assert f"/coerenza/sistemi/{system.code}/" in client.get("/en/coerenza/").content.decode()
     assert client.get("/coerenza/sistemi/nessuna/").status_code == 404

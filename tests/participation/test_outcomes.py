@@ -305,6 +305,7 @@ def test_outcomes_api_lists_visible_contributions_only(client: Client, forum: Fo
     outcome_link(contribution=contribution, kind="node", reference="agenda:1.1", actor=staff)
     outcome_link(contribution=contribution, kind="project", reference=project.code, actor=staff)
     items = client.get("/api/v1/participation/outcomes").json()["items"]
+    assert {i["data_status"] for i in items} == {contribution.data_status}
     assert [(i["contribution"], i["kind"], i["node"], i["project"]) for i in items] == [
         (contribution.pk, "node", "agenda-prova:1.1", None),
         (contribution.pk, "project", None, project.code),

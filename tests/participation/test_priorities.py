@@ -347,6 +347,7 @@ def test_results_page_has_chart_table_and_downloads(client: Client, forum: Forum
     assert data.status_code == 200
     rows = list(csv.reader(io.StringIO(data.content.decode("utf-8-sig"))))
     assert rows[1][:3] == ["1", "Opzione 2", "9"]
+    assert rows[1][-1] == "confirmed"  # real or illustrative, on every row
     assert not any(cell.startswith("=") for row in rows for cell in row)
     xlsx = client.get(f"/partecipa/priorita/{prioritisation.code}/risultati.xlsx")
     assert xlsx.status_code == 200
@@ -440,6 +441,7 @@ def test_results_api_matches_the_page_and_hides_while_not_public(
     assert data.status_code == 200
     body = data.json()
     assert (body["ballots"], body["total"], body["median_score"]) == (2, 20, 4.5)
+    assert body["data_status"] == "confirmed"
     assert [(o["position"], o["score"]) for o in body["options"]] == [
         (2, 9),
         (1, 5),

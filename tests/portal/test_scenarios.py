@@ -85,8 +85,18 @@ def test_page_table_chart_and_csv(client: Client, world: dict[str, Any]) -> None
     assert "no target after the latest value" in text
     data = client.get("/quadri/agenda-prova/1.2/scenari.csv?territorio=201")
     rows = list(csv.reader(io.StringIO(data.content.decode("utf-8-sig"))))
-    assert rows[0] == ["indicatore", "territorio", "scenario", "anno", "valore", "osservato"]
-    assert ["sale", "201", "s-target", "2030", "150.0", "no"] in rows
+    assert rows[0] == [
+        "indicatore",
+        "territorio",
+        "scenario",
+        "anno",
+        "valore",
+        "osservato",
+        "stato_dati",
+    ]
+    # each row says whether its data is real or illustrative
+    assert ["sale", "201", "s-target", "2030", "150.0", "no", "confirmed"] in rows
+    assert ["sale", "201", "", "2024", "121.0", "sì", "illustrative"] in rows
 
 
 def test_no_scenarios_or_unknown_node(client: Client, world: dict[str, Any]) -> None:

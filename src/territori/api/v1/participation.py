@@ -120,6 +120,7 @@ class OutcomeOut(Schema):
     note_it: str
     note_en: str
     linked: dt.datetime
+    data_status: str
 
 
 class PrioritisationOut(Schema):
@@ -159,6 +160,7 @@ class PrioritisationResultsOut(Schema):
     organisations: int
     total: int
     median_score: float | None
+    data_status: str
     options: list[OptionResultOut]
 
 
@@ -225,6 +227,7 @@ def prioritisation_result(request: HttpRequest, code: str) -> Any:
         "organisations": results.organisations,
         "total": results.total,
         "median_score": results.median_score,
+        "data_status": prioritisation.data_status,
         "options": [
             {
                 "rank": r.rank,

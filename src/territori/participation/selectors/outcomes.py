@@ -193,6 +193,7 @@ def outcome_rows(*, process: str | None = None) -> RowList:
         "note_it",
         "note_en",
         "linked",
+        "data_status",
     )
     values = rows.values_list(
         "contribution_id",
@@ -204,5 +205,6 @@ def outcome_rows(*, process: str | None = None) -> RowList:
         "note_it",
         "note_en",
         "created_at",
+        "contribution__data_status",
     )
     return RowList(values, names, post=_outcome_kind)

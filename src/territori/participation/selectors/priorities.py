@@ -159,7 +159,9 @@ def prioritisation_results(*, prioritisation: Prioritisation) -> PrioritisationR
     )
 
 
-def results_table(*, results: PrioritisationResults) -> tuple[list[str], list[list[object]]]:
+def results_table(
+    *, results: PrioritisationResults, data_status: str
+) -> tuple[list[str], list[list[object]]]:
     header = [
         str(_("Rank")),
         str(_("Option")),
@@ -169,6 +171,7 @@ def results_table(*, results: PrioritisationResults) -> tuple[list[str], list[li
         str(_("Mean feasibility (1-5)")),
         str(_("Feasibility ratings")),
         str(_("Group")),
+        str(_("Data status")),
     ]
     rows: list[list[object]] = [
         [
@@ -180,6 +183,7 @@ def results_table(*, results: PrioritisationResults) -> tuple[list[str], list[li
             round(r.feasibility, 2) if r.feasibility is not None else "",
             r.ratings,
             r.quadrant,
+            data_status,
         ]
         for r in results.options
     ]

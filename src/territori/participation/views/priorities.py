@@ -203,5 +203,8 @@ def prioritisation_results_view(request: HttpRequest, code: str) -> HttpResponse
 def prioritisation_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     prioritisation = prioritisation_detail(code)
     _visible(request, prioritisation)
-    header, rows = results_table(results=prioritisation_results(prioritisation=prioritisation))
+    header, rows = results_table(
+        results=prioritisation_results(prioritisation=prioritisation),
+        data_status=prioritisation.data_status,
+    )
     return table_response(header, rows, name=f"priorita-{code}", fmt=fmt, sheet="risultati")

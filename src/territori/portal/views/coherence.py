@@ -398,7 +398,7 @@ def system_map(request: HttpRequest, code: str) -> HttpResponse:
 def system_map_csv(request: HttpRequest, code: str) -> HttpResponse:
     system = get_object_or_404(SystemMap, code=code)
     view = coh.system_view(system=system)
-    header = ["da", "verso", "segno", "intensita", "ritardo_anni", "nota", "matrice"]
+    header = ["da", "verso", "segno", "intensita", "ritardo_anni", "nota", "matrice", "stato_dati"]
     rows: list[list[object]] = [
         [
             i.source.code,
@@ -408,6 +408,7 @@ def system_map_csv(request: HttpRequest, code: str) -> HttpResponse:
             i.delay,
             i.note,
             i.matrix.code if i.matrix else "",
+            system.data_status,
         ]
         for i in view.influences
     ]

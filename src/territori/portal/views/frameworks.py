@@ -227,11 +227,21 @@ def node_scenarios(request: HttpRequest, framework: str, code: str) -> HttpRespo
 
 def node_scenarios_csv(request: HttpRequest, framework: str, code: str) -> HttpResponse:
     page = _scenario_page(framework, code, request.GET.get("territorio"))
-    header = ["indicatore", "territorio", "scenario", "anno", "valore", "osservato"]
+    header = ["indicatore", "territorio", "scenario", "anno", "valore", "osservato", "stato_dati"]
     rows: list[list[object]] = []
     for item in page.indicators:
         for year, value in item.observed:
-            rows.append([item.indicator.code, page.territory.code, "", year, value, "sì"])
+            rows.append(
+                [
+                    item.indicator.code,
+                    page.territory.code,
+                    "",
+                    year,
+                    value,
+                    "sì",
+                    item.indicator.status,
+                ]
+            )
         for series in item.series:
             for year, value in series.path:
                 rows.append(
@@ -242,6 +252,7 @@ def node_scenarios_csv(request: HttpRequest, framework: str, code: str) -> HttpR
                         year,
                         round(value, 6),
                         "no",
+                        series.scenario.data_status,
                     ]
                 )
     response = HttpResponse(write_csv(header, rows), content_type="text/csv; charset=utf-8")
