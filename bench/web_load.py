@@ -7,8 +7,12 @@ requests per second, latency percentiles and errors of each, the ratio of the pa
 throughput to the static file's, and whether the aims are met (at least a third of the
 static throughput, p95 under 150 ms, no errors).
 
-    ./run --bind 127.0.0.1:8765 &             # the demo, in another terminal
+    TERRITORI_API_RATE_ANON=1000000/m ./run --bind 127.0.0.1:8765 &   # in another terminal
     python bench/web_load.py http://127.0.0.1:8765 --clients 20 --seconds 20
+
+All of wrk's clients come from one address, 127.0.0.1, so the API's limit per address
+(600 requests a minute by default) would answer most of the mix's API requests with 429:
+start the server with a higher limit, as above. Answers 429 are counted apart and named.
 """
 
 from __future__ import annotations
@@ -53,15 +57,25 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SCRIPT = """
 paths = {%s}
 counter = 0
+throttled = 0
+threads = {}
+setup = function(thread)
+  table.insert(threads, thread)
+end
 request = function()
   counter = counter + 1
   return wrk.format("GET", paths[(counter %% #paths) + 1])
 end
+response = function(status, headers, body)
+  if status == 429 then throttled = throttled + 1 end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d\\n", summary.requests,
+  local limited = 0
+  for _, thread in ipairs(threads) do limited = limited + thread:get("throttled") end
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d %%d\\n", summary.requests,
     summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
-    e.status, e.connect + e.read + e.write + e.timeout))
+    e.status, e.connect + e.read + e.write + e.timeout, limited))
 end
 """
 
@@ -75,6 +89,7 @@ class Run:
     p99_ms: float
     bad_status: int
     socket_errors: int
+    throttled: int
 
     @property
     def per_second(self) -> float:
@@ -102,11 +117,13 @@ def run_wrk(base: str, paths: list[str], clients: int, seconds: int, threads: in
             timeout=seconds + 60,
             check=True,
         )
-    match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", completed.stdout)
+    match = re.search(r"RESULT" + r" (\d+)" * 8, completed.stdout)
     if match is None:
         raise SystemExit(f"wrk printed no result:\n{completed.stdout}\n{completed.stderr}")
-    requests, micros, p50, p95, p99, status, sockets = (int(g) for g in match.groups())
-    return Run(requests, micros / 1e6, p50 / 1000, p95 / 1000, p99 / 1000, status, sockets)
+    requests, micros, p50, p95, p99, status, sockets, limited = (int(g) for g in match.groups())
+    return Run(
+        requests, micros / 1e6, p50 / 1000, p95 / 1000, p99 / 1000, status, sockets, limited
+    )
 
 
 def static_path(base: str) -> str:
@@ -158,6 +175,11 @@ def main() -> None:
             f"{label:40} {run.per_second:9,.0f} req/s  p50 {run.p50_ms:6.1f} ms  "
             f"p95 {run.p95_ms:6.1f} ms  p99 {run.p99_ms:6.1f} ms  "
             f"errors {run.bad_status + run.socket_errors}"
+        )
+    if pages.throttled:
+        print(
+            f"{pages.throttled:,} of the errors are 429 (the API's limit per address: every "
+            "wrk client is 127.0.0.1): start the server with TERRITORI_API_RATE_ANON=1000000/m"
         )
     ratio = pages.per_second / static.per_second if static.per_second else 0.0
     print(f"pages / static throughput: {ratio:.2f}")

@@ -259,3 +259,20 @@ def test_the_demo_map(client: Client) -> None:
     assert view.influences
     assert system.data_status == "illustrative"
     assert client.get(f"/coerenza/sistemi/{DEMO_SYSTEM}/").status_code == 200
+
+
+def test_staff_page_queries_do_not_grow(client: Client, scored: Matrix, analyst: User) -> None:
+    system = make_map()
+    system_seed_from_matrix(system=system, matrix=scored, actor=analyst)
+    client.force_login(analyst)
+
+    def grow() -> None:
+        for n in range(4):
+            factor_add(system=system, code=f"altro-{n}", label_it=f"Altro {n}", actor=analyst)
+        for n in range(3):
+            influence_set(
+                system=system, source=f"altro-{n}", target=f"altro-{n + 1}", sign=1, actor=analyst
+            )
+        system.editors.add(User.objects.create_user("curatrice-mappa", is_staff=False))
+
+    assert_same_queries(client, f"/en/staff/coerenza/sistemi/{system.code}/", grow)

@@ -40,6 +40,7 @@ from territori.participation.services.invitations import (
 )
 from territori.participation.services.meetings import meeting_register
 from territori.participation.services.questionnaires import response_submit, response_validate
+from tests.conftest import assert_same_queries
 from tests.worlds import DEBATE, LAB, OPEN, Forum, participant
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +256,22 @@ def test_invitations_in_the_data_download(
             "answered": False,
         }
     ]
+
+
+def test_staff_page_queries_do_not_grow(
+    client: Client, forum: Forum, django_capture_on_commit_callbacks: Any
+) -> None:
+    questionnaire = forum.questionnaire
+    invite(questionnaire, django_capture_on_commit_callbacks)
+    client.force_login(editor())
+    url = f"/en/staff/partecipazione/questionari/{questionnaire.code}/inviti/"
+
+    def grow() -> None:
+        for n in range(4):
+            person = participant(f"altra-persona-{n}")
+            contribution_support(contribution=forum.contributions[n % 3], user=person)
+        invite(questionnaire, django_capture_on_commit_callbacks)
+        answer(questionnaire, forum.participants[0])
+
+    assert_same_queries(client, url, grow)
+    assert QuestionnaireInvitation.objects.filter(questionnaire=questionnaire).count() == 7

@@ -187,3 +187,28 @@ def test_roadmap_page_queries_do_not_grow(client: Client, setup: dict[str, Any])
             )
 
     assert_same_queries(client, "/partecipa/tabelle-di-marcia/tabella-prova/", grow)
+
+
+def test_roadmap_edit_page_queries_do_not_grow(client: Client, setup: dict[str, Any]) -> None:
+    roadmap, delegate = setup["roadmap"], setup["delegate"]
+    client.force_login(delegate)
+
+    def milestones(count: int, first_year: int) -> None:
+        for n in range(count):
+            milestone_add(
+                roadmap=roadmap,
+                year=first_year + n,
+                title_it=f"Tappa {n}",
+                nodes="agenda-prova:1.1",
+                projects=ProjectFactory().code,
+                indicators=IndicatorFactory().code,
+                actor=delegate,
+                today_year=2026,
+            )
+
+    milestones(1, 2027)  # related rows are fetched in one query each once there is a milestone
+    assert_same_queries(
+        client,
+        "/en/partecipa/tabelle-di-marcia/tabella-prova/modifica/",
+        lambda: milestones(3, 2028),
+    )
