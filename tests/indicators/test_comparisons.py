@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from territori.demo.indicators import bes_data
 from territori.indicators import comparisons as cmp
-from territori.indicators.models import Assessment, Indicator, Observation
+from territori.indicators.models import Assessment, Indicator, Observation, PeerRank
 from territori.territories.models import Territory
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +178,91 @@ def test_domain_composites_take_italy_as_reference() -> None:
 def test_observation_gz_is_the_shared_file(real_file: Any) -> None:
     shared = real_file("istat-bes-territori-2020", "indicatori_per_provincia_sesso.csv")
     assert bes_data() == shared
+
+
+def _scorecard_items(territory: Territory) -> dict[str, tuple[int | None, int | None, int, int]]:
+    card = cmp.scorecard(territory=territory)
+    return {
+        i.indicator.code: (i.year, i.rank, i.count, i.tercile) for g in card.groups for i in g.items
+    }
+
+
+def _stored(territory: Territory, peers: str) -> dict[str, tuple[int | None, int | None, int, int]]:
+    return {
+        r.indicator.code: (r.year, r.rank, r.count, r.tercile)
+        for r in PeerRank.objects.filter(territory=territory, peers=peers).select_related(
+            "indicator"
+        )
+    }
+
+
+@pytest.mark.usefixtures("cities")
+@pytest.mark.parametrize(
+    ("code", "peers"), [("201", "metro"), ("215", "metro"), ("004", "province")]
+)
+def test_stored_ranks_are_the_scorecards(code: str, peers: str) -> None:
+    territory = Territory.objects.get(code=code)
+    stored = _stored(territory, peers)
+    assert len(stored) >= 10  # the world holds 13 BES indicators
+    assert stored == _scorecard_items(territory)
+
+
+@pytest.mark.usefixtures("cities")
+def test_stored_rank_of_a_published_value() -> None:
+    """Torino's municipal waste per head, 2018: 6th of the 14 cities (see the published
+    values checked in test_separate_collection_ranks_the_14_cities_as_published)."""
+    rank = PeerRank.objects.get(
+        indicator__code="10AMB017", territory__code="201", peers=PeerRank.Peers.METRO
+    )
+    assert (rank.year, rank.rank, rank.count, rank.tercile) == (2018, 6, 14, 2)
+    assert rank.position == pytest.approx(6 / 14, abs=1e-12)
+    province_ranks = PeerRank.objects.filter(indicator__code="10AMB017", peers="province")
+    assert province_ranks.filter(territory__code="201").get().count > 100  # every province
+
+
+@pytest.mark.usefixtures("cities")
+def test_peer_summary_is_the_best_and_worst_stored_ranks() -> None:
+    torino = Territory.objects.get(code="201")
+    summary = cmp.peer_summary(territory=torino)
+    assert summary is not None and summary.metro
+    rows = list(
+        PeerRank.objects.filter(territory=torino, peers="metro").select_related("indicator")
+    )
+    assert summary.count == len(rows)
+    assert summary.top == sum(1 for r in rows if r.tercile == 1)
+    assert summary.bottom == sum(1 for r in rows if r.tercile == 3)
+    ordered = sorted(rows, key=lambda r: (r.position, r.indicator.order, r.indicator.code))
+    assert [r.pk for r in summary.best] == [r.pk for r in ordered[:3]]
+    assert [r.pk for r in summary.worst] == [r.pk for r in ordered[::-1][:3]]
+    province = cmp.peer_summary(territory=Territory.objects.get(code="004"))
+    assert province is not None and not province.metro and province.count >= 10
+    assert cmp.peer_summary(territory=Territory.objects.get(code="IT")) is None
+
+
+@pytest.mark.usefixtures("cities")
+def test_peer_summary_queries_do_not_grow_with_indicators() -> None:
+    from territori.indicators.services import indicator_results_refresh
+
+    torino = Territory.objects.get(code="201")
+    cities = list(Territory.objects.filter(kind=Territory.Kind.METRO_CITY))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            cmp.peer_summary(territory=torino)
+        return len(captured)
+
+    before = queries()
+    added = []
+    for n in range(5):
+        indicator = Indicator.objects.create(code=f"ALTRO{n}", name_it=f"Altro {n}", unit="%")
+        added.append(indicator.code)
+        Observation.objects.bulk_create(
+            Observation(indicator=indicator, territory=city, year=2020, value=float(k))
+            for k, city in enumerate(cities)
+        )
+    indicator_results_refresh(codes=added)
+    assert (
+        PeerRank.objects.filter(territory=torino, peers="metro", indicator__code__in=added).count()
+        == 5
+    )
+    assert queries() == before == 3

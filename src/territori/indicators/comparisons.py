@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from territori.analytics.composite import composite
 from territori.analytics.ranking import rank_panel
@@ -18,7 +18,7 @@ from territori.frameworks.models import BES_FRAMEWORK, Framework, Node
 from territori.territories.models import Territory
 from territori.territories.selectors import home_territory_code
 
-from .models import Assessment, Indicator, Observation
+from .models import Assessment, Indicator, Observation, PeerRank
 
 PEER_KINDS = (Territory.Kind.METRO_CITY,)
 ALL_PROVINCE_KINDS = (Territory.Kind.METRO_CITY, Territory.Kind.PROVINCE)
@@ -288,6 +288,18 @@ def scorecard_year(mine: np.ndarray, count: np.ndarray, *, peers: int) -> int | 
     return None
 
 
+def _peer_matrix(
+    rows: list[tuple[int, int, float]], position: dict[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(years, peers × years matrix) of one indicator's (territory, year, value) rows."""
+    years = np.array(sorted({y for _, y, _ in rows}), dtype=np.int64)
+    matrix = np.full((len(position), len(years)), np.nan)
+    column = {int(y): i for i, y in enumerate(years)}
+    for territory_id, year, value in rows:
+        matrix[position[territory_id], column[year]] = value
+    return years, matrix
+
+
 def scorecard(*, territory: Territory, framework_code: str = DEFAULT_GROUPING) -> Scorecard:
     """The territory's rank among its peers on every comparable indicator, grouped by the
     nodes of a framework (BES domains, the agenda's Missions...). Peers are the metropolitan
@@ -339,12 +351,7 @@ def scorecard(*, territory: Territory, framework_code: str = DEFAULT_GROUPING) -
     grouped: dict[int | None, list[ScoreItem]] = defaultdict(list)
     nodes: dict[int | None, Node | None] = {None: None}
     for indicator_id, indicator in indicators.items():
-        rows = observed.get(indicator_id, [])
-        years = np.array(sorted({y for _, y, _ in rows}), dtype=np.int64)
-        matrix = np.full((len(peer_ids), len(years)), np.nan)
-        column = {int(y): i for i, y in enumerate(years)}
-        for territory_id, year, value in rows:
-            matrix[position[territory_id], column[year]] = value
+        years, matrix = _peer_matrix(observed.get(indicator_id, []), position)
         if np.isfinite(matrix).sum(axis=0).max(initial=0) < 2:
             continue  # nothing to compare with
         ranking = rank_panel(matrix, polarity=float(indicator.polarity))
@@ -380,6 +387,102 @@ def scorecard(*, territory: Territory, framework_code: str = DEFAULT_GROUPING) -
             )
             for key in ordered
         ],
+    )
+
+
+# Stored ranks and the home page's summary -----------------------------------------------------
+
+PEER_GROUPS = (
+    (PeerRank.Peers.METRO, PEER_KINDS),
+    (PeerRank.Peers.PROVINCE, ALL_PROVINCE_KINDS),
+)
+
+
+def peer_rank_rows(*, indicators: list[Indicator]) -> list[PeerRank]:
+    """Every peer's scorecard rank on each of `indicators` (as `scorecard` computes it: the
+    latest year in which the territory and at least half of its peers have a value), for both
+    groups of peers: the rows `PeerRank` stores. Two queries per group."""
+    result: list[PeerRank] = []
+    for peers, kinds in PEER_GROUPS:
+        peer_ids = list(
+            Territory.objects.filter(kind__in=kinds, valid_to__isnull=True)
+            .order_by("pk")
+            .values_list("id", flat=True)
+        )
+        if len(peer_ids) < 2:
+            continue
+        position = {pk: i for i, pk in enumerate(peer_ids)}
+        observed: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
+        for indicator_id, territory_id, year, value in (
+            Observation.objects.filter(
+                indicator__in=indicators, breakdown="", territory_id__in=peer_ids
+            )
+            .order_by()
+            .values_list("indicator_id", "territory_id", "year", "value")
+        ):
+            if np.isfinite(value):
+                observed[indicator_id].append((territory_id, year, value))
+        for indicator in indicators:
+            years, matrix = _peer_matrix(observed.get(indicator.pk, []), position)
+            if np.isfinite(matrix).sum(axis=0).max(initial=0) < 2:
+                continue
+            ranking = rank_panel(matrix, polarity=float(indicator.polarity))
+            for row, territory_id in enumerate(peer_ids):
+                c = scorecard_year(matrix[row], ranking.count, peers=len(peer_ids))
+                if c is None:
+                    continue
+                rank, count = int(ranking.rank[row, c]), int(ranking.count[c])
+                result.append(
+                    PeerRank(
+                        indicator_id=indicator.pk,
+                        territory_id=territory_id,
+                        peers=peers,
+                        year=int(years[c]),
+                        rank=rank,
+                        count=count,
+                        tercile=int(ranking.tercile[row, c]),
+                        position=rank / count,
+                    )
+                )
+    return result
+
+
+@dataclass
+class PeerSummary:
+    territory: Territory
+    metro: bool  # ranked among the metropolitan cities (else among every province)
+    count: int  # indicators on which it is ranked
+    top: int  # … in the top third
+    bottom: int  # … in the bottom third
+    best: list[PeerRank]
+    worst: list[PeerRank]
+
+
+def peer_summary(*, territory: Territory, size: int = 3) -> PeerSummary | None:
+    """The territory's best and worst ranks among its peers, from the stored ranks: three
+    queries, whatever the number of indicators."""
+    peers = (
+        PeerRank.Peers.METRO
+        if territory.kind == Territory.Kind.METRO_CITY
+        else PeerRank.Peers.PROVINCE
+    )
+    ranks = PeerRank.objects.filter(territory=territory, peers=peers)
+    totals = ranks.aggregate(
+        count=Count("pk"),
+        top=Count("pk", filter=Q(tercile=1)),
+        bottom=Count("pk", filter=Q(tercile=3)),
+    )
+    if not totals["count"]:
+        return None
+    listed = ranks.select_related("indicator")
+    return PeerSummary(
+        territory=territory,
+        metro=peers == PeerRank.Peers.METRO,
+        count=totals["count"],
+        top=totals["top"],
+        bottom=totals["bottom"],
+        best=list(listed.order_by("position", "indicator__order", "indicator__code")[:size]),
+        worst=list(listed.order_by("-position", "-indicator__order", "-indicator__code")[:size]),
     )
 
 

@@ -366,6 +366,44 @@ class DisparityValue(models.Model):
         return f"{self.indicator_id} {self.level} {self.year}: cv {self.cv}"
 
 
+class PeerRank(models.Model):
+    """A territory's rank among its peers on an indicator, in the year its scorecard scores
+    (the latest in which it and at least half of the peers have a value): stored when the
+    results are recomputed, so that summaries (the home page's) read a few rows instead of
+    ranking every indicator on every request. Peers: the metropolitan cities ("metro"), or
+    every province and metropolitan city ("province")."""
+
+    class Peers(models.TextChoices):
+        METRO = "metro", _("metropolitan cities")
+        PROVINCE = "province", _("provinces and metropolitan cities")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    peers = models.CharField(max_length=10, choices=Peers.choices)
+    year = models.SmallIntegerField()
+    rank = models.PositiveIntegerField()  # 1 is the best, whatever the polarity
+    count = models.PositiveIntegerField()  # peers with a value that year
+    tercile = models.PositiveSmallIntegerField()  # 1 top third … 3 bottom third
+    position = models.FloatField()  # rank / count, to order ranks across indicators
+
+    class Meta:
+        verbose_name = _("rank among peers")
+        verbose_name_plural = _("ranks among peers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "territory", "peers"], name="peer_rank_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rank__gte=1, count__gte=2, rank__lte=models.F("count")),
+                name="peer_rank_within_count",
+            ),
+        ]
+        indexes = [models.Index(fields=["territory", "peers", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.territory_id} {self.peers}: {self.rank}/{self.count}"
+
+
 class Projection(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="projections")
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")

@@ -33,6 +33,7 @@ from territori.lazy import lazy_module
 from territori.territories.models import Membership, Territory, valid_on
 from territori.territories.selectors import home_territory_id
 
+from ..comparisons import peer_rank_rows
 from ..models import (
     Aggregation,
     Assessment,
@@ -40,6 +41,7 @@ from ..models import (
     DisparityValue,
     Indicator,
     Observation,
+    PeerRank,
     Projection,
 )
 from ..selectors import POPULATION_INDICATOR
@@ -267,7 +269,13 @@ def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str
     )
     for indicator in indicators:
         indicator_aggregate(indicator=indicator)
-    counts = {"assessments": 0, "projections": 0, "composites": 0, "disparities": 0}
+    counts = {
+        "assessments": 0,
+        "projections": 0,
+        "composites": 0,
+        "disparities": 0,
+        "peer_ranks": 0,
+    }
     frame = _series_frame([i.pk for i in indicators])
     breakdowns = _breakdown_frame([i.pk for i in indicators])
     disparities = _disparities(indicators, frame)
@@ -356,6 +364,8 @@ def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str
         counts["projections"] = bulk_insert(projections)
         DisparityValue.objects.filter(indicator__in=indicators).delete()
         counts["disparities"] = len(DisparityValue.objects.bulk_create(disparities))
+        PeerRank.objects.filter(indicator__in=indicators).delete()
+        counts["peer_ranks"] = bulk_insert(peer_rank_rows(indicators=indicators))
         node_ids = set(
             Indicator.nodes.through.objects.filter(indicator__in=indicators).values_list(
                 "node_id", flat=True

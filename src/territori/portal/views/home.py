@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +12,9 @@ from django.utils import timezone
 from territori.core.models import DataStatus
 from territori.frameworks import selectors as fw
 from territori.territories import selectors as terr
+
+if TYPE_CHECKING:
+    from territori.indicators.comparisons import PeerSummary
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -48,26 +51,12 @@ def _whats_new() -> dict[str, Any]:
     }
 
 
-def _peer_summary() -> dict[str, Any] | None:
-    """The home territory among the metropolitan cities: its best and worst ranks."""
-    from territori.indicators.comparisons import scorecard
+def _peer_summary() -> PeerSummary | None:
+    """The home territory among its peers: its best and worst ranks (stored ranks)."""
+    from territori.indicators.comparisons import peer_summary
 
     home = terr.home_territory()
-    if home is None:
-        return None
-    items = [i for g in scorecard(territory=home).groups for i in g.items if i.rank]
-    unique = list({i.indicator.pk: i for i in items}.values())
-    if not unique:
-        return None
-    ranked = sorted(unique, key=lambda i: ((i.rank or 0) / max(i.count, 1), i.indicator.order))
-    return {
-        "territory": home,
-        "count": len(unique),
-        "top": sum(1 for i in unique if i.tercile == 1),
-        "bottom": sum(1 for i in unique if i.tercile == 3),
-        "best": ranked[:3],
-        "worst": ranked[-3:][::-1],
-    }
+    return None if home is None else peer_summary(territory=home)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
