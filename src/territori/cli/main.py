@@ -13,6 +13,7 @@ territori purge-registrations [--days N]   territori purge-login-failures [--day
 territori build-report YEAR         territori search-rebuild
 territori backup [--output FILE]    territori restore FILE [--check | --yes]
 territori assess | composite | project | coherence-metrics | convert FILE ...   (no database)
+territori publiccode --url URL --maintenance TYPE [--contact ...]   (no database)
 territori <any Django command> ...
 """
 
@@ -94,6 +95,7 @@ OWN = {
     "serve": "Serve the portal with gunicorn on http://127.0.0.1:8000 (--bind, --workers)",
     "setup": "Migrate the database, create roles, copy and collect static files",
     "demo": "Load the Turin demo data and create the demo staff account",
+    "publiccode": "Write publiccode.yml for Developers Italia's catalogue (--url, --maintenance)",
 }
 
 
@@ -232,6 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .analytics import run
 
         return run(args[0], args[1:])
+    if args[0] == "publiccode":
+        from .publiccode import run as write_publiccode
+
+        return write_publiccode(args[1:])
     load_local_env()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territori.settings.production")
     command, rest = args[0], args[1:]
