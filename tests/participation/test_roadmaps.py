@@ -3,8 +3,10 @@ checked and linked, every save a version, the page, a version, the PDF and query
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import pypdf
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -138,6 +140,20 @@ def test_pages_pdf_and_permissions(client: Client, setup: dict[str, Any]) -> Non
     pdf = client.get("/partecipa/tabelle-di-marcia/tabella-prova/tabella.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    text = " ".join(pypdf.PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
+    assert text.index("2039 — Traguardo lontano") < text.index("2031 — Traguardo vicino")
+    milestone_add(
+        roadmap=roadmap,
+        year=2035,
+        title_it="Con azione",
+        nodes="agenda-prova:1.1",
+        actor=delegate,
+        today_year=2026,
+    )
+    node = Node.objects.get(framework__code="agenda-prova", code="1.1")
+    pdf = client.get("/partecipa/tabelle-di-marcia/tabella-prova/tabella.pdf")
+    text = " ".join(pypdf.PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
+    assert f"1.1 {node.title_it[:40]}" in text and "(agenda-prova)" in text  # titled actions
     edit = "/en/partecipa/tabelle-di-marcia/tabella-prova/modifica/"
     assert client.get(edit).status_code == 302
     client.force_login(setup["outsider"])
