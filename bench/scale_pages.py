@@ -2,18 +2,20 @@
 
 On a scratch database (SQLite by default, or DATABASE_URL) with the demo loaded, times every
 page of `bench/web_load.py`'s mix without the page cache (the first request after a change,
-the worst case), then makes the observations ten times as many (`--grow breakdowns`, the
-default: every observation again under nine breakdowns, as ISTAT's by sex or age class; or
-`--grow indicators`: nine copies of every indicator, joined to no Mission), times the pages
+the worst case), then makes the observations ten times as many (`--factor`; `--grow
+breakdowns`, the default: every total again under as many breakdowns as it takes, as ISTAT's
+by sex or age class; or `--grow indicators`: copies of every indicator, joined to no
+Mission), times the pages
 again and prints each page's median before and after and the ratio (aim: at most 1.5×).
 Then times the API's observations list at its first page, deep by offset and by cursor.
 
-    DJANGO_SETTINGS_MODULE=territori.settings.test python bench/scale_pages.py [--copies 9]
+    DJANGO_SETTINGS_MODULE=territori.settings.test python bench/scale_pages.py [--factor 10]
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import sys
@@ -79,7 +81,15 @@ def grow(copies: int, *, how: str) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=9, help="copies of the data (9 = 10×)")
+    parser.add_argument(
+        "--factor",
+        type=float,
+        default=10.0,
+        help="grow the observations to this many times the demo's (default 10)",
+    )
+    parser.add_argument(
+        "--copies", type=int, default=None, help="or say how many copies of the totals to add"
+    )
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument(
         "--grow",
@@ -108,7 +118,9 @@ def main() -> None:
     pages = [*PAGES, "/api/v1/indicators/observations?limit=100"]
     before = {path: timed(client, path, args.repeats) for path in pages}
     rows = Observation.objects.count()
-    added = grow(args.copies, how=args.grow)
+    totals = Observation.objects.filter(breakdown="").count()  # what one copy adds
+    copies = args.copies or math.ceil((args.factor - 1) * rows / totals)
+    added = grow(copies, how=args.grow)
     after = {path: timed(client, path, args.repeats) for path in pages}
     print(
         f"observations: {rows:,} → {rows + added:,} ({(rows + added) / rows:.1f}×, "

@@ -266,3 +266,28 @@ def test_peer_summary_queries_do_not_grow_with_indicators() -> None:
         == 5
     )
     assert queries() == before == 3
+
+
+@pytest.mark.usefixtures("cities")
+def test_ranks_missing_after_an_upgrade_are_computed_once_by_setup() -> None:
+    """A database migrated to the version that stores ranks has none until it is recomputed:
+    `territori setup` runs `refresh_indicators --peer-ranks-if-missing`, which stores them
+    when there are none and does nothing otherwise."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    stored = sorted(PeerRank.objects.values_list("indicator_id", "territory_id", "peers", "rank"))
+    assert stored
+    PeerRank.objects.all().delete()
+    out = io.StringIO()
+    call_command("refresh_indicators", "--peer-ranks-if-missing", stdout=out)
+    assert f"{len(stored)} ranks among peers stored" in out.getvalue()
+    assert sorted(
+        PeerRank.objects.values_list("indicator_id", "territory_id", "peers", "rank")
+    ) == (stored)
+    out = io.StringIO()
+    call_command("refresh_indicators", "--peer-ranks-if-missing", stdout=out)
+    assert out.getvalue() == ""  # nothing missing, nothing done
+    with pytest.raises(CommandError, match="takes no indicator codes"):
+        call_command("refresh_indicators", "10AMB017", "--peer-ranks-if-missing")

@@ -212,6 +212,8 @@ def setup(argv: Sequence[str]) -> int:
     for command in (
         ["vendor_assets"],
         ["migrate", "--no-input", "-v", "0"],
+        # results a newer version stores, computed once for a database that predates them
+        ["refresh_indicators", "--peer-ranks-if-missing"],
         ["setup_roles"],
         ["collectstatic", "--no-input", "-v", "0"],
     ):

@@ -23,6 +23,8 @@ from .results import (
     indicator_aggregate,
     indicator_results_refresh,
     node_composites_refresh,
+    peer_ranks_missing,
+    peer_ranks_refresh,
 )
 
 __all__ = [
@@ -43,4 +45,6 @@ __all__ = [
     "observation_delete",
     "observations_import",
     "observations_preview",
+    "peer_ranks_missing",
+    "peer_ranks_refresh",
 ]

@@ -364,8 +364,7 @@ def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str
         counts["projections"] = bulk_insert(projections)
         DisparityValue.objects.filter(indicator__in=indicators).delete()
         counts["disparities"] = len(DisparityValue.objects.bulk_create(disparities))
-        PeerRank.objects.filter(indicator__in=indicators).delete()
-        counts["peer_ranks"] = bulk_insert(peer_rank_rows(indicators=indicators))
+        counts["peer_ranks"] = peer_ranks_refresh(indicators=indicators)
         node_ids = set(
             Indicator.nodes.through.objects.filter(indicator__in=indicators).values_list(
                 "node_id", flat=True
@@ -373,6 +372,26 @@ def indicator_results_refresh(*, codes: Sequence[str] | None = None) -> dict[str
         )
         counts["composites"] = node_composites_refresh(node_ids=node_ids)
     return counts
+
+
+@transaction.atomic
+def peer_ranks_refresh(*, indicators: Sequence[Indicator] | None = None) -> int:
+    """Store every territory's rank among its peers on `indicators` (all when None); the
+    rows written. Part of every recomputation; alone, after an upgrade that added them."""
+    chosen = list(Indicator.objects.all() if indicators is None else indicators)
+    PeerRank.objects.filter(indicator__in=chosen).delete()
+    return bulk_insert(peer_rank_rows(indicators=chosen))
+
+
+def peer_ranks_missing() -> bool:
+    """Observations of the metropolitan cities or provinces exist, but no rank is stored (a
+    database migrated to the version that stores them, not recomputed since)."""
+    from ..comparisons import ALL_PROVINCE_KINDS
+
+    return (
+        not PeerRank.objects.exists()
+        and Observation.objects.filter(territory__kind__in=ALL_PROVINCE_KINDS).exists()
+    )
 
 
 def nearest_year(*, years: np.ndarray, year: int) -> int:

@@ -5,7 +5,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from territori.indicators.models import Indicator
-from territori.indicators.services import indicator_results_refresh
+from territori.indicators.services import (
+    indicator_results_refresh,
+    peer_ranks_missing,
+    peer_ranks_refresh,
+)
 
 
 class Command(BaseCommand):
@@ -13,8 +17,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("codes", nargs="*", help="indicator codes (default: all)")
+        parser.add_argument(
+            "--peer-ranks-if-missing",
+            action="store_true",
+            help="only store the ranks among peers, and only if none is stored yet (run by "
+            "`territori setup` after an upgrade that added them)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["peer_ranks_if_missing"]:
+            if options["codes"]:
+                raise CommandError("--peer-ranks-if-missing takes no indicator codes")
+            if peer_ranks_missing():
+                self.stdout.write(f"{peer_ranks_refresh()} ranks among peers stored")
+            return
         codes = options["codes"] or None
         if codes:
             known = set(Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
