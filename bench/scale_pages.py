@@ -1,12 +1,13 @@
 """Benchmark: does a page cost more when the data grows? (issue 19 §1)
 
-On a scratch database (SQLite by default, or DATABASE_URL) with the demo loaded, times every
-page of `bench/web_load.py`'s mix without the page cache (the first request after a change,
-the worst case), then makes the observations ten times as many (`--factor`; `--grow
-breakdowns`, the default: every total again under as many breakdowns as it takes, as ISTAT's
-by sex or age class; or `--grow indicators`: copies of every indicator, joined to no
-Mission), times the pages
-again and prints each page's median before and after and the ratio (aim: at most 1.5×).
+On a scratch SQLite file (/tmp/territori-scale.sqlite3, or DATABASE_URL=sqlite:////…) with
+the demo loaded, and a copy of it where the observations are ten times as many (`--factor`;
+`--grow breakdowns`, the default: every total again under as many breakdowns as it takes, as
+ISTAT's by sex or age class; or `--grow indicators`: copies of every indicator, joined to no
+Mission), times every page of `bench/web_load.py`'s mix without the page cache (the first
+request after a change, the worst case) and prints each page's median on both and the ratio
+(aim: at most 1.5×). Each page is timed on both files in turn, request by request, so that a
+slower spell of this shared machine weighs on both alike.
 Then times the API's observations list at its first page, deep by offset and by cursor.
 
     DJANGO_SETTINGS_MODULE=territori.settings.test python bench/scale_pages.py [--factor 10]
@@ -24,6 +25,9 @@ from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territori.settings.test")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/territori-scale.sqlite3")
+# one client walks the API by cursor below: the limit per address would answer 429
+os.environ.setdefault("TERRITORI_API_RATE_ANON", "1000000/m")
+os.environ.setdefault("TERRITORI_API_RATE_TOKEN", "1000000/m")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from web_load import PAGES  # the same mix as the load test
@@ -40,6 +44,29 @@ def timed(client: object, path: str, repeats: int) -> float:
         if response.status_code != 200:
             raise SystemExit(f"{path}: status {response.status_code}")
     return statistics.median(timings) * 1000
+
+
+def use_database(name: str) -> None:
+    """Point the default connection at another SQLite file (reconnects on the next query)."""
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def timed_pair(client: object, path: str, files: tuple[str, str], repeats: int) -> list[float]:
+    """Median ms of `path` on each database, the two timed in turn, request by request: a
+    machine that slows down for a while slows both alike (this one is shared)."""
+    samples: list[list[float]] = [[], []]
+    for _ in range(repeats + 1):
+        for which, name in enumerate(files):
+            use_database(name)
+            start = time.perf_counter()
+            response = client.get(path)  # type: ignore[attr-defined]
+            samples[which].append(time.perf_counter() - start)
+            if response.status_code != 200:
+                raise SystemExit(f"{path}: status {response.status_code}")
+    return [statistics.median(s[1:]) * 1000 for s in samples]  # the first warms up
 
 
 def grow(copies: int, *, how: str) -> int:
@@ -103,6 +130,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
 
@@ -116,12 +144,23 @@ def main() -> None:
     call_command("load_demo", verbosity=0)  # with its report, as `./run` does
     client = Client()
     pages = [*PAGES, "/api/v1/indicators/observations?limit=100"]
-    before = {path: timed(client, path, args.repeats) for path in pages}
     rows = Observation.objects.count()
     totals = Observation.objects.filter(breakdown="").count()  # what one copy adds
     copies = args.copies or math.ceil((args.factor - 1) * rows / totals)
+    demo_file = connection.settings_dict["NAME"]
+    if connection.vendor != "sqlite" or not demo_file or ":memory:" in str(demo_file):
+        raise SystemExit("this benchmark compares two SQLite files: DATABASE_URL=sqlite:////…")
+    grown_file = f"{demo_file}.grown"
+    Path(grown_file).unlink(missing_ok=True)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM INTO %s", [grown_file])  # the demo, copied
+    use_database(grown_file)
     added = grow(copies, how=args.grow)
-    after = {path: timed(client, path, args.repeats) for path in pages}
+    files = (str(demo_file), grown_file)
+    measured = {path: timed_pair(client, path, files, args.repeats) for path in pages}
+    before = {path: pair[0] for path, pair in measured.items()}
+    after = {path: pair[1] for path, pair in measured.items()}
+    use_database(grown_file)
     print(
         f"observations: {rows:,} → {rows + added:,} ({(rows + added) / rows:.1f}×, "
         f"grown by {args.grow})"

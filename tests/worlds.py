@@ -606,6 +606,26 @@ def cities(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Cities]:
         yield world
 
 
+def ranked_indicators(prefix: str, count: int) -> list[str]:
+    """`count` more indicators with a value for every metropolitan city in 2021 (city k has
+    k), recomputed so that their ranks among peers are stored: the cities world grown."""
+    from territori.indicators.models import Indicator, Observation
+    from territori.indicators.services import indicator_results_refresh
+    from territori.territories.models import Territory
+
+    cities = list(Territory.objects.filter(kind=Territory.Kind.METRO_CITY).order_by("code"))
+    codes = []
+    for n in range(count):
+        indicator = Indicator.objects.create(code=f"{prefix}{n}", name_it=f"{prefix} {n}", unit="%")
+        codes.append(indicator.code)
+        Observation.objects.bulk_create(
+            Observation(indicator=indicator, territory=city, year=2021, value=float(k))
+            for k, city in enumerate(cities)
+        )
+    indicator_results_refresh(codes=codes)
+    return codes
+
+
 def atlas_build() -> Frameworks:
     """The frameworks world with the atlas as the demo loads it: the real PNRR projects of
     ReGiS located in the world's comuni (the others are skipped by the importer), their PNRR

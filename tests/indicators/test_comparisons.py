@@ -14,6 +14,7 @@ from territori.demo.indicators import bes_data
 from territori.indicators import comparisons as cmp
 from territori.indicators.models import Assessment, Indicator, Observation, PeerRank
 from territori.territories.models import Territory
+from tests.worlds import ranked_indicators
 
 pytestmark = pytest.mark.django_db
 
@@ -241,10 +242,7 @@ def test_peer_summary_is_the_best_and_worst_stored_ranks() -> None:
 
 @pytest.mark.usefixtures("cities")
 def test_peer_summary_queries_do_not_grow_with_indicators() -> None:
-    from territori.indicators.services import indicator_results_refresh
-
     torino = Territory.objects.get(code="201")
-    cities = list(Territory.objects.filter(kind=Territory.Kind.METRO_CITY))
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -252,15 +250,7 @@ def test_peer_summary_queries_do_not_grow_with_indicators() -> None:
         return len(captured)
 
     before = queries()
-    added = []
-    for n in range(5):
-        indicator = Indicator.objects.create(code=f"ALTRO{n}", name_it=f"Altro {n}", unit="%")
-        added.append(indicator.code)
-        Observation.objects.bulk_create(
-            Observation(indicator=indicator, territory=city, year=2020, value=float(k))
-            for k, city in enumerate(cities)
-        )
-    indicator_results_refresh(codes=added)
+    added = ranked_indicators("ALTRO", 5)
     assert (
         PeerRank.objects.filter(territory=torino, peers="metro", indicator__code__in=added).count()
         == 5

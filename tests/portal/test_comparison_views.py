@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from territori.indicators.models import Indicator, Observation
 from territori.territories.models import Territory
+from tests.worlds import ranked_indicators
 
 from ..conftest import count_queries
 
@@ -194,22 +195,11 @@ def test_a_chosen_city_keeps_its_colour_on_every_chart_of_the_comparison(client)
 def test_home_peer_summary_and_its_queries_do_not_grow_with_indicators(client) -> None:
     """The home page's summary reads the stored ranks: the same number of queries after more
     indicators are ranked (it used to rank every indicator on every uncached request)."""
-    from territori.indicators.services import indicator_results_refresh
-
     page = client.get("/en/").content.decode()
     assert "Torino among the metropolitan cities" in page
     assert "Best ranks" in page and "/confronti/10AMB016/" in page  # 1st of 14
     before = count_queries(client, "/en/")
-    cities = list(Territory.objects.filter(kind=Territory.Kind.METRO_CITY))
-    codes = []
-    for n in range(6):
-        indicator = Indicator.objects.create(code=f"NUOVO{n}", name_it=f"Nuovo {n}", unit="%")
-        codes.append(indicator.code)
-        Observation.objects.bulk_create(
-            Observation(indicator=indicator, territory=city, year=2021, value=float(k))
-            for k, city in enumerate(cities)
-        )
-    indicator_results_refresh(codes=codes)
+    ranked_indicators("NUOVO", 6)
     assert count_queries(client, "/en/") == before
     with CaptureQueriesContext(connection) as captured:
         client.get("/en/")

@@ -257,7 +257,11 @@ class Observation(models.Model):
                 name="observation_unique_cell",
             )
         ]
-        indexes = [models.Index(fields=["indicator", "year"], name="observation_ind_year_idx")]
+        # the years and one year's values of an indicator's totals (breakdown ""), which its
+        # page reads, whatever the number of breakdowns beside them
+        indexes = [
+            models.Index(fields=["indicator", "breakdown", "year"], name="observation_ind_brk_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.territory_id} {self.year} = {self.value}"
