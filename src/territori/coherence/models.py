@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from territori.core.models import DataStatus
-from territori.frameworks.models import Node, pick_language
+from territori.frameworks.models import Bilingual, BilingualTitle, Node, pick_language
 
 SCORE_CHOICES = [
     (3, _("+3 indivisible")),
@@ -28,7 +28,7 @@ SCORE_CHOICES = [
 SCORE_RANGE = [MinValueValidator(-3), MaxValueValidator(3)]
 
 
-class Matrix(models.Model):
+class Matrix(BilingualTitle, models.Model):
     class Analysis(models.TextChoices):
         EXTERNAL = "external", _("external (with other policies and goals)")
         INTERNAL = "internal", _("internal (within one plan)")
@@ -85,10 +85,6 @@ class Matrix(models.Model):
 
     def __str__(self) -> str:
         return self.title_it
-
-    @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
 
     @property
     def purpose(self) -> str:
@@ -243,7 +239,7 @@ class ScoreDocument(models.Model):
         return reverse("portal:coherence_document", kwargs={"pk": self.pk})
 
 
-class SystemMap(models.Model):
+class SystemMap(Bilingual, models.Model):
     """A systems map of a Mission: factors and the signed, possibly delayed influences
     between them, drawn as a network with its feedback loops (methods: analytics/loops.py).
     It can be seeded from the agreed scores of a coherence matrix and edited in a lab."""
@@ -275,14 +271,6 @@ class SystemMap(models.Model):
 
     def __str__(self) -> str:
         return self.title_it
-
-    @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
-
-    @property
-    def description(self) -> str:
-        return pick_language(self.description_it, self.description_en)
 
 
 class Factor(models.Model):

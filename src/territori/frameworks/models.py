@@ -19,6 +19,30 @@ def pick_language(italian: str, english: str) -> str:
     return italian
 
 
+class BilingualTitle:
+    """`title` in the interface's language, for a model with the fields `title_it` and
+    `title_en` (English when asked for and written, else Italian)."""
+
+    title_it: str
+    title_en: str
+
+    @property
+    def title(self) -> str:
+        return pick_language(self.title_it, self.title_en)
+
+
+class Bilingual(BilingualTitle):
+    """`title` and `description` in the interface's language (fields `title_it`,
+    `title_en`, `description_it`, `description_en`)."""
+
+    description_it: str
+    description_en: str
+
+    @property
+    def description(self) -> str:
+        return pick_language(self.description_it, self.description_en)
+
+
 #: The UN Sustainable Development Goals: the same framework for every city.
 SDG_FRAMEWORK = "sdg"
 #: ISTAT's BES domains (Benessere equo e sostenibile): the same for every city; comparisons
@@ -122,7 +146,7 @@ class Framework(models.Model):
         return reverse("portal:framework", kwargs={"code": self.code})
 
 
-class Node(models.Model):
+class Node(Bilingual, models.Model):
     framework = models.ForeignKey(
         Framework, verbose_name=_("framework"), on_delete=models.CASCADE, related_name="nodes"
     )
@@ -176,17 +200,9 @@ class Node(models.Model):
         return f"{self.framework_id and self.framework.code} {self.code}"
 
     @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
-
-    @property
     def title_is_fallback(self) -> bool:
         """True when an English page shows the Italian title (marked lang="it")."""
         return (get_language() or "it").startswith("en") and not self.title_en
-
-    @property
-    def description(self) -> str:
-        return pick_language(self.description_it, self.description_en)
 
     @property
     def is_mission(self) -> bool:

@@ -9,10 +9,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from territori.core.models import DataStatus
-from territori.frameworks.models import Node, pick_language
+from territori.frameworks.models import BilingualTitle, Node
 
 
-class Programme(models.Model):
+class Programme(BilingualTitle, models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     title_it = models.CharField(_("title (Italian)"), max_length=400)
     title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
@@ -29,10 +29,6 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.code
-
-    @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
 
     def month_number(self, day: dt.date) -> int:
         """M1 is the first month; a date before it gives 0 or less."""

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from territori.core.models import DataStatus
-from territori.frameworks.models import Node, pick_language
+from territori.frameworks.models import BilingualTitle, Node, pick_language
 
 
-class Report(models.Model):
+class Report(BilingualTitle, models.Model):
     """One edition of the "Rapporto di monitoraggio dell'Agenda", built as HTML and PDF."""
 
     class State(models.TextChoices):
@@ -48,10 +48,6 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.title_it
-
-    @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
 
     @property
     def introduction(self) -> str:
@@ -115,7 +111,7 @@ class ReportCommentary(models.Model):
         return pick_language(self.text_it, self.text_en)
 
 
-class Page(models.Model):
+class Page(BilingualTitle, models.Model):
     """A page or a news post of the Agenda's website section (Markdown, Italian and English)."""
 
     class Kind(models.TextChoices):
@@ -152,10 +148,6 @@ class Page(models.Model):
 
     def __str__(self) -> str:
         return self.title_it
-
-    @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
 
     @property
     def summary(self) -> str:

@@ -16,14 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from territori.atlas.models import Organisation
-from territori.frameworks.models import Node, pick_language
+from territori.frameworks.models import Bilingual, Node, pick_language
 
 from .base import data_status_field
 from .contributions import Report
 from .processes import Process, ProcessPhase
 
 
-class Debate(models.Model):
+class Debate(Bilingual, models.Model):
     """A question put to the participants of a phase: arguments for and against come as
     comments with a stance; the moderator closes it with a summary."""
 
@@ -69,14 +69,6 @@ class Debate(models.Model):
 
     def __str__(self) -> str:
         return self.title_it
-
-    @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
-
-    @property
-    def description(self) -> str:
-        return pick_language(self.description_it, self.description_en)
 
     @property
     def conclusions(self) -> str:

@@ -11,14 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from territori.atlas.models import Organisation
 from territori.core.richtext import sanitise_html
-from territori.frameworks.models import Node, pick_language
+from territori.frameworks.models import Bilingual, BilingualTitle, Node, pick_language
 from territori.territories.models import Territory
 
 from .base import StoredFile, data_status_field
 from .processes import Body, Process, ProcessPhase
 
 
-class Meeting(models.Model):
+class Meeting(Bilingual, models.Model):
     class Kind(models.TextChoices):
         LAB = "lab", _("lab")
         CONFERENCE = "conference", _("conference")
@@ -134,14 +134,6 @@ class Meeting(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
-
-    @property
-    def description(self) -> str:
-        return pick_language(self.description_it, self.description_en)
-
-    @property
     def accessibility(self) -> str:
         return pick_language(self.accessibility_it, self.accessibility_en)
 
@@ -159,7 +151,7 @@ class Meeting(models.Model):
         return self.registration_closes_at is None or now < self.registration_closes_at
 
 
-class AgendaItem(models.Model):
+class AgendaItem(BilingualTitle, models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     position = models.PositiveSmallIntegerField(_("position"))
     title_it = models.CharField(_("title (Italian)"), max_length=300)
@@ -173,10 +165,6 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title_it
-
-    @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
 
 
 class MeetingDocument(StoredFile):

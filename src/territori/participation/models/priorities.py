@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from territori.atlas.models import Organisation
-from territori.frameworks.models import Node, pick_language
+from territori.frameworks.models import Bilingual, Node
 
 from .base import data_status_field
 from .contributions import Contribution
@@ -22,7 +22,7 @@ from .processes import ProcessPhase
 FEASIBILITY_MIN, FEASIBILITY_MAX = 1, 5
 
 
-class Prioritisation(models.Model):
+class Prioritisation(Bilingual, models.Model):
     class Method(models.TextChoices):
         POINTS = "points", _("share points among the options")
         RANKING = "ranking", _("rank the options")
@@ -82,20 +82,12 @@ class Prioritisation(models.Model):
     def __str__(self) -> str:
         return self.title_it
 
-    @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
-
-    @property
-    def description(self) -> str:
-        return pick_language(self.description_it, self.description_en)
-
     def is_open(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.opens_at <= now < self.closes_at
 
 
-class PriorityOption(models.Model):
+class PriorityOption(Bilingual, models.Model):
     """One option: a contribution accepted in an earlier phase, an action of a plan, or
     an option written by the staff."""
 
@@ -136,14 +128,6 @@ class PriorityOption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title_it}"
-
-    @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
-
-    @property
-    def description(self) -> str:
-        return pick_language(self.description_it, self.description_en)
 
 
 class PriorityBallot(models.Model):

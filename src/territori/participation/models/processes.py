@@ -9,13 +9,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from territori.atlas.models import Organisation
-from territori.frameworks.models import Node, pick_language
+from territori.frameworks.models import Bilingual, Node, pick_language
 from territori.territories.models import Territory
 
 from .base import StoredFile, data_status_field
 
 
-class Process(models.Model):
+class Process(Bilingual, models.Model):
     class Status(models.TextChoices):
         UPCOMING = "upcoming", _("upcoming")
         OPEN = "open", _("open")
@@ -44,16 +44,8 @@ class Process(models.Model):
     def __str__(self) -> str:
         return self.title_it
 
-    @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
 
-    @property
-    def description(self) -> str:
-        return pick_language(self.description_it, self.description_en)
-
-
-class ProcessPhase(models.Model):
+class ProcessPhase(Bilingual, models.Model):
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases")
     position = models.PositiveSmallIntegerField(_("position"))
     title_it = models.CharField(_("title (Italian)"), max_length=200)
@@ -84,14 +76,6 @@ class ProcessPhase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title_it}"
-
-    @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
-
-    @property
-    def description(self) -> str:
-        return pick_language(self.description_it, self.description_en)
 
     def is_current(self, today: dt.date) -> bool:
         return self.start <= today <= self.end

@@ -9,13 +9,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from territori.frameworks.models import pick_language
+from territori.frameworks.models import Bilingual, pick_language
 
 from .base import data_status_field, private_storage
 from .processes import Process
 
 
-class Questionnaire(models.Model):
+class Questionnaire(Bilingual, models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     title_it = models.CharField(_("title (Italian)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -49,14 +49,6 @@ class Questionnaire(models.Model):
 
     def __str__(self) -> str:
         return self.title_it
-
-    @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
-
-    @property
-    def description(self) -> str:
-        return pick_language(self.description_it, self.description_en)
 
     def is_open(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()

@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from territori.atlas.models import Project
-from territori.frameworks.models import Node, pick_language
+from territori.frameworks.models import Bilingual, BilingualTitle, Node, pick_language
 from territori.indicators.models import Indicator
 
 from .base import data_status_field
 from .processes import Body
 
 
-class Roadmap(models.Model):
+class Roadmap(BilingualTitle, models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     node = models.ForeignKey(
         Node, verbose_name=_("Mission"), on_delete=models.CASCADE, related_name="+"
@@ -53,15 +53,11 @@ class Roadmap(models.Model):
         return self.title_it
 
     @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
-
-    @property
     def vision(self) -> str:
         return pick_language(self.vision_it, self.vision_en)
 
 
-class Milestone(models.Model):
+class Milestone(Bilingual, models.Model):
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="milestones")
     year = models.PositiveSmallIntegerField(_("year"))
     title_it = models.CharField(_("title (Italian)"), max_length=300)
@@ -88,14 +84,6 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.title_it}"
-
-    @property
-    def title(self) -> str:
-        return pick_language(self.title_it, self.title_en)
-
-    @property
-    def description(self) -> str:
-        return pick_language(self.description_it, self.description_en)
 
 
 class RoadmapVersion(models.Model):
